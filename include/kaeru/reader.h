@@ -1,0 +1,63 @@
+/*
+ * NAME
+ *	kaeru/reader.h - mails from files, directories, Maildirs and mboxes
+ * SYNOPSIS
+ *	kaeru_reader *r;
+ *	kaeru_mail m;
+ *	int rc;
+ *
+ *	kaeru_reader_open(&r, path, NULL);
+ *	while ((rc = kaeru_reader_next(r, &m)) != 0) {
+ *		if (rc < 0) { report(kaeru_error_last()); continue; }
+ *		parse(m.data, m.len, m.origin);
+ *	}
+ *	kaeru_reader_free(r);
+ * DESCRIPTION
+ *	A path is "-" (standard input), a regular file (one mail, or an mbox
+ *	when it starts with a "From " line), a Maildir (cur/ and new/) or any
+ *	other directory (every regular file in it, in name order, recursing
+ *	into subdirectories). An mbox is streamed: memory stays bounded by
+ *	the largest mail (itself capped by max_mail_size).
+ *
+ *	kaeru_reader_next() returns 1 with a mail, 0 at the end, or a
+ *	negative code when one input could not be read; the reader then goes
+ *	on with the next input at the following call. The mail's bytes and
+ *	origin belong to the reader until its next call.
+ */
+#ifndef KAERU_READER_H
+#define KAERU_READER_H
+
+#include <kaeru/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kaeru_reader kaeru_reader;
+
+typedef struct kaeru_mail {
+	const char	*data;
+	size_t		 len;
+	const char	*origin;	/* the path as given; for an mbox, the mbox path */
+	int		 truncated;	/* 1 when max_mail_size cut this mail */
+} kaeru_mail;
+
+#define KAERU_READER_OPTS_VERSION 1
+
+typedef struct kaeru_reader_opts {
+	unsigned int	version;
+	size_t		max_mail_size;	/* 0: KAERU_DEFAULT_MAX_MAIL_SIZE */
+} kaeru_reader_opts;
+
+#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0 }
+
+KAERU_EXTERN int  kaeru_reader_open(kaeru_reader **out, const char *path,
+		    const kaeru_reader_opts *opts);
+KAERU_EXTERN int  kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail);
+KAERU_EXTERN void kaeru_reader_free(kaeru_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

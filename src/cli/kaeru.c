@@ -1,0 +1,96 @@
+/*
+ * NAME
+ *	kaeru - the command-line front end of libkaeru
+ * SYNOPSIS
+ *	kaeru <command> [options] [arguments]
+ * DESCRIPTION
+ *	Dispatches to the commands; "kaeru help" lists them.
+ */
+#include "cli.h"
+
+#include <kaeru/kaeru.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int	  (*run)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "parse",	cmd_parse,	"read bounces and print one record per failed recipient" },
+};
+
+/* cli_warn - "kaeru: message" on stderr */
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kaeru: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* cli_write - write all bytes; -1 on error */
+int
+cli_write(FILE *f, const char *s, size_t n)
+{
+	return fwrite(s, 1, n, f) == n ? 0 : -1;
+}
+
+/* cli_format - parse a --format value */
+int
+cli_format(const char *s, enum cli_format *out)
+{
+	if (strcmp(s, "jsonl") == 0)
+		*out = FMT_JSONL;
+	else if (strcmp(s, "json") == 0)
+		*out = FMT_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*out = FMT_CSV;
+	else if (strcmp(s, "table") == 0)
+		*out = FMT_TABLE;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: kaeru <command> [options] [arguments]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-12s %s\n", "version", "print the version");
+	fprintf(f, "\n\"kaeru <command> --help\" describes a command.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("kaeru %s\n", kaeru_version());
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_warn("unknown command \"%s\"", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,222 @@
+/*
+ * NAME
+ *	generic - bounces from MTAs that no decoder knows
+ * DESCRIPTION
+ *	When no family decoder and no standard report matched, a mail that
+ *	looks like a bounce (sent by a mailer daemon or postmaster, a
+ *	delivery-failure subject, an empty Return-Path, or an
+ *	X-Failed-Recipients header) is read generically:
+ *	- the notice is scanned for addresses that stand where bounces name
+ *	  recipients ("<a@b>:" at the start of a line, "Recipient: a@b",
+ *	  "could not be delivered to: a@b", a line that is one address ...);
+ *	  the lines that follow, up to the next recipient, are its diagnosis;
+ *	- failing that, X-Failed-Recipients (Exim and others), then a VERP
+ *	  return address ("bounce+local=example.com@sender"), then the
+ *	  returned message's To:.
+ *	The notice stops at the usual "copy of the message" markers.
+ */
+#include "lhost.h"
+
+/* Subjects of delivery failures, lower case substrings. */
+static const char *const subjects[] = {
+	"delivery failed", "delivery failure", "delivery report", "delivery status",
+	"delivery notification", "failure notice", "mail delivery", "non-delivery",
+	"nondelivery", "returned mail", "undeliverable", "undelivered", "warning:",
+	"could not be delivered", "not delivered", "delivery problem",
+	"mail system error", "rejected", "bounce", "配信", "不達", "エラー",
+};
+
+/* Lines after which the returned message begins. */
+static const char *const stops[] = {
+	"--- below this line is a copy of the message", "below this line is a copy",
+	"original message follows", "a copy of the original message below",
+	"below is a copy of the original message", "the original message was received",
+	"here is a copy of the first part of the message", "unsent message below",
+	"your message reads (in part)", "message text follows", "------ this is a copy",
+	"the attachment contains the original mail headers", "original message headers",
+	"--- original message", "----- original message", "content-type: message/rfc822",
+	"content-type: text/rfc822-headers", "return-path:", "received:",
+};
+
+/* Phrases after which a recipient address is written. */
+static const char *const leads[] = {
+	"recipient:", "address:", "addressed to ", "could not be delivered to:",
+	"delivered to ", "delivery failed:", "did not reach the following recipient:",
+	"error-for:", "failed recipient:", "failed to deliver to ", "intended recipient:",
+	"mailbox is full:", "rcpt to:", "rejected recipient ", "unknown user:",
+	"undeliverable to ", "undeliverable address:", "you sent mail to ",
+	"your message to ", "the following message to ", "original-recipient:",
+	"invalid recipient:", "user unknown:", "not delivered to ", "couldn't be delivered to",
+	"following recipients returned permanent errors:",
+};
+
+static int
+looks_like_bounce(struct kmsg *m)
+{
+	const char *from = m->from ? m->from : "", *rp;
+	size_t	    i, fn = strlen(from);
+
+	if (lh_has_header(m, "x-failed-recipients"))
+		return 1;
+	if (k_strstr_ci(from, fn, "mailer-daemon") || k_strstr_ci(from, fn, "postmaster") ||
+	    k_strstr_ci(from, fn, "root@") || k_strstr_ci(from, fn, "mail delivery") ||
+	    k_strstr_ci(from, fn, "mail system"))
+		return 1;
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+		if (lh_subject_has(m, subjects[i]))
+			return 1;
+	rp = lh_header(m, "return-path");
+	return strcmp(rp, "<>") == 0;
+}
+
+/* recipient_in - an address this line presents as a recipient, or NULL */
+static const char *
+recipient_in(struct kmsg *m, const char *l, size_t n)
+{
+	const char *p = l, *a;
+	size_t	    k = n, an, i;
+
+	k_trim(&p, &k);
+	if (k == 0)
+		return NULL;
+	/* "<a@b>..." or "a@b" alone or "a@b:" */
+	if (p[0] == '<' || p[0] == '"' || memchr(p, ' ', k) == NULL ||
+	    (memchr(p, ':', k) != NULL && memchr(p, '@', k) != NULL &&
+	    (const char *)memchr(p, '@', k) < (const char *)memchr(p, ':', k) &&
+	    memchr(p, ' ', (size_t)((const char *)memchr(p, ':', k) - p)) == NULL)) {
+		if (addr_find(p, k, &a, &an) && (a - p) <= 2)
+			return kb_str(m, a, an);
+	}
+	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++) {
+		const char *q = k_strstr_ci(p, k, leads[i]);
+		if (q != NULL) {
+			q += strlen(leads[i]);
+			if (addr_find(q, (size_t)(p + k - q), &a, &an) && a - q <= 3)
+				return kb_str(m, a, an);
+		}
+	}
+	return NULL;
+}
+
+static int
+is_stop(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (k_strstr_ci(l, n, stops[i]) != NULL && (k_startswith_ci(l, n, stops[i]) ||
+		    k_startswith_ci(l, n, "-") || k_startswith_ci(l, n, " ") || i < 14))
+			return 1;
+	return 0;
+}
+
+static int
+generic_decode(struct kmsg *m, struct kbounce *b)
+{
+	const char *p, *cur, *end, *line;
+	size_t	    n, len;
+	struct kds *d = NULL;
+	int	    lines = 0;
+
+	if (!looks_like_bounce(m))
+		return 0;
+	lh_notice(m, &p, &n);
+	cur = p;
+	end = p + n;
+	while (km_nextline(&cur, end, &line, &len)) {
+		const char *r;
+
+		if (is_stop(line, len))
+			break;
+		if (len == 0)
+			continue;
+		if ((r = recipient_in(m, line, len)) != NULL && !addr_is_daemon(r, strlen(r))) {
+			size_t i;
+			for (i = 0; i < b->n; i++)
+				if (lh_same_addr(b->ds[i].recipient, r))
+					break;
+			if (i < b->n) {
+				d = &b->ds[i];
+			} else {
+				if ((d = kb_add(m, b)) == NULL)
+					return -1;
+				d->recipient = r;
+			}
+			lines = 0;
+			d->diagnosis = kb_append(m, d->diagnosis, line, len);
+			continue;
+		}
+		if (d != NULL && lines < 8) {
+			d->diagnosis = kb_append(m, d->diagnosis, line, len);
+			lines++;
+		}
+	}
+	if (b->n == 0) {
+		/* X-Failed-Recipients: a@b, c@d */
+		const char *x = lh_header(m, "x-failed-recipients");
+		const char *q = x;
+		while (*q != '\0') {
+			const char *c = strchr(q, ','), *a;
+			size_t	    k = c ? (size_t)(c - q) : strlen(q), an;
+			if (addr_find(q, k, &a, &an)) {
+				if ((d = kb_add(m, b)) == NULL)
+					return -1;
+				d->recipient = kb_str(m, a, an);
+			}
+			q += k;
+			if (*q == ',')
+				q++;
+		}
+	}
+	if (b->n == 0) {
+		/* VERP: the bounce went to bounce+local=domain@sender */
+		const char *to = lh_header(m, "to"), *a, *plus, *eq, *at;
+		size_t	    an;
+		if (addr_find(to, strlen(to), &a, &an) &&
+		    (plus = memchr(a, '+', an)) != NULL &&
+		    (at = memchr(plus, '@', an - (size_t)(plus - a))) != NULL &&
+		    (eq = memchr(plus, '=', (size_t)(at - plus))) != NULL && eq > plus + 1 && at > eq + 1) {
+			char *r = ka_alloc(m->a, (size_t)(at - plus) + 1);
+			if (r == NULL)
+				return -1;
+			memcpy(r, plus + 1, (size_t)(eq - plus - 1));
+			r[eq - plus - 1] = '@';
+			memcpy(r + (eq - plus), eq + 1, (size_t)(at - eq - 1));
+			r[at - plus - 1] = '\0';
+			if (addr_valid(r, strlen(r))) {
+				if ((d = kb_add(m, b)) == NULL)
+					return -1;
+				d->recipient = r;
+			}
+		}
+	}
+	if (b->n == 0 && m->orig != NULL) {
+		if ((d = kb_add(m, b)) == NULL)
+			return -1;
+		lh_recipient_from_orig(m, b);
+	}
+	if (b->n > 0) {
+		/* Records found from headers share the notice's error lines. */
+		size_t i;
+		const char *all = NULL;
+		for (i = 0; i < b->n; i++)
+			if (b->ds[i].diagnosis == NULL) {
+				if (all == NULL) {
+					cur = p;
+					lines = 0;
+					while (km_nextline(&cur, end, &line, &len) && lines < 12) {
+						if (is_stop(line, len))
+							break;
+						if (len == 0)
+							continue;
+						all = kb_append(m, all, line, len);
+						lines++;
+					}
+				}
+				b->ds[i].diagnosis = all;
+			}
+	}
+	return (int)b->n;
+}
+
+const struct klhost lhost_generic = { "Generic", generic_decode };

@@ -1,0 +1,392 @@
+/*
+ * NAME
+ *	lhost - the decoder dispatcher and the helpers decoders share
+ * DESCRIPTION
+ *	lhost_decode() tries the families whose subject patterns match the
+ *	mail first (order.c), then every family in the order of
+ *	lhost_list.h, then the standard readers: RFC 3464 reports, ARF
+ *	feedback reports, RFC 3834 auto-replies, and last the generic reader
+ *	for MTAs nobody has written a decoder for. The first that returns
+ *	records wins. Each decoder checks cheap header facts before it reads
+ *	the body, so that a miss costs little.
+ */
+#include "lhost.h"
+
+#include <stdlib.h>
+
+#define KAERU_LHOST(x) extern const struct klhost lhost_##x;
+#include "lhost_list.h"
+#undef KAERU_LHOST
+
+static const struct klhost *const families[] = {
+#define KAERU_LHOST(x) &lhost_##x,
+#include "lhost_list.h"
+#undef KAERU_LHOST
+};
+
+#define NFAMILY (sizeof(families) / sizeof(families[0]))
+
+/* Standard readers, tried after the families (rfc/ and generic.c). */
+extern const struct klhost lhost_rfc3464;
+extern const struct klhost lhost_arf;
+extern const struct klhost lhost_rfc3834;
+extern const struct klhost lhost_generic;
+
+static const struct klhost *const standards[] = {
+	&lhost_rfc3464, &lhost_arf, &lhost_rfc3834, &lhost_generic,
+};
+
+/* order.c */
+int	lhost_order(const struct kmsg *m, const char **names, int max);
+
+/* by_name - a family by its name */
+static const struct klhost *
+by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFAMILY; i++)
+		if (strcmp(families[i]->name, name) == 0)
+			return families[i];
+	return NULL;
+}
+
+/* attempt - run one decoder on a clean kbounce; >0 when it decoded */
+static int
+attempt(const struct klhost *l, struct kmsg *m, struct kbounce *b)
+{
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	b->kind = KAERU_KIND_BOUNCE;
+	r = l->decode(m, b);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	kb_drop_empty(b);
+	if (b->n == 0)
+		return 0;
+	if (b->decodedby == NULL)
+		b->decodedby = l->name;
+	return 1;
+}
+
+/*
+ * lhost_decode - find the decoder that reads this mail
+ *	Returns 1 with b filled, 0 when no decoder recognised the mail, -1
+ *	on ENOMEM.
+ */
+int
+lhost_decode(struct kmsg *m, struct kbounce *b)
+{
+	const char *first[16];
+	unsigned char tried[NFAMILY > 0 ? NFAMILY : 1];
+	int	    nfirst, i, r;
+	size_t	    k;
+
+	memset(tried, 0, sizeof(tried));
+	nfirst = lhost_order(m, first, 16);
+	for (i = 0; i < nfirst; i++) {
+		const struct klhost *l = by_name(first[i]);
+		if (l == NULL)
+			continue;
+		for (k = 0; k < NFAMILY; k++)
+			if (families[k] == l)
+				tried[k] = 1;
+		if ((r = attempt(l, m, b)) != 0)
+			return r;
+	}
+	for (k = 0; k < NFAMILY; k++) {
+		if (tried[k])
+			continue;
+		if ((r = attempt(families[k], m, b)) != 0)
+			return r;
+	}
+	for (k = 0; k < sizeof(standards) / sizeof(standards[0]); k++)
+		if ((r = attempt(standards[k], m, b)) != 0)
+			return r;
+	memset(b, 0, sizeof(*b));
+	return 0;
+}
+
+/* lh_header - unfolded raw value of a top-level header, "" if absent */
+const char *
+lh_header(struct kmsg *m, const char *name)
+{
+	return kh_get(m, &m->hdr, name);
+}
+
+/* lh_has_header - is a top-level header present */
+int
+lh_has_header(const struct kmsg *m, const char *name)
+{
+	return kh_find(&m->hdr, name) != NULL;
+}
+
+/* lh_subject_has - case-insensitive substring test on the decoded subject */
+int
+lh_subject_has(const struct kmsg *m, const char *needle)
+{
+	return m->subject != NULL &&
+	    k_strstr_ci(m->subject, strlen(m->subject), needle) != NULL;
+}
+
+/* lh_subject_starts - case-insensitive prefix test (after blanks) */
+int
+lh_subject_starts(const struct kmsg *m, const char *prefix)
+{
+	const char *s = m->subject;
+
+	if (s == NULL)
+		return 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return k_startswith_ci(s, strlen(s), prefix);
+}
+
+/* lh_from_has - case-insensitive substring test on the decoded From */
+int
+lh_from_has(const struct kmsg *m, const char *needle)
+{
+	return m->from != NULL && k_strstr_ci(m->from, strlen(m->from), needle) != NULL;
+}
+
+/* lh_flat - the whole flat text */
+const char *
+lh_flat(const struct kmsg *m, size_t *n)
+{
+	*n = m->flat->len;
+	return ks_str(m->flat);
+}
+
+/* lh_notice - the flat text before the returned message */
+void
+lh_notice(const struct kmsg *m, const char **p, size_t *n)
+{
+	*p = ks_str(m->flat);
+	*n = m->rfc822_off != SIZE_MAX ? m->rfc822_off : m->flat->len;
+}
+
+/* lh_find - case-sensitive substring search */
+const char *
+lh_find(const char *p, size_t n, const char *needle)
+{
+	return k_memmem(p, n, needle, strlen(needle));
+}
+
+/* lh_find_line - first line that starts with prefix; returns the line */
+const char *
+lh_find_line(const char *p, size_t n, const char *prefix)
+{
+	size_t	    pn = strlen(prefix);
+	const char *q = p, *end = p + n;
+
+	while (q < end) {
+		const char *h = k_memmem(q, (size_t)(end - q), prefix, pn);
+		if (h == NULL)
+			return NULL;
+		if (h == p || h[-1] == '\n')
+			return h;
+		q = h + 1;
+	}
+	return NULL;
+}
+
+/* lh_line_has - case-insensitive substring test on one line */
+int
+lh_line_has(const char *line, size_t len, const char *needle)
+{
+	return k_strstr_ci(line, len, needle) != NULL;
+}
+
+/*
+ * lh_orig_at - take p[0..n) of the flat text as the returned message's
+ *	header block (unless the MIME walk already found one)
+ */
+int
+lh_orig_at(struct kmsg *m, const char *p, size_t n)
+{
+	size_t	 bo;
+	unsigned tr = 0;
+	struct khdrs h;
+
+	if (m->orig != NULL)
+		return 1;
+	while (n > 0 && (*p == '\n' || *p == ' '))
+		p++, n--;
+	if (kh_parse(m->a, p, n, m->lim->max_header_len, &h, &bo, &tr) != 0 || h.n == 0)
+		return 0;
+	m->orighdr = h;
+	m->orig = p;
+	m->origlen = bo;
+	return 1;
+}
+
+/* lh_orig_after - the returned message starts after the line holding marker */
+int
+lh_orig_after(struct kmsg *m, const char *marker)
+{
+	size_t	    n;
+	const char *f = lh_flat(m, &n), *h, *nl;
+
+	if ((h = lh_find(f, n, marker)) == NULL)
+		return 0;
+	if ((nl = memchr(h, '\n', (size_t)(f + n - h))) == NULL)
+		return 0;
+	if (m->rfc822_off == SIZE_MAX || (size_t)(h - f) < m->rfc822_off)
+		m->rfc822_off = (size_t)(h - f);
+	return lh_orig_at(m, nl + 1, (size_t)(f + n - nl - 1));
+}
+
+/* lh_addr - the address in s, as an arena string, or NULL */
+const char *
+lh_addr(struct kmsg *m, const char *s, size_t n)
+{
+	return kb_addr(m, s, n);
+}
+
+/* lh_same_addr - case-insensitive equality of two addresses */
+int
+lh_same_addr(const char *a, const char *b)
+{
+	size_t an, bn;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	an = strlen(a);
+	bn = strlen(b);
+	return an == bn && k_strncaseeq(a, b, an);
+}
+
+/* fill - copy src into *dst when dst is unset */
+static void
+fill(const char **dst, const char *src)
+{
+	if ((*dst == NULL || **dst == '\0') && src != NULL && *src != '\0')
+		*dst = src;
+}
+
+/* generic_status - is a code absent or of the form X.0.0 */
+static int
+generic_status(const char *s)
+{
+	return s == NULL || s[0] == '\0' || (strlen(s) == 5 && s[2] == '0' && s[4] == '0');
+}
+
+/*
+ * lh_merge - complete the report's records with what the text said
+ *	Each record of dsn takes, from the text record of the same recipient
+ *	(or the only text record, when both sides have one), the fields it
+ *	lacks; a specific status from the text replaces a generic X.0.0.
+ *	With no report records, the text records are used as they are.
+ *	Returns the number of records in dsn afterwards.
+ */
+int
+lh_merge(struct kmsg *m, struct kbounce *dsn, const struct kbounce *text)
+{
+	size_t i, j;
+
+	if (dsn->n == 0) {
+		for (j = 0; j < text->n; j++) {
+			struct kds *d = kb_add(m, dsn);
+			if (d == NULL)
+				return -1;
+			*d = text->ds[j];
+		}
+		return (int)dsn->n;
+	}
+	for (i = 0; i < dsn->n; i++) {
+		struct kds	 *d = &dsn->ds[i];
+		const struct kds *t = NULL;
+
+		for (j = 0; j < text->n; j++)
+			if (lh_same_addr(text->ds[j].recipient, d->recipient) ||
+			    lh_same_addr(text->ds[j].recipient, d->alias) ||
+			    lh_same_addr(text->ds[j].alias, d->recipient)) {
+				t = &text->ds[j];
+				break;
+			}
+		if (t == NULL && text->n == 1 && dsn->n == 1)
+			t = &text->ds[0];
+		if (t == NULL)
+			continue;
+		fill(&d->alias, t->alias);
+		fill(&d->diagnosis, t->diagnosis);
+		fill(&d->command, t->command);
+		fill(&d->replycode, t->replycode);
+		fill(&d->rhost, t->rhost);
+		fill(&d->reason, t->reason);
+		fill(&d->spec, t->spec);
+		if (generic_status(d->status) && !generic_status(t->status))
+			d->status = t->status;
+	}
+	return (int)dsn->n;
+}
+
+/* lh_recipient_from_orig - recipients from the returned message's To: */
+void
+lh_recipient_from_orig(struct kmsg *m, struct kbounce *b)
+{
+	const struct khdr *f;
+	const char	  *a;
+
+	if (m->orig == NULL || (f = kh_find(&m->orighdr, "to")) == NULL)
+		return;
+	if ((a = lh_addr(m, f->val, f->vlen)) == NULL)
+		return;
+	{
+		size_t i;
+		for (i = 0; i < b->n; i++)
+			if (b->ds[i].recipient == NULL)
+				b->ds[i].recipient = a;
+	}
+}
+
+/* lh_fill_codes - status and reply code from the diagnosis when unset */
+void
+lh_fill_codes(struct kmsg *m, struct kds *d)
+{
+	char st[SMTP_STATUS_MAX], rc[4];
+
+	if (d->diagnosis == NULL)
+		return;
+	if (generic_status(d->status) && smtp_status_find(d->diagnosis, strlen(d->diagnosis), st))
+		if (!generic_status(st) || d->status == NULL)
+			d->status = kb_str(m, st, strlen(st));
+	if (d->replycode == NULL && smtp_reply_find(d->diagnosis, strlen(d->diagnosis), rc))
+		d->replycode = kb_str(m, rc, 3);
+}
+
+#include "../reason/phrase.h"
+#include "lhost_phrases.inc"
+
+/*
+ * lh_phrase - the reason a family's own table gives a text, or NULL
+ *	The tables are data/lhost/<family>.txt; when several entries match,
+ *	the one written first in the table wins.
+ */
+const char *
+lh_phrase(const char *family, const char *text)
+{
+	struct ph_result r;
+	unsigned	 i, t, best = 0;
+	int32_t		 bestrule = -1;
+
+	if (text == NULL)
+		return NULL;
+	for (i = 0; i < PH_FAMILIES; i++)
+		if (strcmp(ph_families[i].family, family) == 0)
+			break;
+	if (i == PH_FAMILIES)
+		return NULL;
+	ph_match(ph_families[i].a, text, strlen(text), &r);
+	if (r.tags == 0)
+		return NULL;
+	for (t = 0; t < PH_MAX_TAGS; t++)
+		if (r.rule[t] >= 0 && (bestrule < 0 || r.rule[t] < bestrule)) {
+			bestrule = r.rule[t];
+			best = t;
+		}
+	return kaeru_reason_name((kaeru_reason)best);
+}

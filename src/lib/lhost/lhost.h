@@ -1,0 +1,52 @@
+/*
+ * NAME
+ *	lhost - decoders of the bounce dialects, one file per MTA family
+ * SUMMARY
+ *	A decoder knows one family's bounce: how to recognise it from the
+ *	mail itself (subject, sender, the report's opening lines, X-headers,
+ *	boundaries), where its notice text starts and ends, and how it lists
+ *	failed recipients. It fills a kbounce and returns the number of
+ *	records, 0 when the mail is not of its family, -1 on ENOMEM.
+ *
+ *	Adding a family: write lhost/<family>.c defining one
+ *	"const struct klhost lhost_<family>" and add a line to
+ *	lhost/lhost_list.h. Decoders are tried in the order of that list,
+ *	except that families whose subjects match (order.c) go first.
+ */
+#ifndef KAERU_LHOST_H
+#define KAERU_LHOST_H
+
+#include "../bounce.h"
+#include "../rfc/dsn.h"
+#include "../rfc/rfc5322.h"
+#include "../smtp/smtp.h"
+
+struct klhost {
+	const char *name;
+	int	  (*decode)(struct kmsg *m, struct kbounce *b);
+};
+
+/* Helpers (lhost.c) */
+const char *lh_header(struct kmsg *m, const char *name);
+int	 lh_has_header(const struct kmsg *m, const char *name);
+int	 lh_subject_has(const struct kmsg *m, const char *needle);
+int	 lh_subject_starts(const struct kmsg *m, const char *prefix);
+int	 lh_from_has(const struct kmsg *m, const char *needle);
+void	 lh_notice(const struct kmsg *m, const char **p, size_t *n);
+const char *lh_flat(const struct kmsg *m, size_t *n);
+const char *lh_find(const char *p, size_t n, const char *needle);
+const char *lh_find_line(const char *p, size_t n, const char *prefix);
+int	 lh_orig_after(struct kmsg *m, const char *marker);
+int	 lh_orig_at(struct kmsg *m, const char *p, size_t n);
+int	 lh_merge(struct kmsg *m, struct kbounce *dsn, const struct kbounce *text);
+const char *lh_addr(struct kmsg *m, const char *s, size_t n);
+int	 lh_same_addr(const char *a, const char *b);
+void	 lh_recipient_from_orig(struct kmsg *m, struct kbounce *b);
+int	 lh_line_has(const char *line, size_t len, const char *needle);
+void	 lh_fill_codes(struct kmsg *m, struct kds *d);
+const char *lh_phrase(const char *family, const char *text);
+
+/* The dispatcher (lhost.c) */
+int	 lhost_decode(struct kmsg *m, struct kbounce *b);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+ * lhost_list.h - the MTA families, in the order they are tried
+ *	One line per family: KAERU_LHOST(name) refers to
+ *	"const struct klhost lhost_<name>" in lhost/<name>.c. Families the
+ *	subject points to are tried first (order.c); the rest in this order.
+ *	The standard readers (RFC 3464, ARF, RFC 3834, generic) come last
+ *	and are not listed here.
+ */
+KAERU_LHOST(postfix)
+KAERU_LHOST(sendmail)
+KAERU_LHOST(exim)
+KAERU_LHOST(qmail)

@@ -1,0 +1,36 @@
+/*
+ * NAME
+ *	order - which families to try first, from the subject
+ * DESCRIPTION
+ *	Most families write a recognisable subject. Trying those families
+ *	first is only an optimisation and a tie-breaker: every decoder still
+ *	checks the mail itself, and every family is tried in the end.
+ */
+#include "lhost.h"
+
+static const struct {
+	const char *subject;		/* case-insensitive substring */
+	const char *families[4];	/* decoder names, NULL-terminated */
+} hints[] = {
+	{ "undelivered mail returned to sender", { "Postfix" } },
+	{ "delayed mail (still being retried)", { "Postfix" } },
+	{ "see transcript for details", { "Sendmail" } },
+	{ "mail delivery failed", { "Exim" } },
+	{ "failure notice", { "qmail" } },
+};
+
+/* lhost_order - names of the families to try first; returns how many */
+int
+lhost_order(const struct kmsg *m, const char **names, int max)
+{
+	size_t i, j;
+	int    n = 0;
+
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if (!lh_subject_has(m, hints[i].subject))
+			continue;
+		for (j = 0; j < 4 && hints[i].families[j] != NULL && n < max; j++)
+			names[n++] = hints[i].families[j];
+	}
+	return n;
+}

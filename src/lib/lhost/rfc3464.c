@@ -1,0 +1,79 @@
+/*
+ * NAME
+ *	rfc3464 - standard delivery status reports from any MTA
+ * DESCRIPTION
+ *	The reader of last resort for mails that carry an RFC 3464 (or RFC
+ *	6533) report: every message/delivery-status part, and report fields
+ *	written as plain text by MTAs that do not use MIME. Recipients come
+ *	from Final-Recipient (Original-Recipient when it is missing); each
+ *	record whose Diagnostic-Code is missing takes the error lines of the
+ *	notice ("550 ...", "<addr>: ..."). A report without a recipient but
+ *	with a returned message takes the returned message's To:.
+ *	Source: RFC 3464 sections 2.2 and 2.3; RFC 6533.
+ */
+#include "lhost.h"
+
+/* is_error_line - a notice line quoting a server: "550 ..." or "<a@b>: ..." */
+static int
+is_error_line(const char *l, size_t n)
+{
+	if (n >= 4 && (l[0] == '4' || l[0] == '5') && k_isdigit((unsigned char)l[1]) &&
+	    k_isdigit((unsigned char)l[2]) && (l[3] == ' ' || l[3] == '-'))
+		return 1;
+	if (n > 3 && l[0] == '<') {
+		const char *gt = memchr(l, '>', n);
+		return gt != NULL && memchr(l, '@', (size_t)(gt - l)) != NULL &&
+		    gt + 1 < l + n && (gt[1] == ':' || gt[1] == ' ');
+	}
+	return 0;
+}
+
+static int
+rfc3464_decode(struct kmsg *m, struct kbounce *b)
+{
+	const char *p, *cur, *end, *line, *alt = NULL;
+	size_t	    n, len, i;
+	int	    r, anywhere = 0;
+
+	if ((r = dsn_collect_sections(m, b)) < 0)
+		return -1;
+	if (r == 0) {
+		/* Report fields written into a text part. */
+		size_t fn;
+		const char *f = lh_flat(m, &fn);
+		if (lh_find_line(f, fn, "Final-Recipient:") == NULL &&
+		    lh_find_line(f, fn, "Original-Recipient:") == NULL &&
+		    lh_find_line(f, fn, "Final-recipient:") == NULL)
+			return 0;
+		lh_notice(m, &p, &n);
+		if ((r = dsn_collect(m, b, p, n, DSN_ANYWHERE)) < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		anywhere = 1;
+	}
+	/* Error lines of the notice, for records without a diagnosis. */
+	lh_notice(m, &p, &n);
+	cur = p;
+	end = p + n;
+	while (km_nextline(&cur, end, &line, &len)) {
+		if (k_startswith(line, len, "Content-Type: message/delivery-status"))
+			break;
+		if (is_error_line(line, len)) {
+			alt = kb_append(m, alt, line, len);
+			if (alt == NULL)
+				return -1;
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		struct kds *d = &b->ds[i];
+		if ((d->diagnosis == NULL || d->diagnosis[0] == '\0') && alt != NULL)
+			d->diagnosis = alt;
+		if (d->command == NULL && d->diagnosis != NULL)
+			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
+	}
+	(void)anywhere;
+	return (int)b->n;
+}
+
+const struct klhost lhost_rfc3464 = { "RFC3464", rfc3464_decode };

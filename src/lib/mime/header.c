@@ -1,0 +1,431 @@
+/*
+ * NAME
+ *	header - RFC 5322 header fields and RFC 2047 encoded words
+ * DESCRIPTION
+ *	kh_parse() indexes a header block in one pass without copying: each
+ *	field is a name slice and a raw value slice that still holds its
+ *	folding. Values are unfolded or decoded only when a caller asks, into
+ *	the arena. A line that is neither a field nor a continuation ends the
+ *	header block, as does an empty line; a field longer than the limit is
+ *	cut and the mail marked truncated.
+ */
+#include "message.h"
+#include "../../util/codec.h"
+
+#include <stdlib.h>
+
+/* push - append one field, doubling the array in the arena */
+static int
+push(karena *a, struct khdrs *h, const char *name, size_t nlen,
+    const char *val, size_t vlen)
+{
+	if (h->n == h->cap) {
+		size_t ncap = h->cap ? h->cap * 2 : 32;
+		struct khdr *nv = ka_grow(a, h->v, h->n * sizeof(*nv), ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		h->v = nv;
+		h->cap = ncap;
+	}
+	h->v[h->n].name = name;
+	h->v[h->n].nlen = (uint32_t)nlen;
+	h->v[h->n].val = val;
+	h->v[h->n].vlen = (uint32_t)vlen;
+	h->n++;
+	return 0;
+}
+
+/* field_name_len - length of "Name" when the line starts "Name:", else 0 */
+static size_t
+field_name_len(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == ':')
+			break;
+		if (c <= ' ' || c >= 127)
+			return 0;
+	}
+	if (i == 0 || i == n)
+		return 0;
+	return i;
+}
+
+/*
+ * kh_parse - index the header block at p[0..n)
+ *	*bodyoff receives the offset of the body (after the empty line), or
+ *	n when the block runs to the end. Returns -1 on ENOMEM.
+ */
+int
+kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
+    struct khdrs *out, size_t *bodyoff, unsigned *truncated)
+{
+	const char *cur = p, *end = p + n;
+
+	out->v = NULL;
+	out->n = out->cap = 0;
+	while (cur < end) {
+		const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+		const char *lend = nl ? nl : end;
+		size_t	    llen = (size_t)(lend - cur), nlen;
+		const char *v, *vend;
+
+		if (llen == 0) {
+			*bodyoff = (size_t)(lend - p) + (nl ? 1 : 0);
+			return 0;
+		}
+		if ((nlen = field_name_len(cur, llen)) == 0) {
+			/* Not a field: the header block ended without a blank line. */
+			if (k_isblank((unsigned char)*cur) && out->n > 0) {
+				/* Continuation of a field we cut: skip. */
+				cur = nl ? nl + 1 : end;
+				continue;
+			}
+			*bodyoff = (size_t)(cur - p);
+			return 0;
+		}
+		v = cur + nlen + 1;
+		/* Extend over continuation lines. */
+		vend = lend;
+		while (nl != NULL && nl + 1 < end && k_isblank((unsigned char)nl[1])) {
+			const char *nn = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+			/* A line of blanks only is a continuation too. */
+			vend = nn ? nn : end;
+			nl = nn;
+		}
+		{
+			size_t vlen = (size_t)(vend - v);
+			size_t nl2 = nlen;
+			if (vlen > maxlen) {
+				vlen = maxlen;
+				*truncated = 1;
+			}
+			if (vlen > UINT32_MAX)
+				vlen = UINT32_MAX;
+			if (push(a, out, cur, nl2, v, vlen) != 0)
+				return -1;
+		}
+		cur = nl ? nl + 1 : end;
+	}
+	*bodyoff = n;
+	return 0;
+}
+
+/* name_eq - case-insensitive compare of a field name with z */
+static int
+name_eq(const struct khdr *f, const char *z, size_t zn)
+{
+	return f->nlen == zn && k_strncaseeq(f->name, z, zn);
+}
+
+/* kh_find - first field called name, or NULL */
+const struct khdr *
+kh_find(const struct khdrs *h, const char *name)
+{
+	return kh_find_next(h, NULL, name);
+}
+
+/* kh_find_next - next field called name after the given one, or NULL */
+const struct khdr *
+kh_find_next(const struct khdrs *h, const struct khdr *after, const char *name)
+{
+	size_t i = after ? (size_t)(after - h->v) + 1 : 0, zn = strlen(name);
+
+	for (; i < h->n; i++)
+		if (name_eq(&h->v[i], name, zn))
+			return &h->v[i];
+	return NULL;
+}
+
+/* kh_count - number of fields called name */
+size_t
+kh_count(const struct khdrs *h, const char *name)
+{
+	size_t i, c = 0, zn = strlen(name);
+
+	for (i = 0; i < h->n; i++)
+		if (name_eq(&h->v[i], name, zn))
+			c++;
+	return c;
+}
+
+/*
+ * kh_unfold - NUL-terminated value: folds become one space, runs of
+ *	blanks collapse, both ends trimmed. In the arena; NULL on ENOMEM.
+ */
+char *
+kh_unfold(karena *a, const char *v, size_t n)
+{
+	char  *o, *q;
+	size_t i;
+	int    sp = 0;
+
+	k_trim(&v, &n);
+	if ((o = ka_alloc(a, n + 1)) == NULL)
+		return NULL;
+	q = o;
+	for (i = 0; i < n; i++) {
+		char c = v[i];
+		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+			sp = 1;
+			continue;
+		}
+		if (sp && q != o)
+			*q++ = ' ';
+		sp = 0;
+		*q++ = c;
+	}
+	*q = '\0';
+	return o;
+}
+
+/* kh_get - unfolded raw value of the first field called name, or "" */
+const char *
+kh_get(struct kmsg *m, const struct khdrs *h, const char *name)
+{
+	const struct khdr *f = kh_find(h, name);
+	char *v;
+
+	if (f == NULL || (v = kh_unfold(m->a, f->val, f->vlen)) == NULL)
+		return "";
+	return v;
+}
+
+/* kh_get_decoded - value with encoded words decoded to UTF-8, or "" */
+const char *
+kh_get_decoded(struct kmsg *m, const struct khdrs *h, const char *name)
+{
+	const struct khdr *f = kh_find(h, name);
+	kstr  s = KSTR_INIT;
+	char *v, *r;
+
+	if (f == NULL || (v = kh_unfold(m->a, f->val, f->vlen)) == NULL)
+		return "";
+	kh_decode_words(m->cs, v, strlen(v), &s);
+	r = ks_ok(&s) ? ka_strndup(m->a, ks_str(&s), s.len) : NULL;
+	ks_dispose(&s);
+	return r ? r : "";
+}
+
+/*
+ * parse_word - recognise "=?charset?E?text?=" at s[0..n); fills the
+ *	parts and returns its length, or 0 when s does not start one.
+ */
+static size_t
+parse_word(const char *s, size_t n, const char **cs, size_t *csn, int *enc,
+    const char **tx, size_t *txn)
+{
+	size_t i = 2, j;
+
+	if (n < 8 || s[0] != '=' || s[1] != '?')
+		return 0;
+	for (j = i; j < n && s[j] != '?'; j++)
+		if (s[j] == ' ' || s[j] == '\n')
+			return 0;
+	if (j + 3 >= n || j == i)
+		return 0;
+	*cs = s + i;
+	*csn = j - i;
+	/* RFC 2231 language suffix: charset*lang */
+	{
+		const char *star = memchr(*cs, '*', *csn);
+		if (star != NULL)
+			*csn = (size_t)(star - *cs);
+	}
+	*enc = k_lower((unsigned char)s[j + 1]);
+	if ((*enc != 'b' && *enc != 'q') || s[j + 2] != '?')
+		return 0;
+	i = j + 3;
+	for (j = i; j + 1 < n; j++) {
+		if (s[j] == '?' && s[j + 1] == '=')
+			break;
+		if (s[j] == '\n')
+			return 0;
+	}
+	if (j + 1 >= n)
+		return 0;
+	*tx = s + i;
+	*txn = j - i;
+	return j + 2;
+}
+
+/* flush - convert pending raw bytes of one charset and append */
+static void
+flush(kcharset *cs, const char *charset, size_t csn, kstr *raw, kstr *out)
+{
+	if (raw->len == 0)
+		return;
+	kcs_to_utf8(cs, charset, csn, raw->p, raw->len, out);
+	ks_clear(raw);
+}
+
+/*
+ * kh_decode_words - decode RFC 2047 encoded words in s[0..n), appending
+ *	UTF-8 to out. Blanks between adjacent encoded words are dropped, and
+ *	adjacent words in one charset are joined before conversion so that a
+ *	multibyte character split across two words survives. Text outside
+ *	encoded words that is not UTF-8 is converted from a guessed charset.
+ */
+void
+kh_decode_words(kcharset *cs, const char *s, size_t n, kstr *out)
+{
+	kstr	    raw = KSTR_INIT;
+	const char *pcs = NULL;
+	size_t	    pcsn = 0, i = 0, plain = 0;
+	int	    prev_word = 0;
+
+	if (memchr(s, '=', n) == NULL) {
+		kcs_to_utf8(cs, "utf-8", 5, s, n, out);
+		return;
+	}
+	while (i < n) {
+		const char *c, *t;
+		size_t	    cn, tn, wl, k;
+		int	    enc, blank = 1;
+
+		if (s[i] != '=' || (wl = parse_word(s + i, n - i, &c, &cn, &enc, &t, &tn)) == 0) {
+			i++;
+			continue;
+		}
+		for (k = plain; k < i && blank; k++)
+			blank = k_isspace((unsigned char)s[k]);
+		if (!(prev_word && blank)) {
+			/* Text between words is kept, in its own right. */
+			flush(cs, pcs, pcsn, &raw, out);
+			if (i > plain)
+				kcs_to_utf8(cs, "utf-8", 5, s + plain, i - plain, out);
+		}
+		if (pcs != NULL && (pcsn != cn || !k_strncaseeq(pcs, c, cn)))
+			flush(cs, pcs, pcsn, &raw, out);
+		pcs = c;
+		pcsn = cn;
+		if (enc == 'b')
+			kc_base64_decode(&raw, t, tn);
+		else
+			kc_qp_decode(&raw, t, tn, 1);
+		i += wl;
+		plain = i;
+		prev_word = 1;
+	}
+	flush(cs, pcs, pcsn, &raw, out);
+	if (plain < n)
+		kcs_to_utf8(cs, "utf-8", 5, s + plain, n - plain, out);
+	ks_dispose(&raw);
+}
+
+/* kh_media_type - "type/subtype" in lower case into buf ("" if none) */
+void
+kh_media_type(const char *v, size_t n, char *buf, size_t bufsize)
+{
+	size_t i = 0, j = 0;
+
+	while (i < n && k_isspace((unsigned char)v[i]))
+		i++;
+	for (; i < n && j + 1 < bufsize; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == ';' || k_isspace(c) || c == '"')
+			break;
+		buf[j++] = (char)k_lower(c);
+	}
+	buf[j] = '\0';
+	if (memchr(buf, '/', j) == NULL)
+		buf[0] = '\0';
+}
+
+/*
+ * kh_param - find parameter name in a Content-Type style value
+ *	*val points into v (unquoted slice) or into the arena when the value
+ *	had escapes. Returns 1 when found.
+ */
+int
+kh_param(const char *v, size_t n, const char *name, const char **val,
+    size_t *vlen, karena *a)
+{
+	size_t zn = strlen(name), i = 0;
+
+	/* Skip the media type. */
+	while (i < n && v[i] != ';')
+		i++;
+	while (i < n) {
+		size_t ks, ke;
+
+		i++;				/* past ';' */
+		while (i < n && (k_isspace((unsigned char)v[i]) || v[i] == ';'))
+			i++;
+		ks = i;
+		while (i < n && v[i] != '=' && v[i] != ';' && !k_isspace((unsigned char)v[i]))
+			i++;
+		ke = i;
+		while (i < n && k_isspace((unsigned char)v[i]))
+			i++;
+		if (i >= n || v[i] != '=') {
+			while (i < n && v[i] != ';')
+				i++;
+			continue;
+		}
+		i++;
+		while (i < n && k_isspace((unsigned char)v[i]))
+			i++;
+		{
+			int match = (ke - ks == zn && k_strncaseeq(v + ks, name, zn)) ||
+			    (ke - ks == zn + 1 && k_strncaseeq(v + ks, name, zn) && v[ks + zn] == '*') ||
+			    (ke - ks == zn + 2 && k_strncaseeq(v + ks, name, zn) && v[ks + zn] == '*' && v[ks + zn + 1] == '0');
+
+			if (i < n && v[i] == '"') {
+				size_t s0 = ++i;
+				int    esc = 0;
+				while (i < n && v[i] != '"') {
+					if (v[i] == '\\' && i + 1 < n) {
+						esc = 1;
+						i++;
+					}
+					i++;
+				}
+				if (match) {
+					if (!esc || a == NULL) {
+						*val = v + s0;
+						*vlen = i - s0;
+					} else {
+						char  *o = ka_alloc(a, i - s0 + 1);
+						size_t k, m = 0;
+						if (o == NULL)
+							return 0;
+						for (k = s0; k < i; k++) {
+							if (v[k] == '\\' && k + 1 < i)
+								k++;
+							o[m++] = v[k];
+						}
+						o[m] = '\0';
+						*val = o;
+						*vlen = m;
+					}
+					return 1;
+				}
+				if (i < n)
+					i++;
+			} else {
+				size_t s0 = i;
+				while (i < n && v[i] != ';' && !k_isspace((unsigned char)v[i]))
+					i++;
+				if (match) {
+					*val = v + s0;
+					*vlen = i - s0;
+					/* RFC 2231 charset'lang'value: keep the value */
+					if (v[ks + zn] == '*' && *vlen > 0) {
+						const char *q = memchr(*val, '\'', *vlen);
+						if (q && (q = memchr(q + 1, '\'', *vlen - (size_t)(q + 1 - *val))) != NULL) {
+							*vlen -= (size_t)(q + 1 - *val);
+							*val = q + 1;
+						}
+					}
+					return 1;
+				}
+			}
+		}
+		while (i < n && v[i] != ';')
+			i++;
+	}
+	return 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * NAME
+ *	html - the text of an HTML part
+ * DESCRIPTION
+ *	Enough HTML for bounce notices: tags are dropped, block tags (br, p,
+ *	div, tr, li, h1-h6, table) become newlines, the contents of head,
+ *	style and script are dropped, and the common entities and numeric
+ *	references are decoded. One pass, no DOM.
+ */
+#include "message.h"
+#include "../../util/codec.h"
+
+static const struct {
+	const char *name;
+	unsigned    cp;
+} entities[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "nbsp", ' ' }, { "copy", 0xa9 }, { "reg", 0xae },
+	{ "laquo", 0xab }, { "raquo", 0xbb }, { "middot", 0xb7 },
+	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "hellip", 0x2026 },
+	{ "rsquo", 0x2019 }, { "lsquo", 0x2018 }, { "ldquo", 0x201c },
+	{ "rdquo", 0x201d },
+};
+
+/* tag_is - does the tag name at s (after '<' and '/') equal name */
+static int
+tag_is(const char *s, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+
+	return n >= k && k_strncaseeq(s, name, k) &&
+	    (n == k || !k_isalnum((unsigned char)s[k]));
+}
+
+/* km_html_text - append the text of an HTML document */
+void
+km_html_text(const char *s, size_t n, kstr *out)
+{
+	size_t i = 0;
+	const char *skipto = NULL;
+
+	while (i < n) {
+		char c = s[i];
+
+		if (c == '<') {
+			const char *gt = memchr(s + i, '>', n - i);
+			const char *t = s + i + 1;
+			size_t	    tn;
+			int	    closing = 0;
+
+			if (gt == NULL)
+				break;
+			if (t < gt && *t == '/') {
+				closing = 1;
+				t++;
+			}
+			tn = (size_t)(gt - t);
+			if (skipto != NULL) {
+				if (closing && tag_is(t, tn, skipto))
+					skipto = NULL;
+				i = (size_t)(gt - s) + 1;
+				continue;
+			}
+			if (tn >= 3 && memcmp(t, "!--", 3) == 0) {
+				const char *e = k_memmem(t, n - (size_t)(t - s), "-->", 3);
+				i = e ? (size_t)(e - s) + 3 : n;
+				continue;
+			}
+			if (!closing && (tag_is(t, tn, "style") || tag_is(t, tn, "script") ||
+			    tag_is(t, tn, "head") || tag_is(t, tn, "title")))
+				skipto = tag_is(t, tn, "style") ? "style" :
+				    tag_is(t, tn, "script") ? "script" :
+				    tag_is(t, tn, "head") ? "head" : "title";
+			else if (tag_is(t, tn, "br") || tag_is(t, tn, "p") ||
+			    tag_is(t, tn, "div") || tag_is(t, tn, "tr") ||
+			    tag_is(t, tn, "li") || tag_is(t, tn, "table") ||
+			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6'))
+				ks_addc(out, '\n');
+			else if (tag_is(t, tn, "td") || tag_is(t, tn, "th"))
+				ks_addc(out, ' ');
+			i = (size_t)(gt - s) + 1;
+			continue;
+		}
+		if (skipto != NULL) {
+			i++;
+			continue;
+		}
+		if (c == '&') {
+			size_t j = i + 1, k;
+			while (j < n && j - i < 10 && s[j] != ';' && s[j] != '&' && !k_isspace((unsigned char)s[j]))
+				j++;
+			if (j < n && s[j] == ';') {
+				const char *e = s + i + 1;
+				size_t	    en = j - i - 1;
+				if (en > 1 && e[0] == '#') {
+					unsigned cp = 0;
+					int	 hex = (e[1] == 'x' || e[1] == 'X');
+					for (k = hex ? 2 : 1; k < en; k++) {
+						int d = k_isdigit((unsigned char)e[k]) ? e[k] - '0' :
+						    (hex && k_isxdigit((unsigned char)e[k])) ? (k_lower((unsigned char)e[k]) - 'a' + 10) : -1;
+						if (d < 0 || cp > 0x10ffff)
+							break;
+						cp = cp * (hex ? 16 : 10) + (unsigned)d;
+					}
+					if (k == en && cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp < 0xe000)) {
+						kc_utf8_put(out, cp);
+						i = j + 1;
+						continue;
+					}
+				} else {
+					for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++) {
+						if (strlen(entities[k].name) == en && memcmp(entities[k].name, e, en) == 0) {
+							kc_utf8_put(out, entities[k].cp);
+							break;
+						}
+					}
+					if (k < sizeof(entities) / sizeof(entities[0])) {
+						i = j + 1;
+						continue;
+					}
+				}
+			}
+		}
+		if (c == '\n' || c == '\r')
+			c = ' ';
+		ks_addc(out, c);
+		i++;
+	}
+}

@@ -1,0 +1,153 @@
+/*
+ * NAME
+ *	message - RFC 5322 headers, MIME structure and the flat text view
+ * SUMMARY
+ *	km_parse() reads one mail: it normalises newlines to LF (copying only
+ *	when the mail has CR), indexes the top-level header fields without
+ *	copying them, walks the MIME tree and builds the flat text that the
+ *	bounce decoders read:
+ *
+ *	- text/plain parts (and text/html without a plain twin, as text) in
+ *	  UTF-8, transfer-decoded, trailing blanks of each line removed;
+ *	- each message/delivery-status, message/global-delivery-status or
+ *	  message/feedback-report part as the marker line
+ *	  "Content-Type: message/delivery-status" (or feedback-report)
+ *	  followed by its decoded fields;
+ *	- each message/rfc822, message/global, text/rfc822-headers part as
+ *	  "Content-Type: message/rfc822" (or text/rfc822-headers) followed
+ *	  by the header block of the returned message only.
+ *
+ *	Attachments (images, archives, the returned message's body) are
+ *	located but never decoded.
+ * OWNERSHIP
+ *	All strings live in the parse arena or the parser's flat buffer and
+ *	die with the next parse.
+ */
+#ifndef KAERU_MIME_MESSAGE_H
+#define KAERU_MIME_MESSAGE_H
+
+#include "../../util/arena.h"
+#include "../../util/charset.h"
+#include "../../util/str.h"
+
+#include <stdint.h>
+
+/* One header field: slices into the mail, value raw (may be folded). */
+struct khdr {
+	const char	*name;
+	const char	*val;
+	uint32_t	 nlen;
+	uint32_t	 vlen;
+};
+
+struct khdrs {
+	struct khdr	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+enum kpart_type {
+	KP_TEXT,	/* text/plain and other text/ */
+	KP_HTML,	/* text/html */
+	KP_MULTIPART,
+	KP_RFC822,	/* message/rfc822, message/global */
+	KP_HEADERS,	/* text/rfc822-headers, message/global-headers */
+	KP_DSN,		/* message/delivery-status, message/global-delivery-status */
+	KP_FEEDBACK,	/* message/feedback-report */
+	KP_OTHER	/* attachment: skipped */
+};
+
+enum kcte { CTE_7BIT, CTE_8BIT, CTE_BINARY, CTE_BASE64, CTE_QP };
+
+struct klimits {
+	size_t		max_mail_size;
+	unsigned	max_depth;
+	unsigned	max_parts;
+	size_t		max_header_len;
+	size_t		max_decoded;
+};
+
+/* Byte range of a flat-text section. */
+struct ksect {
+	size_t		off;
+	size_t		len;
+	enum kpart_type	type;
+};
+
+#define KM_MAX_SECTS 64
+
+struct kmsg {
+	karena		*a;
+	kcharset	*cs;
+	const struct klimits *lim;
+
+	const char	*raw;		/* whole mail, LF newlines */
+	size_t		 rawlen;
+	const char	*unixfrom;	/* "From " line without the newline, or NULL */
+	size_t		 unixfromlen;
+	struct khdrs	 hdr;		/* top-level fields */
+	const char	*body;		/* top-level body (raw) */
+	size_t		 bodylen;
+
+	kstr		*flat;		/* owned by the parser, reused */
+	struct ksect	 sect[KM_MAX_SECTS];
+	unsigned	 nsect;
+	size_t		 rfc822_off;	/* flat offset of the first returned-message marker, or SIZE_MAX */
+
+	const char	*orig;		/* header block of the returned message (raw slice), or NULL */
+	size_t		 origlen;
+	struct khdrs	 orighdr;
+
+	const char	*ctype;		/* top-level media type, lower case, "" if none */
+	const char	*subject;	/* decoded Subject, "Fwd:" removed (set by the parser) */
+	const char	*from;		/* decoded From (set by the parser) */
+	unsigned	 nparts;
+	unsigned	 truncated;	/* a limit was reached */
+	unsigned	 depth_seen;
+};
+
+int	 km_parse(struct kmsg *m, const char *buf, size_t len);
+
+/* Headers */
+int	 kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
+	    struct khdrs *out, size_t *bodyoff, unsigned *truncated);
+const struct khdr *kh_find(const struct khdrs *h, const char *name);
+const struct khdr *kh_find_next(const struct khdrs *h, const struct khdr *after,
+	    const char *name);
+size_t	 kh_count(const struct khdrs *h, const char *name);
+char	*kh_unfold(karena *a, const char *v, size_t n);
+const char *kh_get(struct kmsg *m, const struct khdrs *h, const char *name);
+const char *kh_get_decoded(struct kmsg *m, const struct khdrs *h, const char *name);
+
+/* RFC 2047 encoded words to UTF-8 (appends). */
+void	 kh_decode_words(kcharset *cs, const char *s, size_t n, kstr *out);
+
+/* Content-Type: media type (lower case, into buf) and a parameter. */
+void	 kh_media_type(const char *v, size_t n, char *buf, size_t bufsize);
+int	 kh_param(const char *v, size_t n, const char *name, const char **val,
+	    size_t *vlen, karena *a);
+
+/* HTML to text (appends). */
+void	 km_html_text(const char *s, size_t n, kstr *out);
+
+/* Flat-text line iteration: *line points into the flat text, no newline. */
+static inline int
+km_nextline(const char **cur, const char *end, const char **line, size_t *len)
+{
+	const char *p = *cur, *nl;
+
+	if (p >= end)
+		return 0;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*line = p;
+	if (nl == NULL) {
+		*len = (size_t)(end - p);
+		*cur = end;
+	} else {
+		*len = (size_t)(nl - p);
+		*cur = nl + 1;
+	}
+	return 1;
+}
+
+#endif

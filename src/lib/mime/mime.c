@@ -1,0 +1,598 @@
+/*
+ * NAME
+ *	mime - MIME walk and the flat text view of a mail
+ * DESCRIPTION
+ *	km_parse() is the only entry. The walk is recursive with an explicit
+ *	depth limit; each multipart body is split on its boundary lines with
+ *	memmem, so that a part costs one search no matter how large it is.
+ *	Tolerances, each seen in real bounces:
+ *	- a missing closing boundary ends the last part at the end of its
+ *	  parent; a multipart with no boundary parameter takes the first
+ *	  "--" line of its body as the boundary; a multipart whose boundary
+ *	  never appears is read as one text part;
+ *	- a boundary line may carry trailing blanks; a longer boundary that
+ *	  starts with the parent's does not end the parent's part;
+ *	- parts without Content-Type are text/plain (message/rfc822 inside
+ *	  multipart/digest); upper-case types and parameters are fine.
+ *	Only parts that can hold bounce information are decoded (text,
+ *	delivery-status, feedback-report, and the header block of the
+ *	returned message); everything else is skipped unread.
+ */
+#include "message.h"
+#include "../../util/codec.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Marker lines written into the flat text before non-text sections. */
+#define MARK_DSN	"Content-Type: message/delivery-status\n"
+#define MARK_FBR	"Content-Type: message/feedback-report\n"
+#define MARK_RFC822	"Content-Type: message/rfc822\n"
+#define MARK_HEADERS	"Content-Type: text/rfc822-headers\n"
+
+/* append_clean - append text with LF newlines, no trailing blanks, no NUL */
+static void
+append_clean(struct kmsg *m, const char *s, size_t n)
+{
+	kstr	*f = m->flat;
+	size_t	 i, room;
+	char	*o;
+
+	if (n == 0)
+		return;
+	if (f->len >= m->lim->max_decoded) {
+		m->truncated = 1;
+		return;
+	}
+	room = m->lim->max_decoded - f->len;
+	if (n > room) {
+		n = room;
+		m->truncated = 1;
+	}
+	if (ks_reserve(f, n + 1) != 0)
+		return;
+	o = f->p + f->len;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\r') {
+			if (i + 1 < n && s[i + 1] == '\n')
+				continue;
+			c = '\n';
+		}
+		if (c == '\n') {
+			while (o > f->p + f->len && (o[-1] == ' ' || o[-1] == '\t'))
+				o--;
+		} else if (c == '\0')
+			c = ' ';
+		*o++ = c;
+	}
+	while (o > f->p + f->len && (o[-1] == ' ' || o[-1] == '\t'))
+		o--;
+	f->len = (size_t)(o - f->p);
+	/* Every section ends with a newline. */
+	if (f->len > 0 && f->p[f->len - 1] != '\n')
+		f->p[f->len++] = '\n';
+	f->p[f->len] = '\0';
+}
+
+/* begin_sect - open a flat-text section of the given type */
+static void
+begin_sect(struct kmsg *m, enum kpart_type t, const char *marker)
+{
+	if (marker != NULL) {
+		if (t == KP_RFC822 || t == KP_HEADERS) {
+			if (m->rfc822_off == SIZE_MAX)
+				m->rfc822_off = m->flat->len;
+		}
+		ks_adds(m->flat, marker);
+	}
+	if (m->nsect < KM_MAX_SECTS) {
+		m->sect[m->nsect].off = m->flat->len;
+		m->sect[m->nsect].len = 0;
+		m->sect[m->nsect].type = t;
+	}
+}
+
+/* end_sect - close the section begun last */
+static void
+end_sect(struct kmsg *m)
+{
+	if (m->nsect < KM_MAX_SECTS) {
+		m->sect[m->nsect].len = m->flat->len - m->sect[m->nsect].off;
+		m->nsect++;
+	}
+}
+
+/* decode_body - transfer-decode a part body into tmp; returns the bytes to use */
+static void
+decode_body(enum kcte cte, const char *b, size_t n, kstr *tmp, const char **out,
+    size_t *outn)
+{
+	switch (cte) {
+	case CTE_BASE64:
+		ks_clear(tmp);
+		kc_base64_decode(tmp, b, n);
+		*out = ks_str(tmp);
+		*outn = tmp->len;
+		return;
+	case CTE_QP:
+		ks_clear(tmp);
+		kc_qp_decode(tmp, b, n, 0);
+		*out = ks_str(tmp);
+		*outn = tmp->len;
+		return;
+	default:
+		*out = b;
+		*outn = n;
+	}
+}
+
+/* cte_of - Content-Transfer-Encoding of a part */
+static enum kcte
+cte_of(const struct khdrs *h)
+{
+	const struct khdr *f = kh_find(h, "content-transfer-encoding");
+	const char *v;
+	size_t	    n;
+
+	if (f == NULL)
+		return CTE_7BIT;
+	v = f->val;
+	n = f->vlen;
+	k_trim(&v, &n);
+	if (k_startswith_ci(v, n, "base64"))
+		return CTE_BASE64;
+	if (k_startswith_ci(v, n, "quoted-printable"))
+		return CTE_QP;
+	if (k_startswith_ci(v, n, "8bit"))
+		return CTE_8BIT;
+	if (k_startswith_ci(v, n, "binary"))
+		return CTE_BINARY;
+	return CTE_7BIT;
+}
+
+/* add_text - a text part: decode, convert to UTF-8, append */
+static void
+add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
+    const char *b, size_t n)
+{
+	kstr	    tmp = KSTR_INIT, utf = KSTR_INIT, txt = KSTR_INIT;
+	const char *d, *cs = NULL;
+	size_t	    dn, csn = 0;
+
+	if (n > m->lim->max_decoded) {
+		n = m->lim->max_decoded;
+		m->truncated = 1;
+	}
+	decode_body(cte, b, n, &tmp, &d, &dn);
+	if (ct != NULL)
+		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
+	kcs_to_utf8(m->cs, cs, csn, d, dn, &utf);
+	begin_sect(m, html ? KP_HTML : KP_TEXT, NULL);
+	if (html) {
+		km_html_text(ks_str(&utf), utf.len, &txt);
+		append_clean(m, ks_str(&txt), txt.len);
+	} else
+		append_clean(m, ks_str(&utf), utf.len);
+	end_sect(m);
+	ks_dispose(&tmp);
+	ks_dispose(&utf);
+	ks_dispose(&txt);
+}
+
+/* set_orig - remember the returned message's header block and index it */
+static void
+set_orig(struct kmsg *m, const char *p, size_t n)
+{
+	size_t	 bodyoff;
+	unsigned tr = 0;
+
+	if (m->orig != NULL)
+		return;
+	/* A blank line or two may precede the headers. */
+	while (n > 0 && *p == '\n')
+		p++, n--;
+	if (kh_parse(m->a, p, n, m->lim->max_header_len, &m->orighdr, &bodyoff, &tr) != 0)
+		return;
+	if (m->orighdr.n == 0)
+		return;
+	m->orig = p;
+	m->origlen = bodyoff;
+}
+
+/* add_message - a returned message: its header block only */
+static void
+add_message(struct kmsg *m, enum kpart_type t, enum kcte cte, const char *b, size_t n)
+{
+	kstr	    tmp = KSTR_INIT;
+	const char *d;
+	size_t	    dn, hend;
+
+	if (cte == CTE_BASE64 || cte == CTE_QP) {
+		if (n > m->lim->max_decoded)
+			n = m->lim->max_decoded;
+		decode_body(cte, b, n, &tmp, &d, &dn);
+		/* Keep a copy: the scratch string dies here. */
+		d = ka_strndup(m->a, d, dn);
+		if (d == NULL) {
+			ks_dispose(&tmp);
+			return;
+		}
+	} else {
+		d = b;
+		dn = n;
+	}
+	/* Skip leading blank lines, then cut at the end of the header block. */
+	while (dn > 0 && (*d == '\n' || *d == '\r'))
+		d++, dn--;
+	{
+		const char *e = k_memmem(d, dn, "\n\n", 2);
+		hend = e ? (size_t)(e - d) + 1 : dn;
+	}
+	begin_sect(m, t, t == KP_RFC822 ? MARK_RFC822 : MARK_HEADERS);
+	append_clean(m, d, hend);
+	end_sect(m);
+	set_orig(m, d, hend);
+	ks_dispose(&tmp);
+}
+
+/* add_report - a delivery-status or feedback-report part */
+static void
+add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
+    enum kcte cte, const char *b, size_t n)
+{
+	kstr	    tmp = KSTR_INIT, utf = KSTR_INIT;
+	const char *d, *cs = NULL;
+	size_t	    dn, csn = 0;
+
+	if (n > m->lim->max_decoded) {
+		n = m->lim->max_decoded;
+		m->truncated = 1;
+	}
+	decode_body(cte, b, n, &tmp, &d, &dn);
+	if (ct != NULL)
+		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
+	kcs_to_utf8(m->cs, cs, csn, d, dn, &utf);
+	begin_sect(m, t, t == KP_DSN ? MARK_DSN : MARK_FBR);
+	append_clean(m, ks_str(&utf), utf.len);
+	end_sect(m);
+	ks_dispose(&tmp);
+	ks_dispose(&utf);
+}
+
+/* type_of - classify a lower-case media type */
+static enum kpart_type
+type_of(const char *mt)
+{
+	if (mt[0] == '\0' || strcmp(mt, "text/plain") == 0)
+		return KP_TEXT;
+	if (strncmp(mt, "multipart/", 10) == 0)
+		return KP_MULTIPART;
+	if (strcmp(mt, "text/html") == 0)
+		return KP_HTML;
+	if (strcmp(mt, "message/delivery-status") == 0 ||
+	    strcmp(mt, "message/global-delivery-status") == 0 ||
+	    strcmp(mt, "message/x-delivery-status") == 0)
+		return KP_DSN;
+	if (strcmp(mt, "message/feedback-report") == 0)
+		return KP_FEEDBACK;
+	if (strcmp(mt, "message/rfc822") == 0 || strcmp(mt, "message/global") == 0 ||
+	    strcmp(mt, "message/partial") == 0)
+		return KP_RFC822;
+	if (strcmp(mt, "text/rfc822-headers") == 0 ||
+	    strcmp(mt, "message/global-headers") == 0 ||
+	    strcmp(mt, "text/rfc822-header") == 0)
+		return KP_HEADERS;
+	if (strncmp(mt, "text/", 5) == 0 &&
+	    strcmp(mt, "text/calendar") != 0 && strcmp(mt, "text/x-vcard") != 0 &&
+	    strcmp(mt, "text/vcard") != 0 && strcmp(mt, "text/csv") != 0)
+		return KP_TEXT;
+	return KP_OTHER;
+}
+
+/* is_attachment - Content-Disposition: attachment on a non-message text part */
+static int
+is_attachment(const struct khdrs *h)
+{
+	const struct khdr *f = kh_find(h, "content-disposition");
+	const char *v;
+	size_t	    n;
+
+	if (f == NULL)
+		return 0;
+	v = f->val;
+	n = f->vlen;
+	k_trim(&v, &n);
+	return k_startswith_ci(v, n, "attachment");
+}
+
+/*
+ * find_delim - next boundary line "--B" in [p, end) that starts a line;
+ *	returns its start or NULL, and sets *close and *next (start of the
+ *	line after it).
+ */
+static const char *
+find_delim(const char *start, const char *p, const char *end, const char *b,
+    size_t bl, int *close, const char **next)
+{
+	while (p < end) {
+		const char *q = k_memmem(p, (size_t)(end - p), b, bl), *r;
+
+		if (q == NULL)
+			return NULL;
+		p = q + bl;
+		if (q - start < 2 || q[-1] != '-' || q[-2] != '-')
+			continue;
+		if (q - 2 != start && q[-3] != '\n')
+			continue;
+		r = q + bl;
+		*close = 0;
+		if (r + 1 < end && r[0] == '-' && r[1] == '-') {
+			*close = 1;
+			r += 2;
+		}
+		/* Only blanks may follow on the line. */
+		while (r < end && (*r == ' ' || *r == '\t'))
+			r++;
+		if (r < end && *r != '\n')
+			continue;
+		*next = r < end ? r + 1 : end;
+		return q - 2;
+	}
+	return NULL;
+}
+
+static void walk(struct kmsg *m, const char *p, size_t n, int depth,
+    const char *deftype, int skip_html);
+
+/* guess_boundary - the first "--xxx" line of a body, for a multipart without one */
+static int
+guess_boundary(const char *b, size_t n, const char **bd, size_t *bl)
+{
+	const char *p = b, *end = b + n, *line;
+	size_t	    len;
+
+	while (km_nextline(&p, end, &line, &len)) {
+		if (len > 2 && line[0] == '-' && line[1] == '-' && len < 200) {
+			*bd = line + 2;
+			*bl = len - 2;
+			while (*bl > 0 && k_isblank((unsigned char)(*bd)[*bl - 1]))
+				(*bl)--;
+			return *bl > 0;
+		}
+	}
+	return 0;
+}
+
+/* walk_multipart - split a multipart body and walk each part */
+static void
+walk_multipart(struct kmsg *m, const struct khdr *ct, const char *mt,
+    const char *b, size_t n, int depth)
+{
+	const char *bd = NULL, *end = b + n, *cur, *d, *next;
+	size_t	    bl = 0;
+	int	    close = 0, alternative, digest, nchild = 0;
+	const char *childs[256];
+	size_t	    childn[256];
+	int	    has_plain = 0, i;
+
+	if (ct == NULL || !kh_param(ct->val, ct->vlen, "boundary", &bd, &bl, m->a) || bl == 0) {
+		if (!guess_boundary(b, n, &bd, &bl)) {
+			add_text(m, NULL, CTE_7BIT, 0, b, n);
+			return;
+		}
+	}
+	alternative = strcmp(mt, "multipart/alternative") == 0;
+	digest = strcmp(mt, "multipart/digest") == 0;
+	d = find_delim(b, b, end, bd, bl, &close, &next);
+	if (d == NULL) {
+		/* The boundary never appears: read the body as text. */
+		add_text(m, NULL, CTE_7BIT, 0, b, n);
+		return;
+	}
+	cur = next;
+	while (!close && cur < end) {
+		const char *d2 = find_delim(b, cur, end, bd, bl, &close, &next);
+		const char *pe = d2 ? d2 : end;
+		size_t	    pn = (size_t)(pe - cur);
+
+		/* The newline before a delimiter belongs to the delimiter. */
+		if (d2 != NULL && pn > 0 && cur[pn - 1] == '\n')
+			pn--;
+		if (m->nparts >= m->lim->max_parts) {
+			m->truncated = 1;
+			break;
+		}
+		m->nparts++;
+		if (nchild < (int)(sizeof(childs) / sizeof(childs[0]))) {
+			childs[nchild] = cur;
+			childn[nchild] = pn;
+			nchild++;
+		} else {
+			walk(m, cur, pn, depth + 1, digest ? "message/rfc822" : "", 0);
+		}
+		if (d2 == NULL)
+			break;
+		cur = next;
+	}
+	if (alternative) {
+		/* Prefer text/plain: note whether a plain twin exists. */
+		for (i = 0; i < nchild; i++) {
+			struct khdrs h;
+			size_t	     bo;
+			unsigned     tr = 0;
+			char	     t[64];
+			const struct khdr *f;
+
+			if (kh_parse(m->a, childs[i], childn[i], m->lim->max_header_len, &h, &bo, &tr) != 0)
+				continue;
+			f = kh_find(&h, "content-type");
+			if (f == NULL) {
+				has_plain = 1;
+				continue;
+			}
+			kh_media_type(f->val, f->vlen, t, sizeof(t));
+			if (t[0] == '\0' || strcmp(t, "text/plain") == 0)
+				has_plain = 1;
+		}
+	}
+	for (i = 0; i < nchild; i++)
+		walk(m, childs[i], childn[i], depth + 1, digest ? "message/rfc822" : "",
+		    alternative && has_plain);
+}
+
+/* walk - one MIME entity (header block and body) */
+static void
+walk(struct kmsg *m, const char *p, size_t n, int depth, const char *deftype,
+    int skip_html)
+{
+	struct khdrs	   h;
+	size_t		   bo;
+	const struct khdr *ct;
+	char		   mt[80];
+	enum kpart_type	   t;
+	enum kcte	   cte;
+
+	if ((unsigned)depth > m->lim->max_depth) {
+		m->truncated = 1;
+		return;
+	}
+	if ((unsigned)depth > m->depth_seen)
+		m->depth_seen = (unsigned)depth;
+	if (kh_parse(m->a, p, n, m->lim->max_header_len, &h, &bo, &m->truncated) != 0)
+		return;
+	ct = kh_find(&h, "content-type");
+	if (ct != NULL)
+		kh_media_type(ct->val, ct->vlen, mt, sizeof(mt));
+	else
+		snprintf(mt, sizeof(mt), "%s", deftype);
+	t = type_of(mt);
+	cte = cte_of(&h);
+	p += bo;
+	n -= bo;
+	switch (t) {
+	case KP_MULTIPART:
+		walk_multipart(m, ct, mt, p, n, depth);
+		break;
+	case KP_TEXT:
+		if (!is_attachment(&h) || h.n == 0)
+			add_text(m, ct, cte, 0, p, n);
+		break;
+	case KP_HTML:
+		if (!skip_html && !is_attachment(&h))
+			add_text(m, ct, cte, 1, p, n);
+		break;
+	case KP_DSN:
+	case KP_FEEDBACK:
+		add_report(m, t, ct, cte, p, n);
+		break;
+	case KP_RFC822:
+	case KP_HEADERS:
+		add_message(m, t, cte, p, n);
+		break;
+	case KP_OTHER:
+		break;
+	}
+}
+
+/* normalise - LF newlines; copies into the arena only when CR is present */
+static const char *
+normalise(karena *a, const char *buf, size_t *len)
+{
+	const char *cr = memchr(buf, '\r', *len);
+	char	   *o, *q;
+	size_t	    i, n = *len;
+
+	if (cr == NULL)
+		return buf;
+	if ((o = ka_alloc(a, n + 1)) == NULL)
+		return NULL;
+	i = (size_t)(cr - buf);
+	memcpy(o, buf, i);
+	q = o + i;
+	for (; i < n; i++) {
+		if (buf[i] == '\r') {
+			*q++ = '\n';
+			if (i + 1 < n && buf[i + 1] == '\n')
+				i++;
+		} else
+			*q++ = buf[i];
+	}
+	*q = '\0';
+	*len = (size_t)(q - o);
+	return o;
+}
+
+/*
+ * km_parse - read one mail into m (whose a, cs, lim and flat are set)
+ *	Returns 0, or -1 when the arena ran out of memory.
+ */
+int
+km_parse(struct kmsg *m, const char *buf, size_t len)
+{
+	size_t	    bo;
+	const char *p;
+	const struct khdr *ct;
+	char	    mt[80];
+
+	m->orig = NULL;
+	m->origlen = 0;
+	m->orighdr.n = 0;
+	m->orighdr.v = NULL;
+	m->rfc822_off = SIZE_MAX;
+	m->nsect = 0;
+	m->nparts = 0;
+	m->depth_seen = 0;
+	m->unixfrom = NULL;
+	m->unixfromlen = 0;
+	ks_clear(m->flat);
+	if (len > m->lim->max_mail_size) {
+		len = m->lim->max_mail_size;
+		m->truncated = 1;
+	}
+	if ((p = normalise(m->a, buf, &len)) == NULL)
+		return -1;
+	m->raw = p;
+	m->rawlen = len;
+	/* mbox "From " line */
+	if (len > 5 && memcmp(p, "From ", 5) == 0) {
+		const char *nl = memchr(p, '\n', len);
+		size_t	    k = nl ? (size_t)(nl - p) : len;
+		m->unixfrom = p;
+		m->unixfromlen = k;
+		p += nl ? k + 1 : k;
+		len -= nl ? k + 1 : k;
+	}
+	if (kh_parse(m->a, p, len, m->lim->max_header_len, &m->hdr, &bo, &m->truncated) != 0)
+		return -1;
+	m->body = p + bo;
+	m->bodylen = len - bo;
+	ct = kh_find(&m->hdr, "content-type");
+	mt[0] = '\0';
+	if (ct != NULL)
+		kh_media_type(ct->val, ct->vlen, mt, sizeof(mt));
+	if ((m->ctype = ka_strdup(m->a, mt)) == NULL)
+		return -1;
+	switch (type_of(mt)) {
+	case KP_MULTIPART:
+		walk_multipart(m, ct, mt, m->body, m->bodylen, 0);
+		break;
+	case KP_HTML:
+		add_text(m, ct, cte_of(&m->hdr), 1, m->body, m->bodylen);
+		break;
+	case KP_DSN:
+	case KP_FEEDBACK:
+		add_report(m, type_of(mt), ct, cte_of(&m->hdr), m->body, m->bodylen);
+		break;
+	case KP_RFC822:
+	case KP_HEADERS:
+		add_message(m, type_of(mt), cte_of(&m->hdr), m->body, m->bodylen);
+		break;
+	default:
+		/* text/plain, or an unknown type: bounce text may hide anywhere. */
+		add_text(m, ct, cte_of(&m->hdr), 0, m->body, m->bodylen);
+		break;
+	}
+	return ks_ok(m->flat) ? 0 : -1;
+}

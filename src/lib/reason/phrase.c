@@ -1,0 +1,141 @@
+/*
+ * NAME
+ *	phrase - one-pass phrase matching over compiled automata
+ * DESCRIPTION
+ *	The scan records where fragments end in a bounded list (the texts
+ *	are diagnostics of a few hundred bytes; past PH_MAX_OCC occurrences
+ *	later ones are ignored, which only loses matches, never memory).
+ *	Each occurrence of a fragment that begins some phrase triggers a
+ *	check of that phrase's later pieces, straight against the text:
+ *	a one-word gap skips one run of non-space bytes, a glued gap tries
+ *	each end of such a run, an any-text gap looks for the piece in the
+ *	occurrence list. Matching is case-insensitive for ASCII.
+ */
+#include "phrase.h"
+#include "../../util/str.h"
+
+#include <string.h>
+
+#define PH_MAX_OCC 512
+
+struct occ {
+	uint16_t frag;
+	uint32_t end;		/* one past the last byte */
+};
+
+/* at - does fragment f occur at s[pos] */
+static int
+at(const struct ph_automaton *a, const char *s, size_t n, size_t pos, unsigned f)
+{
+	size_t len = a->frag_len[f];
+
+	return pos + len <= n && k_strncaseeq(s + pos, a->frag[f], len);
+}
+
+/* rest - do pieces k.. of rule r match from position pos (end of piece k-1) */
+static int
+rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
+    const char *s, size_t n, size_t pos, const struct occ *occ, size_t nocc)
+{
+	const struct ph_piece *pc;
+	size_t i, p;
+
+	if (k == r->npieces)
+		return 1;
+	pc = &a->pieces[r->first + k];
+	switch (pc->gap) {
+	case 1:
+		/* " word " then the piece, which starts with the space. */
+		if (pos >= n || s[pos] != ' ')
+			return 0;
+		p = pos + 1;
+		if (p >= n || s[p] == ' ')
+			return 0;
+		while (p < n && s[p] != ' ')
+			p++;
+		if (!at(a, s, n, p, pc->frag))
+			return 0;
+		return rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc);
+	case 3:
+		/* A glued run of non-space bytes, the shortest that works. */
+		for (p = pos + 1; p <= n && s[p - 1] != ' '; p++) {
+			if (at(a, s, n, p, pc->frag) &&
+			    rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc))
+				return 1;
+		}
+		return 0;
+	default:
+		/* Any text: some later occurrence of the piece. */
+		for (i = 0; i < nocc; i++) {
+			size_t st;
+			if (occ[i].frag != pc->frag)
+				continue;
+			st = occ[i].end - a->frag_len[pc->frag];
+			if (st >= pos && rest(a, r, k + 1, s, n, occ[i].end, occ, nocc))
+				return 1;
+		}
+		return 0;
+	}
+}
+
+/* ph_match - run automaton a over s[0..n), fill r */
+void
+ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result *r)
+{
+	struct occ occ[PH_MAX_OCC];
+	size_t	   nocc = 0, i, j;
+	uint32_t   st = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	r->tags = 0;
+	for (i = 0; i < PH_MAX_TAGS; i++)
+		r->rule[i] = -1;
+	for (i = 0; i < n; i++) {
+		unsigned c = a->cls[p[i]];
+
+		if (a->next16 != NULL) {
+			for (;;) {
+				uint32_t k = a->base[st] + c;
+				if (a->check16[k] == st) {
+					st = a->next16[k];
+					break;
+				}
+				st = a->fail16[st];
+			}
+		} else {
+			for (;;) {
+				uint32_t k = a->base[st] + c;
+				if (a->check32[k] == st) {
+					st = a->next32[k];
+					break;
+				}
+				st = a->fail32[st];
+			}
+		}
+		for (j = a->out_off[st]; j < a->out_off[st + 1] && nocc < PH_MAX_OCC; j++) {
+			occ[nocc].frag = a->out[j];
+			occ[nocc].end = (uint32_t)(i + 1);
+			nocc++;
+		}
+	}
+	for (i = 0; i < nocc; i++) {
+		unsigned f = occ[i].frag;
+
+		for (j = a->first_off[f]; j < a->first_off[f + 1]; j++) {
+			unsigned		 rid = a->first[j];
+			const struct ph_rule	*rl = &a->rules[rid];
+
+			if (rl->tag >= PH_MAX_TAGS)
+				continue;
+			if (r->rule[rl->tag] >= 0 && (unsigned)r->rule[rl->tag] <= rid)
+				continue;
+			if (rest(a, rl, 1, s, n, occ[i].end, occ, nocc)) {
+				/* Keep the earliest rule of the table for each tag. */
+				if (r->rule[rl->tag] < 0)
+					r->pos[rl->tag] = occ[i].end - a->frag_len[f];
+				r->rule[rl->tag] = (int32_t)rid;
+				r->tags |= (uint64_t)1 << rl->tag;
+			}
+		}
+	}
+}

@@ -1,0 +1,160 @@
+/*
+ * NAME
+ *	address - find and check e-mail addresses in free text
+ * DESCRIPTION
+ *	addr_find() prefers an address in angle brackets, then the first
+ *	word holding an "@" with something on both sides. Surrounding quotes,
+ *	brackets and sentence punctuation are not part of the address; a
+ *	quoted local part ("john doe"@example.org) is kept whole. Nothing is
+ *	lower-cased: local parts are case-sensitive in principle, and the
+ *	store folds case where it compares.
+ */
+#include "rfc5322.h"
+#include "../../util/str.h"
+
+/* atom_char - may c appear in an unquoted address */
+static int
+atom_char(unsigned char c)
+{
+	if (c >= 0x80)
+		return 1;	/* UTF-8 (RFC 6531) */
+	if (k_isalnum(c))
+		return 1;
+	return strchr("!#$%&'*+-/=?^_`{|}~.@[]:", c) != NULL && c != '\0';
+}
+
+/* trim_addr - drop sentence punctuation around a candidate */
+static void
+trim_addr(const char **a, size_t *n)
+{
+	while (*n > 0 && strchr("'\".,;:([{", **a) != NULL && **a != '\0') {
+		(*a)++;
+		(*n)--;
+	}
+	while (*n > 0 && strchr("'\".,;:)]}", (*a)[*n - 1]) != NULL && (*a)[*n - 1] != '\0') {
+		/* "[192.0.2.1]" domain literal keeps its bracket. */
+		if ((*a)[*n - 1] == ']' && memchr(*a, '[', *n) != NULL)
+			break;
+		(*n)--;
+	}
+}
+
+/* addr_valid - local@domain with both sides present and sane */
+int
+addr_valid(const char *s, size_t n)
+{
+	const char *at;
+	size_t	    i;
+
+	if (n < 3 || n > 320)
+		return 0;
+	at = NULL;
+	for (i = n; i > 0; i--)
+		if (s[i - 1] == '@') {
+			at = s + i - 1;
+			break;
+		}
+	if (at == NULL || at == s || at == s + n - 1)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';')
+			if (!(s[0] == '"'))
+				return 0;
+	}
+	/* The domain has no blanks and does not start or end with a dot. */
+	if (at[1] == '.' || s[n - 1] == '.')
+		return 0;
+	return 1;
+}
+
+/* addr_find - first address in s; returns 1 with *a and *an set */
+int
+addr_find(const char *s, size_t n, const char **a, size_t *an)
+{
+	const char *p, *end = s + n;
+
+	/* 1. <local@domain> */
+	for (p = s; p < end; p++) {
+		const char *q;
+		size_t	    k;
+
+		if ((p = memchr(p, '<', (size_t)(end - p))) == NULL)
+			break;
+		q = memchr(p + 1, '>', (size_t)(end - p - 1));
+		if (q == NULL)
+			break;
+		k = (size_t)(q - p - 1);
+		if (k > 0 && memchr(p + 1, '@', k) != NULL) {
+			const char *c = p + 1;
+			/* "<mailto:a@b>" and source routes "<@relay:a@b>" */
+			if (k > 7 && k_strncaseeq(c, "mailto:", 7))
+				c += 7, k -= 7;
+			if (k > 0 && c[0] == '@' && memchr(c, ':', k) != NULL) {
+				const char *colon = memchr(c, ':', k);
+				k -= (size_t)(colon + 1 - c);
+				c = colon + 1;
+			}
+			trim_addr(&c, &k);
+			if (addr_valid(c, k)) {
+				*a = c;
+				*an = k;
+				return 1;
+			}
+		}
+	}
+	/* 2. a word holding "@" */
+	for (p = s; p < end; p++) {
+		const char *b, *e;
+		size_t	    k;
+
+		if ((p = memchr(p, '@', (size_t)(end - p))) == NULL)
+			break;
+		b = p;
+		while (b > s && atom_char((unsigned char)b[-1]))
+			b--;
+		/* A quoted local part: "john doe"@example.org */
+		if (b == p && b > s && b[-1] == '"') {
+			const char *qb = b - 1;
+			while (qb > s && qb[-1] != '"')
+				qb--;
+			if (qb > s)
+				b = qb - 1;
+		}
+		e = p + 1;
+		while (e < end && atom_char((unsigned char)*e) && *e != '@')
+			e++;
+		k = (size_t)(e - b);
+		trim_addr(&b, &k);
+		/* "rfc822:" or "mailto:" glued before the address */
+		{
+			const char *colon = memchr(b, ':', k);
+			if (colon != NULL && colon < p && b[0] != '"') {
+				k -= (size_t)(colon + 1 - b);
+				b = colon + 1;
+			}
+		}
+		if (addr_valid(b, k)) {
+			*a = b;
+			*an = k;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* addr_is_daemon - is the local part a mailer daemon or postmaster */
+int
+addr_is_daemon(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"mailer-daemon@", "postmaster@", "mail-daemon@", "mailer_daemon@",
+		"maildaemon@", "mailerdaemon@", "mdaemon@", "daemon@",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (k_startswith_ci(s, n, names[i]))
+			return 1;
+	return 0;
+}

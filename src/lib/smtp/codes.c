@@ -1,0 +1,214 @@
+/*
+ * NAME
+ *	codes - find SMTP reply codes, enhanced status codes and commands
+ * DESCRIPTION
+ *	Enhanced status codes (RFC 3463) are class.subject.detail with class
+ *	2, 4 or 5, a subject of one to three digits and a detail of one to
+ *	three digits. A candidate is rejected when it is glued to more
+ *	digits or dots (an IPv4 address, "1.5.1.1" in a version), or to a
+ *	letter. Of several candidates the first specific one wins: a later
+ *	"5.1.1" beats an earlier generic "5.0.0".
+ *
+ *	Reply codes (RFC 5321) are three digits, the first 2, 3, 4 or 5 and
+ *	the second 0 to 5, standing alone: at the start of the text or after
+ *	a blank, "(", "#" or ";", and followed by a blank, "-", ")" or the end.
+ *	A number inside an IPv4 address or a longer number is not a code.
+ */
+#include "smtp.h"
+#include "../../util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* digits - count of consecutive digits at s, up to max+1 */
+static size_t
+digits(const char *s, size_t n, size_t max)
+{
+	size_t i = 0;
+
+	while (i < n && i <= max && k_isdigit((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/* smtp_status_valid - is s[0..n) exactly an enhanced status code */
+int
+smtp_status_valid(const char *s, size_t n)
+{
+	size_t a, b;
+
+	if (n < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
+		return 0;
+	a = digits(s + 2, n - 2, 3);
+	if (a == 0 || a > 3 || 2 + a >= n || s[2 + a] != '.')
+		return 0;
+	b = digits(s + 3 + a, n - 3 - a, 3);
+	return b > 0 && b <= 3 && 3 + a + b == n;
+}
+
+/* status_at - length of a standalone code at s[i], 0 if none */
+static size_t
+status_at(const char *s, size_t n, size_t i)
+{
+	size_t a, b, len;
+	unsigned char prev = i > 0 ? (unsigned char)s[i - 1] : ' ';
+
+	if (s[i] != '2' && s[i] != '4' && s[i] != '5')
+		return 0;
+	/* "550-5.1.1" is fine: a dash may precede. */
+	if (k_isalnum(prev) || prev == '.' || prev == '_')
+		return 0;
+	if (i + 5 > n || s[i + 1] != '.')
+		return 0;
+	a = digits(s + i + 2, n - i - 2, 3);
+	if (a == 0 || a > 3 || i + 2 + a >= n || s[i + 2 + a] != '.')
+		return 0;
+	b = digits(s + i + 3 + a, n - i - 3 - a, 3);
+	if (b == 0 || b > 3)
+		return 0;
+	len = 3 + a + b;
+	/* Glued to more of a dotted number or to a word: not a code. */
+	if (i + len < n) {
+		unsigned char c = (unsigned char)s[i + len];
+		if (k_isalnum(c) || c == '_' || c == '@')
+			return 0;
+		if (c == '.' && i + len + 1 < n && k_isdigit((unsigned char)s[i + len + 1]))
+			return 0;
+	}
+	/* The subject must be a registered class: 0 to 7. */
+	if (a != 1 || s[i + 2] > '7')
+		return 0;
+	return len;
+}
+
+/*
+ * smtp_status_find - the enhanced status code a text states
+ *	Returns 1 and fills out when one is found. The first code that is not
+ *	of the form X.0.0 wins; failing that, the first code.
+ */
+int
+smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX])
+{
+	size_t i, len, first = 0, flen = 0;
+
+	for (i = 0; i + 5 <= n; i++) {
+		if ((len = status_at(s, n, i)) == 0)
+			continue;
+		if (flen == 0) {
+			first = i;
+			flen = len;
+		}
+		if (!(s[i + 2] == '0' && len == 5 && s[i + 4] == '0')) {
+			memcpy(out, s + i, len);
+			out[len] = '\0';
+			return 1;
+		}
+		i += len - 1;
+	}
+	if (flen == 0)
+		return 0;
+	memcpy(out, s + first, flen);
+	out[flen] = '\0';
+	return 1;
+}
+
+/*
+ * smtp_reply_find - the SMTP reply code a text states
+ *	Returns 1 and fills out with three digits when found.
+ */
+int
+smtp_reply_find(const char *s, size_t n, char out[4])
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++) {
+		unsigned char p = i > 0 ? (unsigned char)s[i - 1] : ' ';
+		unsigned char c = (unsigned char)s[i];
+		unsigned char nx;
+
+		if (c < '2' || c > '5')
+			continue;
+		if (!(p == ' ' || p == '\t' || p == '(' || p == '#' || p == ';' ||
+		    p == ':' || p == '[' || p == '"' || p == '<' || p == '=' || p == '\n'))
+			continue;
+		if (s[i + 1] < '0' || s[i + 1] > '5' || !k_isdigit((unsigned char)s[i + 2]))
+			continue;
+		nx = i + 3 < n ? (unsigned char)s[i + 3] : ' ';
+		if (!(nx == ' ' || nx == '-' || nx == ')' || nx == '\t' ||
+		    nx == '\n' || nx == ']' || nx == ',' || nx == '"' || nx == ':'))
+			continue;
+		/* "550-5.1.1" and "550 5.1.1" are fine; "1.250.3.4" is not. */
+		if (nx == '-' && i + 4 < n && !k_isdigit((unsigned char)s[i + 4]) &&
+		    s[i + 4] != ' ' && s[i + 4] != '#')
+			continue;
+		/* The previous token must not be "[1.2.3." nor a bare number list. */
+		if (p == '[' && i + 3 < n && s[i + 3] == '.')
+			continue;
+		/* 2xx only when clearly a reply: followed by an enhanced 2.x.x or a word. */
+		memcpy(out, s + i, 3);
+		out[3] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Commands a bounce may name, longest first where prefixes overlap. */
+static const char *const commands[] = {
+	"EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "NOOP", "VRFY",
+	"ETRN", "EXPN", "HELP", "AUTH", "STARTTLS", "XFORW", "XCLIENT", "BDAT",
+	"CONN",
+};
+
+/*
+ * smtp_command_find - the SMTP command a text names as the one in
+ *	progress, or NULL. Recognised forms: "in reply to RCPT TO command",
+ *	"in reply to end of DATA command", "after RCPT TO", "RCPT TO:<x>",
+ *	"MAIL FROM:<x>", "(after DATA)", "SMTP error from remote mail server
+ *	after RCPT TO:".
+ */
+const char *
+smtp_command_find(const char *s, size_t n)
+{
+	static const char *const lead[] = {
+		"in reply to end of ", "in reply to the ", "in reply to ",
+		"after end of ", "after ", "during ", "while sending ",
+		"in response to ", "error in ", "command ",
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
+		const char *p = s, *end = s + n, *q;
+
+		while ((q = k_strstr_ci(p, (size_t)(end - p), lead[i])) != NULL) {
+			const char *c = q + strlen(lead[i]);
+			size_t	    rest = (size_t)(end - c);
+
+			for (j = 0; j < sizeof(commands) / sizeof(commands[0]); j++) {
+				size_t cl = strlen(commands[j]);
+				if (rest >= cl && memcmp(c, commands[j], cl) == 0 &&
+				    (rest == cl || !k_isalpha((unsigned char)c[cl])))
+					return commands[j];
+			}
+			p = q + 1;
+		}
+	}
+	/* A transcript line: "RCPT TO:<...>" or ">>> RCPT TO:<...>". */
+	{
+		const char *q;
+		if ((q = k_memmem(s, n, "RCPT TO", 7)) != NULL)
+			return "RCPT";
+		if ((q = k_memmem(s, n, "MAIL FROM", 9)) != NULL)
+			return "MAIL";
+	}
+	return NULL;
+}
+
+/* smtp_status_is_pseudo - X.0.9NN: a code Sisimai made up, not a real one */
+int
+smtp_status_is_pseudo(const char *code)
+{
+	size_t n = strlen(code);
+
+	return n == 7 && code[1] == '.' && code[2] == '0' && code[3] == '.' &&
+	    code[4] == '9';
+}

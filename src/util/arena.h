@@ -1,0 +1,38 @@
+/*
+ * NAME
+ *	arena - bump allocator for one parse
+ * SUMMARY
+ *	All memory of one parsed mail (headers, decoded parts, records) comes
+ *	from one arena and is released in one call. ka_reset() keeps the first
+ *	chunk so that a parser reused over many mails stops calling malloc.
+ * OWNERSHIP
+ *	Pointers returned by ka_*() belong to the arena; never free() them.
+ *	Every allocator returns NULL when the system is out of memory or a
+ *	size overflows; callers propagate KAERU_ENOMEM.
+ */
+#ifndef KAERU_UTIL_ARENA_H
+#define KAERU_UTIL_ARENA_H
+
+#include <stddef.h>
+
+typedef struct ka_chunk ka_chunk;
+
+typedef struct karena {
+	ka_chunk *head;		/* chunk being filled */
+	size_t	  used;		/* bytes used in head */
+	size_t	  total;	/* bytes handed out since the last reset */
+	size_t	  limit;	/* refuse to grow past this (0: no limit) */
+} karena;
+
+void	 ka_init(karena *a, size_t limit);
+void	 ka_reset(karena *a);
+void	 ka_dispose(karena *a);
+void	*ka_alloc(karena *a, size_t n);
+void	*ka_calloc(karena *a, size_t n, size_t size);
+char	*ka_strndup(karena *a, const char *s, size_t n);
+char	*ka_strdup(karena *a, const char *s);
+char	*ka_concat(karena *a, const char *s1, size_t n1, const char *s2,
+	    size_t n2);
+void	*ka_grow(karena *a, void *old, size_t oldn, size_t newn);
+
+#endif

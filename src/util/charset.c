@@ -1,0 +1,297 @@
+/*
+ * NAME
+ *	charset - conversion of any declared charset to UTF-8
+ * DESCRIPTION
+ *	Names go through an alias table that maps each family to its widest
+ *	superset in glibc's iconv (Shift_JIS to CP932, GB2312 to GB18030,
+ *	ISO-8859-1 to WINDOWS-1252, EUC-KR to CP949) because mail software
+ *	labels the superset with the narrow name. Conversion restarts after
+ *	each byte iconv rejects, so one bad byte costs one U+FFFD.
+ */
+#include "charset.h"
+#include "codec.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+
+#define KCS_SLOTS 8
+
+struct kcs_slot {
+	const char *name;	/* canonical name (static), NULL if empty */
+	iconv_t	    cd;		/* (iconv_t)-1 when iconv refused it */
+	unsigned    used;
+};
+
+struct kcharset {
+	struct kcs_slot slot[KCS_SLOTS];
+	unsigned	clock;
+};
+
+static const struct {
+	const char *alias;
+	const char *canon;
+} aliases[] = {
+	/* name as written (lower case)	iconv name */
+	{ "us-ascii",		"UTF-8" },
+	{ "ascii",		"UTF-8" },
+	{ "ansi_x3.4-1968",	"UTF-8" },
+	{ "utf-8",		"UTF-8" },
+	{ "utf8",		"UTF-8" },
+	{ "unicode-1-1-utf-8",	"UTF-8" },
+	{ "utf-7",		"UTF-7" },
+	{ "unicode-1-1-utf-7",	"UTF-7" },
+	{ "utf-16",		"UTF-16" },
+	{ "utf-16le",		"UTF-16LE" },
+	{ "utf-16be",		"UTF-16BE" },
+	{ "iso-2022-jp",	"ISO-2022-JP-3" },
+	{ "iso-2022-jp-1",	"ISO-2022-JP-3" },
+	{ "iso-2022-jp-2",	"ISO-2022-JP-2" },
+	{ "iso-2022-jp-3",	"ISO-2022-JP-3" },
+	{ "csiso2022jp",	"ISO-2022-JP-3" },
+	{ "shift_jis",		"CP932" },
+	{ "shift-jis",		"CP932" },
+	{ "sjis",		"CP932" },
+	{ "x-sjis",		"CP932" },
+	{ "ms_kanji",		"CP932" },
+	{ "csshiftjis",		"CP932" },
+	{ "windows-31j",	"CP932" },
+	{ "cp932",		"CP932" },
+	{ "x-ms-cp932",		"CP932" },
+	{ "euc-jp",		"EUC-JP-MS" },
+	{ "x-euc-jp",		"EUC-JP-MS" },
+	{ "eucjp",		"EUC-JP-MS" },
+	{ "cseucpkdfmtjapanese", "EUC-JP-MS" },
+	{ "iso-8859-1",		"WINDOWS-1252" },
+	{ "latin1",		"WINDOWS-1252" },
+	{ "iso8859-1",		"WINDOWS-1252" },
+	{ "iso_8859-1",		"WINDOWS-1252" },
+	{ "gb2312",		"GB18030" },
+	{ "gbk",		"GB18030" },
+	{ "gb18030",		"GB18030" },
+	{ "x-gbk",		"GB18030" },
+	{ "cp936",		"GB18030" },
+	{ "big5",		"BIG5-HKSCS" },
+	{ "big5-hkscs",		"BIG5-HKSCS" },
+	{ "x-big5",		"BIG5-HKSCS" },
+	{ "euc-kr",		"CP949" },
+	{ "ks_c_5601-1987",	"CP949" },
+	{ "cp949",		"CP949" },
+	{ "koi8-r",		"KOI8-R" },
+	{ "koi8-u",		"KOI8-U" },
+	{ "tis-620",		"CP874" },
+	{ "windows-874",	"CP874" },
+};
+
+/* Names iconv knows as written: iso-8859-N and windows-125N. */
+static const char *const passthrough[] = {
+	"ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+	"ISO-8859-7", "ISO-8859-8", "ISO-8859-9", "ISO-8859-10", "ISO-8859-11",
+	"ISO-8859-13", "ISO-8859-14", "ISO-8859-15", "ISO-8859-16",
+	"WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "WINDOWS-1253",
+	"WINDOWS-1254", "WINDOWS-1255", "WINDOWS-1256", "WINDOWS-1257",
+	"WINDOWS-1258",
+};
+
+/* kcs_new - empty descriptor cache; NULL on ENOMEM */
+kcharset *
+kcs_new(void)
+{
+	return calloc(1, sizeof(kcharset));
+}
+
+/* kcs_free - close every cached descriptor; accepts NULL */
+void
+kcs_free(kcharset *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < KCS_SLOTS; i++)
+		if (c->slot[i].name != NULL && c->slot[i].cd != (iconv_t)-1)
+			iconv_close(c->slot[i].cd);
+	free(c);
+}
+
+/* kcs_canonical - static iconv name for a declared charset, NULL if unknown */
+const char *
+kcs_canonical(const char *name, size_t n)
+{
+	char   low[40];
+	size_t i;
+
+	while (n > 0 && (*name == '"' || *name == '\'' || k_isspace((unsigned char)*name))) {
+		name++;
+		n--;
+	}
+	while (n > 0 && (name[n - 1] == '"' || name[n - 1] == '\'' ||
+	    k_isspace((unsigned char)name[n - 1])))
+		n--;
+	if (n == 0 || n >= sizeof(low))
+		return NULL;
+	for (i = 0; i < n; i++)
+		low[i] = (char)k_lower((unsigned char)name[i]);
+	low[n] = '\0';
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(low, aliases[i].alias) == 0)
+			return aliases[i].canon;
+	/* iso-8859-N, iso8859-N, iso_8859-N:YYYY, windows-125N, cp125N */
+	{
+		const char *num = NULL;
+		char	    want[20];
+
+		if (strncmp(low, "iso-8859-", 9) == 0 || strncmp(low, "iso_8859-", 9) == 0)
+			num = low + 9, memcpy(want, "ISO-8859-", 10);
+		else if (strncmp(low, "iso8859-", 8) == 0)
+			num = low + 8, memcpy(want, "ISO-8859-", 10);
+		else if (strncmp(low, "windows-", 8) == 0)
+			num = low + 8, memcpy(want, "WINDOWS-", 9);
+		else if (strncmp(low, "cp125", 5) == 0)
+			num = low + 2, memcpy(want, "WINDOWS-", 9);
+		if (num != NULL) {
+			size_t k = strlen(want), j = 0;
+			while (k_isdigit((unsigned char)num[j]) && k + j < sizeof(want) - 1) {
+				want[k + j] = num[j];
+				j++;
+			}
+			want[k + j] = '\0';
+			for (i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++)
+				if (strcmp(want, passthrough[i]) == 0)
+					return passthrough[i];
+		}
+	}
+	return NULL;
+}
+
+/* kcs_guess - charset of undeclared bytes: UTF-8, ISO-2022-JP, CP932, EUC-JP or WINDOWS-1252 */
+const char *
+kcs_guess(const char *in, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i, sj = 0, euc = 0;
+
+	if (k_memmem(in, n, "\x1b$B", 3) != NULL || k_memmem(in, n, "\x1b$@", 3) != NULL)
+		return "ISO-2022-JP-3";
+	if (kc_utf8_valid(in, n))
+		return "UTF-8";
+	for (i = 0; i + 1 < n; i++) {
+		unsigned a = p[i], b = p[i + 1];
+
+		if (a < 0x80)
+			continue;
+		if (((a >= 0x81 && a <= 0x9f) || (a >= 0xe0 && a <= 0xfc)) &&
+		    b >= 0x40 && b <= 0xfc && b != 0x7f)
+			sj++;
+		if (((a >= 0xa1 && a <= 0xfe) || a == 0x8e) && b >= 0xa1 && b <= 0xfe)
+			euc++;
+		i++;
+	}
+	if (sj == 0 && euc == 0)
+		return "WINDOWS-1252";
+	return euc > sj ? "EUC-JP-MS" : "CP932";
+}
+
+/* open_cd - cached descriptor for canon -> UTF-8, (iconv_t)-1 if refused */
+static iconv_t
+open_cd(kcharset *c, const char *canon)
+{
+	struct kcs_slot *s, *victim = NULL;
+	int i;
+
+	c->clock++;
+	for (i = 0; i < KCS_SLOTS; i++) {
+		s = &c->slot[i];
+		if (s->name == canon) {
+			s->used = c->clock;
+			if (s->cd != (iconv_t)-1)
+				iconv(s->cd, NULL, NULL, NULL, NULL);
+			return s->cd;
+		}
+		if (victim == NULL || s->name == NULL ||
+		    (victim->name != NULL && s->used < victim->used))
+			victim = s;
+	}
+	if (victim->name != NULL && victim->cd != (iconv_t)-1)
+		iconv_close(victim->cd);
+	victim->name = canon;
+	victim->used = c->clock;
+	victim->cd = iconv_open("UTF-8", canon);
+	return victim->cd;
+}
+
+/* convert - run iconv, U+FFFD for each rejected byte; -1 if cd unusable */
+static int
+convert(iconv_t cd, const char *in, size_t n, kstr *out)
+{
+	char  *ip = (char *)(uintptr_t)in;
+	size_t il = n;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (il > 0) {
+		size_t room = il * 4 + 16;
+		char  *op;
+		size_t ol, r;
+
+		if (ks_reserve(out, room) != 0)
+			return 0;
+		op = out->p + out->len;
+		ol = room;
+		r = iconv(cd, &ip, &il, &op, &ol);
+		out->len = (size_t)(op - out->p);
+		out->p[out->len] = '\0';
+		if (r != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			continue;
+		/* EILSEQ or EINVAL: replace one byte and go on. */
+		kc_utf8_put(out, 0xfffd);
+		ip++;
+		il--;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	/* Flush shift state (ISO-2022-JP returning to ASCII). */
+	if (ks_reserve(out, 16) == 0) {
+		char  *op = out->p + out->len;
+		size_t ol = 16;
+		iconv(cd, NULL, NULL, &op, &ol);
+		out->len = (size_t)(op - out->p);
+		out->p[out->len] = '\0';
+	}
+	return 0;
+}
+
+/* kcs_to_utf8 - append the UTF-8 form of in[0..n) declared as charset */
+void
+kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
+    size_t n, kstr *out)
+{
+	const char *canon = charset ? kcs_canonical(charset, clen) : NULL;
+	size_t	    k;
+
+	if (n == 0)
+		return;
+	/* ISO-2022-JP escapes win over any label: "us-ascii" often lies. */
+	if ((canon == NULL || strcmp(canon, "UTF-8") == 0) &&
+	    memchr(in, 0x1b, n) != NULL &&
+	    (k_memmem(in, n, "\x1b$B", 3) || k_memmem(in, n, "\x1b$@", 3)))
+		canon = "ISO-2022-JP-3";
+	if (canon != NULL && strcmp(canon, "UTF-8") == 0) {
+		k = kc_utf8_valid_prefix(in, n);
+		if (k == n) {
+			ks_add(out, in, n);
+			return;
+		}
+		/* Declared UTF-8 (or ASCII) but is not: guess again. */
+		canon = kcs_guess(in, n);
+	}
+	if (canon == NULL)
+		canon = kcs_guess(in, n);
+	if (strcmp(canon, "UTF-8") == 0) {
+		kc_utf8_sanitize(out, in, n);
+		return;
+	}
+	if (c == NULL || convert(open_cd(c, canon), in, n, out) != 0)
+		kc_utf8_sanitize(out, in, n);
+}

@@ -1,0 +1,26 @@
+/*
+ * NAME
+ *	charset - conversion of any declared charset to UTF-8
+ * SUMMARY
+ *	kcs_to_utf8() appends the UTF-8 form of a byte range whose charset a
+ *	mail declares. It never fails: an unknown charset is guessed from the
+ *	bytes, a lying one (ISO-2022-JP escapes under "us-ascii", Shift_JIS
+ *	under "utf-8") is detected, and bytes that still do not convert
+ *	become U+FFFD. iconv descriptors are cached per kcharset, which
+ *	belongs to one parser and so to one thread.
+ */
+#ifndef KAERU_UTIL_CHARSET_H
+#define KAERU_UTIL_CHARSET_H
+
+#include "str.h"
+
+typedef struct kcharset kcharset;
+
+kcharset *kcs_new(void);
+void	  kcs_free(kcharset *c);
+void	  kcs_to_utf8(kcharset *c, const char *charset, size_t clen,
+	    const char *in, size_t n, kstr *out);
+const char *kcs_canonical(const char *name, size_t n);
+const char *kcs_guess(const char *in, size_t n);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * NAME
+ *	codec - transfer decodings and UTF-8 helpers
+ * DESCRIPTION
+ *	The decoders are table driven and make one pass. Bounce mails carry
+ *	base64 with stray characters, missing padding and lines cut short,
+ *	so nothing here reports an error: the best reading of the bytes is
+ *	what a bounce analyzer needs.
+ */
+#include "codec.h"
+
+/* Base64 alphabet value of each byte, 64 for padding, 255 for junk. */
+static const unsigned char b64val[256] = {
+#define J 255
+	J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J, J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,
+	J,J,J,J,J,J,J,J,J,J,J,62,J,62,J,63, 52,53,54,55,56,57,58,59,60,61,J,J,J,64,J,J,
+	J,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14, 15,16,17,18,19,20,21,22,23,24,25,J,J,J,J,63,
+	J,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40, 41,42,43,44,45,46,47,48,49,50,51,J,J,J,J,J,
+	J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J, J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,
+	J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J, J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,
+	J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J, J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,
+	J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J, J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,J,
+#undef J
+};
+
+/* kc_base64_decode - decode base64 (standard or URL alphabet), skip junk */
+void
+kc_base64_decode(kstr *out, const char *in, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)in, *end = p + n;
+	unsigned	acc = 0;
+	int		bits = 0;
+
+	if (ks_reserve(out, n / 4 * 3 + 3) != 0)
+		return;
+	for (; p < end; p++) {
+		unsigned v = b64val[*p];
+
+		if (v == 64) {
+			/* Padding ends a quantum; another may follow. */
+			bits = 0;
+			acc = 0;
+			continue;
+		}
+		if (v > 63)
+			continue;
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out->p[out->len++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out->p[out->len] = '\0';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 32;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* kc_qp_decode - quoted-printable; header mode maps '_' to space (RFC 2047) */
+void
+kc_qp_decode(kstr *out, const char *in, size_t n, int header)
+{
+	size_t i;
+
+	if (ks_reserve(out, n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		char c = in[i];
+
+		if (c == '=' && i + 1 < n) {
+			int h, l;
+
+			/* Soft line break: "=" then optional blanks then LF. */
+			size_t j = i + 1;
+			while (j < n && (in[j] == ' ' || in[j] == '\t'))
+				j++;
+			if (j < n && (in[j] == '\n' || in[j] == '\r')) {
+				if (in[j] == '\r' && j + 1 < n && in[j + 1] == '\n')
+					j++;
+				i = j;
+				continue;
+			}
+			if (i + 2 < n && (h = hexval((unsigned char)in[i + 1])) >= 0 &&
+			    (l = hexval((unsigned char)in[i + 2])) >= 0) {
+				out->p[out->len++] = (char)(h * 16 + l);
+				i += 2;
+				continue;
+			}
+		} else if (c == '=' && i + 1 == n)
+			continue;	/* soft break at the very end */
+		if (header && c == '_')
+			c = ' ';
+		out->p[out->len++] = c;
+	}
+	out->p[out->len] = '\0';
+}
+
+/* utf8_seq - length of the valid UTF-8 sequence at s, 0 if invalid */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		if (n < 2 || (s[1] & 0xc0) != 0x80)
+			return 0;
+		return 2;
+	}
+	if (c < 0xf0) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0;	/* overlong */
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0;	/* surrogate */
+		return 3;
+	}
+	if (c < 0xf5) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && s[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* kc_utf8_valid_prefix - length of the longest valid UTF-8 prefix */
+size_t
+kc_utf8_valid_prefix(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		/* Fast path over ASCII, eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if ((k = utf8_seq(p + i, n - i)) == 0)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+/* kc_utf8_valid - is the whole range valid UTF-8 */
+int
+kc_utf8_valid(const char *s, size_t n)
+{
+	return kc_utf8_valid_prefix(s, n) == n;
+}
+
+/* kc_utf8_put - append code point cp as UTF-8 */
+void
+kc_utf8_put(kstr *out, unsigned cp)
+{
+	char b[4];
+
+	if (cp < 0x80) {
+		ks_addc(out, (int)cp);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		ks_add(out, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		ks_add(out, b, 3);
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		ks_add(out, b, 4);
+	}
+}
+
+/* kc_utf8_sanitize - append s, each invalid byte replaced by U+FFFD */
+void
+kc_utf8_sanitize(kstr *out, const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		k = kc_utf8_valid_prefix(s + i, n - i);
+		ks_add(out, s + i, k);
+		i += k;
+		if (i < n) {
+			kc_utf8_put(out, 0xfffd);
+			i++;
+		}
+	}
+}

@@ -1,0 +1,22 @@
+/*
+ * NAME
+ *	codec - transfer decodings and UTF-8 helpers
+ * SUMMARY
+ *	Base64 and quoted-printable decoders that never fail: junk bytes and
+ *	line breaks inside base64 are skipped, a truncated quantum keeps the
+ *	whole bytes it holds, a broken "=XY" escape in quoted-printable is
+ *	kept as written. Output is appended to a kstr.
+ */
+#ifndef KAERU_UTIL_CODEC_H
+#define KAERU_UTIL_CODEC_H
+
+#include "str.h"
+
+void	kc_base64_decode(kstr *out, const char *in, size_t n);
+void	kc_qp_decode(kstr *out, const char *in, size_t n, int header);
+size_t	kc_utf8_valid_prefix(const char *s, size_t n);
+int	kc_utf8_valid(const char *s, size_t n);
+void	kc_utf8_sanitize(kstr *out, const char *s, size_t n);
+void	kc_utf8_put(kstr *out, unsigned cp);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * NAME
+ *	str - growable byte string with a stable handle, and byte helpers
+ * DESCRIPTION
+ *	See str.h. Growth doubles the capacity; a failed growth marks the
+ *	string broken instead of returning an error from every append, the
+ *	way stdio's ferror() works, so that builders stay short.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "str.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ks_init - empty string */
+void
+ks_init(kstr *s)
+{
+	s->p = NULL;
+	s->len = s->cap = 0;
+	s->broken = 0;
+}
+
+/* ks_dispose - free the data; the handle is empty and usable again */
+void
+ks_dispose(kstr *s)
+{
+	free(s->p);
+	ks_init(s);
+}
+
+/* ks_release - give the NUL-terminated data to the caller (free()) */
+char *
+ks_release(kstr *s, size_t *lenp)
+{
+	char *p;
+
+	if (s->broken) {
+		ks_dispose(s);
+		return NULL;
+	}
+	if (s->p == NULL && ks_reserve(s, 1) != 0)
+		return NULL;
+	p = s->p;
+	if (lenp != NULL)
+		*lenp = s->len;
+	ks_init(s);
+	return p;
+}
+
+/* ks_clear - length zero, capacity kept */
+void
+ks_clear(kstr *s)
+{
+	s->len = 0;
+	s->broken = 0;
+	if (s->p != NULL)
+		s->p[0] = '\0';
+}
+
+/* ks_reserve - room for extra bytes plus NUL; -1 and broken on failure */
+int
+ks_reserve(kstr *s, size_t extra)
+{
+	size_t need, ncap;
+	char  *np;
+
+	if (s->broken)
+		return -1;
+	if (extra > SIZE_MAX - s->len - 1) {
+		s->broken = 1;
+		return -1;
+	}
+	need = s->len + extra + 1;
+	if (need <= s->cap)
+		return 0;
+	ncap = s->cap ? s->cap : 64;
+	while (ncap < need)
+		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	if ((np = realloc(s->p, ncap)) == NULL) {
+		s->broken = 1;
+		return -1;
+	}
+	s->p = np;
+	s->cap = ncap;
+	return 0;
+}
+
+/* ks_add - append n bytes */
+void
+ks_add(kstr *s, const void *p, size_t n)
+{
+	if (ks_reserve(s, n) != 0)
+		return;
+	if (n != 0)
+		memcpy(s->p + s->len, p, n);
+	s->len += n;
+	s->p[s->len] = '\0';
+}
+
+/* ks_addc - append one byte */
+void
+ks_addc(kstr *s, int c)
+{
+	if (s->len + 1 < s->cap) {
+		s->p[s->len++] = (char)c;
+		s->p[s->len] = '\0';
+		return;
+	}
+	char b = (char)c;
+	ks_add(s, &b, 1);
+}
+
+/* ks_adds - append a NUL-terminated string */
+void
+ks_adds(kstr *s, const char *z)
+{
+	ks_add(s, z, strlen(z));
+}
+
+/* ks_addf - append printf-formatted text */
+void
+ks_addf(kstr *s, const char *fmt, ...)
+{
+	va_list ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || ks_reserve(s, (size_t)n) != 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->p + s->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	s->len += (size_t)n;
+}
+
+/* k_strncaseeq - ASCII case-insensitive equality of n bytes */
+int
+k_strncaseeq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (k_lower((unsigned char)a[i]) != k_lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+/* k_startswith_ci - does s[0..n) begin with prefix, ignoring ASCII case */
+int
+k_startswith_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t pn = strlen(prefix);
+
+	return pn <= n && k_strncaseeq(s, prefix, pn);
+}
+
+/* k_startswith - does s[0..n) begin with prefix */
+int
+k_startswith(const char *s, size_t n, const char *prefix)
+{
+	size_t pn = strlen(prefix);
+
+	return pn <= n && memcmp(s, prefix, pn) == 0;
+}
+
+/* k_endswith_ci - does s[0..n) end with suffix, ignoring ASCII case */
+int
+k_endswith_ci(const char *s, size_t n, const char *suffix)
+{
+	size_t sn = strlen(suffix);
+
+	return sn <= n && k_strncaseeq(s + n - sn, suffix, sn);
+}
+
+/* k_memmem - first occurrence of needle in haystack, or NULL */
+const char *
+k_memmem(const char *h, size_t hn, const char *n, size_t nn)
+{
+	if (nn == 0)
+		return h;
+	if (nn > hn)
+		return NULL;
+	if (nn == 1)
+		return memchr(h, n[0], hn);
+	return memmem(h, hn, n, nn);
+}
+
+/* k_memmem_ci - first case-insensitive occurrence, or NULL */
+const char *
+k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn)
+{
+	const char *p, *q, *end;
+	int	    c0, c1;
+
+	if (nn == 0)
+		return h;
+	if (nn > hn)
+		return NULL;
+	c0 = k_lower((unsigned char)n[0]);
+	c1 = k_upper((unsigned char)n[0]);
+	end = h + hn - nn + 1;
+	for (p = h; p < end; p++) {
+		if (c0 == c1) {
+			if ((p = memchr(p, c0, (size_t)(end - p))) == NULL)
+				return NULL;
+		} else {
+			const char *a = memchr(p, c0, (size_t)(end - p));
+			const char *b = memchr(p, c1, (size_t)((a ? a : end) - p));
+			q = b ? b : a;
+			if (q == NULL)
+				return NULL;
+			p = q;
+		}
+		if (k_strncaseeq(p, n, nn))
+			return p;
+	}
+	return NULL;
+}
+
+/* k_strstr_ci - case-insensitive search of a NUL-terminated needle */
+const char *
+k_strstr_ci(const char *h, size_t hn, const char *z)
+{
+	return k_memmem_ci(h, hn, z, strlen(z));
+}
+
+/* k_trim - strip ASCII white space from both ends of a byte range */
+void
+k_trim(const char **s, size_t *n)
+{
+	while (*n > 0 && k_isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && k_isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/* k_lowercase - ASCII lower-case in place */
+void
+k_lowercase(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s[i] = (char)k_lower((unsigned char)s[i]);
+}

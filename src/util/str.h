@@ -1,0 +1,62 @@
+/*
+ * NAME
+ *	str - growable byte string with a stable handle, and byte helpers
+ * SUMMARY
+ *	A kstr tracks its length and is always NUL-terminated once anything
+ *	was appended. The handle never moves; its data pointer may. A kstr
+ *	that failed to grow is marked broken: later appends are ignored and
+ *	ks_ok() tells the caller to report KAERU_ENOMEM once, at the end.
+ * OWNERSHIP
+ *	ks_dispose() frees the data; ks_release() hands it to the caller,
+ *	who frees it with free().
+ */
+#ifndef KAERU_UTIL_STR_H
+#define KAERU_UTIL_STR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct kstr {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	int	 broken;
+} kstr;
+
+#define KSTR_INIT { NULL, 0, 0, 0 }
+
+void	 ks_init(kstr *s);
+void	 ks_dispose(kstr *s);
+char	*ks_release(kstr *s, size_t *lenp);
+int	 ks_reserve(kstr *s, size_t extra);
+void	 ks_add(kstr *s, const void *p, size_t n);
+void	 ks_addc(kstr *s, int c);
+void	 ks_adds(kstr *s, const char *z);
+void	 ks_addf(kstr *s, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 ks_clear(kstr *s);
+static inline int ks_ok(const kstr *s) { return !s->broken; }
+static inline const char *ks_str(const kstr *s) { return s->p ? s->p : ""; }
+
+/* ASCII helpers: locale independent, never look past n bytes. */
+static inline int k_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static inline int k_upper(int c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
+static inline int k_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int k_isalpha(int c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static inline int k_isalnum(int c) { return k_isdigit(c) || k_isalpha(c); }
+static inline int k_isspace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static inline int k_isblank(int c) { return c == ' ' || c == '\t'; }
+static inline int k_isxdigit(int c) { return k_isdigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
+
+int	 k_strncaseeq(const char *a, const char *b, size_t n);
+int	 k_startswith_ci(const char *s, size_t n, const char *prefix);
+int	 k_startswith(const char *s, size_t n, const char *prefix);
+int	 k_endswith_ci(const char *s, size_t n, const char *suffix);
+const char *k_memmem(const char *h, size_t hn, const char *n, size_t nn);
+const char *k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn);
+const char *k_strstr_ci(const char *h, size_t hn, const char *z);
+void	 k_trim(const char **s, size_t *n);
+void	 k_lowercase(char *s, size_t n);
+
+#endif

@@ -1,0 +1,373 @@
+/*
+ * NAME
+ *	corpus_test - the analyzer against the expected results of a corpus
+ * SYNOPSIS
+ *	corpus_test [-v] [-f FIELD=FLOOR ...] CORPUS_DIR
+ * DESCRIPTION
+ *	CORPUS_DIR holds truth.tsv and maildir/{bsd,dos,mac,not}. Every mail
+ *	of maildir/bsd is parsed through the library (kind bounce, delivered,
+ *	feedback and vacation records alike, as "kaeru parse" prints them),
+ *	and each truth row is compared with the record of the same file and
+ *	position, field by field:
+ *	  recipient   the address or one of its accepted spellings (no case)
+ *	  reason      exactly
+ *	  status      exactly; Sisimai's pseudo-codes X.0.9NN by class only
+ *	  replycode   exactly (empty when truth is empty)
+ *	  hardbounce  exactly
+ *	It prints per-field agreement, the records kaeru found that truth
+ *	does not list, and checks three invariants: no record for any mail of
+ *	maildir/not, and the same recipients and reasons for the dos/ and
+ *	mac/ copies as for bsd/. It fails when a field falls under its floor
+ *	(-f reason=0.90) or an invariant breaks. -v lists every mismatch.
+ */
+#include <kaeru/kaeru.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAXF 16
+
+struct truth {
+	char *file, *recipient, *alt, *status, *reply, *reason, *hard;
+	int   index;
+};
+
+struct got {
+	char *file, *recipient, *status, *reply, *reason, *hard;
+	int   index;
+};
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (d == NULL) {
+		perror("strdup");
+		exit(2);
+	}
+	return d;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE  *f = fopen(path, "rb");
+	char  *b;
+	long   n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	b = malloc((size_t)n + 1);
+	if (b == NULL || fread(b, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(b);
+		return NULL;
+	}
+	fclose(f);
+	b[n] = '\0';
+	*len = (size_t)n;
+	return b;
+}
+
+/* parse_file - the records of one mail, appended to *g */
+static size_t
+parse_file(kaeru_parser *p, const char *dir, const char *name, struct got **g, size_t *ng, size_t *cap)
+{
+	char		    path[4096];
+	char		   *buf;
+	size_t		    len, n, i;
+	const kaeru_record *r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((buf = slurp(path, &len)) == NULL) {
+		fprintf(stderr, "corpus_test: cannot read %s\n", path);
+		exit(2);
+	}
+	if (kaeru_parser_parse(p, buf, len, path, &r, &n) != 0) {
+		fprintf(stderr, "corpus_test: %s: %s\n", path, kaeru_error_last());
+		exit(2);
+	}
+	for (i = 0; i < n; i++) {
+		struct got *x;
+		if (*ng == *cap) {
+			*cap = *cap ? *cap * 2 : 1024;
+			*g = realloc(*g, *cap * sizeof(**g));
+			if (*g == NULL)
+				exit(2);
+		}
+		x = &(*g)[(*ng)++];
+		x->file = xstrdup(name);
+		x->index = (int)i + 1;
+		x->recipient = xstrdup(r[i].recipient);
+		x->status = xstrdup(r[i].deliverystatus);
+		x->reply = xstrdup(r[i].replycode);
+		x->reason = xstrdup(r[i].reason);
+		x->hard = xstrdup(r[i].hardbounce ? "true" : "false");
+	}
+	free(buf);
+	return n;
+}
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* list_dir - sorted names of the regular files in dir */
+static char **
+list_dir(const char *dir, size_t *n)
+{
+	char   cmd[4200], line[4096], **v = NULL;
+	size_t cap = 0;
+	FILE  *f;
+
+	*n = 0;
+	snprintf(cmd, sizeof(cmd), "ls -1 '%s' 2>/dev/null", dir);
+	if ((f = popen(cmd, "r")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((v = realloc(v, cap * sizeof(*v))) == NULL)
+				exit(2);
+		}
+		v[(*n)++] = xstrdup(line);
+	}
+	pclose(f);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmpname);
+	return v;
+}
+
+static int
+status_eq(const char *want, const char *got)
+{
+	size_t n = strlen(want);
+
+	/* Sisimai's pseudo-codes: X.0.9NN compare by class. */
+	if (n == 7 && want[2] == '0' && want[4] == '9')
+		return got[0] == want[0];
+	return strcmp(want, got) == 0;
+}
+
+static int
+rcpt_eq(const struct truth *t, const char *got)
+{
+	char *alt, *tok, *save;
+
+	if (strcasecmp(t->recipient, got) == 0)
+		return 1;
+	if (t->alt[0] == '\0')
+		return 0;
+	alt = xstrdup(t->alt);
+	for (tok = strtok_r(alt, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
+		if (strcasecmp(tok, got) == 0) {
+			free(alt);
+			return 1;
+		}
+	free(alt);
+	return 0;
+}
+
+static const struct got *
+find_got(const struct got *g, size_t ng, const char *file, int index)
+{
+	size_t i;
+
+	for (i = 0; i < ng; i++)
+		if (g[i].index == index && strcmp(g[i].file, file) == 0)
+			return &g[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char   *fields[] = { "recipient", "reason", "status", "replycode", "hardbounce" };
+	double	      floor[5] = { 0, 0, 0, 0, 0 };
+	long	      agree[5] = { 0 };
+	int	      verbose = 0, failed = 0, i, a;
+	const char   *corpus = NULL;
+	char	      path[4096], line[8192];
+	FILE	     *tf;
+	struct truth *t = NULL;
+	size_t	      nt = 0, capt = 0, k;
+	struct got   *g = NULL;
+	size_t	      ng = 0, capg = 0, nextra = 0;
+	kaeru_parser *p;
+	char	    **names;
+	size_t	      nnames;
+
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "-v") == 0)
+			verbose = 1;
+		else if (strcmp(argv[a], "-f") == 0 && a + 1 < argc) {
+			char *eq = strchr(argv[++a], '=');
+			if (eq == NULL)
+				return 2;
+			*eq = '\0';
+			for (i = 0; i < 5; i++)
+				if (strcmp(argv[a], fields[i]) == 0)
+					floor[i] = atof(eq + 1);
+		} else
+			corpus = argv[a];
+	}
+	if (corpus == NULL) {
+		fprintf(stderr, "usage: corpus_test [-v] [-f FIELD=FLOOR] CORPUS_DIR\n");
+		return 2;
+	}
+	if (kaeru_parser_new(&p, NULL) != 0)
+		return 2;
+	snprintf(path, sizeof(path), "%s/truth.tsv", corpus);
+	if ((tf = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "corpus_test: cannot read %s\n", path);
+		return 2;
+	}
+	while (fgets(line, sizeof(line), tf) != NULL) {
+		char *c[10], *s = line;
+		int   j;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (j = 0; j < 10; j++) {
+			c[j] = s;
+			s = s ? strchr(s, '\t') : NULL;
+			if (s)
+				*s++ = '\0';
+		}
+		if (c[1] == NULL || !isdigit((unsigned char)c[1][0]))
+			continue;
+		if (nt == capt) {
+			capt = capt ? capt * 2 : 1024;
+			if ((t = realloc(t, capt * sizeof(*t))) == NULL)
+				return 2;
+		}
+		t[nt].file = xstrdup(c[0]);
+		t[nt].index = atoi(c[1]);
+		t[nt].recipient = xstrdup(c[2]);
+		t[nt].alt = xstrdup(c[3]);
+		t[nt].status = xstrdup(c[4]);
+		t[nt].reply = xstrdup(c[5]);
+		t[nt].reason = xstrdup(c[6]);
+		t[nt].hard = xstrdup(c[7]);
+		nt++;
+	}
+	fclose(tf);
+
+	/* bsd: the compared set */
+	snprintf(path, sizeof(path), "%s/maildir/bsd", corpus);
+	names = list_dir(path, &nnames);
+	for (k = 0; k < nnames; k++)
+		parse_file(p, path, names[k], &g, &ng, &capg);
+	for (k = 0; k < nt; k++) {
+		const struct got *x = find_got(g, ng, t[k].file, t[k].index);
+		int ok[5];
+		ok[0] = x && rcpt_eq(&t[k], x->recipient);
+		ok[1] = x && strcmp(t[k].reason, x->reason) == 0;
+		ok[2] = x && status_eq(t[k].status, x->status);
+		ok[3] = x && strcmp(t[k].reply, x->reply) == 0;
+		ok[4] = x && strcmp(t[k].hard, x->hard) == 0;
+		for (i = 0; i < 5; i++) {
+			agree[i] += ok[i];
+			if (!ok[i] && verbose)
+				printf("MISS %-10s %s#%d want=%s got=%s\n", fields[i], t[k].file, t[k].index,
+				    i == 0 ? t[k].recipient : i == 1 ? t[k].reason : i == 2 ? t[k].status :
+				    i == 3 ? t[k].reply : t[k].hard,
+				    x == NULL ? "(no record)" : i == 0 ? x->recipient : i == 1 ? x->reason :
+				    i == 2 ? x->status : i == 3 ? x->reply : x->hard);
+		}
+	}
+	/* Records truth does not list, in files truth covers. */
+	for (k = 0; k < ng; k++) {
+		size_t j;
+		int    covered = 0, listed = 0;
+		for (j = 0; j < nt; j++)
+			if (strcmp(t[j].file, g[k].file) == 0) {
+				covered = 1;
+				if (t[j].index == g[k].index)
+					listed = 1;
+			}
+		if (covered && !listed) {
+			nextra++;
+			if (verbose)
+				printf("EXTRA %s#%d %s %s\n", g[k].file, g[k].index, g[k].recipient, g[k].reason);
+		}
+	}
+	printf("corpus: %zu truth records, %zu mails in maildir/bsd\n", nt, nnames);
+	for (i = 0; i < 5; i++) {
+		double r = nt ? (double)agree[i] / (double)nt : 0;
+		printf("  %-10s %4ld/%zu  %6.2f%%%s\n", fields[i], agree[i], nt, r * 100,
+		    r + 1e-9 < floor[i] ? "  BELOW FLOOR" : "");
+		if (r + 1e-9 < floor[i])
+			failed = 1;
+	}
+	printf("  extra records (not in truth): %zu\n", nextra);
+
+	/* maildir/not: nothing */
+	{
+		struct got *ngot = NULL;
+		size_t	    nn = 0, cn = 0, nnot, j;
+		char	  **nots;
+		snprintf(path, sizeof(path), "%s/maildir/not", corpus);
+		nots = list_dir(path, &nnot);
+		for (j = 0; j < nnot; j++)
+			parse_file(p, path, nots[j], &ngot, &nn, &cn);
+		printf("  maildir/not: %zu mails, %zu records%s\n", nnot, nn, nn ? "  FAIL" : "");
+		if (nn)
+			failed = 1;
+	}
+	/* dos/ and mac/ copies agree with bsd/ */
+	{
+		const char *copies[] = { "dos", "mac" };
+		int	    c;
+		for (c = 0; c < 2; c++) {
+			char	  **cn;
+			size_t	    ncn, j, diff = 0, compared = 0;
+			snprintf(path, sizeof(path), "%s/maildir/%s", corpus, copies[c]);
+			cn = list_dir(path, &ncn);
+			for (j = 0; j < ncn; j++) {
+				struct got *a1 = NULL, *b1 = NULL;
+				size_t	    na = 0, ca = 0, nb = 0, cb = 0, q;
+				char	    bsd[4096];
+				FILE	   *probe;
+				snprintf(bsd, sizeof(bsd), "%s/maildir/bsd/%s", corpus, cn[j]);
+				if ((probe = fopen(bsd, "r")) == NULL)
+					continue;	/* no bsd twin */
+				fclose(probe);
+				compared++;
+				parse_file(p, path, cn[j], &a1, &na, &ca);
+				snprintf(bsd, sizeof(bsd), "%s/maildir/bsd", corpus);
+				parse_file(p, bsd, cn[j], &b1, &nb, &cb);
+				if (na != nb)
+					diff++;
+				else
+					for (q = 0; q < na; q++)
+						if (strcasecmp(a1[q].recipient, b1[q].recipient) ||
+						    strcmp(a1[q].reason, b1[q].reason)) {
+							diff++;
+							if (verbose)
+								printf("COPY %s/%s#%zu %s %s vs %s %s\n", copies[c], cn[j], q + 1,
+								    a1[q].recipient, a1[q].reason, b1[q].recipient, b1[q].reason);
+							break;
+						}
+				if (na != nb && verbose)
+					printf("COPY %s/%s: %zu records vs %zu\n", copies[c], cn[j], na, nb);
+			}
+			printf("  maildir/%s: %zu mails with a bsd twin, %zu differ%s\n", copies[c], compared, diff,
+			    diff ? "  FAIL" : "");
+			if (diff)
+				failed = 1;
+		}
+	}
+	kaeru_parser_free(p);
+	return failed;
+}

@@ -103,7 +103,10 @@ table_print(struct table *t)
 		if (strlen(table_fields[i]) > t->width[i])
 			t->width[i] = strlen(table_fields[i]);
 	for (i = 0; i < NTABLE; i++)
-		printf("%-*s%s", (int)t->width[i], table_fields[i], i + 1 < NTABLE ? "  " : "\n");
+		if (i + 1 < NTABLE)
+			printf("%-*s  ", (int)t->width[i], table_fields[i]);
+		else
+			printf("%s\n", table_fields[i]);
 	for (i = 0; i < NTABLE; i++) {
 		size_t k;
 		for (k = 0; k < t->width[i]; k++)

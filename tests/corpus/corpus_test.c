@@ -321,6 +321,8 @@ main(int argc, char **argv)
 		nots = list_dir(path, &nnot);
 		for (j = 0; j < nnot; j++)
 			parse_file(p, path, nots[j], &ngot, &nn, &cn);
+		for (j = 0; j < nn; j++)
+			printf("  NOT %s#%d %s %s\n", ngot[j].file, ngot[j].index, ngot[j].recipient, ngot[j].reason);
 		printf("  maildir/not: %zu mails, %zu records%s\n", nnot, nn, nn ? "  FAIL" : "");
 		if (nn)
 			failed = 1;

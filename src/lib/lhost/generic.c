@@ -38,15 +38,19 @@ static const char *const stops[] = {
 	"content-type: text/rfc822-headers", "return-path:", "received:",
 };
 
-/* Phrases after which a recipient address is written. */
+/* Labels that name a recipient when they open the line. */
+static const char *const labels[] = {
+	"recipient:", "address:", "rcpt:", "original-recipient:",
+};
+
+/* Phrases after which a recipient address is written, anywhere in a line. */
 static const char *const leads[] = {
-	"recipient:", "address:", "addressed to ", "could not be delivered to:",
+	"addressed to ", "could not be delivered to:",
 	"delivered to ", "delivery failed:", "did not reach the following recipient:",
 	"error-for:", "failed recipient:", "failed to deliver to ", "intended recipient:",
 	"mailbox is full:", "rcpt to:", "rejected recipient ", "unknown user:",
 	"undeliverable to ", "undeliverable address:", "you sent mail to ",
-	"your message to ", "the following message to ", "original-recipient:",
-	"invalid recipient:", "user unknown:", "not delivered to ", "couldn't be delivered to",
+	"your message to ", "the following message to ", "invalid recipient:", "user unknown:", "not delivered to ", "couldn't be delivered to",
 	"following recipients returned permanent errors:",
 };
 
@@ -87,6 +91,13 @@ recipient_in(struct kmsg *m, const char *l, size_t n)
 		if (addr_find(p, k, &a, &an) && (a - p) <= 2)
 			return kb_str(m, a, an);
 	}
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		if (k_startswith_ci(p, k, labels[i])) {
+			const char *q = p + strlen(labels[i]);
+			if (addr_find(q, (size_t)(p + k - q), &a, &an) && a - q <= 3)
+				return kb_str(m, a, an);
+		}
+	}
 	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++) {
 		const char *q = k_strstr_ci(p, k, leads[i]);
 		if (q != NULL) {
@@ -107,6 +118,23 @@ is_stop(const char *l, size_t n)
 		if (k_strstr_ci(l, n, stops[i]) != NULL && (k_startswith_ci(l, n, stops[i]) ||
 		    k_startswith_ci(l, n, "-") || k_startswith_ci(l, n, " ") || i < 14))
 			return 1;
+	return 0;
+}
+
+/* notice_has_code - does the notice quote a reply or status code */
+static int
+notice_has_code(const char *p, size_t n)
+{
+	char st[SMTP_STATUS_MAX], rc[4];
+	const char *cur = p, *end = p + n, *line;
+	size_t len;
+
+	while (km_nextline(&cur, end, &line, &len)) {
+		if (is_stop(line, len))
+			break;
+		if (smtp_status_find(line, len, st) || smtp_reply_find(line, len, rc))
+			return 1;
+	}
 	return 0;
 }
 
@@ -167,6 +195,14 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			if (*q == ',')
 				q++;
 		}
+	}
+	if (b->n == 0 && !notice_has_code(p, n)) {
+		/*
+		 * Without an address in the notice nor X-Failed-Recipients, only a
+		 * notice that quotes an SMTP or enhanced status code is taken for
+		 * a bounce; free-form notices are too easily something else.
+		 */
+		return 0;
 	}
 	if (b->n == 0) {
 		/* VERP: the bounce went to bounce+local=domain@sender */

@@ -170,6 +170,8 @@ expand(kaeru_reader *r, const char *dir)
 		}
 		{
 			size_t dl = strlen(dir), el = strlen(e->d_name);
+			while (dl > 1 && dir[dl - 1] == '/')
+				dl--;
 			if ((names[n] = malloc(dl + el + 2)) == NULL)
 				goto nomem;
 			memcpy(names[n], dir, dl);
@@ -380,8 +382,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 					return kerr_set(KAERU_ENOMEM, "out of memory");
 				}
 				r->line = nl;
-				if (r->linecap < ln + 6)
-					r->linecap = ln + 6;
+				r->linecap = ln + 6;
 				memmove(r->line + 5, r->line, ln);
 				memcpy(r->line, head, 5);
 				r->line[ln + 5] = '\0';

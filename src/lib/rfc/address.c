@@ -125,7 +125,8 @@ addr_find(const char *s, size_t n, const char **a, size_t *an)
 		while (e < end && atom_char((unsigned char)*e) && *e != '@')
 			e++;
 		k = (size_t)(e - b);
-		trim_addr(&b, &k);
+		if (b[0] != '"')
+			trim_addr(&b, &k);
 		/* "rfc822:" or "mailto:" glued before the address */
 		{
 			const char *colon = memchr(b, ':', k);

@@ -1,0 +1,51 @@
+# kaeru - the front door. Meson does the building; see README.md.
+#
+#   make            build everything (build/kaeru, libkaeru.a/.so)
+#   make check      build, then run every test: unit, golden, corpus,
+#                   and the whole suite again under ASan and UBSan
+#   make install    install under PREFIX (default /usr/local), honouring DESTDIR
+#   make bench      benchmarks (figures, never pass/fail)
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS
+#
+# Missing Debian build dependencies are installed first (apt-get; root).
+
+PREFIX	?= /usr/local
+BUILD	?= build
+ASAN	?= build-asan
+CORPUS	?= $(abspath ../shared/corpus)
+MESON_OPTS ?=
+
+.PHONY: all deps check check-asan install bench fuzz clean
+
+all: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@ln -sf src/kaeru $(BUILD)/kaeru
+
+deps:
+	@sh tools/deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX) -Dcorpus=$(CORPUS) $(MESON_OPTS)
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dcorpus=$(CORPUS) $(MESON_OPTS)
+
+check: all check-asan
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+check-asan: deps $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1 \
+		meson test -C $(ASAN) --print-errorlogs --num-processes 2
+
+install: all
+	meson configure $(BUILD) --prefix=$(PREFIX)
+	DESTDIR="$(DESTDIR)" meson install -C $(BUILD) --no-rebuild
+
+bench: all
+	sh bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,125 @@
+/* test_mime - headers, encoded words, the MIME walk and flat text (mime/) */
+#include "t.h"
+#include "lib/mime/message.h"
+
+static struct klimits lim = { 1 << 20, 8, 64, 4096, 1 << 20 };
+
+/* parse - run km_parse on text; the caller disposes arena and flat */
+static void
+parse(struct kmsg *m, karena *a, kstr *flat, kcharset *cs, const char *text)
+{
+	memset(m, 0, sizeof(*m));
+	ka_init(a, 0);
+	ks_init(flat);
+	m->a = a;
+	m->cs = cs;
+	m->lim = &lim;
+	m->flat = flat;
+	T_OK(km_parse(m, text, strlen(text)) == 0, "km_parse");
+}
+
+static const struct {
+	const char *in, *out, *what;
+} words[] = {
+	{ "=?UTF-8?B?44GC?=", "あ", "B word" },
+	{ "=?iso-8859-1?Q?caf=E9_ok?=", "café ok", "Q word with underscore" },
+	{ "=?ISO-2022-JP?B?GyRCJCIbKEI=?= =?ISO-2022-JP?B?GyRCJCQbKEI=?=", "あい", "blanks between words vanish" },
+	{ "Re: =?UTF-8?B?44GC?= done", "Re: あ done", "text around words kept" },
+	{ "=?UTF-8?B?44E=?= =?UTF-8?B?gg==?=", "\xe3\x81\x82", "character split across two words" },
+	{ "=?utf-8*ja?Q?=E3=81=82?=", "あ", "RFC 2231 language suffix" },
+	{ "no words", "no words", "plain" },
+	{ "=?bogus", "=?bogus", "broken word kept" },
+};
+
+int
+main(void)
+{
+	struct kmsg m;
+	karena	    a;
+	kstr	    flat;
+	kcharset   *cs = kcs_new();
+	size_t	    i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		kstr s = KSTR_INIT;
+		kh_decode_words(cs, words[i].in, strlen(words[i].in), &s);
+		T_EQ_STR(ks_str(&s), words[i].out, words[i].what);
+		ks_dispose(&s);
+	}
+
+	/* Folding, repeated fields, case-insensitive names, CRLF. */
+	parse(&m, &a, &flat, cs, "Subject: one\r\n two\r\nX-A: 1\r\nx-a: 2\r\n\r\nbody\r\n");
+	T_EQ_STR(kh_get(&m, &m.hdr, "SUBJECT"), "one two", "unfolded, any case");
+	T_EQ_INT(kh_count(&m.hdr, "X-A"), 2, "repeated field counted");
+	T_EQ_STR(ks_str(m.flat), "body\n", "CRLF body to LF");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
+	/* Bare CR newlines (the corpus's mac/ copies). */
+	parse(&m, &a, &flat, cs, "Subject: x\rContent-Type: text/plain\r\rline one\rline two\r");
+	T_EQ_STR(ks_str(m.flat), "line one\nline two\n", "bare CR");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
+	/* multipart/report: text, delivery-status, returned headers only. */
+	parse(&m, &a, &flat, cs,
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+	    "preamble\n--B\nContent-Type: text/plain; charset=iso-2022-jp\n\n\x1b$B$3$s\x1b(B\n"
+	    "--B\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@b\nStatus: 5.1.1\n"
+	    "--B\nContent-Type: message/rfc822\n\nFrom: s@x\nSubject: hi\n\nsecret body\n--B--\nepilogue\n");
+	T_OK(strstr(ks_str(m.flat), "こん") != NULL, "text part converted");
+	T_OK(strstr(ks_str(m.flat), "Content-Type: message/delivery-status\nFinal-Recipient") != NULL, "DSN marker");
+	T_OK(strstr(ks_str(m.flat), "secret body") == NULL, "returned body not read");
+	T_OK(strstr(ks_str(m.flat), "preamble") == NULL, "preamble skipped");
+	T_OK(m.orig != NULL && strcmp(kh_get(&m, &m.orighdr, "subject"), "hi") == 0, "returned headers indexed");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
+	/* Missing closing boundary; boundary prefix of an inner one. */
+	parse(&m, &a, &flat, cs,
+	    "Content-Type: multipart/mixed; boundary=abc\n\n--abc\nContent-Type: multipart/alternative; boundary=abc-1\n\n"
+	    "--abc-1\nContent-Type: text/plain\n\nplain text\n--abc-1\nContent-Type: text/html\n\n<p>html text</p>\n--abc-1--\n"
+	    "--abc\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVs\nbG8K\n");
+	T_OK(strstr(ks_str(m.flat), "plain text") != NULL, "nested plain kept");
+	T_OK(strstr(ks_str(m.flat), "html text") == NULL, "html twin skipped");
+	T_OK(strstr(ks_str(m.flat), "hello") != NULL, "last part without closing boundary");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
+	/* HTML-only part becomes text. */
+	parse(&m, &a, &flat, cs, "Content-Type: text/html\n\n<html><head><style>x{}</style></head><body>a&amp;b<br>c&#x3042;</body></html>\n");
+	T_EQ_STR(ks_str(m.flat), "a&b\ncあ\n", "HTML to text");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
+	/* Depth limit: deeper multiparts are skipped, the mail is marked. */
+	{
+		char   buf[8192];
+		size_t k, o = 0;
+		for (k = 0; k < 20; k++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+			    "Content-Type: multipart/mixed; boundary=b%zu\n\n--b%zu\n", k, k);
+		snprintf(buf + o, sizeof(buf) - o, "Content-Type: text/plain\n\ndeep\n");
+		parse(&m, &a, &flat, cs, buf);
+		T_OK(m.truncated, "depth limit marks truncated");
+		T_OK(strstr(ks_str(m.flat), "deep") == NULL, "nothing past the depth limit");
+		ka_dispose(&a);
+		ks_dispose(&flat);
+	}
+
+	/* Content-Type parameters */
+	{
+		const char *v = "multipart/report; Report-Type=delivery-status;\n boundary=\"a\\\"b\"", *p;
+		size_t	    n;
+		char	    mt[64];
+		karena	    aa;
+		ka_init(&aa, 0);
+		kh_media_type(v, strlen(v), mt, sizeof(mt));
+		T_EQ_STR(mt, "multipart/report", "media type");
+		T_OK(kh_param(v, strlen(v), "boundary", &p, &n, &aa) && n == 3 && memcmp(p, "a\"b", 3) == 0, "quoted param with escape");
+		T_OK(kh_param(v, strlen(v), "report-type", &p, &n, &aa) && n == 15, "param name case-insensitive");
+		ka_dispose(&aa);
+	}
+	kcs_free(cs);
+	return t_done("mime");
+}

@@ -1,0 +1,95 @@
+/* test_parse - the public parse API end to end, and hostile input */
+#include "t.h"
+
+#include <kaeru/kaeru.h>
+#include <stdlib.h>
+
+static const char postfix[] =
+    "From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)\n"
+    "To: sender@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Date: Thu, 29 Apr 2013 23:45:32 +0900\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"X\"\n\n"
+    "--X\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.jp.\n\n"
+    "<neko@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1 <neko@example.jp>:\n"
+    "    Recipient address rejected: User unknown in local recipient table (in reply to\n"
+    "    RCPT TO command)\n\n"
+    "--X\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.jp\n\n"
+    "Final-Recipient: rfc822; neko@example.jp\nAction: failed\nStatus: 5.1.1\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <neko@example.jp>: Recipient address rejected\n\n"
+    "--X\nContent-Type: message/rfc822\n\nFrom: sender@example.org\nTo: neko@example.jp\n"
+    "Subject: hello\nMessage-ID: <m1@example.org>\n\nbody\n--X--\n";
+
+int
+main(void)
+{
+	kaeru_parser	   *p;
+	const kaeru_record *r;
+	size_t		    n;
+	kaeru_parse_opts    o = KAERU_PARSE_OPTS_INIT;
+
+	T_OK(kaeru_parser_new(&p, NULL) == 0, "parser with defaults");
+	T_OK(kaeru_parser_parse(p, postfix, strlen(postfix), "t.eml", &r, &n) == 0, "parse");
+	T_EQ_INT(n, 1, "one record");
+	if (n == 1) {
+		T_EQ_STR(r[0].recipient, "neko@example.jp", "recipient");
+		T_EQ_STR(r[0].reason, "userunknown", "reason");
+		T_EQ_STR(r[0].deliverystatus, "5.1.1", "status");
+		T_EQ_STR(r[0].replycode, "550", "reply");
+		T_EQ_STR(r[0].command, "RCPT", "command");
+		T_EQ_INT(r[0].hardbounce, 1, "hard");
+		T_EQ_STR(r[0].category, "address_invalid", "category");
+		T_EQ_STR(r[0].action_hint, "suppress", "hint");
+		T_EQ_STR(r[0].addresser, "sender@example.org", "addresser");
+		T_EQ_STR(r[0].messageid, "m1@example.org", "message id");
+		T_EQ_STR(r[0].subject, "hello", "subject");
+		T_EQ_STR(r[0].decodedby, "Postfix", "decoder");
+		T_EQ_STR(r[0].origin, "t.eml", "origin");
+		T_EQ_INT(r[0].timestamp, 1367246732, "timestamp");
+		T_EQ_INT(strlen(r[0].token), 40, "token is SHA-1 hex");
+		T_OK(strncmp(r[0].rule, "status:", 7) == 0 || strncmp(r[0].rule, "phrase:", 7) == 0, "rule names a step");
+	}
+
+	/* Not a bounce: no record, no error. */
+	T_OK(kaeru_parser_parse(p, "Subject: hi\n\nhello\n", 19, NULL, &r, &n) == 0 && n == 0, "plain mail");
+	T_OK(kaeru_parser_parse(p, "", 0, NULL, &r, &n) == 0 && n == 0, "empty");
+	T_OK(kaeru_parser_parse(p, NULL, 0, NULL, &r, &n) == 0 && n == 0, "NULL empty");
+	T_OK(kaeru_parser_parse(NULL, "x", 1, NULL, &r, &n) == KAERU_EINVAL, "NULL parser");
+
+	/* Binary junk of every byte value. */
+	{
+		char   junk[4096];
+		size_t i;
+		unsigned s = 12345;
+		for (i = 0; i < sizeof(junk); i++) {
+			s = s * 1103515245u + 12345u;
+			junk[i] = (char)(s >> 16);
+		}
+		T_OK(kaeru_parser_parse(p, junk, sizeof(junk), NULL, &r, &n) == 0, "binary junk");
+	}
+
+	/* A 1 MB header line and truncated base64: read, not crashed. */
+	{
+		size_t big = 1 << 20, k;
+		char  *m = malloc(big + 200);
+		k = (size_t)sprintf(m, "Subject: ");
+		memset(m + k, 'a', big);
+		k += big;
+		k += (size_t)sprintf(m + k, "\nContent-Transfer-Encoding: base64\n\naGVsbG8gd29y");
+		T_OK(kaeru_parser_parse(p, m, k, NULL, &r, &n) == 0, "huge header, cut base64");
+		free(m);
+	}
+
+	/* Limits: a mail larger than max_mail_size is still read, and flagged. */
+	kaeru_parser_free(p);
+	o.max_mail_size = 600;
+	T_OK(kaeru_parser_new(&p, &o) == 0, "parser with limits");
+	T_OK(kaeru_parser_parse(p, postfix, strlen(postfix), NULL, &r, &n) == 0, "parse cut mail");
+	T_OK(n == 1 && (r[0].flags & KAERU_RECORD_TRUNCATED), "truncated flag");
+	kaeru_parser_free(p);
+
+	o.version = 99;
+	T_OK(kaeru_parser_new(&p, &o) == KAERU_EVERSION, "options version checked");
+	T_OK(strlen(kaeru_error_last()) > 0, "error text");
+	return t_done("parse");
+}

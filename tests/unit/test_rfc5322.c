@@ -1,0 +1,67 @@
+/* test_rfc5322 - addresses and dates (rfc/address.c, rfc/date.c) */
+#include "t.h"
+#include "lib/rfc/rfc5322.h"
+
+#include <stdint.h>
+
+static const struct {
+	const char *text, *addr, *what;
+} addrs[] = {
+	{ "rfc822; <Neko@Example.JP>", "Neko@Example.JP", "typed, bracketed, case kept" },
+	{ "\"Kijitora\" <kijitora@example.org>", "kijitora@example.org", "display name" },
+	{ "user@example.com.", "user@example.com", "sentence dot" },
+	{ "mailto:a@b.example", "a@b.example", "mailto" },
+	{ "<@relay.example:user@dest.example>", "user@dest.example", "source route" },
+	{ "\"john doe\"@example.org", "\"john doe\"@example.org", "quoted local part" },
+	{ "no address here", "", "none" },
+	{ "user@[192.0.2.1]", "user@[192.0.2.1]", "domain literal" },
+	{ "ユーザー@例え.jp", "ユーザー@例え.jp", "internationalised" },
+};
+
+static const struct {
+	const char *text;
+	int64_t	    epoch;
+	int	    off;
+	const char *what;
+} dates[] = {
+	{ "Thu, 29 Apr 2013 23:45:32 +0900 (JST)", 1367246732, 540, "RFC 5322" },
+	{ "29 Apr 2013 23:45:32 +0900", 1367246732, 540, "no weekday" },
+	{ "Mon, 1 Jan 2001 00:00:00 GMT", 978307200, 0, "named zone" },
+	{ "Mon, 1 Jan 01 00:00:00 -0000", 978307200, 0, "two-digit year" },
+	{ "Thu Apr 29 14:45:32 2013", 1367246732, 0, "asctime" },
+	{ "2013-04-29 14:45:32 +0000", 1367246732, 0, "ISO 8601" },
+	{ "Wed, 31 Dec 1969 19:00:00 EST", 0, -300, "EST" },
+};
+
+int
+main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		const char *a;
+		size_t	    n;
+		char	    buf[256] = "";
+		if (addr_find(addrs[i].text, strlen(addrs[i].text), &a, &n) && n < sizeof(buf)) {
+			memcpy(buf, a, n);
+			buf[n] = '\0';
+		}
+		T_EQ_STR(buf, addrs[i].addr, addrs[i].what);
+	}
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		int64_t e = -1;
+		int	o = 9999;
+		T_OK(date_parse(dates[i].text, strlen(dates[i].text), &e, &o), dates[i].what);
+		T_EQ_INT(e, dates[i].epoch, dates[i].what);
+		T_EQ_INT(o, dates[i].off, dates[i].what);
+	}
+	{
+		int64_t e;
+		int	o;
+		T_OK(!date_parse("not a date", 10, &e, &o), "garbage");
+		T_OK(!date_parse("32 Foo 2013 99:99:99", 20, &e, &o), "out of range");
+	}
+	T_OK(addr_is_daemon("MAILER-DAEMON@example.jp", 24), "mailer-daemon");
+	T_OK(!addr_is_daemon("neko@example.jp", 15), "ordinary address");
+	return t_done("rfc5322");
+}

@@ -1,0 +1,74 @@
+/* test_smtp - finding reply codes, status codes and commands (smtp/codes.c) */
+#include "t.h"
+#include "lib/smtp/smtp.h"
+
+static const struct {
+	const char *text, *status, *what;
+} statuses[] = {
+	{ "550 5.1.1 <a@b>: User unknown", "5.1.1", "after reply code" },
+	{ "550-5.7.1 refused", "5.7.1", "after reply code and dash" },
+	{ "Sorry (#5.1.1)", "5.1.1", "qmail form" },
+	{ "host 192.168.5.1.1 said", "", "not inside a dotted number" },
+	{ "version 5.1.10.2 here", "", "not glued to more digits" },
+	{ "5.0.0 then 5.2.2 full", "5.2.2", "specific beats generic" },
+	{ "error 5.0.0 only", "5.0.0", "generic when alone" },
+	{ "4.7.26 unauthenticated", "4.7.26", "two-digit detail" },
+	{ "5.9.1 is no class", "", "subject beyond 7" },
+	{ "2.1.5 ok", "2.1.5", "success code" },
+	{ "x5.1.1", "", "glued to a word" },
+	{ "", "", "empty" },
+};
+
+static const struct {
+	const char *text, *reply, *what;
+} replies[] = {
+	{ "550 5.1.1 unknown", "550", "at start" },
+	{ "said: 552 mailbox full", "552", "after a blank" },
+	{ "host [192.0.2.250]: 450 try later", "450", "not inside an address" },
+	{ "smtp;550-5.7.1 no", "550", "after semicolon with dash" },
+	{ "id 123456 queued", "", "not inside a longer number" },
+	{ "error 599 x", "", "second digit above 5" },
+	{ "(421)", "421", "in parentheses" },
+};
+
+static const struct {
+	const char *text, *cmd, *what;
+} commands[] = {
+	{ "(in reply to RCPT TO command)", "RCPT", "Postfix" },
+	{ "(in reply to end of DATA command)", "DATA", "Postfix end of DATA" },
+	{ "SMTP error from remote mail server after MAIL FROM:<a@b>", "MAIL", "Exim" },
+	{ "SMTP error from remote mail server after end of data", NULL, "lower case is not a command" },
+	{ ">>> RCPT TO:<a@b>", "RCPT", "transcript" },
+	{ "nothing here", NULL, "none" },
+};
+
+int
+main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		char out[SMTP_STATUS_MAX] = "";
+		if (!smtp_status_find(statuses[i].text, strlen(statuses[i].text), out))
+			out[0] = '\0';
+		T_EQ_STR(out, statuses[i].status, statuses[i].what);
+	}
+	for (i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
+		char out[4] = "";
+		if (!smtp_reply_find(replies[i].text, strlen(replies[i].text), out))
+			out[0] = '\0';
+		T_EQ_STR(out, replies[i].reply, replies[i].what);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const char *c = smtp_command_find(commands[i].text, strlen(commands[i].text));
+		if (commands[i].cmd == NULL)
+			T_OK(c == NULL, commands[i].what);
+		else
+			T_EQ_STR(c, commands[i].cmd, commands[i].what);
+	}
+	T_OK(smtp_status_valid("5.1.10", 6), "5.1.10 valid");
+	T_OK(!smtp_status_valid("5.1", 3), "5.1 invalid");
+	T_OK(smtp_status_is_pseudo("5.0.910"), "pseudo code");
+	T_OK(!smtp_status_is_pseudo("5.1.1"), "real code");
+	return t_done("smtp");
+}

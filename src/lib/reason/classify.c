@@ -44,6 +44,7 @@
  *	   at all undefined.
  */
 #include "reason.h"
+#include "../rhost/rhost.h"
 #include "../../util/str.h"
 
 #include <stdio.h>
@@ -270,6 +271,9 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		snprintf(v->rule, sizeof(v->rule), "status:%s", f->status);
 		return;
 	}
+	/* 3. provider rules */
+	if (rhost_classify(f, v))
+		return;
 	if (kr_status_reason(f->status, &c.s) != 0)
 		c.s = NONE;
 	kr_phrases(f->diag ? f->diag : "", f->diag ? f->diaglen : 0, &c.ph);

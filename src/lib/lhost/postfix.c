@@ -35,6 +35,21 @@ is_start(const char *l, size_t n)
 	return 0;
 }
 
+/*
+ * starts_recipient - "<a@b>:" or "<a@b> (expanded from <c@d>):" opens a
+ *	recipient; "<a@b>... User unknown" is a wrapped diagnosis line.
+ */
+static int
+starts_recipient(const char *l, size_t n)
+{
+	const char *gt = memchr(l, '>', n);
+
+	if (gt == NULL || memchr(l, '@', (size_t)(gt - l)) == NULL)
+		return 0;
+	gt++;
+	return gt == l + n || *gt == ':' || k_startswith(gt, (size_t)(l + n - gt), " (expanded from <");
+}
+
 static int
 postfix_decode(struct kmsg *m, struct kbounce *b)
 {
@@ -71,11 +86,9 @@ postfix_decode(struct kmsg *m, struct kbounce *b)
 			nomessage = 1;
 			continue;
 		}
-		if (line[0] == '<') {
+		if (line[0] == '<' && starts_recipient(line, len)) {
 			/* "<addr> (expanded from <alias>): text" or "<addr>: text" */
 			const char *gt = memchr(line, '>', len), *colon;
-			if (gt == NULL || memchr(line, '@', (size_t)(gt - line)) == NULL)
-				continue;
 			if ((t = kb_add(m, &text)) == NULL)
 				return -1;
 			t->recipient = kb_str(m, line + 1, (size_t)(gt - line - 1));
@@ -93,7 +106,8 @@ postfix_decode(struct kmsg *m, struct kbounce *b)
 				t->diagnosis = kb_trimmed(m, colon, (size_t)(line + len - colon));
 			continue;
 		}
-		if (t != NULL && len > 4 && memcmp(line, "    ", 4) == 0)
+		/* Continuation: indented, or a wrapped line that is not a recipient. */
+		if (t != NULL)
 			t->diagnosis = kb_append(m, t->diagnosis, line, len);
 	}
 	/* The SMTP command: "(in reply to RCPT TO command)" */

@@ -65,33 +65,34 @@ sweep(struct kmsg *m, const char *s)
 
 /*
  * unwrap - remove the codes that prefix each line of a multi-line reply
- *	"550-5.7.1 This message does not have 550-5.7.1 authentication ..."
- *	becomes "550-5.7.1 This message does not have authentication ...":
- *	the first code stays, later "NNN-X.Y.Z " and "NNN X.Y.Z " with the
- *	same reply code go. In place; only when the code repeats.
+ *	"said: 550-5.7.1 Messages with multiple 550 5.7.1 addresses in From:"
+ *	becomes "said: 550-5.7.1 Messages with multiple addresses in From:":
+ *	the first "NNN-X.Y.Z" or "NNN X.Y.Z" stays, later ones with the same
+ *	reply code go, so that phrases broken across lines match again.
  */
 static void
 unwrap(char *d)
 {
-	char  *w, *r, code[4];
-	size_t seen = 0;
+	char *first = NULL, *w, *r, code[4];
 
-	if (!(k_isdigit((unsigned char)d[0]) && k_isdigit((unsigned char)d[1]) &&
-	    k_isdigit((unsigned char)d[2]) && (d[3] == '-' || d[3] == ' ')))
+	/* The first reply code followed by an enhanced status code. */
+	for (r = d; *r != '\0'; r++) {
+		if ((r == d || r[-1] == ' ') && k_isdigit((unsigned char)r[0]) &&
+		    k_isdigit((unsigned char)r[1]) && k_isdigit((unsigned char)r[2]) &&
+		    (r[3] == '-' || r[3] == ' ') && (r[4] == '4' || r[4] == '5' || r[4] == '2') &&
+		    r[5] == '.') {
+			first = r;
+			break;
+		}
+	}
+	if (first == NULL)
 		return;
-	memcpy(code, d, 3);
+	memcpy(code, first, 3);
 	code[3] = '\0';
-	for (r = d + 4; (r = strstr(r, code)) != NULL; r += 3)
-		if (r[-1] == ' ' && (r[3] == '-' || r[3] == ' '))
-			seen++;
-	if (seen < 1)
-		return;
-	/* Keep the first code, drop the others. */
-	w = r = d + 4;
+	w = r = first + 4;
 	while (*r != '\0') {
 		if (r[-1] == ' ' && strncmp(r, code, 3) == 0 && (r[3] == '-' || r[3] == ' ')) {
 			char *q = r + 4;
-			/* an optional enhanced code after it */
 			if ((q[0] == '2' || q[0] == '4' || q[0] == '5') && q[1] == '.') {
 				char *e = q + 2;
 				while (k_isdigit((unsigned char)*e) || *e == '.')

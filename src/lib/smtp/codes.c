@@ -140,7 +140,7 @@ smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
 		if (c < '2' || c > '5')
 			continue;
 		if (!(p == ' ' || p == '\t' || p == '(' || p == '#' || p == ';' ||
-		    p == ':' || p == '[' || p == '"' || p == '<' || p == '=' || p == '\n'))
+		    p == ':' || p == '[' || p == '"' || p == '<' || p == '\n'))
 			continue;
 		if (s[i + 1] < '0' || s[i + 1] > '5' || !k_isdigit((unsigned char)s[i + 2]))
 			continue;
@@ -155,7 +155,8 @@ smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
 		/* The previous token must not be "[1.2.3." nor a bare number list. */
 		if (p == '[' && i + 3 < n && s[i + 3] == '.')
 			continue;
-		if (cls == 0 || s[i] == cls) {
+		/* Without a wanted class, a failure (4xx, 5xx) wins over 2xx/3xx. */
+		if (cls == 0 ? (s[i] == '4' || s[i] == '5') : s[i] == cls) {
 			memcpy(out, s + i, 3);
 			out[3] = '\0';
 			return 1;

@@ -36,6 +36,9 @@ static const struct klhost *const standards[] = {
 	&lhost_rfc3464, &lhost_arf, &lhost_rfc3834, &lhost_generic,
 };
 
+/* mda.c */
+int	mda_apply(struct kmsg *m, struct kbounce *b);
+
 /* order.c */
 int	lhost_order(const struct kmsg *m, const char **names, int max);
 
@@ -69,6 +72,8 @@ attempt(const struct klhost *l, struct kmsg *m, struct kbounce *b)
 		return 0;
 	if (b->decodedby == NULL)
 		b->decodedby = l->name;
+	if (mda_apply(m, b) < 0)
+		return -1;
 	return 1;
 }
 

@@ -72,7 +72,8 @@ attempt(const struct klhost *l, struct kmsg *m, struct kbounce *b)
 		return 0;
 	if (b->decodedby == NULL)
 		b->decodedby = l->name;
-	if (mda_apply(m, b) < 0)
+	/* A family decoder knows its MTA's wrapping; a standard reader does not. */
+	if ((l == &lhost_rfc3464 || l == &lhost_generic) && mda_apply(m, b) < 0)
 		return -1;
 	return 1;
 }

@@ -100,6 +100,8 @@ sendmail_decode(struct kmsg *m, struct kbounce *b)
 		} else if (k_startswith(line, len, "Message: ") || k_startswith(line, len, "Warning: "))
 			adiag = kb_append(m, adiag, line, len);
 	}
+	if (!reading)
+		return 0;	/* no transcript: a standard report of another MTA */
 	if ((r = dsn_collect_sections(m, b)) < 0)
 		return -1;
 	if (b->n == 0)

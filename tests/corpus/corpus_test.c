@@ -115,6 +115,32 @@ parse_file(kaeru_parser *p, const char *dir, const char *name, struct got **g, s
 	return n;
 }
 
+static void
+free_got(struct got *g, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(g[i].file);
+		free(g[i].recipient);
+		free(g[i].status);
+		free(g[i].reply);
+		free(g[i].reason);
+		free(g[i].hard);
+	}
+	free(g);
+}
+
+static void
+free_names(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int
 cmpname(const void *a, const void *b)
 {
@@ -326,6 +352,8 @@ main(int argc, char **argv)
 		printf("  maildir/not: %zu mails, %zu records%s\n", nnot, nn, nn ? "  FAIL" : "");
 		if (nn)
 			failed = 1;
+		free_got(ngot, nn);
+		free_names(nots, nnot);
 	}
 	/* dos/ and mac/ copies agree with bsd/ */
 	{
@@ -363,7 +391,10 @@ main(int argc, char **argv)
 						}
 				if (na != nb && verbose)
 					printf("COPY %s/%s: %zu records vs %zu\n", copies[c], cn[j], na, nb);
+				free_got(a1, na);
+				free_got(b1, nb);
 			}
+			free_names(cn, ncn);
 			printf("  maildir/%s: %zu mails with a bsd twin, %zu differ%s\n", copies[c], compared, diff,
 			    diff ? "  FAIL" : "");
 			if (diff)
@@ -371,5 +402,17 @@ main(int argc, char **argv)
 		}
 	}
 	kaeru_parser_free(p);
+	free_got(g, ng);
+	free_names(names, nnames);
+	for (k = 0; k < nt; k++) {
+		free(t[k].file);
+		free(t[k].recipient);
+		free(t[k].alt);
+		free(t[k].status);
+		free(t[k].reply);
+		free(t[k].reason);
+		free(t[k].hard);
+	}
+	free(t);
 	return failed;
 }

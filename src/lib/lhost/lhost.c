@@ -92,7 +92,7 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 	size_t	    k;
 
 	memset(tried, 0, sizeof(tried));
-	nfirst = lhost_order(m, first, 16);
+	nfirst = m->only_standard ? 0 : lhost_order(m, first, 16);
 	for (i = 0; i < nfirst; i++) {
 		const struct klhost *l = by_name(first[i]);
 		if (l == NULL)
@@ -103,7 +103,7 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 		if ((r = attempt(l, m, b)) != 0)
 			return r;
 	}
-	for (k = 0; k < NFAMILY; k++) {
+	for (k = 0; k < NFAMILY && !m->only_standard; k++) {
 		if (tried[k])
 			continue;
 		if ((r = attempt(families[k], m, b)) != 0)

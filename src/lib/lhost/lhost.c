@@ -390,3 +390,56 @@ lh_phrase(const char *family, const char *text)
 		}
 	return kaeru_reason_name((kaeru_reason)best);
 }
+
+/* lh_received_has - case-insensitive substring test on any top-level Received */
+int
+lh_received_has(const struct kmsg *m, const char *needle)
+{
+	const struct khdr *h = NULL;
+
+	while ((h = kh_find_next(&m->hdr, h, "received")) != NULL)
+		if (k_strstr_ci(h->val, h->vlen, needle) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * lh_failed_recipients - one record per address of X-Failed-Recipients
+ *	Returns the number of records added, -1 on ENOMEM.
+ */
+int
+lh_failed_recipients(struct kmsg *m, struct kbounce *b)
+{
+	const char *x = lh_header(m, "x-failed-recipients"), *q = x;
+	int	    added = 0;
+
+	while (*q != '\0') {
+		const char *c = strchr(q, ','), *a;
+		size_t	    k = c ? (size_t)(c - q) : strlen(q), an;
+		struct kds *d;
+
+		if (addr_find(q, k, &a, &an)) {
+			if ((d = kb_add(m, b)) == NULL)
+				return -1;
+			d->recipient = kb_str(m, a, an);
+			added++;
+		}
+		q += k + (c ? 1 : 0);
+	}
+	return added;
+}
+
+/* lh_line_after - the rest of the line after the first occurrence of marker */
+const char *
+lh_line_after(const char *p, size_t n, const char *marker, size_t *len)
+{
+	const char *h = lh_find(p, n, marker), *e, *nl;
+
+	if (h == NULL)
+		return NULL;
+	h += strlen(marker);
+	e = p + n;
+	nl = memchr(h, '\n', (size_t)(e - h));
+	*len = (size_t)((nl ? nl : e) - h);
+	return h;
+}

@@ -17,6 +17,7 @@ static const struct {
 	{ "see transcript for details", { "Sendmail" } },
 	{ "mail delivery failed", { "Exim" } },
 	{ "failure notice", { "qmail" } },
+	{ "delivery status notification", { "GoogleGroups", "Gmail", "GoogleWorkspace" } },
 };
 
 /* lhost_order - names of the families to try first; returns how many */

@@ -430,13 +430,17 @@ amazonses_decode(struct kmsg *m, struct kbounce *b)
 	if (lh_find(p, n, "The following message to <") == NULL &&
 	    lh_find(p, n, "An error occurred while trying to deliver the mail ") == NULL)
 		return 0;
-	if ((r = dsn_collect_sections(m, b)) <= 0)
+	if ((r = lh_dsn_anywhere(m, b)) <= 0)
 		return r;
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
 		const char *s;
 
 		if (d->diagnosis == NULL)
+			continue;
+		if (strstr(d->diagnosis, "Delivery expired") != NULL)
+			d->reason = "expired";
+		if (lh_quoted_reply(m, d))
 			continue;
 		/* A generic Status: the code SES quotes in the diagnosis. */
 		if (d->status == NULL || strcmp(d->status + 1, ".0.0") == 0 ||
@@ -449,8 +453,6 @@ amazonses_decode(struct kmsg *m, struct kbounce *b)
 		}
 		if (d->replycode == NULL)
 			d->replycode = reply_in(m, d->diagnosis);
-		if (strstr(d->diagnosis, "Delivery expired") != NULL)
-			d->reason = "expired";
 	}
 	return (int)b->n;
 }

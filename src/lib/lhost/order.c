@@ -16,6 +16,8 @@ static const struct {
 	{ "undelivered mail returned to sender", { "Postfix" } },
 	{ "delayed mail (still being retried)", { "Postfix" } },
 	{ "see transcript for details", { "Sendmail" } },
+	{ "mail delivery failed: returning message to sender", { "GMX", "EinsUndEins" } },
+	{ "mail failure", { "MailRu" } },
 	{ "mail delivery failed", { "Exim" } },
 	{ "failure notice", { "qmail" } },
 	{ "delivery status notification", { "GoogleGroups", "Gmail", "GoogleWorkspace" } },

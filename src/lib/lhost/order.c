@@ -18,6 +18,8 @@ static const struct {
 	{ "see transcript for details", { "Sendmail" } },
 	{ "mail delivery failed: returning message to sender", { "GMX", "EinsUndEins" } },
 	{ "mail failure", { "MailRu" } },
+	{ "mail system error - returned mail", { "EZweb" } },
+	{ "sorry, your message could not be delivered", { "Facebook" } },
 	{ "mail delivery failed", { "Exim" } },
 	{ "failure notice", { "qmail" } },
 	{ "delivery status notification", { "GoogleGroups", "Gmail", "GoogleWorkspace" } },

@@ -12,7 +12,7 @@ static const struct {
 	const char *subject;		/* case-insensitive substring */
 	const char *families[4];	/* decoder names, NULL-terminated */
 } hints[] = {
-	{ "undelivered mail returned to sender", { "SendGrid", "Zoho" } },
+	{ "undelivered mail returned to sender", { "SendGrid", "Zoho", "Yandex" } },
 	{ "undelivered mail returned to sender", { "Postfix" } },
 	{ "delayed mail (still being retried)", { "Postfix" } },
 	{ "see transcript for details", { "Sendmail" } },

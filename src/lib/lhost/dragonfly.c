@@ -41,17 +41,17 @@ command_of(const char *s, size_t n)
 	return NULL;
 }
 
-/* is_dma - the Received trail or the opening line names dma */
+/* is_dma - dma's subject, and the Received trail or the opening line names dma */
 static int
 is_dma(const struct kmsg *m)
 {
 	size_t	    n;
 	const char *p;
 
-	if (lh_received_has(m, "(DragonFly Mail Agent"))
-		return 1;
 	if (!lh_subject_starts(m, "Mail delivery failed"))
 		return 0;
+	if (lh_received_has(m, "(DragonFly Mail Agent"))
+		return 1;
 	lh_notice(m, &p, &n);
 	return lh_find(p, n < 512 ? n : 512, "This is the DragonFly Mail Agent") != NULL;
 }

@@ -36,9 +36,12 @@ is_ezweb(struct kmsg *m)
 		score++;
 	if (lh_subject_starts(m, "Mail System Error - Returned Mail"))
 		score++;
-	if (lh_received_has(m, "ezweb.ne.jp (EZweb Mail) with") || lh_received_has(m, ".au.com ("))
-		score++;
 	if (k_endswith_ci(id, n, ".ezweb.ne.jp>") || k_endswith_ci(id, n, ".au.com>"))
+		score++;
+	if (score == 0)
+		return 0;	/* the Received trail alone is not enough */
+	if (score == 1 && (lh_received_has(m, "ezweb.ne.jp (EZweb Mail) with") ||
+	    lh_received_has(m, ".au.com (")))
 		score++;
 	return score >= 2;
 }

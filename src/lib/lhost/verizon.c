@@ -53,13 +53,13 @@ verizon_decode(struct kmsg *m, struct kbounce *b)
 	size_t	    n, len, vn, i;
 	int	    sms, orig = 0;
 
-	if (!lh_received_has(m, ".vtext.com"))
-		return 0;
 	if (lh_from_has(m, "post_master@vtext.com"))
 		sms = 1;
 	else if (lh_from_has(m, ".vzwpix.com"))
 		sms = 0;
 	else
+		return 0;
+	if (!lh_received_has(m, ".vtext.com"))
 		return 0;
 	lh_notice(m, &p, &n);
 	cur = p;

@@ -429,21 +429,6 @@ lh_failed_recipients(struct kmsg *m, struct kbounce *b)
 	return added;
 }
 
-/* lh_line_after - the rest of the line after the first occurrence of marker */
-const char *
-lh_line_after(const char *p, size_t n, const char *marker, size_t *len)
-{
-	const char *h = lh_find(p, n, marker), *e, *nl;
-
-	if (h == NULL)
-		return NULL;
-	h += strlen(marker);
-	e = p + n;
-	nl = memchr(h, '\n', (size_t)(e - h));
-	*len = (size_t)((nl ? nl : e) - h);
-	return h;
-}
-
 /*
  * lh_quoted_reply - put a relayed server reply first in a diagnosis
  *	Services that give up on a message (Amazon SES, WorkMail) write

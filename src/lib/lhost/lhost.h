@@ -47,7 +47,6 @@ void	 lh_fill_codes(struct kmsg *m, struct kds *d);
 const char *lh_phrase(const char *family, const char *text);
 int	 lh_received_has(const struct kmsg *m, const char *needle);
 int	 lh_failed_recipients(struct kmsg *m, struct kbounce *b);
-const char *lh_line_after(const char *p, size_t n, const char *marker, size_t *len);
 int	 lh_quoted_reply(struct kmsg *m, struct kds *d);
 int	 lh_dsn_anywhere(struct kmsg *m, struct kbounce *b);
 

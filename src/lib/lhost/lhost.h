@@ -45,6 +45,10 @@ void	 lh_recipient_from_orig(struct kmsg *m, struct kbounce *b);
 int	 lh_line_has(const char *line, size_t len, const char *needle);
 void	 lh_fill_codes(struct kmsg *m, struct kds *d);
 const char *lh_phrase(const char *family, const char *text);
+int	 lh_received_has(const struct kmsg *m, const char *needle);
+int	 lh_failed_recipients(struct kmsg *m, struct kbounce *b);
+int	 lh_quoted_reply(struct kmsg *m, struct kds *d);
+int	 lh_dsn_anywhere(struct kmsg *m, struct kbounce *b);
 
 /* The dispatcher (lhost.c) */
 int	 lhost_decode(struct kmsg *m, struct kbounce *b);

@@ -12,11 +12,17 @@ static const struct {
 	const char *subject;		/* case-insensitive substring */
 	const char *families[4];	/* decoder names, NULL-terminated */
 } hints[] = {
+	{ "undelivered mail returned to sender", { "SendGrid", "Zoho", "Yandex" } },
 	{ "undelivered mail returned to sender", { "Postfix" } },
 	{ "delayed mail (still being retried)", { "Postfix" } },
 	{ "see transcript for details", { "Sendmail" } },
+	{ "mail delivery failed: returning message to sender", { "GMX", "EinsUndEins" } },
+	{ "mail failure", { "MailRu" } },
+	{ "mail system error - returned mail", { "EZweb" } },
+	{ "sorry, your message could not be delivered", { "Facebook" } },
 	{ "mail delivery failed", { "Exim" } },
 	{ "failure notice", { "qmail" } },
+	{ "delivery status notification", { "GoogleGroups", "Gmail", "GoogleWorkspace" } },
 };
 
 /* lhost_order - names of the families to try first; returns how many */

@@ -495,3 +495,61 @@ lh_dsn_anywhere(struct kmsg *m, struct kbounce *b)
 	lh_notice(m, &p, &n);
 	return dsn_collect(m, b, p, n, DSN_ANYWHERE);
 }
+
+/* lh_header_has - does a top-level header's raw value hold needle (any case) */
+int
+lh_header_has(const struct kmsg *m, const char *name, const char *needle)
+{
+	const struct khdr *h = kh_find(&m->hdr, name);
+
+	return h != NULL && k_strstr_ci(h->val, h->vlen, needle) != NULL;
+}
+
+/*
+ * lh_line_addr - the line is one address and nothing else ("a@b", "<a@b>",
+ *	with blanks around); returns it as an arena string, or NULL
+ */
+const char *
+lh_line_addr(struct kmsg *m, const char *l, size_t n)
+{
+	k_trim(&l, &n);
+	if (n > 2 && l[0] == '<' && l[n - 1] == '>')
+		l++, n -= 2;
+	if (!addr_valid(l, n))
+		return NULL;
+	return kb_str(m, l, n);
+}
+
+/*
+ * lh_phrase_sq - lh_phrase() on text whose runs of white space are
+ *	squeezed to one space first, as the reason tables expect
+ */
+const char *
+lh_phrase_sq(struct kmsg *m, const char *family, const char *text)
+{
+	const char *s;
+	char	   *t, *o;
+	int	    sp = 0;
+
+	if (text == NULL)
+		return NULL;
+	for (s = text; *s != '\0'; s++)
+		if (k_isspace((unsigned char)*s) && (*s != ' ' || (s[1] != '\0' && k_isspace((unsigned char)s[1]))))
+			break;
+	if (*s == '\0')
+		return lh_phrase(family, text);
+	if ((t = ka_alloc(m->a, strlen(text) + 1)) == NULL)
+		return lh_phrase(family, text);
+	for (o = t, s = text; *s != '\0'; s++) {
+		if (k_isspace((unsigned char)*s)) {
+			if (!sp)
+				*o++ = ' ';
+			sp = 1;
+			continue;
+		}
+		sp = 0;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return lh_phrase(family, t);
+}

@@ -16,6 +16,7 @@
  *	(observed in bounces).
  */
 #include "lhost.h"
+#include "../reason/reason.h"
 
 static int
 exim_message_id(const char *v)
@@ -239,11 +240,18 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 				cmd = smtp_command_find(l, strlen(l));
 		}
 		d->command = cmd;
-		/* Refused before the envelope: the sending host is not welcome. */
+		/*
+		 * Refused before the envelope: Exim's wording means our host was
+		 * not welcome (blocked), unless the words say it was for want of
+		 * a PTR record, which the classifier reads from its tables.
+		 */
 		if (cmd != NULL && (strcmp(cmd, "HELO") == 0 || strcmp(cmd, "EHLO") == 0 ||
-		    strcmp(cmd, "CONN") == 0))
-			d->reason = "blocked";
-		else if (cmd != NULL && strcmp(cmd, "MAIL") == 0)
+		    strcmp(cmd, "CONN") == 0)) {
+			struct ph_result pr;
+			kr_phrases(d->diagnosis, strlen(d->diagnosis), &pr);
+			if (!ph_has(&pr, KAERU_REASON_REQUIREPTR))
+				d->reason = "blocked";
+		} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0)
 			d->reason = "onhold";
 		else if (cmd == NULL && (why = lh_phrase("exim", d->diagnosis)) != NULL)
 			d->reason = why;

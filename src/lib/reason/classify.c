@@ -40,7 +40,7 @@
  *	   securityerror, suppressed, mailererror.
  *	6. Without any code: X.6 is contenterror, X.7 securityerror, an
  *	   X-UNIX diagnostic mailererror, a 50x reply syntaxerror; a delayed
- *	   action is expired; a refusal at HELO/EHLO is blocked.
+ *	   action is expired; a refusal at connection or HELO/EHLO is blocked.
  *	7. Auto-reply phrases make vacation; any other text onhold; nothing
  *	   at all undefined.
  */
@@ -345,7 +345,7 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		snprintf(v->rule, sizeof(v->rule), "action:%s", f->action);
 		return;
 	}
-	if (cmd_is(&c, "EHLO HELO")) {
+	if (cmd_is(&c, "CONN EHLO HELO")) {
 		v->reason = R(BLOCKED);
 		snprintf(v->rule, sizeof(v->rule), "command:%s", c.cmd);
 		return;

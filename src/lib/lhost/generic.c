@@ -35,6 +35,7 @@ static const char *const stops[] = {
 	"your message reads (in part)", "message text follows", "------ this is a copy",
 	"the attachment contains the original mail headers", "original message headers",
 	"--- original message", "----- original message", "content-type: message/rfc822",
+	"message headers follow", "original message headers follow", "headers of the original message",
 	"content-type: text/rfc822-headers", "return-path:", "received:",
 };
 
@@ -50,8 +51,13 @@ static const char *const leads[] = {
 	"error-for:", "failed recipient:", "failed to deliver to ", "intended recipient:",
 	"mailbox is full:", "rcpt to:", "rejected recipient ", "unknown user:",
 	"undeliverable to ", "undeliverable address:", "you sent mail to ",
-	"your message to ", "the following message to ", "invalid recipient:", "user unknown:", "not delivered to ", "couldn't be delivered to",
+	"your message to ", "the following message to ", "invalid recipient:",
+	"user unknown:", "not delivered to ", "couldn't be delivered to",
 	"following recipients returned permanent errors:",
+	"invalid final delivery userid:", "delivery to the following recipient failed",
+	"unable to deliver to ", "no such user:", "unknown recipient:",
+	"delivering your mail to ", "delivering your message to ", "delivery to ",
+	"deliver your message to ", "message for ", "sent to ",
 };
 
 static int

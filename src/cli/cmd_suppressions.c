@@ -146,13 +146,27 @@ cmd_suppressions(int argc, char **argv)
 	if ((rc = cli_store_open(db, conf, &s)) != 0)
 		return rc;
 	if (strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) {
+		/* One transaction for all the addresses given. */
+		if (kaeru_store_begin(s) != 0) {
+			cli_warn("%s", kaeru_error_last());
+			kaeru_store_free(s);
+			return EXIT_FAILURE_;
+		}
 		for (i = optind; i < argc; i++) {
 			rc = strcmp(sub, "add") == 0 ? kaeru_store_suppress(s, argv[i], reason, now, until)
 			    : kaeru_store_unsuppress(s, argv[i], now);
 			if (rc != 0) {
 				cli_warn("%s", kaeru_error_last());
 				status = rc == KAERU_ESTORE || rc == KAERU_EBUSY ? EXIT_FAILURE_ : EXIT_INPUT;
+				if (status == EXIT_FAILURE_)
+					break;
 			}
+		}
+		if (status == EXIT_FAILURE_)
+			kaeru_store_rollback(s);
+		else if (kaeru_store_commit(s) != 0) {
+			cli_warn("%s", kaeru_error_last());
+			status = EXIT_FAILURE_;
 		}
 		kaeru_store_free(s);
 		return status;

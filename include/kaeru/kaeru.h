@@ -17,5 +17,6 @@
 #include <kaeru/reader.h>
 #include <kaeru/format.h>
 #include <kaeru/explain.h>
+#include <kaeru/store.h>
 
 #endif

@@ -20,6 +20,11 @@ static const struct {
 } commands[] = {
 	{ "parse",	cmd_parse,	"read bounces and print one record per failed recipient" },
 	{ "explain",	cmd_explain,	"explain SMTP reply codes, enhanced status codes and provider codes" },
+	{ "ingest",	cmd_ingest,	"store bounces and apply the suppression policy" },
+	{ "suppressions", cmd_suppressions, "list, add, remove or export suppressions" },
+	{ "address",	cmd_address,	"the state of an address and its history" },
+	{ "clean",	cmd_clean,	"drop suppressed, invalid and duplicate addresses from a CSV list" },
+	{ "stats",	cmd_stats,	"bounce counts and rates by day, domain or reason" },
 };
 
 /* cli_warn - "kaeru: message" on stderr */

@@ -41,8 +41,8 @@ check-asan: deps $(ASAN)/build.ninja
 		meson test -C $(ASAN) --print-errorlogs --num-processes 2
 
 install: all
-	meson configure $(BUILD) --prefix=$(PREFIX)
-	DESTDIR="$(DESTDIR)" meson install -C $(BUILD) --no-rebuild
+	meson configure -Dprefix=$(PREFIX) $(BUILD)
+	DESTDIR="$(DESTDIR)" meson install -C $(BUILD)
 
 bench: all
 	sh bench/run.sh

@@ -33,6 +33,10 @@ $(ASAN)/build.ninja:
 
 check: all check-asan
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	@echo "== corpus figures (all decoders)"
+	@$(BUILD)/tests/corpus_test $(CORPUS)
+	@echo "== corpus figures (standard readers only: MTAs kaeru has no decoder for)"
+	@$(BUILD)/tests/corpus_test -g $(CORPUS) | sed -n '2,7p'
 
 check-asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)

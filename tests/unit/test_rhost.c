@@ -47,6 +47,10 @@ static const struct {
 	{ "mta6.am0.yahoodns.net", "yahoo.com", "4.7.0", "421", "MAIL",
 	  "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
 	  "rejected", "provider:yahooinc.txt:" },
+	{ "mta6.am0.yahoodns.net", "yahoo.com", "4.7.0", "421", "RCPT",
+	  "Please, blocked, please, blocked, please, blocked, please, blocked, please, "
+	  "blocked, please, blocked, please, blocked, please, blocked, please: [TSS09] x",
+	  "blocked", "provider:yahooinc.txt:" },
 	{ "", "aol.com", "5.7.1", "553", "CONN",
 	  "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1",
 	  "blocked", "provider:yahooinc.txt:" },

@@ -12,7 +12,9 @@
  *	when no provider claims the remote host, the one whose domain suffix
  *	ends the recipient's domain. Then the diagnostic text is scanned
  *	once per automaton of the provider's phrases (a bit per phrase) and
- *	once per code prefix; the first rule whose conditions all hold
+ *	once per code prefix (a code is the prefix at a word start and the
+ *	letters, digits, '_' and '-' after it, when it holds a digit or no
+ *	lower-case letter); the first rule whose conditions all hold
  *	gives the verdict, and the rule field names the table line:
  *	provider:google.txt:12 "status:5.7.26".
  */
@@ -50,7 +52,7 @@ struct rh_provider {
 
 #include "rhost_tables.inc"
 
-#define RH_MAX_TOKENS	8
+#define RH_MAX_TOKENS	16
 #define RH_MAX_TOKLEN	32
 
 struct token {
@@ -110,6 +112,22 @@ rhost_provider(const char *rhost, const char *destination)
 	return p != NULL ? p->name : NULL;
 }
 
+/* code_like - a code has a digit or no lower-case letter ("IB607", "CXBL", "ofr_506") */
+static int
+code_like(const char *p, size_t n)
+{
+	size_t i;
+	int    lower = 0;
+
+	for (i = 0; i < n; i++) {
+		if (k_isdigit((unsigned char)p[i]))
+			return 1;
+		if (p[i] >= 'a' && p[i] <= 'z')
+			lower = 1;
+	}
+	return !lower;
+}
+
 /* tokens - the provider's codes in s[0..n): prefix at a word start, then [A-Za-z0-9_-]* */
 static size_t
 tokens(const struct rh_provider *p, const char *s, size_t n, struct token *t)
@@ -132,6 +150,8 @@ tokens(const struct rh_provider *p, const char *s, size_t n, struct token *t)
 				e++;
 			if (e < n && k_isalnum((unsigned char)s[e]))
 				continue;	/* longer than any code */
+			if (!code_like(q, e - at))
+				continue;	/* a word such as "blocked" */
 			t[nt].p = q;
 			t[nt].n = e - at;
 			t[nt].hasnum = 0;

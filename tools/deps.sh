@@ -3,7 +3,7 @@
 # Called by "make"; safe to run again. Needs root (or sudo) only when something
 # is missing.
 set -e
-need="meson ninja-build gcc pkg-config python3 libsqlite3-dev libpq-dev"
+need="meson ninja-build gcc pkg-config python3 libsqlite3-dev libpq-dev libidn2-dev postgresql"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

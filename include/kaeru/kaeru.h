@@ -16,5 +16,7 @@
 #include <kaeru/parse.h>
 #include <kaeru/reader.h>
 #include <kaeru/format.h>
+#include <kaeru/explain.h>
+#include <kaeru/store.h>
 
 #endif

@@ -16,6 +16,12 @@
 #define EXIT_FAILURE_	3	/* the library failed (out of memory, database) */
 
 int	cmd_parse(int argc, char **argv);
+int	cmd_explain(int argc, char **argv);
+int	cmd_ingest(int argc, char **argv);
+int	cmd_suppressions(int argc, char **argv);
+int	cmd_address(int argc, char **argv);
+int	cmd_clean(int argc, char **argv);
+int	cmd_stats(int argc, char **argv);
 
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	cli_write(FILE *f, const char *s, size_t n);
@@ -23,5 +29,29 @@ int	cli_write(FILE *f, const char *s, size_t n);
 /* Output formats shared by the listing commands. */
 enum cli_format { FMT_JSONL, FMT_JSON, FMT_CSV, FMT_TABLE };
 int	cli_format(const char *s, enum cli_format *out);
+
+/* cli_lang - "ja" when LC_ALL, LC_MESSAGES or LANG (the first set) starts with ja, else "en" */
+const char *cli_lang(void);
+/* The store commands (cli_store.c). */
+#include <kaeru/store.h>
+#include <stdint.h>
+
+int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
+int	cli_date(const char *s, int64_t *out);
+void	cli_time(int64_t t, char buf[32]);
+
+/*
+ * Rows for --format table|jsonl|csv (json is jsonl in brackets). Column
+ * names starting with '#' are numbers in JSON (the '#' is not printed).
+ */
+struct cli_out {
+	enum cli_format	    fmt;
+	const char *const  *cols;
+	size_t		    ncols, rows, cap;
+	char		  **cells;
+};
+void	cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols);
+int	cli_out_row(struct cli_out *o, const char *const *vals);
+int	cli_out_end(struct cli_out *o);
 
 #endif

@@ -19,6 +19,12 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "parse",	cmd_parse,	"read bounces and print one record per failed recipient" },
+	{ "explain",	cmd_explain,	"explain SMTP reply codes, enhanced status codes and provider codes" },
+	{ "ingest",	cmd_ingest,	"store bounces and apply the suppression policy" },
+	{ "suppressions", cmd_suppressions, "list, add, remove or export suppressions" },
+	{ "address",	cmd_address,	"the state of an address and its history" },
+	{ "clean",	cmd_clean,	"drop suppressed, invalid and duplicate addresses from a CSV list" },
+	{ "stats",	cmd_stats,	"bounce counts and rates by day, domain or reason" },
 };
 
 /* cli_warn - "kaeru: message" on stderr */
@@ -56,6 +62,21 @@ cli_format(const char *s, enum cli_format *out)
 	else
 		return -1;
 	return 0;
+}
+
+/* cli_lang - the language of explanations from the locale of messages */
+const char *
+cli_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && v[0] != '\0')
+			return strncmp(v, "ja", 2) == 0 ? "ja" : "en";
+	}
+	return "en";
 }
 
 static void

@@ -16,6 +16,7 @@
  *	(observed in bounces).
  */
 #include "lhost.h"
+#include "../reason/reason.h"
 
 static int
 exim_message_id(const char *v)
@@ -173,7 +174,10 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 				    (rep.n == 1 && b->n == 1)) {
 					struct kds *x = &rep.ds[j];
 					d = &b->ds[i];
-					if (x->diagnosis != NULL && x->diagnosis[0] != '\0')
+					/* The report's code wins, unless the notice says the same and more. */
+					if (x->diagnosis != NULL && x->diagnosis[0] != '\0' &&
+					    (d->diagnosis == NULL ||
+					    k_strstr_ci(d->diagnosis, strlen(d->diagnosis), x->diagnosis) == NULL))
 						d->diagnosis = x->diagnosis;
 					if (x->spec != NULL)
 						d->spec = x->spec;
@@ -228,15 +232,26 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 		{
 			const char *s = strstr(d->diagnosis, "SMTP error from remote ");
 			const char *l = strstr(d->diagnosis, "LMTP error after ");
-			if (s != NULL)
+			if (s != NULL && strstr(s, " after initial connection") != NULL)
+				cmd = "CONN";
+			else if (s != NULL)
 				cmd = smtp_command_find(s, strlen(s));
 			else if (l != NULL)
 				cmd = smtp_command_find(l, strlen(l));
 		}
 		d->command = cmd;
-		if (cmd != NULL && (strcmp(cmd, "HELO") == 0 || strcmp(cmd, "EHLO") == 0))
-			d->reason = "blocked";
-		else if (cmd != NULL && strcmp(cmd, "MAIL") == 0)
+		/*
+		 * Refused before the envelope: Exim's wording means our host was
+		 * not welcome (blocked), unless the words say it was for want of
+		 * a PTR record, which the classifier reads from its tables.
+		 */
+		if (cmd != NULL && (strcmp(cmd, "HELO") == 0 || strcmp(cmd, "EHLO") == 0 ||
+		    strcmp(cmd, "CONN") == 0)) {
+			struct ph_result pr;
+			kr_phrases(d->diagnosis, strlen(d->diagnosis), &pr);
+			if (!ph_has(&pr, KAERU_REASON_REQUIREPTR))
+				d->reason = "blocked";
+		} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0)
 			d->reason = "onhold";
 		else if (cmd == NULL && (why = lh_phrase("exim", d->diagnosis)) != NULL)
 			d->reason = why;

@@ -35,6 +35,7 @@ static const char *const stops[] = {
 	"your message reads (in part)", "message text follows", "------ this is a copy",
 	"the attachment contains the original mail headers", "original message headers",
 	"--- original message", "----- original message", "content-type: message/rfc822",
+	"message headers follow", "original message headers follow", "headers of the original message",
 	"content-type: text/rfc822-headers", "return-path:", "received:",
 };
 
@@ -50,8 +51,13 @@ static const char *const leads[] = {
 	"error-for:", "failed recipient:", "failed to deliver to ", "intended recipient:",
 	"mailbox is full:", "rcpt to:", "rejected recipient ", "unknown user:",
 	"undeliverable to ", "undeliverable address:", "you sent mail to ",
-	"your message to ", "the following message to ", "invalid recipient:", "user unknown:", "not delivered to ", "couldn't be delivered to",
+	"your message to ", "the following message to ", "invalid recipient:",
+	"user unknown:", "not delivered to ", "couldn't be delivered to",
 	"following recipients returned permanent errors:",
+	"invalid final delivery userid:", "delivery to the following recipient failed",
+	"unable to deliver to ", "no such user:", "unknown recipient:",
+	"delivering your mail to ", "delivering your message to ", "delivery to ",
+	"deliver your message to ", "message for ", "sent to ",
 };
 
 static int
@@ -73,24 +79,52 @@ looks_like_bounce(struct kmsg *m)
 	return strcmp(rp, "<>") == 0;
 }
 
-/* recipient_in - an address this line presents as a recipient, or NULL */
+/* first_address - the first word of l as an address, <> and ":" allowed around it */
+static const char *
+first_address(struct kmsg *m, const char *l, size_t n)
+{
+	const char *e = l, *a;
+	size_t	    an;
+
+	while (e < l + n && !k_isblank((unsigned char)*e))
+		e++;
+	if (memchr(l, '@', (size_t)(e - l)) == NULL)
+		return NULL;
+	if (!addr_find(l, (size_t)(e - l), &a, &an) || (size_t)(a - l) > 2)
+		return NULL;
+	return kb_str(m, a, an);
+}
+
+/*
+ * recipient_in - an address this line presents as a recipient, or NULL
+ *	Accepted shapes, after leading blanks and list bullets ("*", "-",
+ *	">>>", "#"): the line starts with the address ("a@b", "<a@b>:",
+ *	"a@b [User unknown]", "a@b on <date>"); a reply code then the
+ *	address ("554 <a@b>... Host unknown"); a label that opens the line
+ *	("Recipient: a@b"); or a phrase bounces put before a recipient
+ *	anywhere in the line ("could not be delivered to: a@b").
+ */
 static const char *
 recipient_in(struct kmsg *m, const char *l, size_t n)
 {
-	const char *p = l, *a;
+	const char *p = l, *a, *r;
 	size_t	    k = n, an, i;
 
 	k_trim(&p, &k);
+	while (k > 0 && (*p == '*' || *p == '-' || *p == '>' || *p == '#' || k_isblank((unsigned char)*p)))
+		p++, k--;
+	if (k >= 3 && memcmp(p, "\xe2\x80\xa2", 3) == 0)	/* U+2022 bullet */
+		p += 3, k -= 3;
+	k_trim(&p, &k);
 	if (k == 0)
 		return NULL;
-	/* "<a@b>..." or "a@b" alone or "a@b:" */
-	if (p[0] == '<' || p[0] == '"' || memchr(p, ' ', k) == NULL ||
-	    (memchr(p, ':', k) != NULL && memchr(p, '@', k) != NULL &&
-	    (const char *)memchr(p, '@', k) < (const char *)memchr(p, ':', k) &&
-	    memchr(p, ' ', (size_t)((const char *)memchr(p, ':', k) - p)) == NULL)) {
-		if (addr_find(p, k, &a, &an) && (a - p) <= 2)
-			return kb_str(m, a, an);
-	}
+	if ((r = first_address(m, p, k)) != NULL)
+		return r;
+	/* "554 <a@b>... text", "550 a@b: text" */
+	if (k > 5 && k_isdigit((unsigned char)p[0]) && k_isdigit((unsigned char)p[1]) &&
+	    k_isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '-') &&
+	    (r = first_address(m, p + 4, k - 4)) != NULL)
+		return r;
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		if (k_startswith_ci(p, k, labels[i])) {
 			const char *q = p + strlen(labels[i]);

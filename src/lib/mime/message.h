@@ -104,6 +104,7 @@ struct kmsg {
 	unsigned	 nparts;
 	unsigned	 truncated;	/* a limit was reached */
 	unsigned	 depth_seen;
+	unsigned	 only_standard;	/* skip family decoders (a test hook) */
 };
 
 int	 km_parse(struct kmsg *m, const char *buf, size_t len);

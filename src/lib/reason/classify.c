@@ -20,8 +20,9 @@
  *	     exceedlimit, suspend, hasmoved, norelaying (not at HELO/EHLO),
  *	     authfailure, userunknown (a 5.1.x code, unless the text says
  *	     relaying, blocking, full, moved, rejected or not accepting; or
- *	     the phrase at RCPT), filtered (not at connection, HELO, MAIL or
- *	     RCPT unless the code says filtered), requireptr, notcompliantrfc,
+ *	     the phrase at RCPT), filtered (its phrases or userunknown's,
+ *	     but not at connection, HELO, MAIL or RCPT unless the code says
+ *	     filtered), requireptr, notcompliantrfc,
  *	     badreputation, rejected (the code, or the phrase at MAIL, at
  *	     DATA, or with no specific code), hostunknown (the code unless
  *	     the text speaks of the network), spamdetected (not before
@@ -39,7 +40,7 @@
  *	   securityerror, suppressed, mailererror.
  *	6. Without any code: X.6 is contenterror, X.7 securityerror, an
  *	   X-UNIX diagnostic mailererror, a 50x reply syntaxerror; a delayed
- *	   action is expired; a refusal at HELO/EHLO is blocked.
+ *	   action is expired; a refusal at connection or HELO/EHLO is blocked.
  *	7. Auto-reply phrases make vacation; any other text onhold; nothing
  *	   at all undefined.
  */
@@ -185,6 +186,10 @@ step4(const struct cctx *c, kaeru_reason r)
 			return 2;
 		return 0;
 	case R(FILTERED):
+		/*
+		 * "User unknown" said outside RCPT (after DATA, or with no
+		 * command known) is a filter's refusal, not a dead address.
+		 */
 		if (s == R(SUSPEND))
 			return 0;
 		if (s == R(FILTERED))
@@ -340,7 +345,7 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		snprintf(v->rule, sizeof(v->rule), "action:%s", f->action);
 		return;
 	}
-	if (cmd_is(&c, "EHLO HELO")) {
+	if (cmd_is(&c, "CONN EHLO HELO")) {
 		v->reason = R(BLOCKED);
 		snprintf(v->rule, sizeof(v->rule), "command:%s", c.cmd);
 		return;

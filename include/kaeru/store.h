@@ -1,0 +1,253 @@
+/*
+ * NAME
+ *	kaeru/store.h - the bounce store, the suppression policy, list cleaning
+ * SYNOPSIS
+ *	kaeru_policy pol;
+ *	kaeru_store *s;
+ *	kaeru_ingest_result res;
+ *
+ *	kaeru_policy_defaults(&pol);
+ *	kaeru_policy_load(&pol, "kaeru.conf");		(optional)
+ *	kaeru_store_open(&s, NULL, &pol);		(default SQLite file)
+ *	kaeru_store_begin(s);
+ *	for each record r: kaeru_store_ingest(s, r, time(NULL), &res);
+ *	kaeru_store_commit(s);
+ *	kaeru_store_free(s);
+ * DESCRIPTION
+ *	A store keeps one event per bounce record, keyed by the record's token
+ *	and recipient, so that a mail ingested twice is counted once. Each new
+ *	event goes through the policy, which moves the recipient between the
+ *	states below and adds suppressions, each with the rule behind it.
+ *
+ *	The location is a file path (SQLite, the default) or a
+ *	"postgresql://..." URL (PostgreSQL); both behave the same. Writers
+ *	are serialised per database: kaeru_store_begin() waits for other
+ *	writers (KAERU_EBUSY after the busy timeout). Several processes may
+ *	ingest into one database at once.
+ *
+ *	A store handle is used by one thread at a time. Strings handed to
+ *	callbacks are borrowed for the duration of the callback; strings in
+ *	a kaeru_address_info belong to the store until its next call.
+ *	Callbacks must not call the store; a callback returning non-zero
+ *	stops the iteration, and the function returns that value.
+ */
+#ifndef KAERU_STORE_H
+#define KAERU_STORE_H
+
+#include <kaeru/common.h>
+#include <kaeru/record.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kaeru_store kaeru_store;
+
+/* What the store thinks of an address. */
+typedef enum kaeru_addr_state {
+	KAERU_ADDR_ACTIVE,		/* mail it */
+	KAERU_ADDR_SOFT_BOUNCING,	/* soft bounces counted, not yet suppressed */
+	KAERU_ADDR_SUPPRESSED,		/* hard bounce, or soft bounces past the threshold */
+	KAERU_ADDR_UNSUBSCRIBED,	/* the recipient asked to leave */
+	KAERU_ADDR_COMPLAINED,		/* the recipient reported a mail as spam */
+	KAERU_ADDR_STATE_COUNT
+} kaeru_addr_state;
+
+/* kaeru_addr_state_name - static name of a state; NULL when out of range */
+KAERU_EXTERN const char *kaeru_addr_state_name(kaeru_addr_state st);
+
+#define KAERU_POLICY_VERSION 1
+
+/* The policy; see docs/kaeru.conf.example for each knob. */
+typedef struct kaeru_policy {
+	unsigned int	version;		/* KAERU_POLICY_VERSION */
+	int		soft_threshold;		/* soft bounce days that suppress (5) */
+	int		soft_window_days;	/* ... within this many days (30) */
+	int		soft_quiet_days;	/* a gap longer than this resets the score (7) */
+	int		domain_threshold;	/* hostunknown addresses that flag a domain (3) */
+	int		expire_days[KAERU_REASON_COUNT]; /* suppression lifetime per reason; 0: never */
+} kaeru_policy;
+
+/* kaeru_policy_defaults - fill p with the documented defaults */
+KAERU_EXTERN void kaeru_policy_defaults(kaeru_policy *p);
+
+/*
+ * kaeru_policy_load - apply a kaeru.conf ("key = value" lines, "#" comments)
+ *	over *p. An unknown key or a bad value fails with KAERU_EPARSE and a
+ *	message naming the file and line; *p is then unchanged.
+ */
+KAERU_EXTERN int kaeru_policy_load(kaeru_policy *p, const char *path);
+
+/* kaeru_store_default_path - the default database file (created folders included) into out */
+KAERU_EXTERN int kaeru_store_default_path(kaeru_buf *out);
+
+/*
+ * kaeru_store_open - open or create a store, migrating its schema
+ *	location: NULL (default SQLite file), a path, or postgresql://...
+ *	pol: NULL for the defaults; copied.
+ */
+KAERU_EXTERN int  kaeru_store_open(kaeru_store **out, const char *location,
+		    const kaeru_policy *pol);
+
+/* kaeru_store_free - close; an open transaction is rolled back; accepts NULL */
+KAERU_EXTERN void kaeru_store_free(kaeru_store *s);
+
+/* kaeru_store_backend - "sqlite" or "postgresql" */
+KAERU_EXTERN const char *kaeru_store_backend(const kaeru_store *s);
+
+/* Write transactions: batch many ingests into one. */
+KAERU_EXTERN int kaeru_store_begin(kaeru_store *s);
+KAERU_EXTERN int kaeru_store_commit(kaeru_store *s);
+KAERU_EXTERN int kaeru_store_rollback(kaeru_store *s);
+
+typedef struct kaeru_ingest_result {
+	int		 stored;	/* 1: a new event */
+	int		 duplicate;	/* 1: seen before; nothing changed */
+	int		 skipped;	/* 1: no usable recipient */
+	int		 new_suppression; /* 1: this event suppressed the address */
+	int		 domain_flagged;  /* 1: this event flagged the recipient's domain */
+	kaeru_addr_state state;		/* the address's state afterwards */
+} kaeru_ingest_result;
+
+/*
+ * kaeru_store_ingest - store one record and apply the policy
+ *	now: the current time (expiry, ingestion date); the policy counts
+ *	in the record's own time. Outside a transaction the call is its own.
+ */
+KAERU_EXTERN int kaeru_store_ingest(kaeru_store *s, const kaeru_record *r,
+		    int64_t now, kaeru_ingest_result *res);
+
+typedef struct kaeru_suppression {
+	const char	*address;
+	const char	*reason;	/* a reason name, "unsubscribe" or "manual" */
+	const char	*source;	/* "policy" or "manual" */
+	int64_t		 event_id;	/* the causing event; 0 for none */
+	int64_t		 since;
+	int64_t		 until;		/* 0: never expires */
+} kaeru_suppression;
+
+typedef int (*kaeru_suppression_cb)(void *arg, const kaeru_suppression *sp);
+
+/*
+ * kaeru_store_suppress - suppress an address by hand
+ *	reason "unsubscribe" makes it unsubscribed, "feedback" complained,
+ *	anything else suppressed. until 0: never expires.
+ */
+KAERU_EXTERN int kaeru_store_suppress(kaeru_store *s, const char *address,
+		    const char *reason, int64_t now, int64_t until);
+
+/* kaeru_store_unsuppress - lift a suppression, the address becomes active; KAERU_ENOTFOUND if none */
+KAERU_EXTERN int kaeru_store_unsuppress(kaeru_store *s, const char *address, int64_t now);
+
+/* kaeru_store_suppressions - each suppression in force at now (all when include_expired) */
+KAERU_EXTERN int kaeru_store_suppressions(kaeru_store *s, int64_t now,
+		    int include_expired, kaeru_suppression_cb cb, void *arg);
+
+/* kaeru_store_is_suppressed - 1 when a suppression is in force, 0 when not, or an error */
+KAERU_EXTERN int kaeru_store_is_suppressed(kaeru_store *s, const char *address, int64_t now);
+
+typedef struct kaeru_address_info {
+	const char	*address;	/* normalised: domain in lower case, IDNA A-labels */
+	kaeru_addr_state state;
+	int		 score;		/* soft bounce days counted */
+	int64_t		 updated;
+	int		 suppressed;	/* 1: a suppression is in force */
+	const char	*supp_reason;	/* "" when none */
+	int64_t		 supp_since, supp_until;
+} kaeru_address_info;
+
+typedef struct kaeru_history {
+	int64_t		 ts;
+	const char	*old_state, *new_state;
+	int64_t		 event_id;	/* 0 for manual changes */
+	const char	*reason;	/* the event's reason */
+	const char	*rule;		/* the policy rule behind the change */
+} kaeru_history;
+
+typedef int (*kaeru_history_cb)(void *arg, const kaeru_history *h);
+
+/* kaeru_store_address - state of an address, then its history oldest first; KAERU_ENOTFOUND if unknown */
+KAERU_EXTERN int kaeru_store_address(kaeru_store *s, const char *address,
+		    int64_t now, kaeru_address_info *info, kaeru_history_cb cb, void *arg);
+
+/* Domains flagged as non-existent, with the addresses that showed it. */
+typedef int (*kaeru_domain_cb)(void *arg, const char *domain, int64_t since,
+		    const char *address);
+KAERU_EXTERN int kaeru_store_domains(kaeru_store *s, kaeru_domain_cb cb, void *arg);
+
+/* Statistics, grouped by a key. */
+typedef enum kaeru_stats_by {
+	KAERU_STATS_TOTAL, KAERU_STATS_DAY, KAERU_STATS_DOMAIN,
+	KAERU_STATS_REASON, KAERU_STATS_SENDER
+} kaeru_stats_by;
+
+typedef struct kaeru_stats_row {
+	const char	*key;		/* YYYY-MM-DD, domain, reason, sender domain, or "total" */
+	int64_t		 events;
+	int64_t		 hard, soft;	/* bounces counted against recipients */
+	int64_t		 sender;	/* bounces the sender must fix (fix_sender, slow_down, reduce_size) */
+	int64_t		 complaints, delivered, vacations;
+} kaeru_stats_row;
+
+typedef int (*kaeru_stats_cb)(void *arg, const kaeru_stats_row *row);
+
+/* kaeru_store_stats - one row per key for events since the given time (0: all) */
+KAERU_EXTERN int kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since,
+		    kaeru_stats_cb cb, void *arg);
+
+/* Mailing lists and their subscribers. */
+KAERU_EXTERN int kaeru_store_subscribe(kaeru_store *s, const char *list,
+		    const char *address, int64_t now);
+/* kaeru_store_unsubscribe - leave the list and suppress the address (reason "unsubscribe") */
+KAERU_EXTERN int kaeru_store_unsubscribe(kaeru_store *s, const char *list,
+		    const char *address, int64_t now);
+typedef int (*kaeru_member_cb)(void *arg, const char *address);
+KAERU_EXTERN int kaeru_store_members(kaeru_store *s, const char *list,
+		    kaeru_member_cb cb, void *arg);
+
+/*
+ * Addresses. kaeru_address_normalize() writes the store's key of an
+ * address into out (replaced): the local part as written, the domain in
+ * lower case and IDNA A-labels. kaeru_address_check() also validates it
+ * under RFC 5321/5322 (RFC 6531 UTF-8 local parts allowed); on failure
+ * *why says what is wrong (static text). kaeru_domain_typo() returns a
+ * well-known domain that the given one likely misspells, or NULL.
+ */
+KAERU_EXTERN int kaeru_address_normalize(const char *addr, size_t n, kaeru_buf *out);
+KAERU_EXTERN int kaeru_address_check(const char *addr, size_t n, kaeru_buf *out,
+		    const char **why);
+KAERU_EXTERN const char *kaeru_domain_typo(const char *domain);
+
+#define KAERU_CLEAN_OPTS_VERSION 1
+
+typedef struct kaeru_clean_opts {
+	unsigned int	 version;
+	const char	*column;	/* header name or 1-based number; NULL: guess */
+	size_t		 max_line;	/* longest record in bytes (0: 1 MiB) */
+	int64_t		 now;		/* suppressions in force at this time */
+} kaeru_clean_opts;
+
+#define KAERU_CLEAN_OPTS_INIT { KAERU_CLEAN_OPTS_VERSION, NULL, 0, 0 }
+
+typedef struct kaeru_clean_stats {
+	size_t	rows, kept, suppressed, invalid, duplicate, bad_domain, typos;
+} kaeru_clean_stats;
+
+/*
+ * kaeru_clean - a CSV list in (RFC 4180, UTF-8), the mailable rows out
+ *	Rows whose address is suppressed, invalid, a duplicate or in a
+ *	flagged domain go to rejects (may be NULL) with a "dropped" column;
+ *	kept rows go to out with a "did_you_mean" column for likely typos.
+ *	Malformed CSV (broken quoting, invalid UTF-8, an over-long record)
+ *	fails with KAERU_EPARSE naming the line, and out is left empty, so
+ *	the caller writes nothing half-done. s may be NULL (no suppressions).
+ */
+KAERU_EXTERN int kaeru_clean(kaeru_store *s, const char *data, size_t len,
+		    const kaeru_clean_opts *o, kaeru_buf *out, kaeru_buf *rejects,
+		    kaeru_clean_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

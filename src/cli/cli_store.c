@@ -1,0 +1,261 @@
+/*
+ * NAME
+ *	cli_store - what the store commands share: opening, dates, rows
+ * DESCRIPTION
+ *	cli_store_open() finds the database (--db, then $KAERU_DB, then the
+ *	default file) and the policy (--config, then
+ *	$XDG_CONFIG_HOME/kaeru/kaeru.conf or ~/.config/kaeru/kaeru.conf when
+ *	it exists). cli_out prints rows as a table, JSON lines, JSON or CSV;
+ *	a table is kept in memory (its cells are strdup'ed and freed by
+ *	cli_out_end) to size the columns.
+ */
+#include "cli.h"
+
+#include <kaeru/kaeru.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* cli_store_open - open the store the options name; prints the failure */
+int
+cli_store_open(const char *db, const char *conf, kaeru_store **out)
+{
+	kaeru_policy pol;
+	char	     path[4096];
+	const char  *x, *home;
+
+	kaeru_policy_defaults(&pol);
+	if (conf == NULL) {
+		path[0] = '\0';
+		if ((x = getenv("XDG_CONFIG_HOME")) != NULL && *x == '/')
+			snprintf(path, sizeof(path), "%s/kaeru/kaeru.conf", x);
+		else if ((home = getenv("HOME")) != NULL && *home != '\0')
+			snprintf(path, sizeof(path), "%s/.config/kaeru/kaeru.conf", home);
+		if (path[0] != '\0' && access(path, R_OK) == 0)
+			conf = path;
+	}
+	if (conf != NULL && kaeru_policy_load(&pol, conf) != 0) {
+		cli_warn("%s", kaeru_error_last());
+		return EXIT_USAGE;
+	}
+	if (db == NULL && (x = getenv("KAERU_DB")) != NULL && *x != '\0')
+		db = x;
+	if (kaeru_store_open(out, db, &pol) != 0) {
+		cli_warn("%s", kaeru_error_last());
+		return EXIT_FAILURE_;
+	}
+	return 0;
+}
+
+/* cli_date - YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS (UTC), Nd (N days ago) or seconds since the epoch */
+int
+cli_date(const char *s, int64_t *out)
+{
+	struct tm tm;
+	char	 *end;
+	long long v;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) != NULL && *end == '\0') {
+		*out = (int64_t)timegm(&tm);
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL && *end == '\0') {
+		*out = (int64_t)timegm(&tm);
+		return 0;
+	}
+	v = strtoll(s, &end, 10);
+	if (end != s && v >= 0 && strcmp(end, "d") == 0) {
+		*out = (int64_t)time(NULL) - (int64_t)v * 86400;
+		return 0;
+	}
+	if (end != s && *end == '\0' && v >= 0) {
+		*out = (int64_t)v;
+		return 0;
+	}
+	return -1;
+}
+
+/* cli_time - ISO 8601 UTC, or "" for 0 */
+void
+cli_time(int64_t t, char buf[32])
+{
+	time_t	  tt = (time_t)t;
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* width - columns a UTF-8 string takes, wide characters counted 2 */
+static size_t
+width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     w = 0;
+
+	for (; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		w += *p >= 0xe0 ? 2 : 1;
+	}
+	return w;
+}
+
+/* colname - a column's printed name */
+static const char *
+colname(const char *c)
+{
+	return c[0] == '#' ? c + 1 : c;
+}
+
+/* csv_put - one CSV field */
+static void
+csv_put(const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+/* cli_out_start - begin a listing */
+void
+cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->fmt = fmt;
+	o->cols = cols;
+	o->ncols = ncols;
+	if (fmt == FMT_CSV) {
+		for (i = 0; i < ncols; i++) {
+			if (i)
+				putchar(',');
+			csv_put(colname(cols[i]));
+		}
+		fputs("\r\n", stdout);
+	} else if (fmt == FMT_JSON)
+		putchar('[');
+}
+
+/* cli_out_row - one row of ncols values */
+int
+cli_out_row(struct cli_out *o, const char *const *vals)
+{
+	kaeru_buf b = KAERU_BUF_INIT;
+	size_t	  i;
+
+	switch (o->fmt) {
+	case FMT_CSV:
+		for (i = 0; i < o->ncols; i++) {
+			if (i)
+				putchar(',');
+			csv_put(vals[i]);
+		}
+		fputs("\r\n", stdout);
+		break;
+	case FMT_JSON:
+	case FMT_JSONL:
+		if (o->fmt == FMT_JSON)
+			fputs(o->rows ? ",\n" : "\n", stdout);
+		putchar('{');
+		for (i = 0; i < o->ncols; i++) {
+			b.size = 0;
+			if (i)
+				putchar(',');
+			kaeru_json_string(colname(o->cols[i]), strlen(colname(o->cols[i])), &b);
+			cli_write(stdout, b.ptr, b.size);
+			putchar(':');
+			if (o->cols[i][0] == '#' && vals[i][0] != '\0')
+				fputs(vals[i], stdout);
+			else {
+				b.size = 0;
+				kaeru_json_string(vals[i], strlen(vals[i]), &b);
+				cli_write(stdout, b.ptr, b.size);
+			}
+		}
+		putchar('}');
+		if (o->fmt == FMT_JSONL)
+			putchar('\n');
+		kaeru_buf_dispose(&b);
+		break;
+	case FMT_TABLE:
+		if (o->rows == o->cap) {
+			size_t ncap = o->cap ? o->cap * 2 : 64;
+			char **nc = realloc(o->cells, ncap * o->ncols * sizeof(*nc));
+			if (nc == NULL)
+				return -1;
+			o->cells = nc;
+			o->cap = ncap;
+		}
+		for (i = 0; i < o->ncols; i++)
+			if ((o->cells[o->rows * o->ncols + i] = strdup(vals[i])) == NULL) {
+				while (i-- > 0)
+					free(o->cells[o->rows * o->ncols + i]);
+				return -1;
+			}
+		break;
+	}
+	o->rows++;
+	return 0;
+}
+
+/* cli_out_end - print a table, close a JSON array, free everything */
+int
+cli_out_end(struct cli_out *o)
+{
+	size_t *w, i, r;
+
+	if (o->fmt == FMT_JSON)
+		fputs(o->rows ? "\n]\n" : "]\n", stdout);
+	if (o->fmt != FMT_TABLE)
+		return 0;
+	if ((w = calloc(o->ncols, sizeof(*w))) == NULL)
+		return -1;
+	for (i = 0; i < o->ncols; i++)
+		w[i] = width(colname(o->cols[i]));
+	for (r = 0; r < o->rows; r++)
+		for (i = 0; i < o->ncols; i++) {
+			size_t x = width(o->cells[r * o->ncols + i]);
+			if (x > w[i])
+				w[i] = x;
+		}
+	for (i = 0; i < o->ncols; i++)
+		if (i + 1 < o->ncols)
+			printf("%-*s  ", (int)w[i], colname(o->cols[i]));
+		else
+			printf("%s\n", colname(o->cols[i]));
+	for (i = 0; i < o->ncols; i++) {
+		size_t k;
+		for (k = 0; k < w[i]; k++)
+			putchar('-');
+		fputs(i + 1 < o->ncols ? "  " : "\n", stdout);
+	}
+	for (r = 0; r < o->rows; r++)
+		for (i = 0; i < o->ncols; i++) {
+			const char *c = o->cells[r * o->ncols + i];
+			fputs(c, stdout);
+			if (i + 1 < o->ncols)
+				printf("%*s  ", (int)(w[i] - width(c)), "");
+			else
+				putchar('\n');
+		}
+	for (r = 0; r < o->rows * o->ncols; r++)
+		free(o->cells[r]);
+	free(o->cells);
+	free(w);
+	o->cells = NULL;
+	return 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * NAME
+ *	cmd_stats - kaeru stats: counts and bounce rates from the store
+ * SYNOPSIS
+ *	kaeru stats [--db URL] [--since DATE] [--by total|day|domain|reason|sender]
+ *		    [--sent N] [--format table|jsonl|json|csv]
+ * DESCRIPTION
+ *	One row per key: events, hard and soft bounces (counted against
+ *	recipients), sender-side failures, complaints, deliveries, auto
+ *	replies, and the bounce rate: (hard + soft) / --sent when the number
+ *	of mails sent is given, else (hard + soft) / (hard + soft +
+ *	delivered), which means something only when the MTA reports
+ *	successful deliveries too.
+ */
+#include "cli.h"
+
+#include <kaeru/kaeru.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct statctx {
+	struct cli_out	o;
+	unsigned long long sent;
+};
+
+static void
+stats_usage(FILE *f)
+{
+	fprintf(f, "usage: kaeru stats [--db URL] [--since DATE] "
+	    "[--by total|day|domain|reason|sender] [--sent N] [--format table|jsonl|json|csv]\n");
+}
+
+/* stat_row - one key's counts as a row */
+static int
+stat_row(void *arg, const kaeru_stats_row *r)
+{
+	struct statctx *c = arg;
+	char		v[8][24], rate[24];
+	const char     *vals[10];
+	double		den = c->sent ? (double)c->sent : (double)(r->hard + r->soft + r->delivered);
+	int		i;
+
+	snprintf(v[0], 24, "%lld", (long long)r->events);
+	snprintf(v[1], 24, "%lld", (long long)r->hard);
+	snprintf(v[2], 24, "%lld", (long long)r->soft);
+	snprintf(v[3], 24, "%lld", (long long)r->sender);
+	snprintf(v[4], 24, "%lld", (long long)r->complaints);
+	snprintf(v[5], 24, "%lld", (long long)r->delivered);
+	snprintf(v[6], 24, "%lld", (long long)r->vacations);
+	if (den > 0)
+		snprintf(rate, sizeof(rate), "%.4f", (double)(r->hard + r->soft) / den);
+	else
+		rate[0] = '\0';
+	vals[0] = r->key[0] ? r->key : "(none)";
+	for (i = 0; i < 7; i++)
+		vals[i + 1] = v[i];
+	vals[8] = rate;
+	return cli_out_row(&c->o, vals) != 0 ? KAERU_ENOMEM : 0;
+}
+
+int
+cmd_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 's' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "sent", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const bys[] = { "total", "day", "domain", "reason", "sender" };
+	static const char *const cols[] = { "key", "#events", "#hard", "#soft", "#sender",
+		"#complaints", "#delivered", "#auto_replies", "#bounce_rate" };
+	const char     *db = NULL, *conf = NULL;
+	enum cli_format fmt = FMT_TABLE;
+	kaeru_stats_by	by = KAERU_STATS_TOTAL;
+	int64_t		since = 0;
+	struct statctx	ctx;
+	kaeru_store    *s;
+	int		c, rc, i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:c:s:b:n:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
+		case 's':
+			if (cli_date(optarg, &since) != 0) {
+				cli_warn("--since wants YYYY-MM-DD, Nd or seconds since the epoch");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			for (i = 0; i < 5; i++)
+				if (strcmp(optarg, bys[i]) == 0)
+					break;
+			if (i == 5) {
+				cli_warn("--by takes total, day, domain, reason or sender");
+				return EXIT_USAGE;
+			}
+			by = (kaeru_stats_by)i;
+			break;
+		case 'n': {
+			char *end;
+			ctx.sent = strtoull(optarg, &end, 10);
+			if (*end != '\0' || ctx.sent == 0) {
+				cli_warn("--sent wants a positive number");
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'f':
+			if (cli_format(optarg, &fmt) != 0) {
+				cli_warn("unknown format \"%s\" (table, jsonl, json, csv)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			stats_usage(stdout);
+			return 0;
+		default:
+			stats_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		stats_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store_open(db, conf, &s)) != 0)
+		return rc;
+	cli_out_start(&ctx.o, fmt, cols, 9);
+	rc = kaeru_store_stats(s, by, since, stat_row, &ctx);
+	cli_out_end(&ctx.o);
+	kaeru_store_free(s);
+	if (rc != 0) {
+		cli_warn("%s", kaeru_error_last());
+		return EXIT_FAILURE_;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		return EXIT_FAILURE_;
+	}
+	return 0;
+}

@@ -1,0 +1,194 @@
+/*
+ * NAME
+ *	cmd_suppressions - kaeru suppressions: list, add, remove, export, domains
+ * SYNOPSIS
+ *	kaeru suppressions list [--all] [--db URL] [--format F]
+ *	kaeru suppressions add [--reason R] [--until DATE] ADDR...
+ *	kaeru suppressions remove ADDR...
+ *	kaeru suppressions export [--format csv|jsonl|json|table]
+ *	kaeru suppressions domains [--format F]
+ * DESCRIPTION
+ *	list shows the suppressions in force (--all: expired ones too);
+ *	export prints them as CSV by default, for a mailer's block list;
+ *	add suppresses by hand ("unsubscribe" and "feedback" never expire);
+ *	remove lifts a suppression; domains lists the domains flagged as not
+ *	existing and the addresses that showed it.
+ */
+#include "cli.h"
+
+#include <kaeru/kaeru.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void
+supp_usage(FILE *f)
+{
+	fprintf(f, "usage: kaeru suppressions list|export|domains [--all] [--db URL] [--config FILE] "
+	    "[--format table|jsonl|json|csv]\n"
+	    "       kaeru suppressions add [--db URL] [--reason REASON] [--until DATE] ADDR...\n"
+	    "       kaeru suppressions remove [--db URL] ADDR...\n");
+}
+
+/* list_row - one suppression as a row */
+static int
+list_row(void *arg, const kaeru_suppression *sp)
+{
+	char	    since[32], until[32], ev[24];
+	const char *vals[6];
+
+	cli_time(sp->since, since);
+	cli_time(sp->until, until);
+	snprintf(ev, sizeof(ev), "%lld", (long long)sp->event_id);
+	vals[0] = sp->address;
+	vals[1] = sp->reason;
+	vals[2] = sp->source;
+	vals[3] = since;
+	vals[4] = until;
+	vals[5] = sp->event_id ? ev : "";
+	return cli_out_row(arg, vals) != 0 ? KAERU_ENOMEM : 0;
+}
+
+/* domain_row - one flagged domain and address as a row */
+static int
+domain_row(void *arg, const char *domain, int64_t since, const char *address)
+{
+	char	    t[32];
+	const char *vals[3];
+
+	cli_time(since, t);
+	vals[0] = domain;
+	vals[1] = t;
+	vals[2] = address;
+	return cli_out_row(arg, vals) != 0 ? KAERU_ENOMEM : 0;
+}
+
+int
+cmd_suppressions(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const cols[] = { "address", "reason", "source", "since", "until", "#event" };
+	static const char *const dcols[] = { "domain", "since", "address" };
+	const char     *db = NULL, *conf = NULL, *reason = "manual", *sub;
+	enum cli_format fmt = FMT_TABLE;
+	int		fmt_set = 0, all = 0, c, i, rc, status = 0;
+	int64_t		until = 0, now = (int64_t)time(NULL);
+	kaeru_store    *s;
+	struct cli_out	o;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+			supp_usage(stdout);
+			return 0;
+		}
+		supp_usage(stderr);
+		return EXIT_USAGE;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:c:f:r:u:ah", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
+		case 'f':
+			if (cli_format(optarg, &fmt) != 0) {
+				cli_warn("unknown format \"%s\" (table, jsonl, json, csv)", optarg);
+				return EXIT_USAGE;
+			}
+			fmt_set = 1;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		case 'u':
+			if (cli_date(optarg, &until) != 0) {
+				cli_warn("--until wants YYYY-MM-DD");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'h':
+			supp_usage(stdout);
+			return 0;
+		default:
+			supp_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "domains") != 0 &&
+	    strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0) {
+		cli_warn("unknown suppressions command \"%s\"", sub);
+		supp_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && optind >= argc) {
+		supp_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store_open(db, conf, &s)) != 0)
+		return rc;
+	if (strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) {
+		/* One transaction for all the addresses given. */
+		if (kaeru_store_begin(s) != 0) {
+			cli_warn("%s", kaeru_error_last());
+			kaeru_store_free(s);
+			return EXIT_FAILURE_;
+		}
+		for (i = optind; i < argc; i++) {
+			rc = strcmp(sub, "add") == 0 ? kaeru_store_suppress(s, argv[i], reason, now, until)
+			    : kaeru_store_unsuppress(s, argv[i], now);
+			if (rc != 0) {
+				cli_warn("%s", kaeru_error_last());
+				status = rc == KAERU_ESTORE || rc == KAERU_EBUSY ? EXIT_FAILURE_ : EXIT_INPUT;
+				if (status == EXIT_FAILURE_)
+					break;
+			}
+		}
+		if (status == EXIT_FAILURE_)
+			kaeru_store_rollback(s);
+		else if (kaeru_store_commit(s) != 0) {
+			cli_warn("%s", kaeru_error_last());
+			status = EXIT_FAILURE_;
+		}
+		kaeru_store_free(s);
+		return status;
+	}
+	if (strcmp(sub, "export") == 0 && !fmt_set)
+		fmt = FMT_CSV;
+	if (strcmp(sub, "domains") == 0) {
+		cli_out_start(&o, fmt, dcols, 3);
+		rc = kaeru_store_domains(s, domain_row, &o);
+	} else {
+		cli_out_start(&o, fmt, cols, 6);
+		rc = kaeru_store_suppressions(s, now, all, list_row, &o);
+	}
+	cli_out_end(&o);
+	if (rc != 0) {
+		cli_warn("%s", kaeru_error_last());
+		status = EXIT_FAILURE_;
+	}
+	kaeru_store_free(s);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		return EXIT_FAILURE_;
+	}
+	return status;
+}

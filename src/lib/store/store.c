@@ -1,0 +1,1135 @@
+/*
+ * NAME
+ *	store - the backend-neutral bounce store: schema, statements, policy
+ * DESCRIPTION
+ *	Every statement is a constant below, with "?" placeholders; user
+ *	data only ever travels as bound parameters. A backend (SQLite or
+ *	PostgreSQL) prepares each statement the first time it runs and
+ *	reuses it afterwards.
+ *
+ *	Idempotency: an event is inserted with ON CONFLICT (token,
+ *	recipient) DO NOTHING RETURNING id. Only when a row comes back is
+ *	the policy applied, in the same transaction, so a record seen
+ *	twice (the same mail ingested again, two processes at once, a
+ *	re-run after a crash) changes nothing the second time.
+ *
+ *	The schema is migrated at open: schema_version holds the number of
+ *	migrations applied; the migrations are an ordered array of SQL
+ *	scripts, run under the writers' lock so that two processes opening
+ *	a new database do not both create it.
+ * OWNERSHIP
+ *	The store owns its backend handle and scratch strings; strings in a
+ *	kaeru_address_info stay valid until the store's next call.
+ */
+#include <kaeru/store.h>
+
+#include "store_int.h"
+#include "../error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Migrations: "@ID@" is the backend's auto-numbered primary key. */
+static const char *const migrations[] = {
+	/* 1: events, addresses, history, suppressions, counters, lists */
+	"CREATE TABLE events ("
+	" id @ID@,"
+	" token TEXT NOT NULL,"
+	" recipient TEXT NOT NULL,"
+	" ts BIGINT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" hardbounce INTEGER NOT NULL,"
+	" category TEXT NOT NULL,"
+	" action_hint TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" senderdomain TEXT NOT NULL,"
+	" destination TEXT NOT NULL,"
+	" event_rule TEXT NOT NULL,"
+	" deliverystatus TEXT NOT NULL,"
+	" replycode TEXT NOT NULL,"
+	" origin TEXT NOT NULL,"
+	" ingested BIGINT NOT NULL,"
+	" UNIQUE (token, recipient));"
+	"CREATE INDEX events_ts ON events (ts);"
+	"CREATE TABLE addresses ("
+	" address TEXT PRIMARY KEY,"
+	" domain TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" score INTEGER NOT NULL,"
+	" reset_ts BIGINT NOT NULL,"
+	" updated BIGINT NOT NULL);"
+	"CREATE TABLE history ("
+	" id @ID@,"
+	" address TEXT NOT NULL,"
+	" ts BIGINT NOT NULL,"
+	" old_state TEXT NOT NULL,"
+	" new_state TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" policy_rule TEXT NOT NULL);"
+	"CREATE INDEX history_address ON history (address);"
+	"CREATE TABLE suppressions ("
+	" address TEXT PRIMARY KEY,"
+	" reason TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL,"
+	" since_ts BIGINT NOT NULL,"
+	" until_ts BIGINT NOT NULL);"
+	"CREATE TABLE bounce_days ("
+	" address TEXT NOT NULL,"
+	" day BIGINT NOT NULL,"
+	" ts BIGINT NOT NULL,"
+	" PRIMARY KEY (address, day));"
+	"CREATE TABLE sender_issues ("
+	" senderdomain TEXT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" n BIGINT NOT NULL,"
+	" first_ts BIGINT NOT NULL,"
+	" last_ts BIGINT NOT NULL,"
+	" PRIMARY KEY (senderdomain, reason));"
+	"CREATE TABLE domain_failures ("
+	" domain TEXT NOT NULL,"
+	" address TEXT NOT NULL,"
+	" ts BIGINT NOT NULL,"
+	" PRIMARY KEY (domain, address));"
+	"CREATE TABLE domains ("
+	" domain TEXT PRIMARY KEY,"
+	" since_ts BIGINT NOT NULL);"
+	"CREATE TABLE lists ("
+	" id @ID@,"
+	" name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE subscribers ("
+	" list_id BIGINT NOT NULL,"
+	" address TEXT NOT NULL,"
+	" added BIGINT NOT NULL,"
+	" PRIMARY KEY (list_id, address));",
+};
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum {
+	ST_VERSION_GET, ST_VERSION_SET,
+	ST_EV_INSERT, ST_ADDR_GET, ST_ADDR_PUT, ST_HIST_ADD, ST_HIST_GET,
+	ST_SUPP_GET, ST_SUPP_PUT, ST_SUPP_DEL, ST_SUPP_LIST,
+	ST_DAY_ADD, ST_DAYS_GET,
+	ST_SENDER_ADD, ST_DOMFAIL_ADD, ST_DOMFAIL_COUNT, ST_DOMAIN_FLAG, ST_DOMAINS_LIST,
+	ST_STATS_TOTAL, ST_STATS_DAY, ST_STATS_DOMAIN, ST_STATS_REASON, ST_STATS_SENDER,
+	ST_LIST_NEW, ST_LIST_ID, ST_SUB_ADD, ST_SUB_DEL, ST_SUB_LIST,
+	ST_COUNT
+};
+
+static const char *const sql[ST_COUNT] = {
+	[ST_VERSION_GET] = "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+	[ST_VERSION_SET] = "INSERT INTO schema_version (version) VALUES (?)",
+	[ST_EV_INSERT] = "INSERT INTO events (token, recipient, ts, reason, hardbounce,"
+	    " category, action_hint, kind, senderdomain, destination, event_rule,"
+	    " deliverystatus, replycode, origin, ingested)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	    " ON CONFLICT (token, recipient) DO NOTHING RETURNING id",
+	[ST_ADDR_GET] = "SELECT state, score, reset_ts, updated FROM addresses WHERE address = ?",
+	[ST_ADDR_PUT] = "INSERT INTO addresses (address, domain, state, score, reset_ts, updated)"
+	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
+	    " state = excluded.state, score = excluded.score,"
+	    " reset_ts = excluded.reset_ts, updated = excluded.updated",
+	[ST_HIST_ADD] = "INSERT INTO history (address, ts, old_state, new_state, event_id,"
+	    " reason, policy_rule) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_HIST_GET] = "SELECT ts, old_state, new_state, event_id, reason, policy_rule"
+	    " FROM history WHERE address = ? ORDER BY ts, id",
+	[ST_SUPP_GET] = "SELECT reason, source, event_id, since_ts, until_ts"
+	    " FROM suppressions WHERE address = ?",
+	[ST_SUPP_PUT] = "INSERT INTO suppressions (address, reason, source, event_id,"
+	    " since_ts, until_ts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
+	    " reason = excluded.reason, source = excluded.source, event_id = excluded.event_id,"
+	    " since_ts = excluded.since_ts, until_ts = excluded.until_ts",
+	[ST_SUPP_DEL] = "DELETE FROM suppressions WHERE address = ?",
+	[ST_SUPP_LIST] = "SELECT address, reason, source, event_id, since_ts, until_ts"
+	    " FROM suppressions WHERE until_ts = 0 OR until_ts > ? ORDER BY address",
+	[ST_DAY_ADD] = "INSERT INTO bounce_days (address, day, ts) VALUES (?, ?, ?)"
+	    " ON CONFLICT (address, day) DO UPDATE SET ts = CASE WHEN excluded.ts > bounce_days.ts"
+	    " THEN excluded.ts ELSE bounce_days.ts END",
+	[ST_DAYS_GET] = "SELECT day FROM bounce_days WHERE address = ? AND ts > ?"
+	    " AND day > ? AND day <= ? ORDER BY day DESC",
+	[ST_SENDER_ADD] = "INSERT INTO sender_issues (senderdomain, reason, n, first_ts, last_ts)"
+	    " VALUES (?, ?, 1, ?, ?) ON CONFLICT (senderdomain, reason) DO UPDATE SET"
+	    " n = sender_issues.n + 1, last_ts = CASE WHEN excluded.last_ts > sender_issues.last_ts"
+	    " THEN excluded.last_ts ELSE sender_issues.last_ts END",
+	[ST_DOMFAIL_ADD] = "INSERT INTO domain_failures (domain, address, ts) VALUES (?, ?, ?)"
+	    " ON CONFLICT (domain, address) DO NOTHING",
+	[ST_DOMFAIL_COUNT] = "SELECT COUNT(*) FROM domain_failures WHERE domain = ?",
+	[ST_DOMAIN_FLAG] = "INSERT INTO domains (domain, since_ts) VALUES (?, ?)"
+	    " ON CONFLICT (domain) DO NOTHING RETURNING domain",
+	[ST_DOMAINS_LIST] = "SELECT d.domain, d.since_ts, f.address FROM domains d"
+	    " JOIN domain_failures f ON f.domain = d.domain ORDER BY d.domain, f.address",
+	[ST_STATS_TOTAL] = "SELECT 'total', kind, action_hint, COUNT(*) FROM events"
+	    " WHERE ts >= ? GROUP BY kind, action_hint",
+	[ST_STATS_DAY] = "SELECT ts / 86400 AS k, kind, action_hint, COUNT(*) FROM events"
+	    " WHERE ts >= ? GROUP BY ts / 86400, kind, action_hint ORDER BY 1",
+	[ST_STATS_DOMAIN] = "SELECT destination, kind, action_hint, COUNT(*) FROM events"
+	    " WHERE ts >= ? GROUP BY destination, kind, action_hint ORDER BY 1",
+	[ST_STATS_REASON] = "SELECT reason, kind, action_hint, COUNT(*) FROM events"
+	    " WHERE ts >= ? GROUP BY reason, kind, action_hint ORDER BY 1",
+	[ST_STATS_SENDER] = "SELECT senderdomain, kind, action_hint, COUNT(*) FROM events"
+	    " WHERE ts >= ? AND action_hint IN ('fix_sender', 'slow_down', 'reduce_size')"
+	    " GROUP BY senderdomain, kind, action_hint ORDER BY 1",
+	[ST_LIST_NEW] = "INSERT INTO lists (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+	[ST_LIST_ID] = "SELECT id FROM lists WHERE name = ?",
+	[ST_SUB_ADD] = "INSERT INTO subscribers (list_id, address, added) VALUES (?, ?, ?)"
+	    " ON CONFLICT (list_id, address) DO NOTHING",
+	[ST_SUB_DEL] = "DELETE FROM subscribers WHERE list_id = ? AND address = ?",
+	[ST_SUB_LIST] = "SELECT address FROM subscribers WHERE list_id = ? ORDER BY address",
+};
+
+static const char *const state_names[KAERU_ADDR_STATE_COUNT] = {
+	"active", "soft_bouncing", "suppressed", "unsubscribed", "complained",
+};
+
+/* kstore_sql - the text of statement id */
+const char *
+kstore_sql(int id)
+{
+	return id >= 0 && id < ST_COUNT ? sql[id] : NULL;
+}
+
+/* kstore_nstmt - how many statements there are */
+int
+kstore_nstmt(void)
+{
+	return ST_COUNT;
+}
+
+/* kaeru_addr_state_name - static name of a state */
+const char *
+kaeru_addr_state_name(kaeru_addr_state st)
+{
+	return (unsigned)st < KAERU_ADDR_STATE_COUNT ? state_names[st] : NULL;
+}
+
+/* state_from_name - the state called name; active when unknown */
+static kaeru_addr_state
+state_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < KAERU_ADDR_STATE_COUNT; i++)
+		if (strcmp(name, state_names[i]) == 0)
+			return (kaeru_addr_state)i;
+	return KAERU_ADDR_ACTIVE;
+}
+
+/* mkdirs - create every folder on the way to path's last component */
+static int
+mkdirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* kaeru_store_default_path - $XDG_DATA_HOME/kaeru/kaeru.db or ~/.local/share/kaeru/kaeru.db */
+int
+kaeru_store_default_path(kaeru_buf *out)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	kstr	    k = { out->ptr, 0, out->asize, 0 };
+
+	if (xdg != NULL && *xdg == '/')
+		ks_addf(&k, "%s/kaeru/kaeru.db", xdg);
+	else if (home != NULL && *home != '\0')
+		ks_addf(&k, "%s/.local/share/kaeru/kaeru.db", home);
+	else
+		return kerr_set(KAERU_EINVAL, "neither XDG_DATA_HOME nor HOME is set: give --db");
+	out->ptr = k.p;
+	out->size = k.len;
+	out->asize = k.cap;
+	if (!ks_ok(&k))
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	if (mkdirs(out->ptr) != 0)
+		return kerr_set(KAERU_EIO, "cannot create the folder of %s: %s", out->ptr, strerror(errno));
+	return 0;
+}
+
+/* one_int - run a statement expected to return one integer */
+static int
+one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out)
+{
+	int rc;
+
+	if ((rc = s->ops->run(s, id, p, np)) != 0)
+		return rc;
+	if ((rc = s->ops->next(s)) < 0)
+		return rc;
+	*out = rc == 1 ? s->ops->int64(s, 0) : 0;
+	while (rc == 1)
+		rc = s->ops->next(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* run_all - run a statement that returns no rows we need */
+static int
+run_all(kaeru_store *s, int id, const struct kparam *p, int np)
+{
+	int rc;
+
+	if ((rc = s->ops->run(s, id, p, np)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1)
+		;
+	return rc;
+}
+
+/* migrate - bring the schema up to date under the writers' lock */
+static int
+migrate(kaeru_store *s)
+{
+	int64_t v;
+	int	rc, i;
+
+	if ((rc = s->ops->begin(s)) != 0)
+		return rc;
+	if ((rc = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")) != 0 ||
+	    (rc = one_int(s, ST_VERSION_GET, NULL, 0, &v)) != 0)
+		goto fail;
+	if (v > NMIGRATIONS) {
+		rc = kerr_set(KAERU_EVERSION, "the database has schema version %lld; this kaeru knows up to %d",
+		    (long long)v, NMIGRATIONS);
+		goto fail;
+	}
+	for (i = (int)v; i < NMIGRATIONS; i++) {
+		kstr	    q = KSTR_INIT;
+		const char *m = migrations[i], *at;
+		struct kparam p[] = { P_I(i + 1) };
+
+		while ((at = strstr(m, "@ID@")) != NULL) {
+			ks_add(&q, m, (size_t)(at - m));
+			ks_adds(&q, s->ops->id_column);
+			m = at + 4;
+		}
+		ks_adds(&q, m);
+		if (!ks_ok(&q)) {
+			ks_dispose(&q);
+			rc = kerr_set(KAERU_ENOMEM, "out of memory");
+			goto fail;
+		}
+		rc = s->ops->exec(s, q.p);
+		ks_dispose(&q);
+		if (rc != 0 || (rc = run_all(s, ST_VERSION_SET, p, 1)) != 0)
+			goto fail;
+	}
+	return s->ops->commit(s);
+fail:
+	s->ops->rollback(s);
+	return rc;
+}
+
+/* kaeru_store_open - open or create a store and migrate it */
+int
+kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *pol)
+{
+	kaeru_store *s;
+	kaeru_buf    def = KAERU_BUF_INIT;
+	int	     rc;
+
+	if (out == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_open: NULL out");
+	*out = NULL;
+	if (pol != NULL && pol->version != KAERU_POLICY_VERSION)
+		return kerr_set(KAERU_EVERSION, "kaeru_policy version %u, expected %u",
+		    pol->version, KAERU_POLICY_VERSION);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	if (pol != NULL)
+		s->pol = *pol;
+	else
+		kaeru_policy_defaults(&s->pol);
+	if (location != NULL && (strncmp(location, "postgresql://", 13) == 0 ||
+	    strncmp(location, "postgres://", 11) == 0))
+		rc = kstore_pgsql_open(s, location);
+	else {
+		if (location == NULL || *location == '\0') {
+			if ((rc = kaeru_store_default_path(&def)) != 0) {
+				free(s);
+				return rc;
+			}
+			location = def.ptr;
+		} else if (strncmp(location, "sqlite://", 9) == 0)
+			location += 9;
+		rc = kstore_sqlite_open(s, location);
+	}
+	kaeru_buf_dispose(&def);
+	if (rc == 0)
+		rc = migrate(s);
+	if (rc != 0) {
+		kaeru_store_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+/* kaeru_store_free - close the store; accepts NULL */
+void
+kaeru_store_free(kaeru_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ops != NULL) {
+		if (s->in_tx)
+			s->ops->rollback(s);
+		s->ops->close(s);
+	}
+	ks_dispose(&s->addr);
+	ks_dispose(&s->s1);
+	ks_dispose(&s->s2);
+	free(s);
+}
+
+/* kaeru_store_backend - the backend's name */
+const char *
+kaeru_store_backend(const kaeru_store *s)
+{
+	return s != NULL && s->ops != NULL ? s->ops->name : "";
+}
+
+/* kaeru_store_begin - start a write transaction */
+int
+kaeru_store_begin(kaeru_store *s)
+{
+	int rc;
+
+	if (s == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_begin: NULL store");
+	if (s->in_tx)
+		return kerr_set(KAERU_EINVAL, "a transaction is already open");
+	if ((rc = s->ops->begin(s)) == 0)
+		s->in_tx = 1;
+	return rc;
+}
+
+/* kaeru_store_commit - make the transaction's changes durable */
+int
+kaeru_store_commit(kaeru_store *s)
+{
+	if (s == NULL || !s->in_tx)
+		return kerr_set(KAERU_EINVAL, "no transaction is open");
+	s->in_tx = 0;
+	return s->ops->commit(s);
+}
+
+/* kaeru_store_rollback - forget the transaction's changes */
+int
+kaeru_store_rollback(kaeru_store *s)
+{
+	if (s == NULL || !s->in_tx)
+		return kerr_set(KAERU_EINVAL, "no transaction is open");
+	s->in_tx = 0;
+	return s->ops->rollback(s);
+}
+
+/* Auto-transaction around one call when the caller has none open. */
+static int
+auto_begin(kaeru_store *s, int *own)
+{
+	int rc;
+
+	*own = 0;
+	if (s->in_tx)
+		return 0;
+	if ((rc = kaeru_store_begin(s)) == 0)
+		*own = 1;
+	return rc;
+}
+
+/* auto_end - commit on success, roll back on failure, when we own the transaction */
+static int
+auto_end(kaeru_store *s, int own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc < 0) {
+		kaeru_store_rollback(s);
+		return rc;
+	}
+	{
+		int c = kaeru_store_commit(s);
+		return c != 0 ? c : rc;
+	}
+}
+
+/* norm - normalise an address into s->addr; EINVAL when it has no domain */
+static int
+norm(kaeru_store *s, const char *address)
+{
+	const char *why = NULL;
+
+	if (address == NULL || kaddr_norm(address, strlen(address), &s->addr, &why, 0) != 0)
+		return kerr_set(KAERU_EINVAL, "\"%s\" is not an address: %s",
+		    address ? address : "(null)", why ? why : "no domain");
+	return 0;
+}
+
+struct addr_row {
+	kaeru_addr_state state;
+	int		 score;
+	int64_t		 reset_ts;
+	int		 known;
+};
+
+struct supp_row {
+	int	found;
+	char	reason[64];
+	int64_t	until;
+};
+
+/* addr_get - the address row of s->addr */
+static int
+addr_get(kaeru_store *s, struct addr_row *a)
+{
+	struct kparam p[] = { P_T(s->addr.p) };
+	int	      rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = s->ops->run(s, ST_ADDR_GET, p, 1)) != 0 || (rc = s->ops->next(s)) < 0)
+		return rc;
+	if (rc == 1) {
+		a->known = 1;
+		a->state = state_from_name(s->ops->text(s, 0));
+		a->score = (int)s->ops->int64(s, 1);
+		a->reset_ts = s->ops->int64(s, 2);
+		while ((rc = s->ops->next(s)) == 1)
+			;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* addr_put - write the address row of s->addr */
+static int
+addr_put(kaeru_store *s, const struct addr_row *a, int64_t now)
+{
+	const char   *at = strrchr(s->addr.p, '@');
+	struct kparam p[] = { P_T(s->addr.p), P_T(at ? at + 1 : ""),
+		P_T(state_names[a->state]), P_I(a->score), P_I(a->reset_ts), P_I(now) };
+
+	return run_all(s, ST_ADDR_PUT, p, 6);
+}
+
+/* hist_add - one line of history for s->addr */
+static int
+hist_add(kaeru_store *s, int64_t ts, kaeru_addr_state from, kaeru_addr_state to,
+    int64_t event, const char *reason, const char *rule)
+{
+	struct kparam p[] = { P_T(s->addr.p), P_I(ts), P_T(state_names[from]),
+		P_T(state_names[to]), P_I(event), P_T(reason), P_T(rule) };
+
+	return run_all(s, ST_HIST_ADD, p, 7);
+}
+
+/* supp_get - the suppression row of s->addr */
+static int
+supp_get(kaeru_store *s, struct supp_row *r)
+{
+	struct kparam p[] = { P_T(s->addr.p) };
+	int	      rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = s->ops->run(s, ST_SUPP_GET, p, 1)) != 0 || (rc = s->ops->next(s)) < 0)
+		return rc;
+	if (rc == 1) {
+		r->found = 1;
+		snprintf(r->reason, sizeof(r->reason), "%s", s->ops->text(s, 0));
+		r->until = s->ops->int64(s, 4);
+		while ((rc = s->ops->next(s)) == 1)
+			;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* supp_put - suppress s->addr */
+static int
+supp_put(kaeru_store *s, const char *reason, const char *source, int64_t event,
+    int64_t since, int64_t until)
+{
+	struct kparam p[] = { P_T(s->addr.p), P_T(reason), P_T(source), P_I(event),
+		P_I(since), P_I(until) };
+
+	return run_all(s, ST_SUPP_PUT, p, 6);
+}
+
+/*
+ * expire_old - drop s->addr's suppression when its time is over; the
+ * address becomes active again, with a line of history
+ */
+static int
+expire_old(kaeru_store *s, struct addr_row *a, struct supp_row *sp, int64_t now)
+{
+	struct kparam p[] = { P_T(s->addr.p) };
+	char	      rule[128];
+	int	      rc;
+
+	if (!sp->found || sp->until == 0 || sp->until > now)
+		return 0;
+	if ((rc = run_all(s, ST_SUPP_DEL, p, 1)) != 0)
+		return rc;
+	snprintf(rule, sizeof(rule), "policy: the %s suppression expired", sp->reason);
+	if ((rc = hist_add(s, now, a->state, KAERU_ADDR_ACTIVE, 0, sp->reason, rule)) != 0)
+		return rc;
+	a->state = KAERU_ADDR_ACTIVE;
+	a->score = 0;
+	a->reset_ts = sp->until;
+	sp->found = 0;
+	return 0;
+}
+
+/* soft_score - count s->addr's bounce days up to day, after the last reset */
+static int
+soft_score(kaeru_store *s, int64_t day, int64_t reset_ts, int *score)
+{
+	struct kparam p[] = { P_T(s->addr.p), P_I(reset_ts),
+		P_I(day - s->pol.soft_window_days), P_I(day) };
+	int64_t	      days[512];
+	size_t	      n = 0;
+	int	      rc;
+
+	if ((rc = s->ops->run(s, ST_DAYS_GET, p, 4)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1)
+		if (n < sizeof(days) / sizeof(days[0]))
+			days[n++] = s->ops->int64(s, 0);
+	if (rc < 0)
+		return rc;
+	*score = kpol_soft_score(&s->pol, days, n);
+	return 0;
+}
+
+/* domain_check - count a hostunknown address of its domain; flag the domain at the threshold */
+static int
+domain_check(kaeru_store *s, int64_t ts, kaeru_ingest_result *res)
+{
+	const char   *at = strrchr(s->addr.p, '@');
+	struct kparam p[] = { P_T(at ? at + 1 : ""), P_T(s->addr.p), P_I(ts) };
+	int64_t	      n;
+	int	      rc;
+
+	if (at == NULL || at[1] == '\0')
+		return 0;
+	if ((rc = run_all(s, ST_DOMFAIL_ADD, p, 3)) != 0 ||
+	    (rc = one_int(s, ST_DOMFAIL_COUNT, p, 1, &n)) != 0)
+		return rc;
+	if (n >= s->pol.domain_threshold) {
+		struct kparam q[] = { P_T(at + 1), P_I(ts) };
+		if ((rc = s->ops->run(s, ST_DOMAIN_FLAG, q, 2)) != 0 || (rc = s->ops->next(s)) < 0)
+			return rc;
+		if (rc == 1) {
+			res->domain_flagged = 1;
+			while ((rc = s->ops->next(s)) == 1)
+				;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* apply - the policy for a new event of s->addr */
+static int
+apply(kaeru_store *s, const kaeru_record *r, int64_t event, int64_t ts, int64_t now,
+    kaeru_ingest_result *res)
+{
+	struct addr_row	 a;
+	struct supp_row	 sp;
+	enum kpol_effect eff = kpol_effect(r);
+	kaeru_addr_state before;
+	char		 rule[512];
+	int		 rc, changed = 0;
+
+	if (eff == KPOL_NONE)
+		return 0;
+	if (eff == KPOL_SENDER) {
+		struct kparam p[] = { P_T(r->senderdomain[0] ? r->senderdomain : "(unknown)"),
+			P_T(r->reason), P_I(ts), P_I(ts) };
+		return run_all(s, ST_SENDER_ADD, p, 4);
+	}
+	if ((rc = addr_get(s, &a)) != 0 || (rc = supp_get(s, &sp)) != 0 ||
+	    (rc = expire_old(s, &a, &sp, now)) != 0)
+		return rc;
+	before = a.state;
+	switch (eff) {
+	case KPOL_DELIVERED:
+		if (a.score > 0 || a.state == KAERU_ADDR_SOFT_BOUNCING) {
+			snprintf(rule, sizeof(rule), "policy: a delivery resets the soft bounce score (was %d)", a.score);
+			if (a.state == KAERU_ADDR_SOFT_BOUNCING)
+				a.state = KAERU_ADDR_ACTIVE;
+			changed = 1;
+		}
+		a.score = 0;
+		if (ts > a.reset_ts)
+			a.reset_ts = ts;
+		break;
+	case KPOL_HARD:
+	case KPOL_COMPLAINT: {
+		const char *why = eff == KPOL_HARD ? "a hard bounce suppresses at once"
+		    : "a complaint suppresses at once, for good";
+		int64_t until = kpol_until(&s->pol, r->reason, ts);
+		/* A lasting suppression is never shortened by a passing one. */
+		if (sp.found && (sp.until == 0 || (until != 0 && until <= sp.until)) &&
+		    !(eff == KPOL_COMPLAINT && !kpol_never_expires(sp.reason)))
+			break;
+		if ((rc = supp_put(s, eff == KPOL_COMPLAINT ? "feedback" : r->reason, "policy",
+		    event, ts, eff == KPOL_COMPLAINT ? 0 : until)) != 0)
+			return rc;
+		if (a.state != KAERU_ADDR_UNSUBSCRIBED)
+			a.state = eff == KPOL_COMPLAINT ? KAERU_ADDR_COMPLAINED : KAERU_ADDR_SUPPRESSED;
+		res->new_suppression = !sp.found;
+		snprintf(rule, sizeof(rule), "policy: %s (%s; %s)", why, r->reason, r->rule);
+		changed = 1;
+		break;
+	}
+	case KPOL_SOFT: {
+		int64_t	      day = ts / 86400;
+		struct kparam p[] = { P_T(s->addr.p), P_I(day), P_I(ts) };
+		int	      score;
+
+		if ((rc = run_all(s, ST_DAY_ADD, p, 3)) != 0 ||
+		    (rc = soft_score(s, day, a.reset_ts, &score)) != 0)
+			return rc;
+		if (sp.found) {
+			a.score = score;
+			break;
+		}
+		if (score >= s->pol.soft_threshold) {
+			int64_t until = kpol_until(&s->pol, r->reason, ts);
+			if ((rc = supp_put(s, r->reason, "policy", event, ts, until)) != 0)
+				return rc;
+			a.state = KAERU_ADDR_SUPPRESSED;
+			res->new_suppression = 1;
+			snprintf(rule, sizeof(rule), "policy: %d soft bounce days within %d days (threshold %d; %s)",
+			    score, s->pol.soft_window_days, s->pol.soft_threshold, r->reason);
+			changed = 1;
+		} else if (score != a.score || a.state == KAERU_ADDR_ACTIVE) {
+			a.state = KAERU_ADDR_SOFT_BOUNCING;
+			snprintf(rule, sizeof(rule), "policy: soft bounce, score %d of %d (%s)",
+			    score, s->pol.soft_threshold, r->reason);
+			changed = 1;
+		}
+		a.score = score;
+		break;
+	}
+	case KPOL_NONE:
+	case KPOL_SENDER:
+		break;
+	}
+	if (changed && (rc = hist_add(s, ts, before, a.state, event, r->reason, rule)) != 0)
+		return rc;
+	if ((rc = addr_put(s, &a, now)) != 0)
+		return rc;
+	res->state = a.state;
+	if (r->reason_id == KAERU_REASON_HOSTUNKNOWN)
+		return domain_check(s, ts, res);
+	return 0;
+}
+
+/* kaeru_store_ingest - store one record once and apply the policy */
+int
+kaeru_store_ingest(kaeru_store *s, const kaeru_record *r, int64_t now, kaeru_ingest_result *res)
+{
+	kaeru_ingest_result dummy;
+	int64_t		    ts, event = 0;
+	int		    rc, own;
+
+	if (res == NULL)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (s == NULL || r == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_ingest: NULL argument");
+	if (r->recipient == NULL || strchr(r->recipient, '@') == NULL || norm(s, r->recipient) != 0) {
+		res->skipped = 1;
+		return 0;
+	}
+	ts = r->timestamp > 0 ? r->timestamp : now;
+	if ((rc = auto_begin(s, &own)) != 0)
+		return rc;
+	{
+		struct kparam p[] = {
+			P_T(r->token ? r->token : ""), P_T(s->addr.p), P_I(ts),
+			P_T(r->reason ? r->reason : ""), P_I(r->hardbounce),
+			P_T(r->category ? r->category : ""),
+			P_T(r->action_hint ? r->action_hint : ""),
+			P_T(kaeru_kind_name(r->kind) ? kaeru_kind_name(r->kind) : ""),
+			P_T(r->senderdomain ? r->senderdomain : ""),
+			P_T(r->destination ? r->destination : ""),
+			P_T(r->rule ? r->rule : ""),
+			P_T(r->deliverystatus ? r->deliverystatus : ""),
+			P_T(r->replycode ? r->replycode : ""),
+			P_T(r->origin ? r->origin : ""), P_I(now),
+		};
+		if ((rc = s->ops->run(s, ST_EV_INSERT, p, 15)) != 0 || (rc = s->ops->next(s)) < 0)
+			return auto_end(s, own, rc < 0 ? rc : KAERU_ESTORE);
+		if (rc == 0) {
+			res->duplicate = 1;
+			return auto_end(s, own, 0);
+		}
+		event = s->ops->int64(s, 0);
+		while ((rc = s->ops->next(s)) == 1)
+			;
+		if (rc < 0)
+			return auto_end(s, own, rc);
+	}
+	res->stored = 1;
+	{
+		kaeru_record rr = *r;
+		if (rr.reason == NULL)
+			rr.reason = "";
+		if (rr.rule == NULL)
+			rr.rule = "";
+		if (rr.senderdomain == NULL)
+			rr.senderdomain = "";
+		rc = apply(s, &rr, event, ts, now, res);
+	}
+	return auto_end(s, own, rc);
+}
+
+/* kaeru_store_suppress - suppress an address by hand */
+int
+kaeru_store_suppress(kaeru_store *s, const char *address, const char *reason,
+    int64_t now, int64_t until)
+{
+	struct addr_row	 a;
+	kaeru_addr_state st;
+	char		 rule[128];
+	int		 rc, own;
+
+	if (s == NULL || reason == NULL || *reason == '\0')
+		return kerr_set(KAERU_EINVAL, "kaeru_store_suppress: NULL argument");
+	if ((rc = norm(s, address)) != 0)
+		return rc;
+	if (kpol_never_expires(reason))
+		until = 0;
+	st = strcmp(reason, "unsubscribe") == 0 ? KAERU_ADDR_UNSUBSCRIBED :
+	    strcmp(reason, "feedback") == 0 ? KAERU_ADDR_COMPLAINED : KAERU_ADDR_SUPPRESSED;
+	if ((rc = auto_begin(s, &own)) != 0)
+		return rc;
+	if ((rc = addr_get(s, &a)) == 0 && (rc = supp_put(s, reason, "manual", 0, now, until)) == 0) {
+		snprintf(rule, sizeof(rule), "manual: suppressed (%s)", reason);
+		if ((rc = hist_add(s, now, a.state, st, 0, reason, rule)) == 0) {
+			a.state = st;
+			rc = addr_put(s, &a, now);
+		}
+	}
+	return auto_end(s, own, rc);
+}
+
+/* kaeru_store_unsuppress - lift a suppression */
+int
+kaeru_store_unsuppress(kaeru_store *s, const char *address, int64_t now)
+{
+	struct addr_row a;
+	struct supp_row sp;
+	int		rc, own;
+
+	if (s == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_unsuppress: NULL store");
+	if ((rc = norm(s, address)) != 0)
+		return rc;
+	if ((rc = auto_begin(s, &own)) != 0)
+		return rc;
+	if ((rc = addr_get(s, &a)) != 0 || (rc = supp_get(s, &sp)) != 0)
+		return auto_end(s, own, rc);
+	if (!sp.found)
+		return auto_end(s, own, kerr_set(KAERU_ENOTFOUND, "%s is not suppressed", s->addr.p));
+	{
+		struct kparam p[] = { P_T(s->addr.p) };
+		if ((rc = run_all(s, ST_SUPP_DEL, p, 1)) == 0 &&
+		    (rc = hist_add(s, now, a.state, KAERU_ADDR_ACTIVE, 0, sp.reason,
+		    "manual: suppression removed")) == 0) {
+			a.state = KAERU_ADDR_ACTIVE;
+			a.score = 0;
+			a.reset_ts = now;
+			rc = addr_put(s, &a, now);
+		}
+	}
+	return auto_end(s, own, rc);
+}
+
+/* kaeru_store_suppressions - each suppression in force (or all) */
+int
+kaeru_store_suppressions(kaeru_store *s, int64_t now, int include_expired,
+    kaeru_suppression_cb cb, void *arg)
+{
+	struct kparam p[] = { P_I(include_expired ? INT64_MIN : now) };
+	int	      rc;
+
+	if (s == NULL || cb == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_suppressions: NULL argument");
+	if ((rc = s->ops->run(s, ST_SUPP_LIST, p, 1)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1) {
+		kaeru_suppression sp;
+		int		  r;
+
+		sp.address = s->ops->text(s, 0);
+		sp.reason = s->ops->text(s, 1);
+		sp.source = s->ops->text(s, 2);
+		sp.event_id = s->ops->int64(s, 3);
+		sp.since = s->ops->int64(s, 4);
+		sp.until = s->ops->int64(s, 5);
+		if ((r = cb(arg, &sp)) != 0)
+			return r;
+	}
+	return rc;
+}
+
+/* kaeru_store_is_suppressed - 1 when a suppression is in force */
+int
+kaeru_store_is_suppressed(kaeru_store *s, const char *address, int64_t now)
+{
+	struct supp_row sp;
+	int		rc;
+
+	if (s == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_is_suppressed: NULL store");
+	if ((rc = norm(s, address)) != 0 || (rc = supp_get(s, &sp)) != 0)
+		return rc;
+	return sp.found && (sp.until == 0 || sp.until > now);
+}
+
+/* kaeru_store_address - state and history of an address */
+int
+kaeru_store_address(kaeru_store *s, const char *address, int64_t now,
+    kaeru_address_info *info, kaeru_history_cb cb, void *arg)
+{
+	struct kparam p[1];
+	int	      rc, known = 0;
+
+	if (s == NULL || info == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_address: NULL argument");
+	if ((rc = norm(s, address)) != 0)
+		return rc;
+	memset(info, 0, sizeof(*info));
+	info->address = s->addr.p;
+	info->supp_reason = "";
+	p[0] = (struct kparam)P_T(s->addr.p);
+	if ((rc = s->ops->run(s, ST_ADDR_GET, p, 1)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1) {
+		known = 1;
+		info->state = state_from_name(s->ops->text(s, 0));
+		info->score = (int)s->ops->int64(s, 1);
+		info->updated = s->ops->int64(s, 3);
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = s->ops->run(s, ST_SUPP_GET, p, 1)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1) {
+		known = 1;
+		ks_clear(&s->s1);
+		ks_adds(&s->s1, s->ops->text(s, 0));
+		info->supp_reason = ks_str(&s->s1);
+		info->supp_since = s->ops->int64(s, 3);
+		info->supp_until = s->ops->int64(s, 4);
+		info->suppressed = info->supp_until == 0 || info->supp_until > now;
+	}
+	if (rc < 0)
+		return rc;
+	if (!known)
+		return kerr_set(KAERU_ENOTFOUND, "%s: no events, no suppression", s->addr.p);
+	if (!info->suppressed && (info->state == KAERU_ADDR_SUPPRESSED ||
+	    info->state == KAERU_ADDR_UNSUBSCRIBED || info->state == KAERU_ADDR_COMPLAINED))
+		info->state = KAERU_ADDR_ACTIVE;	/* the suppression expired */
+	if (cb == NULL)
+		return 0;
+	if ((rc = s->ops->run(s, ST_HIST_GET, p, 1)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1) {
+		kaeru_history h;
+		int	      r;
+
+		h.ts = s->ops->int64(s, 0);
+		h.old_state = s->ops->text(s, 1);
+		h.new_state = s->ops->text(s, 2);
+		h.event_id = s->ops->int64(s, 3);
+		h.reason = s->ops->text(s, 4);
+		h.rule = s->ops->text(s, 5);
+		if ((r = cb(arg, &h)) != 0)
+			return r;
+	}
+	return rc;
+}
+
+/* kaeru_store_domains - flagged domains and their addresses */
+int
+kaeru_store_domains(kaeru_store *s, kaeru_domain_cb cb, void *arg)
+{
+	int rc;
+
+	if (s == NULL || cb == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_domains: NULL argument");
+	if ((rc = s->ops->run(s, ST_DOMAINS_LIST, NULL, 0)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1) {
+		int r = cb(arg, s->ops->text(s, 0), s->ops->int64(s, 1), s->ops->text(s, 2));
+		if (r != 0)
+			return r;
+	}
+	return rc;
+}
+
+/* stats_add - fold a (kind, hint, count) row into a stats row */
+static void
+stats_add(kaeru_stats_row *row, const char *kind, const char *hint, int64_t n)
+{
+	row->events += n;
+	if (strcmp(kind, "delivered") == 0)
+		row->delivered += n;
+	else if (strcmp(kind, "feedback") == 0)
+		row->complaints += n;
+	else if (strcmp(kind, "vacation") == 0)
+		row->vacations += n;
+	else if (strcmp(hint, "suppress") == 0)
+		row->hard += n;
+	else if (strcmp(hint, "fix_sender") == 0 || strcmp(hint, "slow_down") == 0 ||
+	    strcmp(hint, "reduce_size") == 0)
+		row->sender += n;
+	else if (strcmp(hint, "retry") == 0 || strcmp(hint, "suppress_after_retries") == 0)
+		row->soft += n;
+	else if (strcmp(hint, "ignore") == 0 && strcmp(kind, "bounce") == 0)
+		row->vacations += n;
+}
+
+/* kaeru_store_stats - counts per key since a time */
+int
+kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since, kaeru_stats_cb cb, void *arg)
+{
+	static const int ids[] = { ST_STATS_TOTAL, ST_STATS_DAY, ST_STATS_DOMAIN,
+		ST_STATS_REASON, ST_STATS_SENDER };
+	struct kparam	p[] = { P_I(since) };
+	kaeru_stats_row row;
+	int		rc, have = 0;
+
+	if (s == NULL || cb == NULL || (unsigned)by > KAERU_STATS_SENDER)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_stats: bad argument");
+	if ((rc = s->ops->run(s, ids[by], p, 1)) != 0)
+		return rc;
+	memset(&row, 0, sizeof(row));
+	while ((rc = s->ops->next(s)) == 1) {
+		char key[32];
+		const char *k;
+
+		if (by == KAERU_STATS_DAY) {
+			time_t	  t = (time_t)(s->ops->int64(s, 0) * 86400);
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(key, sizeof(key), "%Y-%m-%d", &tm);
+			k = key;
+		} else
+			k = s->ops->text(s, 0);
+		if (!have || strcmp(k, ks_str(&s->s2)) != 0) {
+			int r;
+			if (have && (r = cb(arg, &row)) != 0)
+				return r;
+			ks_clear(&s->s2);
+			ks_adds(&s->s2, k);
+			if (!ks_ok(&s->s2))
+				return kerr_set(KAERU_ENOMEM, "out of memory");
+			memset(&row, 0, sizeof(row));
+			row.key = ks_str(&s->s2);
+			have = 1;
+		}
+		stats_add(&row, s->ops->text(s, 1), s->ops->text(s, 2), s->ops->int64(s, 3));
+	}
+	if (rc < 0)
+		return rc;
+	if (!have && by == KAERU_STATS_TOTAL) {
+		row.key = "total";
+		have = 1;
+	}
+	return have ? cb(arg, &row) : 0;
+}
+
+/* list_id - the id of a list, created when create is set */
+static int
+list_id(kaeru_store *s, const char *list, int create, int64_t *id)
+{
+	struct kparam p[] = { P_T(list) };
+	int	      rc;
+
+	if (list == NULL || *list == '\0')
+		return kerr_set(KAERU_EINVAL, "a list needs a name");
+	if (create && (rc = run_all(s, ST_LIST_NEW, p, 1)) != 0)
+		return rc;
+	*id = 0;
+	if ((rc = one_int(s, ST_LIST_ID, p, 1, id)) != 0)
+		return rc;
+	return *id == 0 ? kerr_set(KAERU_ENOTFOUND, "no list \"%s\"", list) : 0;
+}
+
+/* kaeru_store_subscribe - add an address to a list (created on first use) */
+int
+kaeru_store_subscribe(kaeru_store *s, const char *list, const char *address, int64_t now)
+{
+	int64_t id;
+	int	rc, own;
+
+	if (s == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_subscribe: NULL store");
+	if ((rc = norm(s, address)) != 0 || (rc = auto_begin(s, &own)) != 0)
+		return rc;
+	if ((rc = list_id(s, list, 1, &id)) == 0) {
+		struct kparam p[] = { P_I(id), P_T(s->addr.p), P_I(now) };
+		rc = run_all(s, ST_SUB_ADD, p, 3);
+	}
+	return auto_end(s, own, rc);
+}
+
+/* kaeru_store_unsubscribe - remove an address from a list and suppress it */
+int
+kaeru_store_unsubscribe(kaeru_store *s, const char *list, const char *address, int64_t now)
+{
+	int64_t id;
+	int	rc, own;
+
+	if (s == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_unsubscribe: NULL store");
+	if ((rc = norm(s, address)) != 0 || (rc = auto_begin(s, &own)) != 0)
+		return rc;
+	if ((rc = list_id(s, list, 0, &id)) == 0) {
+		struct kparam p[] = { P_I(id), P_T(s->addr.p) };
+		if ((rc = run_all(s, ST_SUB_DEL, p, 2)) == 0)
+			rc = kaeru_store_suppress(s, address, "unsubscribe", now, 0);
+	}
+	return auto_end(s, own, rc);
+}
+
+/* kaeru_store_members - the addresses of a list */
+int
+kaeru_store_members(kaeru_store *s, const char *list, kaeru_member_cb cb, void *arg)
+{
+	int64_t id;
+	int	rc;
+
+	if (s == NULL || cb == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_store_members: NULL argument");
+	if ((rc = list_id(s, list, 0, &id)) != 0)
+		return rc;
+	{
+		struct kparam p[] = { P_I(id) };
+		if ((rc = s->ops->run(s, ST_SUB_LIST, p, 1)) != 0)
+			return rc;
+	}
+	while ((rc = s->ops->next(s)) == 1) {
+		int r = cb(arg, s->ops->text(s, 0));
+		if (r != 0)
+			return r;
+	}
+	return rc;
+}

@@ -1,0 +1,227 @@
+/*
+ * NAME
+ *	store_sqlite - the SQLite backend of the store (the embedded default)
+ * DESCRIPTION
+ *	One connection per store, in WAL mode (readers never wait for the
+ *	writer) with synchronous=NORMAL (a process killed at any point loses
+ *	nothing committed) and a busy timeout. Write transactions are BEGIN
+ *	IMMEDIATE: the write lock is taken at the start, so two writers
+ *	never deadlock upgrading a read lock; the second waits for the busy
+ *	timeout and then fails with KAERU_EBUSY. Statements are prepared on
+ *	first use and kept until the store closes.
+ * OWNERSHIP
+ *	The backend state (struct sq) belongs to the store; column text is
+ *	SQLite's, valid until the next step.
+ */
+#include "store_int.h"
+#include "../error.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUSY_TIMEOUT_MS	60000
+
+struct sq {
+	sqlite3		*db;
+	sqlite3_stmt   **stmts;
+	sqlite3_stmt	*cur;		/* the open cursor */
+	int		 first;		/* result of the first step, not yet returned */
+};
+
+/* sq_err - set the error text from SQLite, mapping busy to KAERU_EBUSY */
+static int
+sq_err(struct sq *q, int rc, const char *what)
+{
+	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? KAERU_EBUSY : KAERU_ESTORE;
+
+	return kerr_set(code, "sqlite: %s: %s", what, sqlite3_errmsg(q->db));
+}
+
+/* sq_exec - run SQL without parameters */
+static int
+sq_exec(kaeru_store *s, const char *sql)
+{
+	struct sq *q = s->be;
+	int	   rc;
+
+	if (q->cur != NULL) {
+		sqlite3_reset(q->cur);
+		q->cur = NULL;
+	}
+	if ((rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return sq_err(q, rc, "exec");
+	return 0;
+}
+
+/* sq_run - bind and make the first step of statement id */
+static int
+sq_run(kaeru_store *s, int id, const struct kparam *p, int np)
+{
+	struct sq    *q = s->be;
+	sqlite3_stmt *st;
+	int	      i, rc;
+
+	if (q->cur != NULL) {
+		sqlite3_reset(q->cur);
+		q->cur = NULL;
+	}
+	if ((st = q->stmts[id]) == NULL) {
+		if ((rc = sqlite3_prepare_v3(q->db, kstore_sql(id), -1, SQLITE_PREPARE_PERSISTENT,
+		    &st, NULL)) != SQLITE_OK)
+			return sq_err(q, rc, "prepare");
+		q->stmts[id] = st;
+	}
+	sqlite3_clear_bindings(st);
+	for (i = 0; i < np; i++) {
+		switch (p[i].type) {
+		case KP_TEXT:
+			rc = sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_TRANSIENT);
+			break;
+		case KP_INT:
+			rc = sqlite3_bind_int64(st, i + 1, p[i].i);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, i + 1);
+			break;
+		}
+		if (rc != SQLITE_OK)
+			return sq_err(q, rc, "bind");
+	}
+	q->cur = st;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		int e = sq_err(q, rc, "step");
+		sqlite3_reset(st);
+		q->cur = NULL;
+		return e;
+	}
+	q->first = rc == SQLITE_ROW ? 1 : 0;
+	return 0;
+}
+
+/* sq_next - 1 with a row, 0 at the end */
+static int
+sq_next(kaeru_store *s)
+{
+	struct sq *q = s->be;
+	int	   rc;
+
+	if (q->cur == NULL)
+		return 0;
+	if (q->first >= 0) {
+		rc = q->first;
+		q->first = -1;
+		if (rc == 0) {
+			sqlite3_reset(q->cur);
+			q->cur = NULL;
+		}
+		return rc;
+	}
+	rc = sqlite3_step(q->cur);
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(q->cur);
+	q->cur = NULL;
+	return rc == SQLITE_DONE ? 0 : sq_err(q, rc, "step");
+}
+
+static int
+sq_isnull(kaeru_store *s, int col)
+{
+	return sqlite3_column_type(((struct sq *)s->be)->cur, col) == SQLITE_NULL;
+}
+
+static const char *
+sq_text(kaeru_store *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(((struct sq *)s->be)->cur, col);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+static int64_t
+sq_int64(kaeru_store *s, int col)
+{
+	return sqlite3_column_int64(((struct sq *)s->be)->cur, col);
+}
+
+/* sq_begin - take the write lock now, waiting for other writers */
+static int
+sq_begin(kaeru_store *s)
+{
+	return sq_exec(s, "BEGIN IMMEDIATE");
+}
+
+static int
+sq_commit(kaeru_store *s)
+{
+	struct sq *q = s->be;
+	int	   rc = sq_exec(s, "COMMIT");
+
+	if (rc != 0 && !sqlite3_get_autocommit(q->db))
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int
+sq_rollback(kaeru_store *s)
+{
+	struct sq *q = s->be;
+
+	if (sqlite3_get_autocommit(q->db))
+		return 0;
+	return sq_exec(s, "ROLLBACK");
+}
+
+/* sq_close - finalize every statement and close */
+static void
+sq_close(kaeru_store *s)
+{
+	struct sq *q = s->be;
+	int	   i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; q->stmts != NULL && i < kstore_nstmt(); i++)
+		sqlite3_finalize(q->stmts[i]);
+	free(q->stmts);
+	sqlite3_close(q->db);
+	free(q);
+	s->be = NULL;
+}
+
+static const struct kstore_ops sqlite_ops = {
+	"sqlite", "INTEGER PRIMARY KEY",
+	sq_exec, sq_run, sq_next, sq_isnull, sq_text, sq_int64,
+	sq_begin, sq_commit, sq_rollback, sq_close,
+};
+
+/* kstore_sqlite_open - open the database file at path */
+int
+kstore_sqlite_open(kaeru_store *s, const char *path)
+{
+	struct sq *q;
+	int	   rc;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->stmts = calloc((size_t)kstore_nstmt(), sizeof(*q->stmts))) == NULL) {
+		free(q);
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	}
+	s->ops = &sqlite_ops;
+	s->be = q;
+	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = kerr_set(KAERU_ESTORE, "sqlite: %s: %s", path,
+		    q->db ? sqlite3_errmsg(q->db) : "cannot open");
+		return rc;
+	}
+	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+	if ((rc = sq_exec(s, "PRAGMA journal_mode=WAL")) != 0 ||
+	    (rc = sq_exec(s, "PRAGMA synchronous=NORMAL")) != 0 ||
+	    (rc = sq_exec(s, "PRAGMA foreign_keys=ON")) != 0)
+		return rc;
+	return 0;
+}

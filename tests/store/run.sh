@@ -1,0 +1,58 @@
+#!/bin/sh
+# run.sh TEST_STORE KAERU SRCDIR - the store suite against SQLite and against
+# a real PostgreSQL server started here (initdb in a temporary folder, a free
+# port, stopped at the end even on failure), then the concurrency and crash
+# tests (concurrency.sh) against both.
+set -u
+t=$1
+kaeru=$2
+src=$3
+here="$src/tests/store"
+pgbin=${PGBIN:-/usr/lib/postgresql/15/bin}
+tmp=$(mktemp -d /tmp/kaeru-store.XXXXXX)
+fail=0
+as_pg=""
+
+cleanup() {
+	if [ -f "$tmp/pg/postmaster.pid" ]; then
+		$as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate -w stop >/dev/null 2>&1
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+echo "== SQLite"
+"$t" "$tmp/test.db" || fail=1
+sh "$here/concurrency.sh" "$kaeru" "$here" "$tmp/conc.db" "$tmp" || fail=1
+
+echo "== PostgreSQL"
+if [ ! -x "$pgbin/initdb" ]; then
+	echo "FAIL: no PostgreSQL under $pgbin (tools/deps.sh installs it)"
+	exit 1
+fi
+# initdb and postgres refuse to run as root: use the postgres system user.
+if [ "$(id -u)" -eq 0 ]; then
+	chown postgres "$tmp"
+	as_pg="runuser -u postgres --"
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if ! $as_pg "$pgbin/initdb" -D "$tmp/pg" -A trust -U kaeru --no-sync >"$tmp/initdb.log" 2>&1; then
+	cat "$tmp/initdb.log"
+	exit 1
+fi
+if ! $as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w -t 60 \
+    -o "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
+	cat "$tmp/pg.log"
+	exit 1
+fi
+base="postgresql://kaeru@127.0.0.1:$port"
+opts="sslmode=disable&gssencmode=disable"
+psql_create() {
+	"$pgbin/psql" -q -X -d "$base/postgres?$opts" -c "CREATE DATABASE $1" >/dev/null || fail=1
+}
+psql_create ktest
+"$t" "$base/ktest?$opts" || fail=1
+psql_create kconc
+sh "$here/concurrency.sh" "$kaeru" "$here" "$base/kconc?$opts" "$tmp" || fail=1
+exit $fail

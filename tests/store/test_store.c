@@ -1,0 +1,402 @@
+/*
+ * test_store - the store, the policy and list cleaning against one database
+ *
+ *	test_store LOCATION
+ *
+ * LOCATION is an SQLite file path or a postgresql:// URL; run.sh runs
+ * this once for each, on an empty database.
+ */
+#include "../unit/t.h"
+
+#include <kaeru/kaeru.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define DAY 86400
+#define T0  1700000000LL	/* 2023-11-14 */
+
+static int ntok;
+
+/* rec - a record of the given reason, kind and hint */
+static kaeru_record
+rec(const char *rcpt, const char *reason, kaeru_kind kind, kaeru_action_hint hint, int64_t ts)
+{
+	static char   toks[4096][24];
+	kaeru_record  r;
+	const char   *at = strrchr(rcpt, '@');
+
+	memset(&r, 0, sizeof(r));
+	snprintf(toks[ntok % 4096], 24, "tok%d", ntok);
+	r.token = toks[ntok++ % 4096];
+	r.recipient = rcpt;
+	r.destination = at ? at + 1 : "";
+	r.reason = reason;
+	kaeru_reason_from_name(reason, &r.reason_id);
+	r.kind = kind;
+	r.hint_id = hint;
+	r.action_hint = kaeru_action_hint_name(hint);
+	r.hardbounce = hint == KAERU_HINT_SUPPRESS && kind == KAERU_KIND_BOUNCE;
+	r.timestamp = ts;
+	r.senderdomain = "sender.example";
+	r.rule = "test";
+	return r;
+}
+
+struct hist { int n; char last[256]; };
+
+static int
+hist_cb(void *arg, const kaeru_history *h)
+{
+	struct hist *x = arg;
+
+	x->n++;
+	snprintf(x->last, sizeof(x->last), "%s", h->rule);
+	return 0;
+}
+
+static int
+count_cb(void *arg, const kaeru_suppression *sp)
+{
+	(void)sp;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+dom_cb(void *arg, const char *domain, int64_t since, const char *address)
+{
+	(void)since;
+	(void)address;
+	if (strcmp(domain, "gone.example") == 0)
+		(*(int *)arg)++;
+	return 0;
+}
+
+static int
+member_cb(void *arg, const char *address)
+{
+	(void)address;
+	(*(int *)arg)++;
+	return 0;
+}
+
+struct statx { kaeru_stats_row total; int rows; int64_t sender; };
+
+static int
+stat_cb(void *arg, const kaeru_stats_row *r)
+{
+	struct statx *x = arg;
+
+	x->rows++;
+	x->total = *r;
+	if (strcmp(r->key, "sender.example") == 0)
+		x->sender = r->sender;
+	return 0;
+}
+
+/* state - the state name of an address, "unknown" when the store never saw it */
+static const char *
+state(kaeru_store *s, const char *a, int64_t now, int *score)
+{
+	kaeru_address_info i;
+
+	if (kaeru_store_address(s, a, now, &i, NULL, NULL) != 0)
+		return "unknown";
+	if (score)
+		*score = i.score;
+	return kaeru_addr_state_name(i.state);
+}
+
+static void
+test_policy(kaeru_store *s)
+{
+	kaeru_ingest_result res;
+	kaeru_record	    r;
+	struct hist	    h = { 0, "" };
+	int		    i, score = -1, n = 0;
+	int64_t		    now = T0 + 100 * DAY;
+
+	/* Hard bounce: suppressed at once; the same record again changes nothing. */
+	r = rec("Hard@Example.COM", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.stored && res.new_suppression, "hard: stored, suppressed");
+	T_EQ_INT(res.state, KAERU_ADDR_SUPPRESSED, "hard: state");
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.duplicate && !res.stored, "hard: duplicate");
+	T_EQ_STR(state(s, "Hard@example.com", now, NULL), "suppressed", "domain case ignored");
+	T_EQ_STR(state(s, "hard@example.com", now, NULL), "unknown", "local part case kept");
+	T_OK(kaeru_store_address(s, "Hard@example.com", now, &(kaeru_address_info){0}, hist_cb, &h) == 0, "history");
+	T_EQ_INT(h.n, 1, "one change");
+	T_OK(strstr(h.last, "hard bounce") != NULL, "the rule is named");
+	T_EQ_INT(kaeru_store_is_suppressed(s, "Hard@example.com", now), 1, "is suppressed");
+
+	/* Soft: five distinct days within 30 suppress; the same day counts once. */
+	for (i = 0; i < 4; i++) {
+		r = rec("full@example.com", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + i * DAY);
+		kaeru_store_ingest(s, &r, now, &res);
+	}
+	r = rec("full@example.com", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + 3 * DAY + 60);
+	kaeru_store_ingest(s, &r, now, &res);
+	T_EQ_STR(state(s, "full@example.com", now, &score), "soft_bouncing", "soft: 4 days");
+	T_EQ_INT(score, 4, "soft: same day counted once");
+	r = rec("full@example.com", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + 4 * DAY);
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.new_suppression, "soft: fifth day suppresses");
+	T_EQ_STR(state(s, "full@example.com", T0 + 10 * DAY, NULL), "suppressed", "soft: suppressed");
+	/* mailboxfull expires after 90 days. */
+	T_EQ_INT(kaeru_store_is_suppressed(s, "full@example.com", T0 + 4 * DAY + 89 * DAY), 1, "expiry: 89 days");
+	T_EQ_INT(kaeru_store_is_suppressed(s, "full@example.com", T0 + 4 * DAY + 91 * DAY), 0, "expiry: 91 days");
+	T_EQ_STR(state(s, "full@example.com", T0 + 200 * DAY, NULL), "active", "expired: active again");
+
+	/* A quiet period forgets the score. */
+	for (i = 0; i < 3; i++) {
+		r = rec("quiet@example.com", "systemfull", KAERU_KIND_BOUNCE, KAERU_HINT_RETRY, T0 + i * DAY);
+		kaeru_store_ingest(s, &r, now, &res);
+	}
+	r = rec("quiet@example.com", "systemfull", KAERU_KIND_BOUNCE, KAERU_HINT_RETRY, T0 + 20 * DAY);
+	kaeru_store_ingest(s, &r, now, &res);
+	state(s, "quiet@example.com", now, &score);
+	T_EQ_INT(score, 1, "decay after a quiet period");
+
+	/* Days older than the window do not count. */
+	for (i = 0; i < 6; i++) {
+		r = rec("slow@example.com", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + i * 7 * DAY);
+		kaeru_store_ingest(s, &r, now, &res);
+	}
+	state(s, "slow@example.com", now, &score);
+	T_EQ_INT(score, 5, "window: 6 weekly bounces, 5 within 30 days");
+	T_EQ_STR(state(s, "slow@example.com", now, NULL), "suppressed", "window: suppressed at 5");
+
+	/* A delivery resets the score. */
+	for (i = 0; i < 3; i++) {
+		r = rec("back@example.com", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + i * DAY);
+		kaeru_store_ingest(s, &r, now, &res);
+	}
+	r = rec("back@example.com", "delivered", KAERU_KIND_DELIVERED, KAERU_HINT_IGNORE, T0 + 2 * DAY + 3600);
+	kaeru_store_ingest(s, &r, now, &res);
+	T_EQ_STR(state(s, "back@example.com", now, &score), "active", "delivered: active");
+	T_EQ_INT(score, 0, "delivered: score reset");
+	for (i = 3; i < 7; i++) {
+		r = rec("back@example.com", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + i * DAY);
+		kaeru_store_ingest(s, &r, now, &res);
+	}
+	T_EQ_STR(state(s, "back@example.com", now, &score), "soft_bouncing", "delivered: earlier days forgotten");
+	T_EQ_INT(score, 4, "delivered: 4 days since");
+
+	/* Complaints: suppressed for good; vacation: never counted. */
+	r = rec("angry@example.com", "feedback", KAERU_KIND_FEEDBACK, KAERU_HINT_SUPPRESS, T0);
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.new_suppression, "complaint suppresses");
+	T_EQ_STR(state(s, "angry@example.com", now, NULL), "complained", "complained");
+	T_EQ_INT(kaeru_store_is_suppressed(s, "angry@example.com", T0 + 5000 * DAY), 1, "complaint never expires");
+	r = rec("away@example.com", "vacation", KAERU_KIND_VACATION, KAERU_HINT_IGNORE, T0);
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.stored && !res.new_suppression, "vacation stored");
+	T_EQ_STR(state(s, "away@example.com", now, NULL), "unknown", "vacation: no state");
+
+	/* fix_sender: not against the recipient, counted per sending domain. */
+	for (i = 0; i < 8; i++) {
+		r = rec("fine@example.com", "blocked", KAERU_KIND_BOUNCE, KAERU_HINT_FIX_SENDER, T0 + i * DAY);
+		kaeru_store_ingest(s, &r, now, &res);
+	}
+	T_EQ_STR(state(s, "fine@example.com", now, NULL), "unknown", "fix_sender: recipient untouched");
+	{
+		struct statx x;
+		memset(&x, 0, sizeof(x));
+		T_OK(kaeru_store_stats(s, KAERU_STATS_SENDER, 0, stat_cb, &x) == 0, "stats by sender");
+		T_EQ_INT(x.sender, 8, "fix_sender counted for the sender");
+		memset(&x, 0, sizeof(x));
+		T_OK(kaeru_store_stats(s, KAERU_STATS_TOTAL, 0, stat_cb, &x) == 0 && x.rows == 1, "stats total");
+		T_EQ_INT(x.total.hard, 1, "one hard bounce");
+		T_EQ_INT(x.total.complaints, 1, "one complaint");
+		T_EQ_INT(x.total.vacations, 1, "one auto reply");
+		memset(&x, 0, sizeof(x));
+		T_OK(kaeru_store_stats(s, KAERU_STATS_DAY, T0 + 2 * DAY, stat_cb, &x) == 0 && x.rows > 1, "stats by day");
+	}
+
+	/* A domain that does not exist: flagged at the third address. */
+	r = rec("a@gone.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	kaeru_store_ingest(s, &r, now, &res);
+	r = rec("b@gone.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && !res.domain_flagged, "domain: two addresses");
+	r = rec("c@gone.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.domain_flagged, "domain: flagged at three");
+	T_OK(kaeru_store_domains(s, dom_cb, &n) == 0 && n == 3, "domain: its addresses reported");
+
+	/* Manual suppression, unsubscribe, removal. */
+	T_OK(kaeru_store_suppress(s, "bye@example.com", "unsubscribe", now, now + DAY) == 0, "unsubscribe");
+	T_EQ_STR(state(s, "bye@example.com", now, NULL), "unsubscribed", "unsubscribed");
+	T_EQ_INT(kaeru_store_is_suppressed(s, "bye@example.com", now + 10 * DAY), 1, "unsubscribe never expires");
+	T_OK(kaeru_store_unsuppress(s, "bye@example.com", now) == 0, "remove");
+	T_EQ_STR(state(s, "bye@example.com", now, NULL), "active", "removed: active");
+	T_EQ_INT(kaeru_store_unsuppress(s, "nobody@example.com", now), KAERU_ENOTFOUND, "remove: not found");
+	T_EQ_INT(kaeru_store_suppress(s, "no-at-sign", "manual", now, 0), KAERU_EINVAL, "bad address");
+
+	n = 0;
+	T_OK(kaeru_store_suppressions(s, now, 0, count_cb, &n) == 0, "list");
+	T_EQ_INT(n, 6, "suppressions in force");	/* Hard, slow, angry, a, b, c: full expired */
+
+	/* Lists. */
+	n = 0;
+	T_OK(kaeru_store_subscribe(s, "news", "m1@example.com", now) == 0 &&
+	    kaeru_store_subscribe(s, "news", "m2@example.com", now) == 0 &&
+	    kaeru_store_subscribe(s, "news", "m2@example.com", now) == 0, "subscribe");
+	T_OK(kaeru_store_members(s, "news", member_cb, &n) == 0 && n == 2, "members");
+	T_OK(kaeru_store_unsubscribe(s, "news", "m2@example.com", now) == 0, "unsubscribe from list");
+	n = 0;
+	T_OK(kaeru_store_members(s, "news", member_cb, &n) == 0 && n == 1, "one member left");
+	T_EQ_STR(state(s, "m2@example.com", now, NULL), "unsubscribed", "list unsubscribe suppresses");
+
+	/* Transactions: a rolled-back batch leaves nothing. */
+	T_OK(kaeru_store_begin(s) == 0, "begin");
+	r = rec("gone@example.net", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	kaeru_store_ingest(s, &r, now, &res);
+	T_OK(kaeru_store_rollback(s) == 0, "rollback");
+	T_EQ_STR(state(s, "gone@example.net", now, NULL), "unknown", "rolled back");
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.stored, "stored after the rollback");
+}
+
+static void
+test_clean(kaeru_store *s)
+{
+	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
+	kaeru_clean_stats st;
+	kaeru_buf	  out = KAERU_BUF_INIT, rej = KAERU_BUF_INIT;
+	static const char good[] =
+	    "\xef\xbb\xbfname,Email\r\n"
+	    "Neko,neko@gmial.com\n"
+	    "Hard,Hard@EXAMPLE.com\r"
+	    "Dup,neko@GMIAL.COM\r\n"
+	    "Bad,not an address\n"
+	    "\"Quoted, name\",\"inu@例え.jp\"\n"
+	    "Dead,x@gone.example\n"
+	    "\n"
+	    "Ok,ok@example.org";
+	char		 *big;
+	int		  rc;
+
+	o.now = T0 + 100 * DAY;
+	rc = kaeru_clean(s, good, strlen(good), &o, &out, &rej, &st);
+	T_EQ_INT(rc, 0, "clean");
+	T_EQ_INT(st.rows, 7, "rows");
+	T_EQ_INT(st.kept, 3, "kept");
+	T_EQ_INT(st.suppressed, 1, "suppressed");
+	T_EQ_INT(st.duplicate, 1, "duplicate, domain case ignored");
+	T_EQ_INT(st.invalid, 1, "invalid");
+	T_EQ_INT(st.bad_domain, 1, "dead domain");
+	T_EQ_INT(st.typos, 1, "typo");
+	T_OK(out.ptr && strstr(out.ptr, "name,Email,did_you_mean\r\n") == out.ptr, "header kept, BOM gone");
+	T_OK(out.ptr && strstr(out.ptr, "Neko,neko@gmial.com,neko@gmail.com\r\n") != NULL, "typo reported, address kept");
+	T_OK(out.ptr && strstr(out.ptr, "\"Quoted, name\",inu@例え.jp,\r\n") != NULL, "IDNA address kept as written");
+	T_OK(rej.ptr && strstr(rej.ptr, "Hard,Hard@EXAMPLE.com,suppressed\r\n") != NULL, "rejects name the reason");
+
+	rc = kaeru_clean(s, "email\na@b.example\n\"broken,x\nc@d.example\n", strlen("email\na@b.example\n\"broken,x\nc@d.example\n"), &o, &out, NULL, &st);
+	T_EQ_INT(rc, KAERU_EPARSE, "unterminated quote");
+	T_OK(strstr(kaeru_error_last(), "opened on line 3") != NULL, kaeru_error_last());
+	T_OK(out.ptr == NULL || out.size == 0, "nothing half-written");
+	rc = kaeru_clean(s, "email\na@b.example\nx\"y@c.example\n", strlen("email\na@b.example\nx\"y@c.example\n"), &o, &out, NULL, &st);
+	T_OK(rc == KAERU_EPARSE && strstr(kaeru_error_last(), "line 3"), "quote in an unquoted field");
+	rc = kaeru_clean(s, "email\na@b.example\n\"a\"b,c\n", strlen("email\na@b.example\n\"a\"b,c\n"), &o, &out, NULL, &st);
+	T_OK(rc == KAERU_EPARSE && strstr(kaeru_error_last(), "line 3"), "text after a closing quote");
+	rc = kaeru_clean(s, "email\r\na@b.example\r\nbad\xff@c.example\r\n", strlen("email\r\na@b.example\r\nbad\xff@c.example\r\n"), &o, &out, NULL, &st);
+	T_OK(rc == KAERU_EPARSE && strstr(kaeru_error_last(), "line 3") && strstr(kaeru_error_last(), "UTF-8"), "invalid UTF-8");
+	big = malloc(10u << 20);
+	memset(big, 'a', 10u << 20);
+	memcpy(big, "email\nx@y.example\n", 18);
+	rc = kaeru_clean(s, big, 10u << 20, &o, &out, NULL, &st);
+	T_OK(rc == KAERU_EPARSE && strstr(kaeru_error_last(), "line 3") && strstr(kaeru_error_last(), "longer"), "10 MB line");
+	free(big);
+	kaeru_buf_dispose(&out);
+	kaeru_buf_dispose(&rej);
+}
+
+static void
+test_addresses(void)
+{
+	kaeru_buf   b = KAERU_BUF_INIT;
+	const char *why;
+	static const struct { const char *a; int ok; const char *norm; } cases[] = {
+		{ "user@example.com", 1, "user@example.com" },
+		{ "User.Name+tag@Example.COM", 1, "User.Name+tag@example.com" },
+		{ "\"john doe\"@example.com", 1, "\"john doe\"@example.com" },
+		{ "inu@例え.jp", 1, "inu@xn--r8jz45g.jp" },
+		{ "user@[192.0.2.1]", 1, "user@[192.0.2.1]" },
+		{ "ユーザー@example.jp", 1, "ユーザー@example.jp" },
+		{ "user@localhost", 0, NULL },
+		{ "user..x@example.com", 0, NULL },
+		{ ".user@example.com", 0, NULL },
+		{ "user@-example.com", 0, NULL },
+		{ "user@example..com", 0, NULL },
+		{ "us er@example.com", 0, NULL },
+		{ "user@example.123", 0, NULL },
+		{ "@example.com", 0, NULL },
+		{ "user@", 0, NULL },
+		{ "user", 0, NULL },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com", 0, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = kaeru_address_check(cases[i].a, strlen(cases[i].a), &b, &why);
+		T_OK((rc == 0) == cases[i].ok, cases[i].a);
+		if (rc == 0 && cases[i].norm)
+			T_EQ_STR(b.ptr, cases[i].norm, cases[i].a);
+	}
+	T_EQ_STR(kaeru_domain_typo("gmial.com"), "gmail.com", "transposition");
+	T_EQ_STR(kaeru_domain_typo("hotmal.com"), "hotmail.com", "deletion");
+	T_EQ_STR(kaeru_domain_typo("gmail.con"), "gmail.com", "substitution");
+	T_OK(kaeru_domain_typo("gmail.com") == NULL, "no typo");
+	T_OK(kaeru_domain_typo("mail.com") == NULL, "a known domain is no typo");
+	T_OK(kaeru_domain_typo("example.org") == NULL, "unrelated");
+	kaeru_buf_dispose(&b);
+}
+
+static void
+test_config(const char *dir)
+{
+	kaeru_policy p;
+	char	     path[4096];
+	FILE	    *f;
+
+	kaeru_policy_defaults(&p);
+	snprintf(path, sizeof(path), "%s.conf", dir);
+	f = fopen(path, "w");
+	fputs("# test\nsoft_threshold = 3\n\nexpire.mailboxfull=10\n", f);
+	fclose(f);
+	T_OK(kaeru_policy_load(&p, path) == 0, "config loads");
+	T_EQ_INT(p.soft_threshold, 3, "soft_threshold");
+	T_EQ_INT(p.expire_days[KAERU_REASON_MAILBOXFULL], 10, "expire.mailboxfull");
+	f = fopen(path, "w");
+	fputs("soft_threshold = 4\nexpire.feedback = 3\n", f);
+	fclose(f);
+	T_EQ_INT(kaeru_policy_load(&p, path), KAERU_EPARSE, "complaints cannot expire");
+	T_OK(strstr(kaeru_error_last(), ":2:") != NULL, "the line is named");
+	T_EQ_INT(p.soft_threshold, 3, "all or nothing");
+	f = fopen(path, "w");
+	fputs("colour = blue\n", f);
+	fclose(f);
+	T_EQ_INT(kaeru_policy_load(&p, path), KAERU_EPARSE, "unknown key");
+	remove(path);
+}
+
+int
+main(int argc, char **argv)
+{
+	kaeru_store *s;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_store LOCATION\n");
+		return 2;
+	}
+	T_OK(kaeru_store_open(&s, argv[1], NULL) == 0, kaeru_error_last());
+	if (s == NULL)
+		return t_done("store");
+	printf("backend: %s\n", kaeru_store_backend(s));
+	test_policy(s);
+	test_clean(s);
+	kaeru_store_free(s);
+	/* Reopening migrates nothing and keeps everything. */
+	T_OK(kaeru_store_open(&s, argv[1], NULL) == 0, "reopen");
+	T_EQ_INT(kaeru_store_is_suppressed(s, "Hard@example.com", T0), 1, "kept across reopen");
+	kaeru_store_free(s);
+	kaeru_store_free(NULL);
+	test_addresses();
+	if (strncmp(argv[1], "postgres", 8) != 0)
+		test_config(argv[1]);
+	return t_done("store");
+}

@@ -7,7 +7,8 @@
  *	throttle). rhost_classify() applies the rules of the provider that the
  *	remote host or the recipient's domain names; it returns 1 and fills
  *	the verdict when a rule decides, 0 otherwise. Called by
- *	reason/classify.c as step 3 of the precedence.
+ *	reason/classify.c as step 3 of the precedence. rhost_provider()
+ *	names the provider whose rules would apply (NULL for none).
  */
 #ifndef KAERU_RHOST_H
 #define KAERU_RHOST_H
@@ -15,5 +16,6 @@
 #include "../reason/reason.h"
 
 int	rhost_classify(const struct kfacts *f, struct kverdict *v);
+const char *rhost_provider(const char *rhost, const char *destination);
 
 #endif

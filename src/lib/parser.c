@@ -25,6 +25,7 @@ struct kaeru_parser {
 	karena		arena;
 	kcharset       *cs;
 	kstr		flat;
+	kstr		scratch[3];
 	struct krecs	recs;
 	unsigned	only_standard;	/* test hook: skip the family decoders */
 };
@@ -61,6 +62,9 @@ kaeru_parser_new(kaeru_parser **out, const kaeru_parse_opts *opts)
 	p->lim.max_decoded = opts && opts->max_decoded ? opts->max_decoded : KAERU_DEFAULT_MAX_DECODED;
 	ka_init(&p->arena, 0);
 	ks_init(&p->flat);
+	ks_init(&p->scratch[0]);
+	ks_init(&p->scratch[1]);
+	ks_init(&p->scratch[2]);
 	if ((p->cs = kcs_new()) == NULL) {
 		free(p);
 		return kerr_set(KAERU_ENOMEM, "out of memory");
@@ -76,6 +80,9 @@ kaeru_parser_free(kaeru_parser *p)
 		return;
 	ka_dispose(&p->arena);
 	ks_dispose(&p->flat);
+	ks_dispose(&p->scratch[0]);
+	ks_dispose(&p->scratch[1]);
+	ks_dispose(&p->scratch[2]);
 	kcs_free(p->cs);
 	free(p);
 }
@@ -127,6 +134,7 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 	m.cs = p->cs;
 	m.lim = &p->lim;
 	m.flat = &p->flat;
+	m.scratch = p->scratch;
 	if (km_parse(&m, buf, len) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
 	m.subject = kh_get_decoded(&m, &m.hdr, "subject");

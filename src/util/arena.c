@@ -15,6 +15,7 @@
 
 #define KA_CHUNK	(64 * 1024)
 #define KA_ALIGN	16
+#define KA_SPARE	16	/* normal chunks kept across resets: 1 MiB */
 
 struct ka_chunk {
 	ka_chunk *next;
@@ -30,6 +31,8 @@ ka_init(karena *a, size_t limit)
 	a->used = 0;
 	a->total = 0;
 	a->limit = limit;
+	a->spare = NULL;
+	a->nspare = 0;
 }
 
 /* ka_dispose - free every chunk; the arena may be reused after ka_init */
@@ -42,27 +45,33 @@ ka_dispose(karena *a)
 		n = c->next;
 		free(c);
 	}
+	for (c = a->spare; c != NULL; c = n) {
+		n = c->next;
+		free(c);
+	}
 	a->head = NULL;
+	a->spare = NULL;
+	a->nspare = 0;
 	a->used = 0;
 	a->total = 0;
 }
 
-/* ka_reset - forget all allocations, keep one normal chunk for reuse */
+/* ka_reset - forget all allocations; keep normal chunks (up to KA_SPARE) for reuse */
 void
 ka_reset(karena *a)
 {
-	ka_chunk *c, *n, *keep = NULL;
+	ka_chunk *c, *n;
 
 	for (c = a->head; c != NULL; c = n) {
 		n = c->next;
-		if (keep == NULL && c->size == KA_CHUNK - sizeof(ka_chunk))
-			keep = c;
-		else
+		if (c->size == KA_CHUNK - sizeof(ka_chunk) && a->nspare < KA_SPARE) {
+			c->next = a->spare;
+			a->spare = c;
+			a->nspare++;
+		} else
 			free(c);
 	}
-	if (keep != NULL)
-		keep->next = NULL;
-	a->head = keep;
+	a->head = NULL;
 	a->used = 0;
 	a->total = 0;
 }
@@ -80,7 +89,11 @@ new_chunk(karena *a, size_t n, int own)
 		size = n;
 	} else
 		size = KA_CHUNK - sizeof(ka_chunk);
-	if ((c = malloc(sizeof(ka_chunk) + size)) == NULL)
+	if (!own && a->spare != NULL) {
+		c = a->spare;
+		a->spare = c->next;
+		a->nspare--;
+	} else if ((c = malloc(sizeof(ka_chunk) + size)) == NULL)
 		return NULL;
 	c->size = size;
 	if (own && a->head != NULL) {

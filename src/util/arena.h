@@ -3,8 +3,9 @@
  *	arena - bump allocator for one parse
  * SUMMARY
  *	All memory of one parsed mail (headers, decoded parts, records) comes
- *	from one arena and is released in one call. ka_reset() keeps the first
- *	chunk so that a parser reused over many mails stops calling malloc.
+ *	from one arena and is released in one call. ka_reset() keeps up to a
+ *	megabyte of normal chunks for reuse, so that a parser reused over many
+ *	mails stops calling malloc (and the system stops trimming the heap).
  * OWNERSHIP
  *	Pointers returned by ka_*() belong to the arena; never free() them.
  *	Every allocator returns NULL when the system is out of memory or a
@@ -22,6 +23,8 @@ typedef struct karena {
 	size_t	  used;		/* bytes used in head */
 	size_t	  total;	/* bytes handed out since the last reset */
 	size_t	  limit;	/* refuse to grow past this (0: no limit) */
+	ka_chunk *spare;	/* normal chunks kept by ka_reset() for reuse */
+	size_t	  nspare;
 } karena;
 
 void	 ka_init(karena *a, size_t limit);

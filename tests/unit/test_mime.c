@@ -3,6 +3,7 @@
 #include "lib/mime/message.h"
 
 static struct klimits lim = { 1 << 20, 8, 64, 4096, 1 << 20 };
+static kstr scratch[3];
 
 /* parse - run km_parse on text; the caller disposes arena and flat */
 static void
@@ -15,6 +16,7 @@ parse(struct kmsg *m, karena *a, kstr *flat, kcharset *cs, const char *text)
 	m->cs = cs;
 	m->lim = &lim;
 	m->flat = flat;
+	m->scratch = scratch;
 	T_OK(km_parse(m, text, strlen(text)) == 0, "km_parse");
 }
 
@@ -121,5 +123,8 @@ main(void)
 		ka_dispose(&aa);
 	}
 	kcs_free(cs);
+	ks_dispose(&scratch[0]);
+	ks_dispose(&scratch[1]);
+	ks_dispose(&scratch[2]);
 	return t_done("mime");
 }

@@ -90,6 +90,7 @@ struct kmsg {
 	size_t		 bodylen;
 
 	kstr		*flat;		/* owned by the parser, reused */
+	kstr		*scratch;	/* three work buffers owned by the parser, reused */
 	struct ksect	 sect[KM_MAX_SECTS];
 	unsigned	 nsect;
 	size_t		 rfc822_off;	/* flat offset of the first returned-message marker, or SIZE_MAX */

@@ -157,7 +157,7 @@ static void
 add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
     const char *b, size_t n)
 {
-	kstr	    tmp = KSTR_INIT, utf = KSTR_INIT, txt = KSTR_INIT;
+	kstr	   *tmp = &m->scratch[0], *utf = &m->scratch[1], *txt = &m->scratch[2];
 	const char *d, *cs = NULL;
 	size_t	    dn, csn = 0;
 
@@ -165,20 +165,20 @@ add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
 		n = m->lim->max_decoded;
 		m->truncated = 1;
 	}
-	decode_body(cte, b, n, &tmp, &d, &dn);
+	ks_clear(tmp);
+	ks_clear(utf);
+	ks_clear(txt);
+	decode_body(cte, b, n, tmp, &d, &dn);
 	if (ct != NULL)
 		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
-	kcs_to_utf8(m->cs, cs, csn, d, dn, &utf);
+	kcs_to_utf8(m->cs, cs, csn, d, dn, utf);
 	begin_sect(m, html ? KP_HTML : KP_TEXT, NULL);
 	if (html) {
-		km_html_text(ks_str(&utf), utf.len, &txt);
-		append_clean(m, ks_str(&txt), txt.len);
+		km_html_text(ks_str(utf), utf->len, txt);
+		append_clean(m, ks_str(txt), txt->len);
 	} else
-		append_clean(m, ks_str(&utf), utf.len);
+		append_clean(m, ks_str(utf), utf->len);
 	end_sect(m);
-	ks_dispose(&tmp);
-	ks_dispose(&utf);
-	ks_dispose(&txt);
 }
 
 /* set_orig - remember the returned message's header block and index it */
@@ -242,7 +242,7 @@ static void
 add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
     enum kcte cte, const char *b, size_t n)
 {
-	kstr	    tmp = KSTR_INIT, utf = KSTR_INIT;
+	kstr	   *tmp = &m->scratch[0], *utf = &m->scratch[1];
 	const char *d, *cs = NULL;
 	size_t	    dn, csn = 0;
 
@@ -250,15 +250,15 @@ add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
 		n = m->lim->max_decoded;
 		m->truncated = 1;
 	}
-	decode_body(cte, b, n, &tmp, &d, &dn);
+	ks_clear(tmp);
+	ks_clear(utf);
+	decode_body(cte, b, n, tmp, &d, &dn);
 	if (ct != NULL)
 		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
-	kcs_to_utf8(m->cs, cs, csn, d, dn, &utf);
+	kcs_to_utf8(m->cs, cs, csn, d, dn, utf);
 	begin_sect(m, t, t == KP_DSN ? MARK_DSN : MARK_FBR);
-	append_clean(m, ks_str(&utf), utf.len);
+	append_clean(m, ks_str(utf), utf->len);
 	end_sect(m);
-	ks_dispose(&tmp);
-	ks_dispose(&utf);
 }
 
 /* type_of - classify a lower-case media type */

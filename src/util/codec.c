@@ -76,6 +76,19 @@ kc_qp_decode(kstr *out, const char *in, size_t n, int header)
 	for (i = 0; i < n; i++) {
 		char c = in[i];
 
+		if (!header) {
+			/* Copy the run up to the next escape in one go. */
+			const char *eq = memchr(in + i, '=', n - i);
+			size_t	    run = eq ? (size_t)(eq - in) - i : n - i;
+			if (run > 0) {
+				memcpy(out->p + out->len, in + i, run);
+				out->len += run;
+				i += run;
+				if (i >= n)
+					break;
+				c = in[i];
+			}
+		}
 		if (c == '=' && i + 1 < n) {
 			int h, l;
 

@@ -188,6 +188,16 @@ k_memmem(const char *h, size_t hn, const char *n, size_t nn)
 		return NULL;
 	if (nn == 1)
 		return memchr(h, n[0], hn);
+	if (hn < 512) {
+		/* Short haystacks: memmem's setup costs more than the search. */
+		const char *p = h, *end = h + hn - nn + 1;
+		while (p < end && (p = memchr(p, n[0], (size_t)(end - p))) != NULL) {
+			if (memcmp(p + 1, n + 1, nn - 1) == 0)
+				return p;
+			p++;
+		}
+		return NULL;
+	}
 	return memmem(h, hn, n, nn);
 }
 

@@ -117,7 +117,8 @@ kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
 static int
 name_eq(const struct khdr *f, const char *z, size_t zn)
 {
-	return f->nlen == zn && k_strncaseeq(f->name, z, zn);
+	return f->nlen == zn && k_lower((unsigned char)f->name[0]) == k_lower((unsigned char)z[0]) &&
+	    k_strncaseeq(f->name, z, zn);
 }
 
 /* kh_find - first field called name, or NULL */

@@ -102,6 +102,10 @@ struct kmsg {
 	const char	*ctype;		/* top-level media type, lower case, "" if none */
 	const char	*subject;	/* decoded Subject, "Fwd:" removed (set by the parser) */
 	const char	*from;		/* decoded From (set by the parser) */
+	const char	*subject_lc;	/* the subject in ASCII lower case, and its length */
+	size_t		 subject_len;
+	const char	*from_lc;
+	size_t		 from_len;
 	unsigned	 nparts;
 	unsigned	 truncated;	/* a limit was reached */
 	unsigned	 depth_seen;

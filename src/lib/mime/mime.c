@@ -36,7 +36,7 @@ append_clean(struct kmsg *m, const char *s, size_t n)
 {
 	kstr	*f = m->flat;
 	size_t	 i, room;
-	char	*o;
+	char	*o, *base;
 
 	if (n == 0)
 		return;
@@ -51,24 +51,42 @@ append_clean(struct kmsg *m, const char *s, size_t n)
 	}
 	if (ks_reserve(f, n + 1) != 0)
 		return;
-	o = f->p + f->len;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '\r') {
-			if (i + 1 < n && s[i + 1] == '\n')
-				continue;
-			c = '\n';
-		}
-		if (c == '\n') {
-			while (o > f->p + f->len && (o[-1] == ' ' || o[-1] == '\t'))
+	base = f->p + f->len;
+	o = base;
+	if (memchr(s, '\r', n) == NULL && memchr(s, '\0', n) == NULL) {
+		/* The common case: copy line by line, trimming trailing blanks. */
+		const char *p = s, *end = s + n;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t	    len = (size_t)((nl ? nl : end) - p);
+			memcpy(o, p, len);
+			o += len;
+			while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
 				o--;
-		} else if (c == '\0')
-			c = ' ';
-		*o++ = c;
+			if (nl == NULL)
+				break;
+			*o++ = '\n';
+			p = nl + 1;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			char c = s[i];
+
+			if (c == '\r') {
+				if (i + 1 < n && s[i + 1] == '\n')
+					continue;
+				c = '\n';
+			}
+			if (c == '\n') {
+				while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
+					o--;
+			} else if (c == '\0')
+				c = ' ';
+			*o++ = c;
+		}
+		while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
+			o--;
 	}
-	while (o > f->p + f->len && (o[-1] == ' ' || o[-1] == '\t'))
-		o--;
 	f->len = (size_t)(o - f->p);
 	/* Every section ends with a newline. */
 	if (f->len > 0 && f->p[f->len - 1] != '\n')

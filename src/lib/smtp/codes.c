@@ -179,48 +179,73 @@ static const char *const commands[] = {
 	"CONN",
 };
 
-/*
- * smtp_command_find - the SMTP command a text names as the one in
- *	progress, or NULL. Recognised forms: "in reply to RCPT TO command",
- *	"in reply to end of DATA command", "after RCPT TO", "RCPT TO:<x>",
- *	"MAIL FROM:<x>", "(after DATA)", "SMTP error from remote mail server
- *	after RCPT TO:".
- */
-const char *
-smtp_command_find(const char *s, size_t n)
+/* lead_before - does the text just before position i end with a lead phrase */
+static int
+lead_before(const char *s, size_t i)
 {
 	static const char *const lead[] = {
 		"in reply to end of ", "in reply to the ", "in reply to ",
 		"after end of ", "after ", "during ", "while sending ",
 		"in response to ", "error in ", "command ",
 	};
-	size_t i, j;
+	size_t k;
 
-	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
-		const char *p = s, *end = s + n, *q;
-
-		while ((q = k_strstr_ci(p, (size_t)(end - p), lead[i])) != NULL) {
-			const char *c = q + strlen(lead[i]);
-			size_t	    rest = (size_t)(end - c);
-
-			for (j = 0; j < sizeof(commands) / sizeof(commands[0]); j++) {
-				size_t cl = strlen(commands[j]);
-				if (rest >= cl && memcmp(c, commands[j], cl) == 0 &&
-				    (rest == cl || !k_isalpha((unsigned char)c[cl])))
-					return commands[j];
-			}
-			p = q + 1;
-		}
+	for (k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
+		size_t n = strlen(lead[k]);
+		if (i >= n && k_strncaseeq(s + i - n, lead[k], n) &&
+		    (i == n || !k_isalpha((unsigned char)s[i - n - 1])))
+			return 1;
 	}
-	/* A transcript line: "RCPT TO:<...>" or ">>> RCPT TO:<...>". */
-	{
-		const char *q;
-		if ((q = k_memmem(s, n, "RCPT TO", 7)) != NULL)
-			return "RCPT";
-		if ((q = k_memmem(s, n, "MAIL FROM", 9)) != NULL)
-			return "MAIL";
+	return 0;
+}
+
+/* command_at - the command spelled at s[i] as a whole upper-case word, or NULL */
+static const char *
+command_at(const char *s, size_t n, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < sizeof(commands) / sizeof(commands[0]); j++) {
+		size_t cl = strlen(commands[j]);
+		if (i + cl <= n && memcmp(s + i, commands[j], cl) == 0 &&
+		    (i + cl == n || !k_isalpha((unsigned char)s[i + cl])))
+			return commands[j];
 	}
 	return NULL;
+}
+
+/*
+ * smtp_command_find - the SMTP command a text names as the one in
+ *	progress, or NULL. Recognised forms: "in reply to RCPT TO command",
+ *	"in reply to end of DATA command", "after RCPT TO", "RCPT TO:<x>",
+ *	"MAIL FROM:<x>", "(after DATA)", "SMTP error from remote mail server
+ *	after RCPT TO:". One pass: each upper-case word that is a command
+ *	is checked for a lead phrase before it; the first such wins; failing
+ *	that, a transcript's "RCPT TO" or "MAIL FROM".
+ */
+const char *
+smtp_command_find(const char *s, size_t n)
+{
+	size_t i;
+	int    rcpt = 0, mail = 0;
+
+	for (i = 0; i + 4 <= n; i++) {
+		const char *c;
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 'A' || ch > 'X' || (i > 0 && k_isalnum((unsigned char)s[i - 1])))
+			continue;
+		if ((c = command_at(s, n, i)) == NULL)
+			continue;
+		if (lead_before(s, i))
+			return c;
+		if (c[0] == 'R' && i + 7 <= n && memcmp(s + i, "RCPT TO", 7) == 0)
+			rcpt = 1;
+		else if (c[0] == 'M' && i + 9 <= n && memcmp(s + i, "MAIL FROM", 9) == 0)
+			mail = 1;
+		i += strlen(c) - 1;
+	}
+	return rcpt ? "RCPT" : mail ? "MAIL" : NULL;
 }
 
 /* smtp_status_is_pseudo - X.0.9NN: a code Sisimai made up, not a real one */

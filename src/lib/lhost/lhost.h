@@ -56,6 +56,9 @@ const char *lh_phrase_sq(struct kmsg *m, const char *family, const char *text);
 /* Shared by family decoders: the Exchange 2007+ notice (exchange2007.c). */
 int	 lh_exchange_notice(struct kmsg *m, struct kbounce *text, const char **lhost);
 
+/* Shared by qmail and its clones (qmail.c). */
+void	 lh_qmail_verdict(struct kmsg *m, struct kds *d, const char *family);
+
 /* The dispatcher (lhost.c) */
 int	 lhost_decode(struct kmsg *m, struct kbounce *b);
 

@@ -95,34 +95,45 @@ qmail_decode(struct kmsg *m, struct kbounce *b)
 	if (b->n == 0)
 		return 0;
 	lh_orig_after(m, "--- Below this line is a copy of the message");
-	for (i = 0; i < b->n; i++) {
-		size_t j;
-		d = &b->ds[i];
-		if (d->diagnosis == NULL)
-			continue;
-		for (j = 0; j < sizeof(stages) / sizeof(stages[0]); j++)
-			if (strstr(d->diagnosis, stages[j].text) != NULL) {
-				d->command = stages[j].command;
-				break;
-			}
-		if (d->command == NULL) {
-			const char *q = strstr(d->diagnosis, "most progress was ");
-			if (q != NULL && strlen(q) >= 22)
-				d->command = kb_str(m, q + 18, 4);
-		}
-		if (d->command != NULL && strcmp(d->command, "MAIL") == 0)
-			d->reason = "rejected";
-		else if (d->command != NULL && (strcmp(d->command, "EHLO") == 0 || strcmp(d->command, "HELO") == 0))
-			d->reason = "blocked";
-		else if (strstr(d->diagnosis, " does not like recipient.") != NULL &&
-		    strstr(d->diagnosis, "this message has been in the queue too long.") != NULL)
-			d->reason = "onhold";
-		else
-			d->reason = lh_phrase("qmail", d->diagnosis);
-		/* "Remote host said:" carries the server's own code. */
-		lh_fill_codes(m, d);
-	}
+	for (i = 0; i < b->n; i++)
+		lh_qmail_verdict(m, &b->ds[i], "qmail");
 	return (int)b->n;
+}
+
+/*
+ * lh_qmail_verdict - command, reason and codes of a record of qmail or
+ *	of a clone that words its notice differently (x4.c): the stage that
+ *	failed names the command, a refused sender is rejected, a refused
+ *	greeting blocked, the family's table (data/lhost/<family>.txt) the
+ *	rest; "Remote host said:" carries the server's own codes.
+ */
+void
+lh_qmail_verdict(struct kmsg *m, struct kds *d, const char *family)
+{
+	size_t j;
+
+	if (d->diagnosis == NULL)
+		return;
+	for (j = 0; j < sizeof(stages) / sizeof(stages[0]); j++)
+		if (strstr(d->diagnosis, stages[j].text) != NULL) {
+			d->command = stages[j].command;
+			break;
+		}
+	if (d->command == NULL) {
+		const char *q = strstr(d->diagnosis, "most progress was ");
+		if (q != NULL && strlen(q) >= 22)
+			d->command = kb_str(m, q + 18, 4);
+	}
+	if (d->command != NULL && strcmp(d->command, "MAIL") == 0)
+		d->reason = "rejected";
+	else if (d->command != NULL && (strcmp(d->command, "EHLO") == 0 || strcmp(d->command, "HELO") == 0))
+		d->reason = "blocked";
+	else if (strstr(d->diagnosis, " does not like recipient.") != NULL &&
+	    strstr(d->diagnosis, "this message has been in the queue too long.") != NULL)
+		d->reason = "onhold";
+	else
+		d->reason = lh_phrase_sq(m, family, d->diagnosis);
+	lh_fill_codes(m, d);
 }
 
 const struct klhost lhost_qmail = { "qmail", qmail_decode };

@@ -29,18 +29,6 @@ static const char *const openers[] = {
 	"Your message to the following addresses", "We're sorry.",
 };
 
-static const struct {
-	const char *text;
-	const char *command;
-} stages[] = {
-	{ "but greeting failed.", "CONN" },
-	{ "but my name was rejected.", "EHLO" },
-	{ "but sender was rejected.", "MAIL" },
-	{ "does not like recipient.", "RCPT" },
-	{ "failed on DATA command.", "DATA" },
-	{ "failed after I sent the message.", "DATA" },
-};
-
 /* is_opener - a first line of a clone's notice */
 static int
 is_opener(const char *l, size_t n)
@@ -76,7 +64,7 @@ static int
 x4_decode(struct kmsg *m, struct kbounce *b)
 {
 	const char *p, *cur, *end, *line;
-	size_t	    n, len, i, j;
+	size_t	    n, len, i;
 	struct kds *d = NULL;
 	int	    reading = 0;
 
@@ -114,30 +102,8 @@ x4_decode(struct kmsg *m, struct kbounce *b)
 		if (d != NULL)
 			d->diagnosis = kb_append(m, d->diagnosis, l, k);
 	}
-	for (i = 0; i < b->n; i++) {
-		const char *q;
-		d = &b->ds[i];
-		if (d->diagnosis == NULL)
-			continue;
-		for (j = 0; j < sizeof(stages) / sizeof(stages[0]); j++)
-			if (strstr(d->diagnosis, stages[j].text) != NULL) {
-				d->command = stages[j].command;
-				break;
-			}
-		if (d->command == NULL && (q = strstr(d->diagnosis, "most progress was ")) != NULL &&
-		    strlen(q) >= 22)
-			d->command = kb_str(m, q + 18, 4);
-		if (d->command != NULL && strcmp(d->command, "MAIL") == 0)
-			d->reason = "rejected";
-		else if (d->command != NULL && (strcmp(d->command, "EHLO") == 0 || strcmp(d->command, "HELO") == 0))
-			d->reason = "blocked";
-		else if (strstr(d->diagnosis, " does not like recipient.") != NULL &&
-		    strstr(d->diagnosis, "this message has been in the queue too long.") != NULL)
-			d->reason = "onhold";
-		else
-			d->reason = lh_phrase_sq(m, "x4", d->diagnosis);
-		lh_fill_codes(m, d);
-	}
+	for (i = 0; i < b->n; i++)
+		lh_qmail_verdict(m, &b->ds[i], "x4");
 	if (b->n > 0 && !lh_orig_after(m, "--- Below this line is a copy of the message"))
 		lh_orig_after(m, "--- Original message follows");
 	return (int)b->n;

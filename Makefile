@@ -12,6 +12,8 @@
 PREFIX	?= /usr/local
 BUILD	?= build
 ASAN	?= build-asan
+FUZZ	?= build-fuzz
+FUZZ_SECONDS ?= 60
 CORPUS	?= $(abspath ../shared/corpus)
 MESON_OPTS ?=
 
@@ -31,6 +33,10 @@ $(ASAN)/build.ninja:
 	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dcorpus=$(CORPUS) $(MESON_OPTS)
 
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) --buildtype=debugoptimized -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dfuzzing=true -Dcorpus=$(CORPUS) $(MESON_OPTS)
+
 check: all check-asan
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
 
@@ -47,5 +53,9 @@ install: all
 bench: all
 	sh bench/run.sh
 
+fuzz: deps $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+	sh fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(CORPUS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 60
 CORPUS	?= $(abspath ../shared/corpus)
 MESON_OPTS ?=
 
-.PHONY: all deps check check-asan install bench fuzz clean
+.PHONY: all deps fuzzdeps check check-asan install bench fuzz clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -25,6 +25,9 @@ all: deps $(BUILD)/build.ninja
 
 deps:
 	@sh tools/deps.sh
+
+fuzzdeps:
+	@sh tools/deps.sh clang
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX) -Dcorpus=$(CORPUS) $(MESON_OPTS)
@@ -53,7 +56,7 @@ install: all
 bench: all
 	sh bench/run.sh
 
-fuzz: deps $(FUZZ)/build.ninja
+fuzz: fuzzdeps $(FUZZ)/build.ninja
 	ninja -C $(FUZZ)
 	sh fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(CORPUS)
 

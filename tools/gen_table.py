@@ -10,8 +10,9 @@ ignored.  The rows of all files are emitted as
     #define NAME_COUNT n
 sorted by the first column (byte order) so that C can bsearch() them; a key
 that appears twice is an error, since a table must say one thing per key.
-The first column is lower-cased when it holds no digit-dot code, so lookups
-fold case by lowering the key first.
+The first column is lower-cased, so lookups fold case by lowering the key
+first.  Used for data/codes/status.tsv and the code registry of kaeru explain
+(enhanced.tsv, reply.tsv, providers.tsv, advice.tsv).
 """
 import sys, os, re
 

@@ -16,5 +16,6 @@
 #include <kaeru/parse.h>
 #include <kaeru/reader.h>
 #include <kaeru/format.h>
+#include <kaeru/explain.h>
 
 #endif

@@ -16,6 +16,7 @@
 #define EXIT_FAILURE_	3	/* the library failed (out of memory, database) */
 
 int	cmd_parse(int argc, char **argv);
+int	cmd_explain(int argc, char **argv);
 
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	cli_write(FILE *f, const char *s, size_t n);
@@ -23,5 +24,8 @@ int	cli_write(FILE *f, const char *s, size_t n);
 /* Output formats shared by the listing commands. */
 enum cli_format { FMT_JSONL, FMT_JSON, FMT_CSV, FMT_TABLE };
 int	cli_format(const char *s, enum cli_format *out);
+
+/* cli_lang - "ja" when LC_ALL, LC_MESSAGES or LANG (the first set) starts with ja, else "en" */
+const char *cli_lang(void);
 
 #endif

@@ -3,13 +3,16 @@
  *	cmd_parse - kaeru parse: bounces in, one record per recipient out
  * SYNOPSIS
  *	kaeru parse [--format jsonl|json|csv|table] [--only bounces]
- *		    [--max-size BYTES] PATH...
+ *		    [--max-size BYTES] [--explain] [--lang en|ja] PATH...
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir or an
  *	mbox. Every record is printed, labelled by its kind (bounce,
  *	delivered, feedback, vacation); --only bounces keeps failures. A
  *	path that cannot be read gets one line on stderr naming it; the run
- *	goes on and the exit status is 1.
+ *	goes on and the exit status is 1. --explain adds a field (a column)
+ *	"explanation": what the record's status code means and what to do,
+ *	from kaeru_explain() (the reply code when the status is a bare
+ *	X.0.0), in the language of --lang or of the locale.
  */
 #include "cli.h"
 
@@ -26,17 +29,20 @@ static const char *const table_fields[] = {
 #define NTABLE (sizeof(table_fields) / sizeof(table_fields[0]))
 
 struct table {
-	char  **cells;		/* rows * NTABLE */
+	char  **cells;		/* rows * (NTABLE + 1) */
 	size_t	rows;
 	size_t	cap;
-	size_t	width[NTABLE];
+	size_t	ncols;		/* NTABLE, or NTABLE + 1 with the explanation */
+	size_t	width[NTABLE + 1];
 };
+
+#define NCELLS (NTABLE + 1)
 
 static void
 parse_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
-	    "[--max-size BYTES] PATH...\n");
+	    "[--max-size BYTES] [--explain] [--lang en|ja] PATH...\n");
 }
 
 /* display_width - columns a UTF-8 string takes (wide East Asian counted 2) */
@@ -65,14 +71,14 @@ display_width(const char *s)
 }
 
 static int
-table_add(struct table *t, const kaeru_record *r)
+table_add(struct table *t, const kaeru_record *r, const char *explanation)
 {
 	kaeru_buf b = KAERU_BUF_INIT;
 	size_t	  i;
 
 	if (t->rows == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 64;
-		char **nc = realloc(t->cells, ncap * NTABLE * sizeof(*nc));
+		char **nc = realloc(t->cells, ncap * NCELLS * sizeof(*nc));
 		if (nc == NULL)
 			return -1;
 		t->cells = nc;
@@ -85,47 +91,114 @@ table_add(struct table *t, const kaeru_record *r)
 			kaeru_buf_dispose(&b);
 			return -1;
 		}
-		t->cells[t->rows * NTABLE + i] = c;
+		t->cells[t->rows * NCELLS + i] = c;
 		if ((w = display_width(c)) > t->width[i])
 			t->width[i] = w;
 	}
 	kaeru_buf_dispose(&b);
+	t->cells[t->rows * NCELLS + NTABLE] = NULL;
+	if (explanation != NULL && (t->cells[t->rows * NCELLS + NTABLE] = strdup(explanation)) == NULL) {
+		for (i = 0; i < NTABLE; i++)
+			free(t->cells[t->rows * NCELLS + i]);
+		return -1;
+	}
 	t->rows++;
 	return 0;
+}
+
+/* table_name - the heading of a column */
+static const char *
+table_name(size_t i)
+{
+	return i < NTABLE ? table_fields[i] : "explanation";
 }
 
 static void
 table_print(struct table *t)
 {
-	size_t i, r;
+	size_t i, r, n = t->ncols;
 
-	for (i = 0; i < NTABLE; i++)
-		if (strlen(table_fields[i]) > t->width[i])
-			t->width[i] = strlen(table_fields[i]);
-	for (i = 0; i < NTABLE; i++)
-		if (i + 1 < NTABLE)
-			printf("%-*s  ", (int)t->width[i], table_fields[i]);
+	for (i = 0; i < n; i++)
+		if (strlen(table_name(i)) > t->width[i])
+			t->width[i] = strlen(table_name(i));
+	for (i = 0; i < n; i++)
+		if (i + 1 < n)
+			printf("%-*s  ", (int)t->width[i], table_name(i));
 		else
-			printf("%s\n", table_fields[i]);
-	for (i = 0; i < NTABLE; i++) {
+			printf("%s\n", table_name(i));
+	for (i = 0; i < n; i++) {
 		size_t k;
 		for (k = 0; k < t->width[i]; k++)
 			putchar('-');
-		fputs(i + 1 < NTABLE ? "  " : "\n", stdout);
+		fputs(i + 1 < n ? "  " : "\n", stdout);
 	}
 	for (r = 0; r < t->rows; r++)
-		for (i = 0; i < NTABLE; i++) {
-			const char *c = t->cells[r * NTABLE + i];
-			size_t	    pad = t->width[i] - display_width(c);
+		for (i = 0; i < n; i++) {
+			const char *c = t->cells[r * NCELLS + i];
+			size_t	    pad;
+			if (c == NULL)
+				c = "";
+			pad = t->width[i] - display_width(c);
 			fputs(c, stdout);
-			if (i + 1 < NTABLE)
+			if (i + 1 < n)
 				printf("%*s  ", (int)pad, "");
 			else
 				putchar('\n');
 		}
-	for (r = 0; r < t->rows * NTABLE; r++)
+	for (r = 0; r < t->rows * NCELLS; r++)
 		free(t->cells[r]);
 	free(t->cells);
+}
+
+/* explanation_of - the explanation line of a record's code into out ("" if none) */
+static void
+explanation_of(const kaeru_record *r, const char *lang, kaeru_buf *out)
+{
+	const char	 *code = r->deliverystatus;
+	size_t		  n = strlen(code);
+	kaeru_explanation e;
+
+	out->size = 0;
+	if ((n == 0 || (n > 4 && strcmp(code + n - 4, ".0.0") == 0)) && r->replycode[0] != '\0')
+		code = r->replycode;
+	if (code[0] == '\0' || kaeru_explain(code, lang, &e) != 0 || kaeru_explanation_line(&e, out) != 0)
+		out->size = 0;
+	if (out->ptr != NULL)
+		out->ptr[out->size] = '\0';
+}
+
+/* add_json_field - turn a JSON object's closing brace into ,"explanation":... } */
+static void
+add_json_field(kaeru_buf *out, const kaeru_buf *text, int pretty)
+{
+	kaeru_buf v = KAERU_BUF_INIT;
+	size_t	  close = pretty ? 2 : 1;
+
+	if (out->size < close || kaeru_json_string(text->ptr ? text->ptr : "", text->size, &v) != 0) {
+		kaeru_buf_dispose(&v);
+		return;
+	}
+	out->size -= close;
+	cli_write(stdout, out->ptr, out->size);
+	fputs(pretty ? ",\n  \"explanation\": " : ",\"explanation\":", stdout);
+	cli_write(stdout, v.ptr, v.size);
+	fputs(pretty ? "\n}" : "}", stdout);
+	kaeru_buf_dispose(&v);
+}
+
+/* csv_cell - one RFC 4180 cell, always quoted */
+static void
+csv_cell(const char *s, size_t n)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putchar('"');
+		putchar(s[i]);
+	}
+	putchar('"');
 }
 
 int
@@ -135,20 +208,23 @@ cmd_parse(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "max-size", required_argument, NULL, 'm' },
+		{ "explain", no_argument, NULL, 'x' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum cli_format	  fmt = FMT_JSONL;
-	int		  only_bounces = 0, c, i, status = 0, nrec = 0;
+	int		  only_bounces = 0, c, i, status = 0, nrec = 0, explain = 0;
+	const char	 *lang = NULL;
 	kaeru_parse_opts  po = KAERU_PARSE_OPTS_INIT;
 	kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
 	kaeru_parser	 *p;
-	kaeru_buf	  out = KAERU_BUF_INIT;
+	kaeru_buf	  out = KAERU_BUF_INIT, text = KAERU_BUF_INIT;
 	struct table	  tab;
 
 	memset(&tab, 0, sizeof(tab));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:m:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:m:xl:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (cli_format(optarg, &fmt) != 0) {
@@ -173,6 +249,16 @@ cmd_parse(int argc, char **argv)
 			po.max_mail_size = ro.max_mail_size = (size_t)v;
 			break;
 		}
+		case 'x':
+			explain = 1;
+			break;
+		case 'l':
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
+				cli_warn("unknown language \"%s\" (en, ja)", optarg);
+				return EXIT_USAGE;
+			}
+			lang = optarg;
+			break;
 		case 'h':
 			parse_usage(stdout);
 			return 0;
@@ -189,9 +275,17 @@ cmd_parse(int argc, char **argv)
 		cli_warn("%s", kaeru_error_last());
 		return EXIT_FAILURE_;
 	}
+	if (lang == NULL)
+		lang = cli_lang();
+	tab.ncols = explain ? NTABLE + 1 : NTABLE;
 	if (fmt == FMT_CSV) {
 		kaeru_record_csv_header(&out);
-		cli_write(stdout, out.ptr, out.size);
+		if (explain && out.size >= 2) {
+			out.size -= 2;	/* CRLF */
+			cli_write(stdout, out.ptr, out.size);
+			fputs(",explanation\r\n", stdout);
+		} else
+			cli_write(stdout, out.ptr, out.size);
 	} else if (fmt == FMT_JSON)
 		fputs("[", stdout);
 	for (i = optind; i < argc; i++) {
@@ -225,23 +319,37 @@ cmd_parse(int argc, char **argv)
 				if (m.truncated)
 					rr.flags |= KAERU_RECORD_TRUNCATED;
 				out.size = 0;
+				if (explain)
+					explanation_of(&rr, lang, &text);
 				switch (fmt) {
 				case FMT_JSONL:
 					kaeru_record_json(&rr, 0, &out);
-					cli_write(stdout, out.ptr, out.size);
+					if (explain)
+						add_json_field(&out, &text, 0);
+					else
+						cli_write(stdout, out.ptr, out.size);
 					putchar('\n');
 					break;
 				case FMT_JSON:
 					fputs(nrec ? ",\n" : "\n", stdout);
 					kaeru_record_json(&rr, KAERU_FORMAT_PRETTY, &out);
-					cli_write(stdout, out.ptr, out.size);
+					if (explain)
+						add_json_field(&out, &text, 1);
+					else
+						cli_write(stdout, out.ptr, out.size);
 					break;
 				case FMT_CSV:
 					kaeru_record_csv(&rr, &out);
-					cli_write(stdout, out.ptr, out.size);
+					if (explain && out.size >= 2) {
+						cli_write(stdout, out.ptr, out.size - 2);
+						putchar(',');
+						csv_cell(text.ptr ? text.ptr : "", text.size);
+						fputs("\r\n", stdout);
+					} else
+						cli_write(stdout, out.ptr, out.size);
 					break;
 				case FMT_TABLE:
-					if (table_add(&tab, &rr) != 0) {
+					if (table_add(&tab, &rr, explain ? (text.ptr ? text.ptr : "") : NULL) != 0) {
 						cli_warn("out of memory");
 						status = EXIT_FAILURE_;
 					}
@@ -257,6 +365,7 @@ cmd_parse(int argc, char **argv)
 	else if (fmt == FMT_TABLE)
 		table_print(&tab);
 	kaeru_buf_dispose(&out);
+	kaeru_buf_dispose(&text);
 	kaeru_parser_free(p);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warn("cannot write the output");

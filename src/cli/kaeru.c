@@ -19,6 +19,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "parse",	cmd_parse,	"read bounces and print one record per failed recipient" },
+	{ "explain",	cmd_explain,	"explain SMTP reply codes, enhanced status codes and provider codes" },
 };
 
 /* cli_warn - "kaeru: message" on stderr */
@@ -56,6 +57,21 @@ cli_format(const char *s, enum cli_format *out)
 	else
 		return -1;
 	return 0;
+}
+
+/* cli_lang - the language of explanations from the locale of messages */
+const char *
+cli_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && v[0] != '\0')
+			return strncmp(v, "ja", 2) == 0 ? "ja" : "en";
+	}
+	return "en";
 }
 
 static void

@@ -26,7 +26,20 @@ struct kaeru_parser {
 	kcharset       *cs;
 	kstr		flat;
 	struct krecs	recs;
+	unsigned	only_standard;	/* test hook: skip the family decoders */
 };
+
+/*
+ * kaeru_parser_only_standard - internal test hook (not in the public
+ *	headers): read every mail with the standard readers alone, as if no
+ *	family decoder existed, to measure how kaeru fares on unknown MTAs.
+ */
+void kaeru_parser_only_standard(kaeru_parser *p, int on);
+void
+kaeru_parser_only_standard(kaeru_parser *p, int on)
+{
+	p->only_standard = on != 0;
+}
 
 int
 kaeru_parser_new(kaeru_parser **out, const kaeru_parse_opts *opts)
@@ -130,6 +143,7 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 			unquote_forward(m.flat);
 		}
 	}
+	m.only_standard = p->only_standard;
 	if ((r = lhost_decode(&m, &b)) < 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
 	if (r == 0)

@@ -101,6 +101,36 @@ main(void)
 		free(m);
 	}
 
+	/* A 50 MB bounce: a Postfix notice with a 50 MB attachment in the returned message. */
+	{
+		size_t big = (size_t)50 << 20, k, i;
+		char  *m = malloc(big + 4096);
+		const char *tail;
+		k = (size_t)sprintf(m, "%.*s", (int)(strstr(postfix, "--X--") - postfix), postfix);
+		tail = "Content-Type: multipart/mixed; boundary=Y\n\n--Y\nContent-Type: image/png\n"
+		    "Content-Transfer-Encoding: base64\n\n";
+		(void)tail;
+		for (i = 0; i + 77 < big; i += 77) {
+			memcpy(m + k, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\n", 77);
+			k += 77;
+		}
+		k += (size_t)sprintf(m + k, "--X--\n");
+		T_OK(kaeru_parser_parse(p, m, k, NULL, &r, &n) == 0 && n == 1, "50 MB mail");
+		T_OK(n == 1 && strcmp(r[0].reason, "userunknown") == 0, "50 MB mail classified");
+		free(m);
+	}
+
+	/* Ten thousand nested multiparts: the depth limit stops the walk. */
+	{
+		size_t lv = 10000, k = 0, i, cap = lv * 80 + 256;
+		char  *m = malloc(cap);
+		for (i = 0; i < lv; i++)
+			k += (size_t)snprintf(m + k, cap - k, "Content-Type: multipart/mixed; boundary=b%zu\n\n--b%zu\n", i, i);
+		k += (size_t)snprintf(m + k, cap - k, "Content-Type: text/plain\n\nhello\n");
+		T_OK(kaeru_parser_parse(p, m, k, NULL, &r, &n) == 0, "deep nesting");
+		free(m);
+	}
+
 	/* Limits: a mail larger than max_mail_size is still read, and flagged. */
 	kaeru_parser_free(p);
 	o.max_mail_size = 600;

@@ -63,6 +63,51 @@ sweep(struct kmsg *m, const char *s)
 	return o;
 }
 
+/*
+ * unwrap - remove the codes that prefix each line of a multi-line reply
+ *	"said: 550-5.7.1 Messages with multiple 550 5.7.1 addresses in From:"
+ *	becomes "said: 550-5.7.1 Messages with multiple addresses in From:":
+ *	the first "NNN-X.Y.Z" or "NNN X.Y.Z" stays, later ones with the same
+ *	reply code go, so that phrases broken across lines match again.
+ */
+static void
+unwrap(char *d)
+{
+	char *first = NULL, *w, *r, code[4];
+
+	/* The first reply code followed by an enhanced status code. */
+	for (r = d; *r != '\0'; r++) {
+		if ((r == d || r[-1] == ' ') && k_isdigit((unsigned char)r[0]) &&
+		    k_isdigit((unsigned char)r[1]) && k_isdigit((unsigned char)r[2]) &&
+		    (r[3] == '-' || r[3] == ' ') && (r[4] == '4' || r[4] == '5' || r[4] == '2') &&
+		    r[5] == '.') {
+			first = r;
+			break;
+		}
+	}
+	if (first == NULL)
+		return;
+	memcpy(code, first, 3);
+	code[3] = '\0';
+	w = r = first + 4;
+	while (*r != '\0') {
+		if (r[-1] == ' ' && strncmp(r, code, 3) == 0 && (r[3] == '-' || r[3] == ' ')) {
+			char *q = r + 4;
+			if ((q[0] == '2' || q[0] == '4' || q[0] == '5') && q[1] == '.') {
+				char *e = q + 2;
+				while (k_isdigit((unsigned char)*e) || *e == '.')
+					e++;
+				if (*e == ' ' || *e == '\0')
+					q = *e ? e + 1 : e;
+			}
+			r = q;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 /* clean_host - "dns; mx.example.jp", "[192.0.2.1]", "host.example." to a name */
 static const char *
 clean_host(struct kmsg *m, const char *h)
@@ -127,9 +172,12 @@ pick_status(struct kmsg *m, const char *dsn, const char *diag)
 	const char *s = dsn != NULL && smtp_status_valid(dsn, strlen(dsn)) ? dsn : NULL;
 
 	if (diag != NULL && smtp_status_find(diag, strlen(diag), st)) {
+		/* Both subject and detail say something: "5.1.1", not "5.7.0". */
 		int specific = (st[0] == '4' || st[0] == '5') && st[2] != '0' &&
 		    st[3] == '.' && st[4] != '0';
-		if (s == NULL || specific)
+		int generic_dsn = s != NULL && strlen(s) == 5 && s[2] == '0' && s[4] == '0';
+		int generic_txt = strlen(st) == 5 && st[2] == '0' && st[4] == '0';
+		if (s == NULL || specific || (generic_dsn && !generic_txt))
 			return kb_str(m, st, strlen(st));
 	}
 	return s;
@@ -260,11 +308,13 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		if ((r = push_record(m, out)) == NULL)
 			return KAERU_ENOMEM;
 		diag = sweep(m, d->diagnosis);
+		if (diag[0] != '\0')
+			unwrap((char *)diag);
 		status = pick_status(m, d->status, diag);
 		if (d->replycode != NULL && strlen(d->replycode) == 3)
 			reply = d->replycode;
 		else if (diag[0] != '\0' && !k_strstr_ci(diag, strlen(diag), "x-unix;") &&
-		    smtp_reply_find(diag, strlen(diag), rc))
+		    smtp_reply_find_class(diag, strlen(diag), status ? status[0] : 0, rc))
 			reply = kb_str(m, rc, 3);
 		cmd = d->command;
 		if (cmd != NULL && strcmp(cmd, "EHLO") && strcmp(cmd, "HELO") && strcmp(cmd, "MAIL") &&

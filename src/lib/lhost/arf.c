@@ -11,11 +11,14 @@
  *	X-HmXmrOriginalRecipient, else the returned message's To:, else an
  *	undisclosed placeholder as Sisimai writes it. Microsoft's and Amazon
  *	SES's older complaints are multipart/mixed with a recognisable sender
- *	and subject. The reason is always feedback; feedbacktype is the
+ *	and subject. Unsubscribe requests that a provider sends for its user
+ *	(Apple Mail's X-Apple-Unsubscribe) are opt-out feedback too. The reason is always feedback; feedbacktype is the
  *	Feedback-Type field (abuse, fraud, virus, other, not-spam,
  *	auth-failure, opt-out).
  */
 #include "lhost.h"
+
+#include <strings.h>
 
 #define UNDISCLOSED "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 
@@ -49,6 +52,32 @@ field_value(const char *line, size_t len, const char *name, const char **v, size
 	return 1;
 }
 
+/*
+ * unsubscribe - a mailbox provider's unsubscribe request on behalf of its
+ *	user: Apple Mail sends "Subject: unsubscribe" with
+ *	"X-Apple-Unsubscribe: true" to a list's mailto: List-Unsubscribe
+ *	address (RFC 2369). The user is the sender; it is an opt-out.
+ */
+static int
+unsubscribe(struct kmsg *m, struct kbounce *b)
+{
+	const char *v = lh_header(m, "x-apple-unsubscribe");
+	struct kds *d;
+
+	if (strcasecmp(v, "true") != 0)
+		return 0;
+	if ((d = kb_add(m, b)) == NULL)
+		return -1;
+	d->recipient = m->from ? lh_addr(m, m->from, strlen(m->from)) : NULL;
+	d->reason = "feedback";
+	d->feedbacktype = "opt-out";
+	d->diagnosis = kb_trimmed(m, ks_str(m->flat), m->flat->len);
+	d->date = lh_header(m, "date");
+	b->kind = KAERU_KIND_FEEDBACK;
+	b->decodedby = "Feedback-Loop";
+	return d->recipient != NULL;
+}
+
 static int
 arf_decode(struct kmsg *m, struct kbounce *b)
 {
@@ -59,7 +88,7 @@ arf_decode(struct kmsg *m, struct kbounce *b)
 	int	    seen = 0;
 
 	if (!is_arf(m))
-		return 0;
+		return unsubscribe(m, b);
 	b->kind = KAERU_KIND_FEEDBACK;
 	f = lh_flat(m, &fn);
 	/* The notice's first line that says what it is. */

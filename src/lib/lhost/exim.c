@@ -173,7 +173,10 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 				    (rep.n == 1 && b->n == 1)) {
 					struct kds *x = &rep.ds[j];
 					d = &b->ds[i];
-					if (x->diagnosis != NULL && x->diagnosis[0] != '\0')
+					/* The report's code wins, unless the notice says the same and more. */
+					if (x->diagnosis != NULL && x->diagnosis[0] != '\0' &&
+					    (d->diagnosis == NULL ||
+					    k_strstr_ci(d->diagnosis, strlen(d->diagnosis), x->diagnosis) == NULL))
 						d->diagnosis = x->diagnosis;
 					if (x->spec != NULL)
 						d->spec = x->spec;
@@ -228,13 +231,17 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 		{
 			const char *s = strstr(d->diagnosis, "SMTP error from remote ");
 			const char *l = strstr(d->diagnosis, "LMTP error after ");
-			if (s != NULL)
+			if (s != NULL && strstr(s, " after initial connection") != NULL)
+				cmd = "CONN";
+			else if (s != NULL)
 				cmd = smtp_command_find(s, strlen(s));
 			else if (l != NULL)
 				cmd = smtp_command_find(l, strlen(l));
 		}
 		d->command = cmd;
-		if (cmd != NULL && (strcmp(cmd, "HELO") == 0 || strcmp(cmd, "EHLO") == 0))
+		/* Refused before the envelope: the sending host is not welcome. */
+		if (cmd != NULL && (strcmp(cmd, "HELO") == 0 || strcmp(cmd, "EHLO") == 0 ||
+		    strcmp(cmd, "CONN") == 0))
 			d->reason = "blocked";
 		else if (cmd != NULL && strcmp(cmd, "MAIL") == 0)
 			d->reason = "onhold";

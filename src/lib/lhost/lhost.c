@@ -36,6 +36,9 @@ static const struct klhost *const standards[] = {
 	&lhost_rfc3464, &lhost_arf, &lhost_rfc3834, &lhost_generic,
 };
 
+/* mda.c */
+int	mda_apply(struct kmsg *m, struct kbounce *b);
+
 /* order.c */
 int	lhost_order(const struct kmsg *m, const char **names, int max);
 
@@ -69,6 +72,9 @@ attempt(const struct klhost *l, struct kmsg *m, struct kbounce *b)
 		return 0;
 	if (b->decodedby == NULL)
 		b->decodedby = l->name;
+	/* A family decoder knows its MTA's wrapping; a standard reader does not. */
+	if ((l == &lhost_rfc3464 || l == &lhost_generic) && mda_apply(m, b) < 0)
+		return -1;
 	return 1;
 }
 
@@ -86,7 +92,7 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 	size_t	    k;
 
 	memset(tried, 0, sizeof(tried));
-	nfirst = lhost_order(m, first, 16);
+	nfirst = m->only_standard ? 0 : lhost_order(m, first, 16);
 	for (i = 0; i < nfirst; i++) {
 		const struct klhost *l = by_name(first[i]);
 		if (l == NULL)
@@ -97,7 +103,7 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 		if ((r = attempt(l, m, b)) != 0)
 			return r;
 	}
-	for (k = 0; k < NFAMILY; k++) {
+	for (k = 0; k < NFAMILY && !m->only_standard; k++) {
 		if (tried[k])
 			continue;
 		if ((r = attempt(families[k], m, b)) != 0)
@@ -389,4 +395,161 @@ lh_phrase(const char *family, const char *text)
 			best = t;
 		}
 	return kaeru_reason_name((kaeru_reason)best);
+}
+
+/* lh_received_has - case-insensitive substring test on any top-level Received */
+int
+lh_received_has(const struct kmsg *m, const char *needle)
+{
+	const struct khdr *h = NULL;
+
+	while ((h = kh_find_next(&m->hdr, h, "received")) != NULL)
+		if (k_strstr_ci(h->val, h->vlen, needle) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * lh_failed_recipients - one record per address of X-Failed-Recipients
+ *	Returns the number of records added, -1 on ENOMEM.
+ */
+int
+lh_failed_recipients(struct kmsg *m, struct kbounce *b)
+{
+	const char *x = lh_header(m, "x-failed-recipients"), *q = x;
+	int	    added = 0;
+
+	while (*q != '\0') {
+		const char *c = strchr(q, ','), *a;
+		size_t	    k = c ? (size_t)(c - q) : strlen(q), an;
+		struct kds *d;
+
+		if (addr_find(q, k, &a, &an)) {
+			if ((d = kb_add(m, b)) == NULL)
+				return -1;
+			d->recipient = kb_str(m, a, an);
+			added++;
+		}
+		q += k + (c ? 1 : 0);
+	}
+	return added;
+}
+
+/*
+ * lh_quoted_reply - put a relayed server reply first in a diagnosis
+ *	Services that give up on a message (Amazon SES, WorkMail) write
+ *	their own code and words, then quote the last reply of the remote
+ *	server in angle brackets: "554 4.4.7 Message expired: unable to
+ *	deliver in 840 minutes.<421 4.4.2 Connection timed out>". The
+ *	remote server's words come first in the result, the service's
+ *	after them in parentheses, and the reply and status of the record
+ *	are the remote server's. Returns 1 when it rewrote d.
+ */
+int
+lh_quoted_reply(struct kmsg *m, struct kds *d)
+{
+	const char *s = d->diagnosis, *lt, *gt;
+	char	    st[SMTP_STATUS_MAX], *o;
+	size_t	    in, out;
+
+	if (s == NULL || (lt = strrchr(s, '<')) == NULL || (gt = strchr(lt, '>')) == NULL)
+		return 0;
+	in = (size_t)(gt - lt - 1);
+	if (in < 5 || !(lt[1] == '4' || lt[1] == '5') || !k_isdigit((unsigned char)lt[2]) ||
+	    !k_isdigit((unsigned char)lt[3]) || lt[4] != ' ')
+		return 0;
+	out = (size_t)(lt - s);
+	while (out > 0 && k_isspace((unsigned char)s[out - 1]))
+		out--;
+	if ((o = ka_alloc(m->a, in + out + 4)) == NULL)
+		return 0;
+	memcpy(o, lt + 1, in);
+	if (out > 0) {
+		o[in] = ' ';
+		o[in + 1] = '(';
+		memcpy(o + in + 2, s, out);
+		o[in + out + 2] = ')';
+		o[in + out + 3] = '\0';
+	} else
+		o[in] = '\0';
+	d->diagnosis = o;
+	d->replycode = kb_str(m, lt + 1, 3);
+	if (smtp_status_find(lt + 1, in, st))
+		d->status = kb_str(m, st, strlen(st));
+	return 1;
+}
+
+/*
+ * lh_dsn_anywhere - the report's records: its delivery-status parts, or
+ *	else report fields written into the notice's text
+ */
+int
+lh_dsn_anywhere(struct kmsg *m, struct kbounce *b)
+{
+	const char *p;
+	size_t	    n;
+	int	    r;
+
+	if ((r = dsn_collect_sections(m, b)) != 0)
+		return r;
+	lh_notice(m, &p, &n);
+	return dsn_collect(m, b, p, n, DSN_ANYWHERE);
+}
+
+/* lh_header_has - does a top-level header's raw value hold needle (any case) */
+int
+lh_header_has(const struct kmsg *m, const char *name, const char *needle)
+{
+	const struct khdr *h = kh_find(&m->hdr, name);
+
+	return h != NULL && k_strstr_ci(h->val, h->vlen, needle) != NULL;
+}
+
+/*
+ * lh_line_addr - the line is one address and nothing else ("a@b", "<a@b>",
+ *	with blanks around); returns it as an arena string, or NULL
+ */
+const char *
+lh_line_addr(struct kmsg *m, const char *l, size_t n)
+{
+	k_trim(&l, &n);
+	if (n > 2 && l[0] == '<' && l[n - 1] == '>')
+		l++, n -= 2;
+	if (!addr_valid(l, n))
+		return NULL;
+	return kb_str(m, l, n);
+}
+
+/*
+ * lh_phrase_sq - lh_phrase() on text whose runs of white space are
+ *	squeezed to one space first, as the reason tables expect
+ */
+const char *
+lh_phrase_sq(struct kmsg *m, const char *family, const char *text)
+{
+	const char *s;
+	char	   *t, *o;
+	int	    sp = 0;
+
+	if (text == NULL)
+		return NULL;
+	for (s = text; *s != '\0'; s++)
+		if (k_isspace((unsigned char)*s) && (*s != ' ' || (s[1] != '\0' && k_isspace((unsigned char)s[1]))))
+			break;
+	if (*s == '\0')
+		return lh_phrase(family, text);
+	if ((t = ka_alloc(m->a, strlen(text) + 1)) == NULL)
+		return lh_phrase(family, text);
+	for (o = t, s = text; *s != '\0'; s++) {
+		if (k_isspace((unsigned char)*s)) {
+			if (!sp)
+				*o++ = ' ';
+			sp = 1;
+			continue;
+		}
+		sp = 0;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return lh_phrase(family, t);
 }

@@ -45,6 +45,16 @@ void	 lh_recipient_from_orig(struct kmsg *m, struct kbounce *b);
 int	 lh_line_has(const char *line, size_t len, const char *needle);
 void	 lh_fill_codes(struct kmsg *m, struct kds *d);
 const char *lh_phrase(const char *family, const char *text);
+int	 lh_received_has(const struct kmsg *m, const char *needle);
+int	 lh_failed_recipients(struct kmsg *m, struct kbounce *b);
+int	 lh_quoted_reply(struct kmsg *m, struct kds *d);
+int	 lh_dsn_anywhere(struct kmsg *m, struct kbounce *b);
+int	 lh_header_has(const struct kmsg *m, const char *name, const char *needle);
+const char *lh_line_addr(struct kmsg *m, const char *l, size_t n);
+const char *lh_phrase_sq(struct kmsg *m, const char *family, const char *text);
+
+/* Shared by family decoders: the Exchange 2007+ notice (exchange2007.c). */
+int	 lh_exchange_notice(struct kmsg *m, struct kbounce *text, const char **lhost);
 
 /* The dispatcher (lhost.c) */
 int	 lhost_decode(struct kmsg *m, struct kbounce *b);

@@ -11,7 +11,12 @@
  *	indented by four spaces; then a standard report whose
  *	Diagnostic-Code is often shorter than the notice. The notice names
  *	the SMTP command ("in reply to RCPT TO command").
- *	Source: Postfix bounce_notify_util.c and bounce templates (observed).
+ *	Postfix also tells the postmaster about failed sessions of its SMTP
+ *	server ("Postfix SMTP server: errors from <client>") with a session
+ *	transcript; the failing reply and the RCPT TO addresses are read
+ *	from it.
+ *	Source: Postfix bounce_notify_util.c, smtpd_chat.c and the bounce
+ *	templates (observed).
  */
 #include "lhost.h"
 
@@ -35,6 +40,74 @@ is_start(const char *l, size_t n)
 	return 0;
 }
 
+/*
+ * starts_recipient - "<a@b>:" or "<a@b> (expanded from <c@d>):" opens a
+ *	recipient; "<a@b>... User unknown" is a wrapped diagnosis line.
+ */
+static int
+starts_recipient(const char *l, size_t n)
+{
+	const char *gt = memchr(l, '>', n);
+
+	if (gt == NULL || memchr(l, '@', (size_t)(gt - l)) == NULL)
+		return 0;
+	gt++;
+	return gt == l + n || *gt == ':' || k_startswith(gt, (size_t)(l + n - gt), " (expanded from <");
+}
+
+/*
+ * transcript - Postfix's notice to the postmaster, "Postfix SMTP server:
+ *	errors from <client>": a session transcript of " In:" and " Out:"
+ *	lines. The recipients are the RCPT TO addresses; the failure is the
+ *	last 4xx/5xx "Out:" line, the command the "In:" line before it.
+ */
+static int
+transcript(struct kmsg *m, struct kbounce *b)
+{
+	const char *p, *cur, *end, *line, *err = NULL, *cmd = NULL, *last = NULL;
+	size_t	    n, len, i;
+
+	lh_notice(m, &p, &n);
+	if (lh_find(p, n, "Transcript of session follows") == NULL)
+		return 0;
+	cur = p;
+	end = p + n;
+	while (km_nextline(&cur, end, &line, &len)) {
+		const char *l = line;
+		size_t	    k = len;
+
+		k_trim(&l, &k);
+		if (k_startswith(l, k, "In:")) {
+			const char *c = l + 3;
+			size_t	    cn = k - 3;
+			k_trim(&c, &cn);
+			if (cn >= 4)
+				last = kb_str(m, c, 4);
+			if (k_startswith_ci(c, cn, "RCPT TO:")) {
+				struct kds *d = kb_add(m, b);
+				if (d == NULL)
+					return -1;
+				d->recipient = lh_addr(m, c, cn);
+			}
+		} else if (k_startswith(l, k, "Out:") && k > 8 && (l[5] == '4' || l[5] == '5' ||
+		    (l[4] != ' ' && (l[4] == '4' || l[4] == '5')))) {
+			const char *o = l + 4;
+			size_t	    on = k - 4;
+			k_trim(&o, &on);
+			err = kb_str(m, o, on);
+			cmd = last;
+		}
+	}
+	if (err == NULL)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		b->ds[i].diagnosis = err;
+		b->ds[i].command = cmd;
+		b->ds[i].spec = "SMTP";
+	}
+	return (int)b->n;
+}
+
 static int
 postfix_decode(struct kmsg *m, struct kbounce *b)
 {
@@ -44,6 +117,8 @@ postfix_decode(struct kmsg *m, struct kbounce *b)
 	size_t		n, len;
 	int		reading = 0, nomessage = 0, r;
 
+	if (lh_subject_starts(m, "Postfix SMTP server: errors from"))
+		return transcript(m, b);
 	if (!lh_subject_starts(m, "Undelivered Mail Returned to Sender") &&
 	    !lh_subject_starts(m, "Delayed Mail (still being retried)") &&
 	    !lh_subject_starts(m, "Successful Mail Delivery Report") &&
@@ -71,11 +146,9 @@ postfix_decode(struct kmsg *m, struct kbounce *b)
 			nomessage = 1;
 			continue;
 		}
-		if (line[0] == '<') {
+		if (line[0] == '<' && starts_recipient(line, len)) {
 			/* "<addr> (expanded from <alias>): text" or "<addr>: text" */
 			const char *gt = memchr(line, '>', len), *colon;
-			if (gt == NULL || memchr(line, '@', (size_t)(gt - line)) == NULL)
-				continue;
 			if ((t = kb_add(m, &text)) == NULL)
 				return -1;
 			t->recipient = kb_str(m, line + 1, (size_t)(gt - line - 1));
@@ -93,7 +166,8 @@ postfix_decode(struct kmsg *m, struct kbounce *b)
 				t->diagnosis = kb_trimmed(m, colon, (size_t)(line + len - colon));
 			continue;
 		}
-		if (t != NULL && len > 4 && memcmp(line, "    ", 4) == 0)
+		/* Continuation: indented, or a wrapped line that is not a recipient. */
+		if (t != NULL)
 			t->diagnosis = kb_append(m, t->diagnosis, line, len);
 	}
 	/* The SMTP command: "(in reply to RCPT TO command)" */

@@ -15,10 +15,26 @@
  */
 #include "lhost.h"
 
+#define MAXREPLY 32
+
+/* replies_for - the transcript replies that name addr, or all of them when addr is NULL */
+static const char *
+replies_for(struct kmsg *m, const char *const *rep, size_t nrep, const char *addr)
+{
+	const char *out = NULL;
+	size_t	    i;
+
+	for (i = 0; i < nrep; i++)
+		if (addr == NULL || k_strstr_ci(rep[i], strlen(rep[i]), addr) != NULL)
+			out = kb_append(m, out, rep[i], strlen(rep[i]));
+	return out;
+}
+
 static int
 sendmail_decode(struct kmsg *m, struct kbounce *b)
 {
-	const char *p, *cur, *end, *line, *cmd = NULL, *replies = NULL;
+	const char *p, *cur, *end, *line, *cmd = NULL, *rep[MAXREPLY];
+	size_t	    nrep = 0;
 	const char *adiag = NULL, *arcpt = NULL, *astatus = NULL;
 	size_t	    n, len, i;
 	int	    reading = 0, session = 0, r;
@@ -51,11 +67,14 @@ sendmail_decode(struct kmsg *m, struct kbounce *b)
 			continue;
 		}
 		if (k_startswith(line, len, "<<< ")) {
-			const char *rep = line + 4;
-			size_t	    rn = len - 4;
-			k_trim(&rep, &rn);
-			if (replies == NULL || strstr(replies, kb_str(m, rep, rn)) == NULL)
-				replies = kb_append(m, replies, rep, rn);
+			const char *r = line + 4;
+			size_t	    rn = len - 4, k;
+			k_trim(&r, &rn);
+			for (k = 0; k < nrep; k++)
+				if (strlen(rep[k]) == rn && memcmp(rep[k], r, rn) == 0)
+					break;
+			if (k == nrep && nrep < MAXREPLY && (rep[nrep] = kb_str(m, r, rn)) != NULL)
+				nrep++;
 			continue;
 		}
 		if (session)
@@ -81,6 +100,8 @@ sendmail_decode(struct kmsg *m, struct kbounce *b)
 		} else if (k_startswith(line, len, "Message: ") || k_startswith(line, len, "Warning: "))
 			adiag = kb_append(m, adiag, line, len);
 	}
+	if (!reading)
+		return 0;	/* no transcript: a standard report of another MTA */
 	if ((r = dsn_collect_sections(m, b)) < 0)
 		return -1;
 	if (b->n == 0)
@@ -95,7 +116,7 @@ sendmail_decode(struct kmsg *m, struct kbounce *b)
 				c[k] = (char)k_upper((unsigned char)c[k]);
 			d->command = c;
 		}
-		if (d->command == NULL && replies != NULL)
+		if (d->command == NULL && nrep > 0)
 			d->command = "EHLO";
 		if (adiag != NULL) {
 			if (d->diagnosis == NULL || d->diagnosis[0] == '\0')
@@ -108,8 +129,13 @@ sendmail_decode(struct kmsg *m, struct kbounce *b)
 					d->diagnosis = adiag;
 			}
 		}
-		if (replies != NULL && (d->diagnosis == NULL || strlen(replies) > strlen(d->diagnosis)))
-			d->diagnosis = replies;
+		{
+			/* The server's own replies: those naming this recipient, else all. */
+			const char *mine = d->recipient ? replies_for(m, rep, nrep, d->recipient) : NULL;
+			const char *all = mine ? mine : replies_for(m, rep, nrep, NULL);
+			if (all != NULL && (d->diagnosis == NULL || strlen(all) > strlen(d->diagnosis)))
+				d->diagnosis = all;
+		}
 		if (astatus != NULL && (d->status == NULL || !smtp_status_valid(d->status, strlen(d->status))))
 			d->status = astatus;
 		if (d->recipient == NULL && d->diagnosis != NULL)

@@ -104,6 +104,7 @@ struct kmsg {
 	unsigned	 nparts;
 	unsigned	 truncated;	/* a limit was reached */
 	unsigned	 depth_seen;
+	unsigned	 only_standard;	/* skip family decoders (a test hook) */
 
 	/* kb_append() bookkeeping (bounce.c): its last result and the bytes it used. */
 	const char	*app_last;

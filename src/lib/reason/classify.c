@@ -20,8 +20,9 @@
  *	     exceedlimit, suspend, hasmoved, norelaying (not at HELO/EHLO),
  *	     authfailure, userunknown (a 5.1.x code, unless the text says
  *	     relaying, blocking, full, moved, rejected or not accepting; or
- *	     the phrase at RCPT), filtered (not at connection, HELO, MAIL or
- *	     RCPT unless the code says filtered), requireptr, notcompliantrfc,
+ *	     the phrase at RCPT), filtered (its phrases or userunknown's,
+ *	     but not at connection, HELO, MAIL or RCPT unless the code says
+ *	     filtered), requireptr, notcompliantrfc,
  *	     badreputation, rejected (the code, or the phrase at MAIL, at
  *	     DATA, or with no specific code), hostunknown (the code unless
  *	     the text speaks of the network), spamdetected (not before
@@ -185,6 +186,10 @@ step4(const struct cctx *c, kaeru_reason r)
 			return 2;
 		return 0;
 	case R(FILTERED):
+		/*
+		 * "User unknown" said outside RCPT (after DATA, or with no
+		 * command known) is a filter's refusal, not a dead address.
+		 */
 		if (s == R(SUSPEND))
 			return 0;
 		if (s == R(FILTERED))

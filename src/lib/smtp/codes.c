@@ -119,7 +119,18 @@ smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX])
 int
 smtp_reply_find(const char *s, size_t n, char out[4])
 {
+	return smtp_reply_find_class(s, n, 0, out);
+}
+
+/*
+ * smtp_reply_find_class - the first reply code of class cls ('4', '5'...),
+ *	or the first of any class when cls is 0 or none matches
+ */
+int
+smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
+{
 	size_t i;
+	char   first[4] = "";
 
 	for (i = 0; i + 3 <= n; i++) {
 		unsigned char p = i > 0 ? (unsigned char)s[i - 1] : ' ';
@@ -129,7 +140,7 @@ smtp_reply_find(const char *s, size_t n, char out[4])
 		if (c < '2' || c > '5')
 			continue;
 		if (!(p == ' ' || p == '\t' || p == '(' || p == '#' || p == ';' ||
-		    p == ':' || p == '[' || p == '"' || p == '<' || p == '=' || p == '\n'))
+		    p == ':' || p == '[' || p == '"' || p == '<' || p == '\n'))
 			continue;
 		if (s[i + 1] < '0' || s[i + 1] > '5' || !k_isdigit((unsigned char)s[i + 2]))
 			continue;
@@ -144,12 +155,21 @@ smtp_reply_find(const char *s, size_t n, char out[4])
 		/* The previous token must not be "[1.2.3." nor a bare number list. */
 		if (p == '[' && i + 3 < n && s[i + 3] == '.')
 			continue;
-		/* 2xx only when clearly a reply: followed by an enhanced 2.x.x or a word. */
-		memcpy(out, s + i, 3);
-		out[3] = '\0';
-		return 1;
+		/* Without a wanted class, a failure (4xx, 5xx) wins over 2xx/3xx. */
+		if (cls == 0 ? (s[i] == '4' || s[i] == '5') : s[i] == cls) {
+			memcpy(out, s + i, 3);
+			out[3] = '\0';
+			return 1;
+		}
+		if (first[0] == '\0') {
+			memcpy(first, s + i, 3);
+			first[3] = '\0';
+		}
 	}
-	return 0;
+	if (first[0] == '\0')
+		return 0;
+	memcpy(out, first, 4);
+	return 1;
 }
 
 /* Commands a bounce may name, longest first where prefixes overlap. */

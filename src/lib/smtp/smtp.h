@@ -18,6 +18,7 @@
 int	smtp_status_valid(const char *s, size_t n);
 int	smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX]);
 int	smtp_reply_find(const char *s, size_t n, char out[4]);
+int	smtp_reply_find_class(const char *s, size_t n, int cls, char out[4]);
 const char *smtp_command_find(const char *s, size_t n);
 int	smtp_status_is_pseudo(const char *code);
 

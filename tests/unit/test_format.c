@@ -1,0 +1,47 @@
+/* test_format - JSON and CSV writers (format.c) */
+#include "t.h"
+
+#include <kaeru/kaeru.h>
+
+int
+main(void)
+{
+	kaeru_buf    b = KAERU_BUF_INIT;
+	kaeru_record r;
+
+	T_OK(kaeru_json_string("a\"b\\c\n\x01", 7, &b) == 0, "escape");
+	T_EQ_STR(b.ptr, "\"a\\\"b\\\\c\\n\\u0001\"", "JSON escapes");
+	b.size = 0;
+	T_OK(kaeru_json_string("x\xff\xfey", 4, &b) == 0, "invalid UTF-8");
+	T_EQ_STR(b.ptr, "\"x\xef\xbf\xbd\xef\xbf\xbdy\"", "invalid bytes become U+FFFD");
+	kaeru_buf_dispose(&b);
+
+	memset(&r, 0, sizeof(r));
+	r.timezoneoffset = "+0900"; r.origin = "a,b"; r.addresser = "s@x"; r.senderdomain = "x";
+	r.recipient = "r@y"; r.destination = "y"; r.alias = ""; r.action = "failed";
+	r.replycode = "550"; r.deliverystatus = "5.1.1"; r.command = "RCPT"; r.reason = "userunknown";
+	r.diagnosticcode = "say \"no\""; r.diagnostictype = "SMTP"; r.feedbacktype = ""; r.feedbackid = "";
+	r.subject = "s"; r.messageid = "m"; r.listid = ""; r.decodedby = "Test"; r.lhost = ""; r.rhost = "";
+	r.token = "t"; r.category = "address_invalid"; r.action_hint = "suppress"; r.rule = "status:5.1.1";
+	r.hardbounce = 1; r.timestamp = 42;
+	T_OK(kaeru_record_json(&r, 0, &b) == 0, "record JSON");
+	T_OK(strstr(b.ptr, "\"timestamp\":42") != NULL, "number");
+	T_OK(strstr(b.ptr, "\"hardbounce\":true") != NULL, "boolean");
+	T_OK(strstr(b.ptr, "\"diagnosticcode\":\"say \\\"no\\\"\"") != NULL, "escaped field");
+	kaeru_buf_dispose(&b);
+	T_OK(kaeru_record_csv(&r, &b) == 0, "record CSV");
+	T_OK(strncmp(b.ptr, "42,+0900,\"a,b\",", 15) == 0, "CSV quoting of a comma");
+	T_OK(strstr(b.ptr, "\"say \"\"no\"\"\"") != NULL, "CSV doubling of quotes");
+	T_OK(b.size >= 2 && b.ptr[b.size - 2] == '\r' && b.ptr[b.size - 1] == '\n', "CRLF");
+	kaeru_buf_dispose(&b);
+	{
+		const char *const *f = kaeru_record_fields();
+		size_t n = 0;
+		while (f[n] != NULL)
+			n++;
+		T_OK(n >= 28, "field list");
+		T_OK(kaeru_record_field(&r, "nosuchfield", &b) == KAERU_ENOTFOUND, "unknown field");
+		kaeru_buf_dispose(&b);
+	}
+	return t_done("format");
+}

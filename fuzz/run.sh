@@ -35,7 +35,7 @@ for t in $TARGETS; do
 	case $t in
 	message|mime|mbox) maxlen=${MAX_LEN:-32768} ;;
 	dsn|charset|decode) maxlen=16384 ;;
-	*) maxlen=1024 ;;
+	*) maxlen=16384 ;;
 	esac
 	mkdir -p "$B/work/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
 	log="$B/artifacts/$name.log"

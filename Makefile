@@ -12,10 +12,12 @@
 PREFIX	?= /usr/local
 BUILD	?= build
 ASAN	?= build-asan
+FUZZ	?= build-fuzz
+FUZZ_SECONDS ?= 60
 CORPUS	?= $(abspath ../shared/corpus)
 MESON_OPTS ?=
 
-.PHONY: all deps check check-asan install bench fuzz clean
+.PHONY: all deps fuzzdeps check check-asan install bench fuzz clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -24,12 +26,19 @@ all: deps $(BUILD)/build.ninja
 deps:
 	@sh tools/deps.sh
 
+fuzzdeps:
+	@sh tools/deps.sh clang
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX) -Dcorpus=$(CORPUS) $(MESON_OPTS)
 
 $(ASAN)/build.ninja:
 	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dcorpus=$(CORPUS) $(MESON_OPTS)
+
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) --buildtype=debugoptimized -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dfuzzing=true -Dcorpus=$(CORPUS) $(MESON_OPTS)
 
 check: all check-asan
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
@@ -51,5 +60,9 @@ install: all
 bench: all
 	sh bench/run.sh
 
+fuzz: fuzzdeps $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+	sh fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(CORPUS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

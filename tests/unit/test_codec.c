@@ -2,6 +2,8 @@
 #include "t.h"
 #include "util/codec.h"
 
+#include <stdlib.h>
+
 static const struct {
 	const char *in, *out, *what;
 } b64[] = {
@@ -57,6 +59,37 @@ main(void)
 		kc_utf8_sanitize(&s, "a\xffz", 3);
 		T_EQ_STR(ks_str(&s), "a\xef\xbf\xbdz", "sanitize replaces with U+FFFD");
 		ks_dispose(&s);
+	}
+	/* k_memmem_ci: either case of the first letter, every later letter. */
+	{
+		static const struct {
+			const char *h, *n;
+			long	    at;	/* -1: not found */
+		} ci[] = {
+			{ "Mailer-Daemon", "mailer-daemon", 0 },
+			{ "xx MAILER-daemon", "Mailer-Daemon", 3 },
+			{ "mmmM mailer", "mailer", 5 },
+			{ "MMMm Mailer", "mailer", 5 },
+			{ "maile", "mailer", -1 },
+			{ "1234", "23", 1 },
+			{ "abc", "", 0 },
+		};
+		size_t i, big = (size_t)4 << 20;
+		char  *h;
+		for (i = 0; i < sizeof(ci) / sizeof(ci[0]); i++) {
+			const char *r = k_strstr_ci(ci[i].h, strlen(ci[i].h), ci[i].n);
+			T_EQ_INT(r ? r - ci[i].h : -1, ci[i].at, ci[i].h);
+		}
+		/*
+		 * 4 MB of "M" and no "m": searching from each "M" again for an
+		 * "m" made this quadratic (minutes); it is one pass now.
+		 */
+		h = malloc(big);
+		memset(h, 'M', big);
+		T_OK(k_strstr_ci(h, big, "mailer-daemon") == NULL, "4 MB of M: no match");
+		memcpy(h + big - 6, "mAILER", 6);
+		T_OK(k_strstr_ci(h, big, "mailer") == h + big - 6, "4 MB of M: match at the end");
+		free(h);
 	}
 	return t_done("codec");
 }

@@ -80,6 +80,27 @@ main(void)
 		free(m);
 	}
 
+	/*
+	 * A diagnosis of 100000 short lines (found by fuzz_message): each
+	 * line was appended by copying the text so far, quadratic in time
+	 * and arena memory. It is now capped, and the record says truncated.
+	 */
+	{
+		const char *head = "From: MAILER-DAEMON@example.jp\nSubject: failure notice\n\n"
+		    "Hi. This is the qmail-send program at example.jp.\n\n<neko@example.jp>:\n";
+		size_t lines = 100000, k, i;
+		char  *m = malloc(strlen(head) + 2 * lines + 1);
+		k = (size_t)sprintf(m, "%s", head);
+		for (i = 0; i < lines; i++) {
+			m[k++] = 'x';
+			m[k++] = '\n';
+		}
+		T_OK(kaeru_parser_parse(p, m, k, NULL, &r, &n) == 0, "many-line diagnosis");
+		T_OK(n == 1 && strlen(r[0].diagnosticcode) <= 8192, "diagnosis capped");
+		T_OK(n == 1 && (r[0].flags & KAERU_RECORD_TRUNCATED), "capped diagnosis flagged");
+		free(m);
+	}
+
 	/* A 50 MB bounce: a Postfix notice with a 50 MB attachment in the returned message. */
 	{
 		size_t big = (size_t)50 << 20, k, i;

@@ -110,6 +110,11 @@ struct kmsg {
 	unsigned	 truncated;	/* a limit was reached */
 	unsigned	 depth_seen;
 	unsigned	 only_standard;	/* skip family decoders (a test hook) */
+
+	/* kb_append() bookkeeping (bounce.c): its last result and the bytes it used. */
+	const char	*app_last;
+	size_t		 app_len;
+	size_t		 app_total;
 };
 
 int	 km_parse(struct kmsg *m, const char *buf, size_t len);

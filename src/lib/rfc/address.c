@@ -68,11 +68,19 @@ addr_valid(const char *s, size_t n)
 	return 1;
 }
 
-/* addr_find - first address in s; returns 1 with *a and *an set */
+/*
+ * addr_find - first address in s; returns 1 with *a and *an set
+ *	Linear in n: the next ">" and "@" after a "<" are remembered while
+ *	the scan has not passed them, and a word is never extended back
+ *	over an "@". (Searching both again from every "<", and reaching
+ *	back over every earlier "@" from each "@", made 200 KB of "<" take
+ *	a second and 200 KB of "@" a minute and a half.)
+ */
 int
 addr_find(const char *s, size_t n, const char **a, size_t *an)
 {
-	const char *p, *end = s + n;
+	const char *p, *end = s + n, *gt = NULL, *at = NULL;
+	int	    no_at = 0;
 
 	/* 1. <local@domain> */
 	for (p = s; p < end; p++) {
@@ -81,11 +89,17 @@ addr_find(const char *s, size_t n, const char **a, size_t *an)
 
 		if ((p = memchr(p, '<', (size_t)(end - p))) == NULL)
 			break;
-		q = memchr(p + 1, '>', (size_t)(end - p - 1));
-		if (q == NULL)
-			break;
+		if (gt == NULL || gt <= p) {
+			/* the first ">" after p: still the same while p is before it */
+			if ((gt = memchr(p + 1, '>', (size_t)(end - p - 1))) == NULL)
+				break;
+		}
+		q = gt;
+		if (!no_at && (at == NULL || at <= p) &&
+		    (at = memchr(p + 1, '@', (size_t)(end - p - 1))) == NULL)
+			no_at = 1;
 		k = (size_t)(q - p - 1);
-		if (k > 0 && memchr(p + 1, '@', k) != NULL) {
+		if (k > 0 && !no_at && at < q) {
 			const char *c = p + 1;
 			/* "<mailto:a@b>" and source routes "<@relay:a@b>" */
 			if (k > 7 && k_strncaseeq(c, "mailto:", 7))
@@ -111,7 +125,7 @@ addr_find(const char *s, size_t n, const char **a, size_t *an)
 		if ((p = memchr(p, '@', (size_t)(end - p))) == NULL)
 			break;
 		b = p;
-		while (b > s && atom_char((unsigned char)b[-1]))
+		while (b > s && atom_char((unsigned char)b[-1]) && b[-1] != '@')
 			b--;
 		/* A quoted local part: "john doe"@example.org */
 		if (b == p && b > s && b[-1] == '"') {

@@ -1,0 +1,116 @@
+#!/bin/sh
+# run.sh - kaeru's benchmarks, one readable report ("make bench").
+#
+#   sh bench/run.sh [DIR...]       DIR: corpus directories of mail files
+#                                  (default ../shared/corpus/maildir/bsd)
+# Environment:
+#   BUILD=build            the release build to measure
+#   BENCH_SECONDS=3        wall time of each in-memory loop
+#   BENCH_MB=100           size of the end-to-end mbox
+#   PEER_SECONDS=3         minimum wall time of each peer (one round at least)
+#   PEERS=1                0 skips Sisimai and BounceParser
+#
+# Generated inputs go to bench/out/ (not committed). Figures only: nothing
+# here passes or fails on speed.
+set -eu
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+BENCH_SECONDS=${BENCH_SECONDS:-3}
+BENCH_MB=${BENCH_MB:-100}
+PEER_SECONDS=${PEER_SECONDS:-3}
+PEERS=${PEERS:-1}
+OUT=$SRC/bench/out
+KAERU=$SRC/$BUILD/src/kaeru
+BP=$SRC/$BUILD/bench/bench_parse
+[ $# -gt 0 ] || set -- "$SRC/../shared/corpus/maildir/bsd"
+mkdir -p "$OUT"
+for f in "$KAERU" "$BP"; do
+	[ -x "$f" ] || { echo "run.sh: $f missing; run make first" >&2; exit 2; }
+done
+
+# ms - monotonic-enough wall clock in milliseconds
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# ratio A B - A/B with one decimal
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+
+nfiles=0
+for d in "$@"; do
+	nfiles=$((nfiles + $(find "$d" -maxdepth 1 -type f | wc -l)))
+done
+
+echo "kaeru benchmarks  $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+echo "$("$KAERU" --version 2>/dev/null | head -1), built with $(cc --version | head -1)"
+echo "corpus: $* ($nfiles files)"
+echo
+
+echo "== 1. in memory, one parser, one core (bench_parse, ${BENCH_SECONDS}s each loop)"
+set -- $("$BP" -q -t "$BENCH_SECONDS" "$@") "$@"
+mem_msgs=$4; mem_mbs=$5; floor_mbs=$6
+printf '   parse+classify   %8s msgs/s  %7s MB/s  (%s mails, %s bytes, %s us/mail)\n' "$4" "$5" "$1" "$2" "$7"
+printf '   floor (read once)          %7s MB/s  floor/parse %sx\n' "$6" "$(ratio "$6" "$5")"
+shift 7
+echo
+
+echo "== 2. end to end: kaeru parse --format jsonl"
+t0=$(ms); n=0
+while :; do
+	"$KAERU" parse --format jsonl "$@" >/dev/null || true
+	n=$((n + 1))
+	[ $(($(ms) - t0)) -ge 2000 ] && break
+done
+dt=$(($(ms) - t0))
+dir_msgs=$(awk -v f="$nfiles" -v n="$n" -v t="$dt" 'BEGIN { printf "%.0f", f * n * 1000 / t }')
+printf '   corpus files     %8s msgs/s  (%d runs over %d files in %d ms)\n' "$dir_msgs" "$n" "$nfiles" "$dt"
+if [ ! -s "$OUT/big.mbox" ] || [ "$(cat "$OUT/big.mbox.mb" 2>/dev/null)" != "$BENCH_MB" ]; then
+	python3 "$SRC/bench/mkmail.py" mbox "$OUT/big.mbox" "$BENCH_MB" "$@" >"$OUT/big.mbox.count"
+	echo "$BENCH_MB" >"$OUT/big.mbox.mb"
+fi
+nbig=$(cat "$OUT/big.mbox.count")
+bigsize=$(wc -c <"$OUT/big.mbox")
+cat "$OUT/big.mbox" >/dev/null	# warm the page cache
+t0=$(ms)
+/usr/bin/time -f '%M' -o "$OUT/time.txt" "$KAERU" parse --format jsonl "$OUT/big.mbox" >/dev/null || true
+dt=$(($(ms) - t0))
+rss=$(tail -1 "$OUT/time.txt")
+mbox_msgs=$(awk -v f="$nbig" -v t="$dt" 'BEGIN { printf "%.0f", f * 1000 / t }')
+printf '   %d MB mbox       %8s msgs/s  %7s MB/s  (%d mails in %d ms)\n' "$((bigsize / 1000000))" \
+    "$mbox_msgs" "$(awk -v s="$bigsize" -v t="$dt" 'BEGIN { printf "%.1f", s / t / 1000 }')" "$nbig" "$dt"
+printf '   peak RSS         %8s KiB (Maximum resident set size over the mbox)\n' "$rss"
+echo
+
+echo "== 3. peers over the same files (Debian's Perl modules, ${PEER_SECONDS}s at least)"
+if [ "$PEERS" = 1 ]; then
+	for pkg in libsisimai-perl libmail-deliverystatus-bounceparser-perl; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || {
+			echo "   installing $pkg"
+			SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+			DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$pkg" >/dev/null
+		}
+	done
+	for peer in sisimai bounceparser; do
+		set -- $(perl "$SRC/bench/peer_$peer.pl" "$PEER_SECONDS" "$@" 2>/dev/null) "$@"
+		printf '   %-12s %-8s %8s msgs/s  (%s records from %s mails; kaeru/%s: %sx in memory, %sx end to end)\n' \
+		    "$1" "$2" "$7" "$4" "$3" "$1" "$(ratio "$mem_msgs" "$7")" "$(ratio "$dir_msgs" "$7")"
+		shift 7
+	done
+else
+	echo "   skipped (PEERS=0)"
+fi
+echo
+
+echo "== 4. one large mail: a bounce returning base64 images"
+for s in 150000 1500000 15000000; do
+	[ -s "$OUT/big-$s.eml" ] || python3 "$SRC/bench/mkmail.py" big "$OUT/big-$s.eml" "$s"
+done
+t0=$(ms)
+for i in 1 2 3 4 5; do "$KAERU" parse --format jsonl "$OUT/big-15000000.eml" >/dev/null; done
+dt=$(($(ms) - t0))
+printf '   15 MB mail, kaeru parse: %d ms per run (mean of 5, process start and reading included)\n' "$((dt / 5))"
+base=""
+for s in 150000 1500000 15000000; do
+	set -- $("$BP" -q -t 1 "$OUT/big-$s.eml")
+	[ -n "$base" ] || base=$7
+	printf '   %5s KB in memory: %10s us per mail  (%sx the 1x time, %s MB/s)\n' "$(($2 / 1000))" "$7" \
+	    "$(ratio "$7" "$base")" "$5"
+done

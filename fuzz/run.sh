@@ -1,0 +1,64 @@
+#!/bin/sh
+# run.sh - run every libFuzzer target for a while ("make fuzz").
+#
+#   sh fuzz/run.sh BUILD-FUZZ SECONDS CORPUS [target...]
+#
+# Seeds are made from CORPUS (fuzz/seeds.py) into BUILD-FUZZ/seeds; the
+# growing working corpus lives in BUILD-FUZZ/work/<target> and is kept
+# between runs; crashes, leaks and timeouts land in
+# BUILD-FUZZ/artifacts/<target>/. A finding fixed in src/ is copied to
+# fuzz/corpora/<target>/ so that "make check" replays it for ever.
+#
+# After fuzzing, every input of the working corpus is replayed once and
+# the slowest is reported: the hang check at 100 ms (libFuzzer's own
+# -timeout counts whole seconds).
+set -u
+B=${1:-build-fuzz}
+SECS=${2:-60}
+CORPUS=${3:-../shared/corpus}
+shift 3 2>/dev/null || shift $#
+TARGETS=${*:-message mime decode charset dsn address mbox}
+SRC=$(cd "$(dirname "$0")" && pwd)
+SLOW_MS=${SLOW_MS:-100}
+
+# KEEP_SEEDS=1 reuses the seeds of an earlier run (parallel runs share them).
+if [ "${KEEP_SEEDS:-0}" != 1 ] || [ ! -d "$B/seeds" ]; then
+	python3 "$SRC/seeds.py" "$CORPUS" "$B/seeds" || exit 1
+fi
+# Returning freed memory to the OS (madvise) stalls for seconds on some
+# virtual machines and shows up as false timeouts: keep it.
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:allocator_release_to_os_interval_ms=-1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+status=0
+for t in $TARGETS; do
+	name=fuzz_$t
+	case $t in
+	message|mime|mbox) maxlen=${MAX_LEN:-32768} ;;
+	dsn|charset|decode) maxlen=16384 ;;
+	*) maxlen=16384 ;;
+	esac
+	mkdir -p "$B/work/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
+	log="$B/artifacts/$name.log"
+	"$B/fuzz/$name" -max_total_time="$SECS" -timeout=1 -rss_limit_mb=2048 \
+		-max_len=$maxlen -print_final_stats=1 \
+		-artifact_prefix="$B/artifacts/$name/" \
+		"$B/work/$name" "$B/seeds/$name" "$SRC/corpora/$name" >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	# Hang check: replay the working corpus once, report the slowest input.
+	slow=$(find "$B/work/$name" -type f | xargs -r "$B/fuzz/$name" -runs=1 2>&1 |
+		sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\2 \1/p' | sort -n | tail -1)
+	printf '%-14s rc=%d execs=%s (%s/s) %s slowest=%s ms\n' "$name" "$rc" \
+		"${execs:-?}" "${rate:-?}" "${cov:-}" "${slow%% *}"
+	if [ "$rc" -ne 0 ]; then
+		status=1
+		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*invariant failed|.*runtime error)' "$log" | head -5
+		ls "$B/artifacts/$name/" | head -5
+	fi
+	if [ -n "$slow" ] && [ "${slow%% *}" -gt "$SLOW_MS" ]; then
+		echo "  slow input (> $SLOW_MS ms): ${slow#* }"
+	fi
+done
+exit $status

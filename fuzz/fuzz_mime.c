@@ -15,6 +15,7 @@
 static kcharset *cs;
 static karena	 arena;
 static kstr	 flat;
+static kstr	 scratch[3];
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.cs = cs;
 	m.lim = &lim;
 	m.flat = &flat;
+	m.scratch = scratch;
 	if (km_parse(&m, (const char *)data, size) != 0)
 		return 0;
 	FUZZ_CHECK(flat.len == 0 || flat.p[flat.len] == '\0');

@@ -171,7 +171,8 @@ kcs_guess(const char *in, size_t n)
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i, sj = 0, euc = 0;
 
-	if (k_memmem(in, n, "\x1b$B", 3) != NULL || k_memmem(in, n, "\x1b$@", 3) != NULL)
+	if (memchr(in, 0x1b, n) != NULL &&
+	    (k_memmem(in, n, "\x1b$B", 3) != NULL || k_memmem(in, n, "\x1b$@", 3) != NULL))
 		return "ISO-2022-JP-3";
 	if (kc_utf8_valid(in, n))
 		return "UTF-8";

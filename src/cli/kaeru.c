@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,15 @@ int
 main(int argc, char **argv)
 {
 	size_t i;
+
+	/*
+	 * The process, not the library, decides how malloc behaves: SQLite
+	 * takes and frees a 64 KB statement journal for every statement, and
+	 * glibc would hand that memory back to the system (and take it again)
+	 * each time. Keep freed memory at the top of the heap instead.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
 
 	if (argc < 2) {
 		usage(stderr);

@@ -3,7 +3,7 @@
  *	cmd_parse - kaeru parse: bounces in, one record per recipient out
  * SYNOPSIS
  *	kaeru parse [--format jsonl|json|csv|table] [--only bounces]
- *		    [--max-size BYTES] [--explain] [--lang en|ja] PATH...
+ *		    [--max-size BYTES] [--explain] [--lang en|ja] [--jobs N] PATH...
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir or an
  *	mbox. Every record is printed, labelled by its kind (bounce,
@@ -13,13 +13,20 @@
  *	"explanation": what the record's status code means and what to do,
  *	from kaeru_explain() (the reply code when the status is a bare
  *	X.0.0), in the language of --lang or of the locale.
+ *
+ *	--jobs N (default: the number of cores) parses with N threads, each
+ *	with a parser of its own: mails are read in batches of 256, thread t
+ *	takes mails t, t+N, ... of a batch, and the batch's output is
+ *	written in input order, so the output is the same for any N.
  */
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Columns of --format table. */
 static const char *const table_fields[] = {
@@ -42,7 +49,7 @@ static void
 parse_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
-	    "[--max-size BYTES] [--explain] [--lang en|ja] PATH...\n");
+	    "[--max-size BYTES] [--explain] [--lang en|ja] [--jobs N] PATH...\n");
 }
 
 /* display_width - columns a UTF-8 string takes (wide East Asian counted 2) */
@@ -167,38 +174,245 @@ explanation_of(const kaeru_record *r, const char *lang, kaeru_buf *out)
 		out->ptr[out->size] = '\0';
 }
 
-/* add_json_field - turn a JSON object's closing brace into ,"explanation":... } */
-static void
-add_json_field(kaeru_buf *out, const kaeru_buf *text, int pretty)
+/* bput - append bytes to a caller-owned buffer; -1 when out of memory */
+static int
+bput(kaeru_buf *b, const char *s, size_t n)
 {
-	kaeru_buf v = KAERU_BUF_INIT;
-	size_t	  close = pretty ? 2 : 1;
-
-	if (out->size < close || kaeru_json_string(text->ptr ? text->ptr : "", text->size, &v) != 0) {
-		kaeru_buf_dispose(&v);
-		return;
+	if (b->size + n + 1 > b->asize) {
+		size_t na = b->asize ? b->asize : 4096;
+		char  *np;
+		while (na < b->size + n + 1)
+			na *= 2;
+		if ((np = realloc(b->ptr, na)) == NULL)
+			return -1;
+		b->ptr = np;
+		b->asize = na;
 	}
-	out->size -= close;
-	cli_write(stdout, out->ptr, out->size);
-	fputs(pretty ? ",\n  \"explanation\": " : ",\"explanation\":", stdout);
-	cli_write(stdout, v.ptr, v.size);
-	fputs(pretty ? "\n}" : "}", stdout);
-	kaeru_buf_dispose(&v);
+	memcpy(b->ptr + b->size, s, n);
+	b->size += n;
+	b->ptr[b->size] = '\0';
+	return 0;
 }
 
-/* csv_cell - one RFC 4180 cell, always quoted */
-static void
-csv_cell(const char *s, size_t n)
-{
-	size_t i;
+/* How records are written. */
+struct emit {
+	enum cli_format	fmt;
+	int		only_bounces;
+	int		explain;
+	const char     *lang;
+};
 
-	putchar('"');
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putchar('"');
-		putchar(s[i]);
+/*
+ * format_record - append one record in the chosen format to dst
+ *	JSON objects are preceded by ",\n": the writer drops the comma of the
+ *	first record of the run. Uses the two scratch buffers given.
+ */
+static int
+format_record(const struct emit *e, const kaeru_record *rr, kaeru_buf *dst,
+    kaeru_buf *one, kaeru_buf *text)
+{
+	int rc = 0;
+
+	one->size = 0;
+	if (e->explain)
+		explanation_of(rr, e->lang, text);
+	switch (e->fmt) {
+	case FMT_JSONL:
+	case FMT_JSON:
+		if (e->fmt == FMT_JSON)
+			rc |= bput(dst, ",\n", 2);
+		rc |= kaeru_record_json(rr, e->fmt == FMT_JSON ? KAERU_FORMAT_PRETTY : 0, one);
+		if (e->explain && one->size >= 1) {
+			kaeru_buf v = KAERU_BUF_INIT;
+			size_t	  close = e->fmt == FMT_JSON ? 2 : 1;
+			rc |= kaeru_json_string(text->ptr ? text->ptr : "", text->size, &v);
+			rc |= bput(dst, one->ptr, one->size - close);
+			rc |= bput(dst, e->fmt == FMT_JSON ? ",\n  \"explanation\": " : ",\"explanation\":",
+			    e->fmt == FMT_JSON ? 19 : 15);
+			rc |= bput(dst, v.ptr ? v.ptr : "\"\"", v.ptr ? v.size : 2);
+			rc |= bput(dst, e->fmt == FMT_JSON ? "\n}" : "}", e->fmt == FMT_JSON ? 2 : 1);
+			kaeru_buf_dispose(&v);
+		} else
+			rc |= bput(dst, one->ptr, one->size);
+		if (e->fmt == FMT_JSONL)
+			rc |= bput(dst, "\n", 1);
+		break;
+	case FMT_CSV:
+		rc |= kaeru_record_csv(rr, one);
+		if (e->explain && one->size >= 2) {
+			size_t i;
+			rc |= bput(dst, one->ptr, one->size - 2);
+			rc |= bput(dst, ",\"", 2);
+			for (i = 0; text->ptr != NULL && i < text->size; i++) {
+				if (text->ptr[i] == '"')
+					rc |= bput(dst, "\"", 1);
+				rc |= bput(dst, text->ptr + i, 1);
+			}
+			rc |= bput(dst, "\"\r\n", 3);
+		} else
+			rc |= bput(dst, one->ptr, one->size);
+		break;
+	case FMT_TABLE:
+		break;
 	}
-	putchar('"');
+	return rc ? -1 : 0;
+}
+
+/* Per-thread formatting state. */
+struct worker {
+	kaeru_parser	*p;
+	kaeru_buf	 one;
+	kaeru_buf	 text;
+};
+
+/* One mail of a batch, and what it produced. */
+struct slot {
+	char		*data;
+	size_t		 len;
+	size_t		 cap;
+	char		*origin;
+	int		 truncated;
+	int		 readerr;	/* the reader failed: msg holds the text */
+	kaeru_buf	 out;		/* formatted records */
+	size_t		 nrec;
+	char		 msg[512];	/* an error to print, in order */
+	int		 failed;
+};
+
+/* emit_mail - parse one slot's mail and format its records into the slot */
+static void
+emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
+{
+	const kaeru_record *rec;
+	size_t		    n, k;
+
+	sl->out.size = 0;
+	sl->nrec = 0;
+	sl->failed = 0;
+	if (sl->readerr)
+		return;
+	if (kaeru_parser_parse(w->p, sl->data, sl->len, sl->origin, &rec, &n) != 0) {
+		snprintf(sl->msg, sizeof(sl->msg), "%s: %s", sl->origin, kaeru_error_last());
+		sl->failed = 1;
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		kaeru_record rr = rec[k];
+		if (e->only_bounces && rr.kind != KAERU_KIND_BOUNCE)
+			continue;
+		if (sl->truncated)
+			rr.flags |= KAERU_RECORD_TRUNCATED;
+		if (format_record(e, &rr, &sl->out, &w->one, &w->text) != 0) {
+			snprintf(sl->msg, sizeof(sl->msg), "%s: out of memory", sl->origin);
+			sl->failed = 1;
+			return;
+		}
+		sl->nrec++;
+	}
+}
+
+/* A batch handed to the threads: thread t does slots t, t+N, t+2N, ... */
+struct batch {
+	const struct emit *e;
+	struct worker	  *w;
+	struct slot	  *slots;
+	size_t		   n;
+	size_t		   first;
+	size_t		   step;
+};
+
+static void *
+run_batch(void *arg)
+{
+	struct batch *b = arg;
+	size_t	      i;
+
+	for (i = b->first; i < b->n; i += b->step)
+		emit_mail(b->e, b->w, &b->slots[i]);
+	return NULL;
+}
+
+#define BATCH 256
+
+/* batch_flush - run the batch's mails through the threads, write in order */
+static int
+batch_flush(const struct emit *e, struct worker *w, int jobs, struct slot *slots,
+    size_t n, size_t *nrec, int *status)
+{
+	pthread_t    th[64];
+	struct batch b[64];
+	int	     t, started = 0;
+	size_t	     i;
+
+	if (n == 0)
+		return 0;
+	if (jobs < 1 || jobs > 64)
+		jobs = 1;
+	for (t = 0; t < jobs; t++) {
+		b[t].e = e;
+		b[t].w = &w[t];
+		b[t].slots = slots;
+		b[t].n = n;
+		b[t].first = (size_t)t;
+		b[t].step = (size_t)jobs;
+	}
+	/* Threads 1..jobs-1 run beside this one, which takes share 0. */
+	for (t = 1; t < jobs && (size_t)t < n; t++) {
+		if (pthread_create(&th[t], NULL, run_batch, &b[t]) != 0)
+			break;
+		started = t;
+	}
+	run_batch(&b[0]);
+	for (t = 1; t <= started; t++)
+		pthread_join(th[t], NULL);
+	/* Shares of threads that could not start run here. */
+	for (t = started + 1; t < jobs && (size_t)t < n; t++)
+		run_batch(&b[t]);
+	for (i = 0; i < n; i++) {
+		struct slot *sl = &slots[i];
+		if (sl->readerr || sl->failed) {
+			fflush(stdout);
+			cli_warn("%s", sl->msg);
+			*status = EXIT_INPUT;
+			continue;
+		}
+		if (sl->out.size == 0)
+			continue;
+		/* The first JSON object of the run has no comma before it. */
+		if (e->fmt == FMT_JSON && *nrec == 0)
+			cli_write(stdout, sl->out.ptr + 1, sl->out.size - 1);
+		else
+			cli_write(stdout, sl->out.ptr, sl->out.size);
+		*nrec += sl->nrec;
+	}
+	return 0;
+}
+
+/* slot_fill - copy a mail (or a reader error) into a slot */
+static int
+slot_fill(struct slot *sl, const kaeru_mail *m, const char *err)
+{
+	sl->readerr = err != NULL;
+	sl->failed = 0;
+	if (err != NULL) {
+		snprintf(sl->msg, sizeof(sl->msg), "%s", err);
+		return 0;
+	}
+	if (m->len + 1 > sl->cap) {
+		char *nd = realloc(sl->data, m->len + 1);
+		if (nd == NULL)
+			return -1;
+		sl->data = nd;
+		sl->cap = m->len + 1;
+	}
+	memcpy(sl->data, m->data, m->len);
+	sl->data[m->len] = '\0';
+	sl->len = m->len;
+	free(sl->origin);
+	if ((sl->origin = strdup(m->origin ? m->origin : "")) == NULL)
+		return -1;
+	sl->truncated = m->truncated;
+	return 0;
 }
 
 int
@@ -210,24 +424,27 @@ cmd_parse(int argc, char **argv)
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "explain", no_argument, NULL, 'x' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum cli_format	  fmt = FMT_JSONL;
-	int		  only_bounces = 0, c, i, status = 0, nrec = 0, explain = 0;
-	const char	 *lang = NULL;
+	struct emit	  e = { FMT_JSONL, 0, 0, NULL };
+	int		  c, i, t, status = 0, jobs = 0;
+	size_t		  nrec = 0, nb = 0, k;
 	kaeru_parse_opts  po = KAERU_PARSE_OPTS_INIT;
 	kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
-	kaeru_parser	 *p;
-	kaeru_buf	  out = KAERU_BUF_INIT, text = KAERU_BUF_INIT;
+	struct worker	  w[64];
+	struct slot	 *slots = NULL;
+	kaeru_buf	  out = KAERU_BUF_INIT;
 	struct table	  tab;
 
 	memset(&tab, 0, sizeof(tab));
+	memset(w, 0, sizeof(w));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:m:xl:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:m:xl:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (cli_format(optarg, &fmt) != 0) {
+			if (cli_format(optarg, &e.fmt) != 0) {
 				cli_warn("unknown format \"%s\" (jsonl, json, csv, table)", optarg);
 				return EXIT_USAGE;
 			}
@@ -237,7 +454,7 @@ cmd_parse(int argc, char **argv)
 				cli_warn("--only takes \"bounces\" or \"all\"");
 				return EXIT_USAGE;
 			}
-			only_bounces = strcmp(optarg, "bounces") == 0;
+			e.only_bounces = strcmp(optarg, "bounces") == 0;
 			break;
 		case 'm': {
 			char *end;
@@ -250,15 +467,25 @@ cmd_parse(int argc, char **argv)
 			break;
 		}
 		case 'x':
-			explain = 1;
+			e.explain = 1;
 			break;
 		case 'l':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
 				cli_warn("unknown language \"%s\" (en, ja)", optarg);
 				return EXIT_USAGE;
 			}
-			lang = optarg;
+			e.lang = optarg;
 			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end != '\0' || v < 1 || v > 64) {
+				cli_warn("--jobs wants a number from 1 to 64");
+				return EXIT_USAGE;
+			}
+			jobs = (int)v;
+			break;
+		}
 		case 'h':
 			parse_usage(stdout);
 			return 0;
@@ -271,22 +498,34 @@ cmd_parse(int argc, char **argv)
 		parse_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (kaeru_parser_new(&p, &po) != 0) {
-		cli_warn("%s", kaeru_error_last());
-		return EXIT_FAILURE_;
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
 	}
-	if (lang == NULL)
-		lang = cli_lang();
-	tab.ncols = explain ? NTABLE + 1 : NTABLE;
-	if (fmt == FMT_CSV) {
+	if (e.fmt == FMT_TABLE)
+		jobs = 1;	/* the table waits for every row anyway */
+	if (e.lang == NULL)
+		e.lang = cli_lang();
+	for (t = 0; t < jobs; t++)
+		if (kaeru_parser_new(&w[t].p, &po) != 0) {
+			cli_warn("%s", kaeru_error_last());
+			status = EXIT_FAILURE_;
+			goto done;
+		}
+	if ((slots = calloc(BATCH, sizeof(*slots))) == NULL) {
+		cli_warn("out of memory");
+		status = EXIT_FAILURE_;
+		goto done;
+	}
+	tab.ncols = e.explain ? NTABLE + 1 : NTABLE;
+	if (e.fmt == FMT_CSV) {
 		kaeru_record_csv_header(&out);
-		if (explain && out.size >= 2) {
-			out.size -= 2;	/* CRLF */
-			cli_write(stdout, out.ptr, out.size);
+		if (e.explain && out.size >= 2) {
+			cli_write(stdout, out.ptr, out.size - 2);	/* without CRLF */
 			fputs(",explanation\r\n", stdout);
 		} else
 			cli_write(stdout, out.ptr, out.size);
-	} else if (fmt == FMT_JSON)
+	} else if (e.fmt == FMT_JSON)
 		fputs("[", stdout);
 	for (i = optind; i < argc; i++) {
 		kaeru_reader *r;
@@ -294,79 +533,75 @@ cmd_parse(int argc, char **argv)
 		int	      rc;
 
 		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
-			cli_warn("%s", kaeru_error_last());
-			status = EXIT_INPUT;
+			if (slot_fill(&slots[nb++], NULL, kaeru_error_last()) != 0)
+				status = EXIT_FAILURE_;
+			if (nb == BATCH) {
+				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
+				nb = 0;
+			}
 			continue;
 		}
 		while ((rc = kaeru_reader_next(r, &m)) != 0) {
-			const kaeru_record *rec;
-			size_t		    n, k;
-
-			if (rc < 0) {
+			if (e.fmt == FMT_TABLE && rc > 0) {
+				/* One thread, straight into the table. */
+				const kaeru_record *rec;
+				size_t		    n;
+				if (kaeru_parser_parse(w[0].p, m.data, m.len, m.origin, &rec, &n) != 0) {
+					cli_warn("%s: %s", m.origin, kaeru_error_last());
+					status = EXIT_INPUT;
+					continue;
+				}
+				for (k = 0; k < n; k++) {
+					kaeru_record rr = rec[k];
+					if (e.only_bounces && rr.kind != KAERU_KIND_BOUNCE)
+						continue;
+					if (m.truncated)
+						rr.flags |= KAERU_RECORD_TRUNCATED;
+					if (e.explain)
+						explanation_of(&rr, e.lang, &w[0].text);
+					if (table_add(&tab, &rr, e.explain ? (w[0].text.ptr ? w[0].text.ptr : "") : NULL) != 0) {
+						cli_warn("out of memory");
+						status = EXIT_FAILURE_;
+					}
+				}
+				continue;
+			}
+			if (e.fmt == FMT_TABLE) {
 				cli_warn("%s", kaeru_error_last());
 				status = EXIT_INPUT;
 				continue;
 			}
-			if (kaeru_parser_parse(p, m.data, m.len, m.origin, &rec, &n) != 0) {
-				cli_warn("%s: %s", m.origin, kaeru_error_last());
-				status = EXIT_INPUT;
+			if (slot_fill(&slots[nb++], rc > 0 ? &m : NULL, rc > 0 ? NULL : kaeru_error_last()) != 0) {
+				cli_warn("out of memory");
+				status = EXIT_FAILURE_;
+				nb--;
 				continue;
 			}
-			for (k = 0; k < n; k++) {
-				kaeru_record rr = rec[k];
-				if (only_bounces && rr.kind != KAERU_KIND_BOUNCE)
-					continue;
-				if (m.truncated)
-					rr.flags |= KAERU_RECORD_TRUNCATED;
-				out.size = 0;
-				if (explain)
-					explanation_of(&rr, lang, &text);
-				switch (fmt) {
-				case FMT_JSONL:
-					kaeru_record_json(&rr, 0, &out);
-					if (explain)
-						add_json_field(&out, &text, 0);
-					else
-						cli_write(stdout, out.ptr, out.size);
-					putchar('\n');
-					break;
-				case FMT_JSON:
-					fputs(nrec ? ",\n" : "\n", stdout);
-					kaeru_record_json(&rr, KAERU_FORMAT_PRETTY, &out);
-					if (explain)
-						add_json_field(&out, &text, 1);
-					else
-						cli_write(stdout, out.ptr, out.size);
-					break;
-				case FMT_CSV:
-					kaeru_record_csv(&rr, &out);
-					if (explain && out.size >= 2) {
-						cli_write(stdout, out.ptr, out.size - 2);
-						putchar(',');
-						csv_cell(text.ptr ? text.ptr : "", text.size);
-						fputs("\r\n", stdout);
-					} else
-						cli_write(stdout, out.ptr, out.size);
-					break;
-				case FMT_TABLE:
-					if (table_add(&tab, &rr, explain ? (text.ptr ? text.ptr : "") : NULL) != 0) {
-						cli_warn("out of memory");
-						status = EXIT_FAILURE_;
-					}
-					break;
-				}
-				nrec++;
+			if (nb == BATCH) {
+				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
+				nb = 0;
 			}
 		}
 		kaeru_reader_free(r);
 	}
-	if (fmt == FMT_JSON)
+	batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
+	if (e.fmt == FMT_JSON)
 		fputs(nrec ? "\n]\n" : "]\n", stdout);
-	else if (fmt == FMT_TABLE)
+	else if (e.fmt == FMT_TABLE)
 		table_print(&tab);
+done:
 	kaeru_buf_dispose(&out);
-	kaeru_buf_dispose(&text);
-	kaeru_parser_free(p);
+	for (t = 0; t < 64; t++) {
+		kaeru_parser_free(w[t].p);
+		kaeru_buf_dispose(&w[t].one);
+		kaeru_buf_dispose(&w[t].text);
+	}
+	for (k = 0; slots != NULL && k < BATCH; k++) {
+		free(slots[k].data);
+		free(slots[k].origin);
+		kaeru_buf_dispose(&slots[k].out);
+	}
+	free(slots);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warn("cannot write the output");
 		return EXIT_FAILURE_;

@@ -47,7 +47,7 @@ echo
 echo "== 1. in memory, one parser, one core (bench_parse, ${BENCH_SECONDS}s each loop)"
 set -- $("$BP" -q -t "$BENCH_SECONDS" "$@") "$@"
 mem_msgs=$4; mem_mbs=$5; floor_mbs=$6
-printf '   parse+classify   %8s msgs/s  %7s MB/s  (%s mails, %s bytes, %s us/mail)\n' "$4" "$5" "$1" "$2" "$7"
+printf '   parse+classify   %8s msgs/s  %7s MB/s  (%s mails, %s bytes, %s records, %s us/mail)\n' "$4" "$5" "$1" "$2" "$3" "$7"
 printf '   floor (read once)          %7s MB/s  floor/parse %sx\n' "$6" "$(ratio "$6" "$5")"
 shift 7
 echo

@@ -101,6 +101,29 @@ main(void)
 		free(m);
 	}
 
+	/*
+	 * A Diagnostic-Code of 80 KB without a blank, "<a@b><a@b>...": the
+	 * phrase matcher tried every end of the run for the glued phrases
+	 * "<*>" and "<*@", each with the rest of the phrase: six minutes.
+	 */
+	{
+		const char *head = "From: MAILER-DAEMON@example.jp\nSubject: failure\n"
+		    "Content-Type: multipart/report; boundary=B\n\n--B\n"
+		    "Content-Type: message/delivery-status\n\n"
+		    "Final-Recipient: rfc822; neko@example.jp\nAction: failed\n"
+		    "Diagnostic-Code: smtp; 550 ";
+		size_t reps = 16000, k, i;
+		char  *m = malloc(strlen(head) + 5 * reps + 16);
+		k = (size_t)sprintf(m, "%s", head);
+		for (i = 0; i < reps; i++) {
+			memcpy(m + k, "<a@b>", 5);
+			k += 5;
+		}
+		k += (size_t)sprintf(m + k, "\n--B--\n");
+		T_OK(kaeru_parser_parse(p, m, k, NULL, &r, &n) == 0 && n == 1, "80 KB glued diagnostic");
+		free(m);
+	}
+
 	/* A 50 MB bounce: a Postfix notice with a 50 MB attachment in the returned message. */
 	{
 		size_t big = (size_t)50 << 20, k, i;

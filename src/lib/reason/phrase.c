@@ -10,13 +10,23 @@
  *	a one-word gap skips one run of non-space bytes, a glued gap tries
  *	each end of such a run, an any-text gap looks for the piece in the
  *	occurrence list. Matching is case-insensitive for ASCII.
+ *
+ *	Those checks branch: a glued gap tries every end of a run, an
+ *	any-text gap every later occurrence, and each try checks the rest
+ *	of the phrase. On a diagnostic made of one long run of "<a@b>" the
+ *	phrases "<*>" and "<*@" took minutes (80 KB: six minutes of CPU).
+ *	So a glued word is at most PH_GLUE_MAX bytes, and one ph_match()
+ *	makes at most PH_MAX_STEPS checks: past that, later tries fail,
+ *	which again only loses matches (none in the corpus), never time.
  */
 #include "phrase.h"
 #include "../../util/str.h"
 
 #include <string.h>
 
-#define PH_MAX_OCC 512
+#define PH_MAX_OCC	512
+#define PH_GLUE_MAX	256		/* bytes of a glued word */
+#define PH_MAX_STEPS	(1u << 18)	/* checks per ph_match() */
 
 struct occ {
 	uint16_t frag;
@@ -35,13 +45,17 @@ at(const struct ph_automaton *a, const char *s, size_t n, size_t pos, unsigned f
 /* rest - do pieces k.. of rule r match from position pos (end of piece k-1) */
 static int
 rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
-    const char *s, size_t n, size_t pos, const struct occ *occ, size_t nocc)
+    const char *s, size_t n, size_t pos, const struct occ *occ, size_t nocc,
+    unsigned *steps)
 {
 	const struct ph_piece *pc;
 	size_t i, p;
 
 	if (k == r->npieces)
 		return 1;
+	if (*steps == 0)
+		return 0;
+	(*steps)--;
 	pc = &a->pieces[r->first + k];
 	switch (pc->gap) {
 	case 1:
@@ -55,12 +69,15 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 			p++;
 		if (!at(a, s, n, p, pc->frag))
 			return 0;
-		return rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc);
+		return rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc, steps);
 	case 3:
 		/* A glued run of non-space bytes, the shortest that works. */
-		for (p = pos + 1; p <= n && s[p - 1] != ' '; p++) {
+		for (p = pos + 1; p <= n && p <= pos + PH_GLUE_MAX && s[p - 1] != ' '; p++) {
+			if (*steps == 0)
+				return 0;
+			(*steps)--;
 			if (at(a, s, n, p, pc->frag) &&
-			    rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc))
+			    rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc, steps))
 				return 1;
 		}
 		return 0;
@@ -71,8 +88,10 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 			if (occ[i].frag != pc->frag)
 				continue;
 			st = occ[i].end - a->frag_len[pc->frag];
-			if (st >= pos && rest(a, r, k + 1, s, n, occ[i].end, occ, nocc))
+			if (st >= pos && rest(a, r, k + 1, s, n, occ[i].end, occ, nocc, steps))
 				return 1;
+			if (*steps == 0)
+				return 0;
 		}
 		return 0;
 	}
@@ -85,6 +104,7 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 	struct occ occ[PH_MAX_OCC];
 	size_t	   nocc = 0, i, j;
 	uint32_t   st = 0;
+	unsigned   steps = PH_MAX_STEPS;
 	const unsigned char *p = (const unsigned char *)s;
 
 	r->tags = 0;
@@ -129,7 +149,7 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 				continue;
 			if (r->rule[rl->tag] >= 0 && (unsigned)r->rule[rl->tag] <= rid)
 				continue;
-			if (rest(a, rl, 1, s, n, occ[i].end, occ, nocc)) {
+			if (rest(a, rl, 1, s, n, occ[i].end, occ, nocc, &steps)) {
 				/* Keep the earliest rule of the table for each tag. */
 				if (r->rule[rl->tag] < 0)
 					r->pos[rl->tag] = occ[i].end - a->frag_len[f];

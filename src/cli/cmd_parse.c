@@ -15,7 +15,8 @@
  *	X.0.0), in the language of --lang or of the locale.
  *
  *	--jobs N (default: the number of cores) parses with N threads, each
- *	with a parser of its own: mails are read in batches of 256, thread t
+ *	with a parser of its own: mails are read in batches of 256 (or 32 MiB),
+ *	thread t
  *	takes mails t, t+N, ... of a batch, and the batch's output is
  *	written in input order, so the output is the same for any N.
  */
@@ -24,6 +25,7 @@
 #include <kaeru/kaeru.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -333,6 +335,7 @@ run_batch(void *arg)
 }
 
 #define BATCH 256
+#define BATCH_BYTES ((size_t)32 << 20)	/* a batch holds at most 32 MiB of mail */
 
 /* batch_flush - run the batch's mails through the threads, write in order */
 static int
@@ -388,6 +391,14 @@ batch_flush(const struct emit *e, struct worker *w, int jobs, struct slot *slots
 	return 0;
 }
 
+/* batch_flush_one - a batch of one mail that stays in the reader's buffer */
+static void
+batch_flush_one(const struct emit *e, struct worker *w, struct slot *view,
+    size_t *nrec, int *status)
+{
+	batch_flush(e, w, 1, view, 1, nrec, status);
+}
+
 /* slot_fill - copy a mail (or a reader error) into a slot */
 static int
 slot_fill(struct slot *sl, const kaeru_mail *m, const char *err)
@@ -430,7 +441,7 @@ cmd_parse(int argc, char **argv)
 	};
 	struct emit	  e = { FMT_JSONL, 0, 0, NULL };
 	int		  c, i, t, status = 0, jobs = 0;
-	size_t		  nrec = 0, nb = 0, k;
+	size_t		  nrec = 0, nb = 0, k, bytes = 0;
 	kaeru_parse_opts  po = KAERU_PARSE_OPTS_INIT;
 	kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
 	struct worker	  w[64];
@@ -571,15 +582,30 @@ cmd_parse(int argc, char **argv)
 				status = EXIT_INPUT;
 				continue;
 			}
+			if (jobs == 1 && nb == 0 && rc > 0) {
+				/* One thread: parse the reader's bytes where they are. */
+				struct slot view;
+				memset(&view, 0, sizeof(view));
+				view.data = (char *)(uintptr_t)m.data;
+				view.len = m.len;
+				view.origin = (char *)(uintptr_t)m.origin;
+				view.truncated = m.truncated;
+				view.out = slots[0].out;
+				batch_flush_one(&e, w, &view, &nrec, &status);
+				slots[0].out = view.out;
+				continue;
+			}
 			if (slot_fill(&slots[nb++], rc > 0 ? &m : NULL, rc > 0 ? NULL : kaeru_error_last()) != 0) {
 				cli_warn("out of memory");
 				status = EXIT_FAILURE_;
 				nb--;
 				continue;
 			}
-			if (nb == BATCH) {
+			bytes += rc > 0 ? m.len : 0;
+			if (nb == BATCH || bytes >= BATCH_BYTES) {
 				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
 				nb = 0;
+				bytes = 0;
 			}
 		}
 		kaeru_reader_free(r);

@@ -9,8 +9,8 @@
  *	is streamed: one mail at a time is kept, split at "From " lines that
  *	follow an empty line (or start the file), with mboxrd quoting
  *	(">From ", ">>From ") undone. Other files and standard input are
- *	one mail each. Anything past max_mail_size is skipped and the mail
- *	flagged truncated.
+ *	one mail each; a file of 256 KiB or more is mapped rather than copied.
+ *	Anything past max_mail_size is skipped and the mail flagged truncated.
  *
  *	A path that cannot be read makes kaeru_reader_next() return
  *	KAERU_EIO with the path and the system's reason in
@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,7 +47,11 @@ struct kaeru_reader {
 
 	kstr		mail;	/* the current mail's bytes */
 	char	       *origin;	/* the current mail's origin */
+	void	       *map;	/* a large file mapped instead of read, or NULL */
+	size_t		maplen;
 };
+
+#define MAP_MIN	((size_t)256 << 10)	/* files this large are mapped, not copied */
 
 static int
 push(kaeru_reader *r, const char *path)
@@ -102,6 +107,16 @@ close_mbox(kaeru_reader *r)
 	r->pending = -1;
 }
 
+/* unmap - let go of the mapped file of the previous mail */
+static void
+unmap(kaeru_reader *r)
+{
+	if (r->map != NULL)
+		munmap(r->map, r->maplen);
+	r->map = NULL;
+	r->maplen = 0;
+}
+
 void
 kaeru_reader_free(kaeru_reader *r)
 {
@@ -109,6 +124,7 @@ kaeru_reader_free(kaeru_reader *r)
 
 	if (r == NULL)
 		return;
+	unmap(r);
 	close_mbox(r);
 	for (i = 0; i < r->nqueue; i++)
 		free(r->queue[i]);
@@ -282,6 +298,12 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 
 	ks_clear(&r->mail);
 	*truncated = 0;
+	{
+		/* A regular file tells its size: one allocation, no regrowth. */
+		struct stat st;
+		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+			ks_reserve(&r->mail, (size_t)st.st_size < r->maxsize ? (size_t)st.st_size : r->maxsize);
+	}
 	ks_add(&r->mail, prefix, pn);
 	while ((k = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (r->mail.len + k > r->maxsize) {
@@ -309,6 +331,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 
 	if (r == NULL || mail == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_reader_next: NULL argument");
+	unmap(r);
 	for (;;) {
 		char	    *path;
 		struct stat  st;
@@ -389,6 +412,26 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				r->pending = (ssize_t)(ln + 5);
 			}
 			continue;
+		}
+		if (f != stdin) {
+			/* A large single mail is mapped: no copy, no page of heap. */
+			struct stat fst;
+			if (fstat(fileno(f), &fst) == 0 && S_ISREG(fst.st_mode) &&
+			    (size_t)fst.st_size >= MAP_MIN) {
+				size_t len = (size_t)fst.st_size < r->maxsize ? (size_t)fst.st_size : r->maxsize;
+				void  *mp = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+				if (mp != MAP_FAILED) {
+					r->map = mp;
+					r->maplen = len;
+					fclose(f);
+					free(path);
+					mail->data = mp;
+					mail->len = len;
+					mail->origin = r->origin;
+					mail->truncated = (size_t)fst.st_size > r->maxsize;
+					return 1;
+				}
+			}
 		}
 		rc = read_all(r, f, head, hn, &truncated, path);
 		if (f != stdin)

@@ -582,8 +582,15 @@ cmd_parse(int argc, char **argv)
 				status = EXIT_INPUT;
 				continue;
 			}
-			if (jobs == 1 && nb == 0 && rc > 0) {
-				/* One thread: parse the reader's bytes where they are. */
+			if (rc > 0 && (jobs == 1 || m.len >= ((size_t)1 << 20))) {
+				/*
+				 * One thread, or a mail too large to be worth copying:
+				 * parse the reader's bytes where they are, after the
+				 * mails already waiting (the order stays).
+				 */
+				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
+				nb = 0;
+				bytes = 0;
 				struct slot view;
 				memset(&view, 0, sizeof(view));
 				view.data = (char *)(uintptr_t)m.data;

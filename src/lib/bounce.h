@@ -36,6 +36,7 @@ struct kds {
 	const char *rule;	/* why the decoder chose reason */
 	const char *feedbacktype;
 	const char *feedbackid;
+	const char *status_comment; /* "(...)" after the Status code: a last-resort diagnosis */
 	int	    hardbounce;	/* -1 unknown; a decoder rarely knows better */
 };
 

@@ -307,7 +307,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			addresser = addresser_of(m);
 		if ((r = push_record(m, out)) == NULL)
 			return KAERU_ENOMEM;
-		diag = sweep(m, d->diagnosis);
+		diag = sweep(m, d->diagnosis != NULL && d->diagnosis[0] != '\0' ? d->diagnosis : d->status_comment);
 		if (diag[0] != '\0')
 			unwrap((char *)diag);
 		status = pick_status(m, d->status, diag);

@@ -28,10 +28,35 @@ is_error_line(const char *l, size_t n)
 	return 0;
 }
 
+/*
+ * alt_for - the notice's error lines that may concern record d: those that
+ *	name its recipient, and those that name no recipient of the report
+ */
+static const char *
+alt_for(struct kmsg *m, const struct kbounce *b, const struct kds *d,
+    const char *const *alt, size_t nalt)
+{
+	const char *out = NULL;
+	size_t	    i, j;
+
+	for (i = 0; i < nalt; i++) {
+		int other = 0;
+		if (d->recipient != NULL && k_strstr_ci(alt[i], strlen(alt[i]), d->recipient) == NULL)
+			for (j = 0; j < b->n && !other; j++)
+				if (b->ds[j].recipient != NULL && &b->ds[j] != d &&
+				    k_strstr_ci(alt[i], strlen(alt[i]), b->ds[j].recipient) != NULL)
+					other = 1;
+		if (!other)
+			out = kb_append(m, out, alt[i], strlen(alt[i]));
+	}
+	return out;
+}
+
 static int
 rfc3464_decode(struct kmsg *m, struct kbounce *b)
 {
-	const char *p, *cur, *end, *line, *alt = NULL;
+	const char *p, *cur, *end, *line, *alt[32];
+	size_t	    nalt = 0;
 	size_t	    n, len, i;
 	int	    r, anywhere = 0;
 
@@ -60,15 +85,14 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 		if (k_startswith(line, len, "Content-Type: message/delivery-status"))
 			break;
 		if (is_error_line(line, len)) {
-			alt = kb_append(m, alt, line, len);
-			if (alt == NULL)
-				return -1;
+			if (nalt < sizeof(alt) / sizeof(alt[0]) && (alt[nalt] = kb_str(m, line, len)) != NULL)
+				nalt++;
 		}
 	}
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
-		if ((d->diagnosis == NULL || d->diagnosis[0] == '\0') && alt != NULL)
-			d->diagnosis = alt;
+		if (d->diagnosis == NULL || d->diagnosis[0] == '\0')
+			d->diagnosis = alt_for(m, b, d, alt, nalt);
 		if (d->command == NULL && d->diagnosis != NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
 	}

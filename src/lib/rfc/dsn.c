@@ -194,9 +194,18 @@ dsn_collect(struct kmsg *m, struct kbounce *b, const char *p, size_t n,
 			d->action = dsn_action(m, f.val, f.vallen);
 			break;
 		case DSN_STATUS: {
-			char   code[SMTP_STATUS_MAX];
+			char	    code[SMTP_STATUS_MAX];
+			const char *lp, *rp;
 			if (smtp_status_find(f.val, f.vallen, code))
 				d->status = kb_str(m, code, strlen(code));
+			/*
+			 * "Status: 4.0.0 (cat.example.net: host name lookup failure)":
+			 * some MTAs say why in a comment. It is the diagnosis of last
+			 * resort (fact.c), after Diagnostic-Code and the notice.
+			 */
+			if ((lp = memchr(f.val, '(', f.vallen)) != NULL &&
+			    (rp = memchr(lp, ')', (size_t)(f.val + f.vallen - lp))) != NULL && rp - lp > 1)
+				d->status_comment = kb_trimmed(m, lp + 1, (size_t)(rp - lp - 1));
 			break;
 		}
 		case DSN_REMOTE_MTA:

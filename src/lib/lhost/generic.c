@@ -26,16 +26,21 @@ static const char *const subjects[] = {
 	"mail system error", "rejected", "bounce", "配信", "不達", "エラー",
 };
 
-/* Lines after which the returned message begins. */
+/* Phrases that, anywhere in a line, announce the returned message. */
 static const char *const stops[] = {
 	"--- below this line is a copy of the message", "below this line is a copy",
 	"original message follows", "a copy of the original message below",
-	"below is a copy of the original message", "the original message was received",
+	"below is a copy of the original message",
 	"here is a copy of the first part of the message", "unsent message below",
 	"your message reads (in part)", "message text follows", "------ this is a copy",
 	"the attachment contains the original mail headers", "original message headers",
-	"--- original message", "----- original message", "content-type: message/rfc822",
-	"message headers follow", "original message headers follow", "headers of the original message",
+	"--- original message", "----- original message",
+};
+
+/* Lines that, at their start, are the returned message itself. */
+static const char *const stops_at_start[] = {
+	"content-type: message/rfc822", "message headers follow",
+	"original message headers follow", "headers of the original message",
 	"content-type: text/rfc822-headers", "return-path:", "received:",
 };
 
@@ -149,8 +154,14 @@ is_stop(const char *l, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		if (k_strstr_ci(l, n, stops[i]) != NULL && (k_startswith_ci(l, n, stops[i]) ||
-		    k_startswith_ci(l, n, "-") || k_startswith_ci(l, n, " ") || i < 14))
+		if (k_strstr_ci(l, n, stops[i]) != NULL)
+			return 1;
+	while (n > 0 && (*l == ' ' || *l == '-')) {
+		l++;
+		n--;
+	}
+	for (i = 0; i < sizeof(stops_at_start) / sizeof(stops_at_start[0]); i++)
+		if (k_startswith_ci(l, n, stops_at_start[i]))
 			return 1;
 	return 0;
 }

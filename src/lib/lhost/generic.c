@@ -16,6 +16,7 @@
  *	The notice stops at the usual "copy of the message" markers.
  */
 #include "lhost.h"
+#include "../reason/reason.h"
 
 /* Subjects of delivery failures, lower case substrings. */
 static const char *const subjects[] = {
@@ -63,6 +64,7 @@ static const char *const leads[] = {
 	"unable to deliver to ", "no such user:", "unknown recipient:",
 	"delivering your mail to ", "delivering your message to ", "delivery to ",
 	"deliver your message to ", "message for ", "sent to ",
+	"deliver message to ", "address: <", "attempts: ",
 };
 
 static int
@@ -166,6 +168,18 @@ is_stop(const char *l, size_t n)
 	return 0;
 }
 
+/* subject_has_reason - does the subject name a cause ("Returned mail: User unknown") */
+static int
+subject_has_reason(const struct kmsg *m)
+{
+	struct ph_result r;
+
+	if (m->subject == NULL || m->subject[0] == '\0')
+		return 0;
+	kr_phrases(m->subject, strlen(m->subject), &r);
+	return (r.tags & ~((uint64_t)1 << KAERU_REASON_VACATION)) != 0;
+}
+
 /* notice_has_code - does the notice quote a reply or status code */
 static int
 notice_has_code(const char *p, size_t n)
@@ -241,11 +255,12 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 				q++;
 		}
 	}
-	if (b->n == 0 && !notice_has_code(p, n)) {
+	if (b->n == 0 && !notice_has_code(p, n) && !subject_has_reason(m)) {
 		/*
 		 * Without an address in the notice nor X-Failed-Recipients, only a
-		 * notice that quotes an SMTP or enhanced status code is taken for
-		 * a bounce; free-form notices are too easily something else.
+		 * notice that quotes an SMTP or enhanced status code, or a subject
+		 * that names a cause, is taken for a bounce; free-form notices are
+		 * too easily something else.
 		 */
 		return 0;
 	}

@@ -289,6 +289,15 @@ kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
 	}
 	if (canon == NULL)
 		canon = kcs_guess(in, n);
+	/*
+	 * Pure ASCII reads the same in every charset a mail may declare
+	 * except the 16-bit and 7-bit Unicode forms: copy it, skip iconv.
+	 */
+	if (strncmp(canon, "UTF-16", 6) != 0 && strcmp(canon, "UTF-7") != 0 &&
+	    memchr(in, 0x1b, n) == NULL && kc_is_ascii(in, n)) {
+		ks_add(out, in, n);
+		return;
+	}
 	if (strcmp(canon, "UTF-8") == 0) {
 		kc_utf8_sanitize(out, in, n);
 		return;

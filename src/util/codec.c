@@ -179,6 +179,23 @@ kc_utf8_valid_prefix(const char *s, size_t n)
 	return n;
 }
 
+/* kc_is_ascii - are all bytes below 0x80 (eight at a time) */
+int
+kc_is_ascii(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint64_t acc = 0, w;
+	size_t	 i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
 /* kc_utf8_valid - is the whole range valid UTF-8 */
 int
 kc_utf8_valid(const char *s, size_t n)

@@ -85,16 +85,19 @@ ksha1_hex(ksha1 *s, char out[41])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint64_t bits = s->len * 8;
-	uint8_t	 pad = 0x80, len[8];
 	int	 i;
 
-	ksha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->nbuf != 56)
-		ksha1_update(s, &pad, 1);
+	/* 0x80, zeros to 56 bytes of the last block, the length in bits. */
+	s->buf[s->nbuf++] = 0x80;
+	if (s->nbuf > 56) {
+		memset(s->buf + s->nbuf, 0, 64 - s->nbuf);
+		block(s, s->buf);
+		s->nbuf = 0;
+	}
+	memset(s->buf + s->nbuf, 0, 56 - s->nbuf);
 	for (i = 0; i < 8; i++)
-		len[i] = (uint8_t)(bits >> (56 - 8 * i));
-	ksha1_update(s, len, 8);
+		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	block(s, s->buf);
 	for (i = 0; i < 20; i++) {
 		uint8_t b = (uint8_t)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 		out[2 * i] = hex[b >> 4];

@@ -103,7 +103,12 @@ new_chunk(karena *a, size_t n, int own)
 	} else {
 		c->next = a->head;
 		a->head = c;
-		a->used = 0;
+		/*
+		 * A chunk of its own is all taken by its one block: as the head
+		 * it must look full, or the next small block would be carved
+		 * out of it, over the big one.
+		 */
+		a->used = own ? size : 0;
 	}
 	return c;
 }

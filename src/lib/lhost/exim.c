@@ -193,20 +193,8 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 		if (b->lhost == NULL)
 			b->lhost = rep.lhost;
 	}
-	if (b->n == 0) {
-		/* X-Failed-Recipients: a@b, c@d */
-		const char *x = lh_header(m, "x-failed-recipients"), *q = x;
-		while (*q != '\0') {
-			const char *c = strchr(q, ','), *a;
-			size_t	    k = c ? (size_t)(c - q) : strlen(q), an;
-			if (addr_find(q, k, &a, &an)) {
-				if ((d = kb_add(m, b)) == NULL)
-					return -1;
-				d->recipient = kb_str(m, a, an);
-			}
-			q += k + (c ? 1 : 0);
-		}
-	}
+	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
+		return -1;
 	if (b->n == 0)
 		return 0;
 	lh_orig_after(m, "------ This is a copy of ");

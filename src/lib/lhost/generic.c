@@ -238,23 +238,8 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			lines++;
 		}
 	}
-	if (b->n == 0) {
-		/* X-Failed-Recipients: a@b, c@d */
-		const char *x = lh_header(m, "x-failed-recipients");
-		const char *q = x;
-		while (*q != '\0') {
-			const char *c = strchr(q, ','), *a;
-			size_t	    k = c ? (size_t)(c - q) : strlen(q), an;
-			if (addr_find(q, k, &a, &an)) {
-				if ((d = kb_add(m, b)) == NULL)
-					return -1;
-				d->recipient = kb_str(m, a, an);
-			}
-			q += k;
-			if (*q == ',')
-				q++;
-		}
-	}
+	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
+		return -1;
 	if (b->n == 0 && !notice_has_code(p, n) && !subject_has_reason(m)) {
 		/*
 		 * Without an address in the notice nor X-Failed-Recipients, only a

@@ -78,14 +78,7 @@ domino_decode(struct kmsg *m, struct kbounce *b)
 		if (text.ds[i].diagnosis != NULL)
 			d->diagnosis = text.ds[i].diagnosis;
 	}
-	if (lh_merge(m, b, &text) < 0)
-		return -1;
-	for (i = 0; i < b->n; i++) {
-		struct kds *d = &b->ds[i];
-		if (d->diagnosis != NULL)
-			d->reason = lh_phrase_sq(m, "domino", d->diagnosis);
-	}
-	return (int)b->n;
+	return lh_merge_judge(m, b, &text, "domino");
 }
 
 const struct klhost lhost_domino = { "Domino", domino_decode };

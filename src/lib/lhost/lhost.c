@@ -579,3 +579,23 @@ lh_phrase_sq(struct kmsg *m, const char *family, const char *text)
 	*o = '\0';
 	return lh_phrase(family, t);
 }
+
+/*
+ * lh_merge_judge - lh_merge(), then each record's verdict from the
+ *	family's table (data/lhost/<family>.txt) over its diagnosis; the
+ *	common end of a decoder that reads a notice beside a report.
+ *	Returns the number of records, -1 on ENOMEM.
+ */
+int
+lh_merge_judge(struct kmsg *m, struct kbounce *b, const struct kbounce *text,
+    const char *family)
+{
+	size_t i;
+
+	if (lh_merge(m, b, text) < 0)
+		return -1;
+	for (i = 0; i < b->n; i++)
+		if (b->ds[i].diagnosis != NULL)
+			b->ds[i].reason = lh_phrase_sq(m, family, b->ds[i].diagnosis);
+	return (int)b->n;
+}

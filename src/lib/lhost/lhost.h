@@ -56,6 +56,9 @@ const char *lh_phrase_sq(struct kmsg *m, const char *family, const char *text);
 /* Shared by family decoders: the Exchange 2007+ notice (exchange2007.c). */
 int	 lh_exchange_notice(struct kmsg *m, struct kbounce *text, const char **lhost);
 
+int	 lh_merge_judge(struct kmsg *m, struct kbounce *b, const struct kbounce *text,
+	    const char *family);
+
 /* Shared by qmail and its clones (qmail.c). */
 void	 lh_qmail_verdict(struct kmsg *m, struct kds *d, const char *family);
 

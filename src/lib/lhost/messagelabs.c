@@ -17,7 +17,7 @@ static int
 messagelabs_decode(struct kmsg *m, struct kbounce *b)
 {
 	const char *p, *cur, *end, *line;
-	size_t	    n, len, i;
+	size_t	    n, len;
 	struct kbounce text;
 	struct kds *t = NULL;
 	int	    reading = 0;
@@ -61,14 +61,7 @@ messagelabs_decode(struct kmsg *m, struct kbounce *b)
 	}
 	if (dsn_collect_sections(m, b) < 0)
 		return -1;
-	if (lh_merge(m, b, &text) < 0)
-		return -1;
-	for (i = 0; i < b->n; i++) {
-		struct kds *d = &b->ds[i];
-		if (d->diagnosis != NULL)
-			d->reason = lh_phrase_sq(m, "messagelabs", d->diagnosis);
-	}
-	return (int)b->n;
+	return lh_merge_judge(m, b, &text, "messagelabs");
 }
 
 const struct klhost lhost_messagelabs = { "MessageLabs", messagelabs_decode };

@@ -55,14 +55,10 @@ opensmtpd_decode(struct kmsg *m, struct kbounce *b)
 	}
 	if (dsn_collect_sections(m, b) < 0)
 		return -1;
-	if (lh_merge(m, b, &text) < 0)
+	if (lh_merge_judge(m, b, &text, "opensmtpd") < 0)
 		return -1;
-	for (i = 0; i < b->n; i++) {
-		struct kds *d = &b->ds[i];
-		lh_fill_codes(m, d);
-		if (d->diagnosis != NULL)
-			d->reason = lh_phrase_sq(m, "opensmtpd", d->diagnosis);
-	}
+	for (i = 0; i < b->n; i++)
+		lh_fill_codes(m, &b->ds[i]);
 	return (int)b->n;
 }
 

@@ -42,6 +42,16 @@ at(const struct ph_automaton *a, const char *s, size_t n, size_t pos, unsigned f
 	return pos + len <= n && k_strncaseeq(s + pos, a->frag[f], len);
 }
 
+/* any_only - are pieces k.. of rule r all "any text" gaps */
+static int
+any_only(const struct ph_automaton *a, const struct ph_rule *r, unsigned k)
+{
+	for (; k < r->npieces; k++)
+		if (a->pieces[r->first + k].gap != 2)
+			return 0;
+	return 1;
+}
+
 /* rest - do pieces k.. of rule r match from position pos (end of piece k-1) */
 static int
 rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
@@ -71,26 +81,43 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 			return 0;
 		return rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc, steps);
 	case 3:
-		/* A glued run of non-space bytes, the shortest that works. */
-		for (p = pos + 1; p <= n && p <= pos + PH_GLUE_MAX && s[p - 1] != ' '; p++) {
-			if (*steps == 0)
-				return 0;
-			(*steps)--;
-			if (at(a, s, n, p, pc->frag) &&
-			    rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc, steps))
-				return 1;
-		}
-		return 0;
-	default:
-		/* Any text: some later occurrence of the piece. */
+		/*
+		 * A glued run of non-space bytes, the shortest that works: the
+		 * piece is one of the recorded occurrences that starts within
+		 * PH_GLUE_MAX bytes after pos with no blank in between.
+		 */
 		for (i = 0; i < nocc; i++) {
 			size_t st;
 			if (occ[i].frag != pc->frag)
 				continue;
 			st = occ[i].end - a->frag_len[pc->frag];
-			if (st >= pos && rest(a, r, k + 1, s, n, occ[i].end, occ, nocc, steps))
-				return 1;
+			if (st <= pos)
+				continue;
+			if (st > pos + PH_GLUE_MAX || memchr(s + pos, ' ', st - pos) != NULL)
+				return 0;	/* occurrences come in order: none later fits */
 			if (*steps == 0)
+				return 0;
+			(*steps)--;
+			if (rest(a, r, k + 1, s, n, occ[i].end, occ, nocc, steps))
+				return 1;
+		}
+		return 0;
+	default:
+		/*
+		 * Any text: some later occurrence of the piece. When only
+		 * any-text gaps follow, the earliest occurrence is the best
+		 * one: if it fails, every later one fails too.
+		 */
+		for (i = 0; i < nocc; i++) {
+			size_t st;
+			if (occ[i].frag != pc->frag)
+				continue;
+			st = occ[i].end - a->frag_len[pc->frag];
+			if (st < pos)
+				continue;
+			if (rest(a, r, k + 1, s, n, occ[i].end, occ, nocc, steps))
+				return 1;
+			if (*steps == 0 || any_only(a, r, k + 1))
 				return 0;
 		}
 		return 0;
@@ -105,8 +132,10 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 	size_t	   nocc = 0, i, j;
 	uint32_t   st = 0;
 	unsigned   steps = PH_MAX_STEPS;
+	uint8_t	   failed[512];	/* rules (by id, the first 4096) known not to match */
 	const unsigned char *p = (const unsigned char *)s;
 
+	memset(failed, 0, sizeof(failed));
 	r->tags = 0;
 	for (i = 0; i < PH_MAX_TAGS; i++)
 		r->rule[i] = -1;
@@ -149,13 +178,17 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 				continue;
 			if (r->rule[rl->tag] >= 0 && (unsigned)r->rule[rl->tag] <= rid)
 				continue;
+			/* A rule of any-text gaps failed from its earliest start: done. */
+			if (rid < sizeof(failed) * 8 && (failed[rid / 8] >> (rid % 8)) & 1)
+				continue;
 			if (rest(a, rl, 1, s, n, occ[i].end, occ, nocc, &steps)) {
 				/* Keep the earliest rule of the table for each tag. */
 				if (r->rule[rl->tag] < 0)
 					r->pos[rl->tag] = occ[i].end - a->frag_len[f];
 				r->rule[rl->tag] = (int32_t)rid;
 				r->tags |= (uint64_t)1 << rl->tag;
-			}
+			} else if (rid < sizeof(failed) * 8 && any_only(a, rl, 1))
+				failed[rid / 8] |= (uint8_t)(1u << (rid % 8));
 		}
 	}
 }

@@ -29,6 +29,8 @@ int	cli_write(FILE *f, const char *s, size_t n);
 /* Output formats shared by the listing commands. */
 enum cli_format { FMT_JSONL, FMT_JSON, FMT_CSV, FMT_TABLE };
 int	cli_format(const char *s, enum cli_format *out);
+int	cli_format_opt(const char *s, enum cli_format *out, const char *choices);
+size_t	cli_width(const char *s);
 
 /* cli_lang - "ja" when LC_ALL, LC_MESSAGES or LANG (the first set) starts with ja, else "en" */
 const char *cli_lang(void);

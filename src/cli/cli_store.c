@@ -90,21 +90,6 @@ cli_time(int64_t t, char buf[32])
 		strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* width - columns a UTF-8 string takes, wide characters counted 2 */
-static size_t
-width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t		     w = 0;
-
-	for (; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe0 ? 2 : 1;
-	}
-	return w;
-}
-
 /* colname - a column's printed name */
 static const char *
 colname(const char *c)
@@ -225,10 +210,10 @@ cli_out_end(struct cli_out *o)
 	if ((w = calloc(o->ncols, sizeof(*w))) == NULL)
 		return -1;
 	for (i = 0; i < o->ncols; i++)
-		w[i] = width(colname(o->cols[i]));
+		w[i] = cli_width(colname(o->cols[i]));
 	for (r = 0; r < o->rows; r++)
 		for (i = 0; i < o->ncols; i++) {
-			size_t x = width(o->cells[r * o->ncols + i]);
+			size_t x = cli_width(o->cells[r * o->ncols + i]);
 			if (x > w[i])
 				w[i] = x;
 		}
@@ -248,7 +233,7 @@ cli_out_end(struct cli_out *o)
 			const char *c = o->cells[r * o->ncols + i];
 			fputs(c, stdout);
 			if (i + 1 < o->ncols)
-				printf("%*s  ", (int)(w[i] - width(c)), "");
+				printf("%*s  ", (int)(w[i] - cli_width(c)), "");
 			else
 				putchar('\n');
 		}

@@ -70,10 +70,8 @@ cmd_address(int argc, char **argv)
 			conf = optarg;
 			break;
 		case 'f':
-			if (cli_format(optarg, &fmt) != 0) {
-				cli_warn("unknown format \"%s\" (table, jsonl, json, csv)", optarg);
+			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			address_usage(stdout);

@@ -96,10 +96,8 @@ cmd_ingest(int argc, char **argv)
 			break;
 		}
 		case 'f':
-			if (cli_format(optarg, &fmt) != 0) {
-				cli_warn("unknown format \"%s\" (table, jsonl, json, csv)", optarg);
+			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			ingest_usage(stdout);

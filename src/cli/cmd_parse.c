@@ -54,31 +54,6 @@ parse_usage(FILE *f)
 	    "[--max-size BYTES] [--explain] [--lang en|ja] [--jobs N] PATH...\n");
 }
 
-/* display_width - columns a UTF-8 string takes (wide East Asian counted 2) */
-static size_t
-display_width(const char *s)
-{
-	size_t w = 0;
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		if (*p < 0x80) {
-			w++;
-			p++;
-		} else if ((*p & 0xe0) == 0xc0) {
-			w++;
-			p += 2;
-		} else if ((*p & 0xf0) == 0xe0) {
-			w += 2;
-			p += 3;
-		} else {
-			w += 2;
-			p += 4;
-		}
-	}
-	return w;
-}
-
 static int
 table_add(struct table *t, const kaeru_record *r, const char *explanation)
 {
@@ -101,7 +76,7 @@ table_add(struct table *t, const kaeru_record *r, const char *explanation)
 			return -1;
 		}
 		t->cells[t->rows * NCELLS + i] = c;
-		if ((w = display_width(c)) > t->width[i])
+		if ((w = cli_width(c)) > t->width[i])
 			t->width[i] = w;
 	}
 	kaeru_buf_dispose(&b);
@@ -147,7 +122,7 @@ table_print(struct table *t)
 			size_t	    pad;
 			if (c == NULL)
 				c = "";
-			pad = t->width[i] - display_width(c);
+			pad = t->width[i] - cli_width(c);
 			fputs(c, stdout);
 			if (i + 1 < n)
 				printf("%*s  ", (int)pad, "");
@@ -455,10 +430,8 @@ cmd_parse(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:o:m:xl:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (cli_format(optarg, &e.fmt) != 0) {
-				cli_warn("unknown format \"%s\" (jsonl, json, csv, table)", optarg);
+			if (cli_format_opt(optarg, &e.fmt, "jsonl, json, csv, table") != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'o':
 			if (strcmp(optarg, "bounces") != 0 && strcmp(optarg, "all") != 0) {

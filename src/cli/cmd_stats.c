@@ -119,10 +119,8 @@ cmd_stats(int argc, char **argv)
 			break;
 		}
 		case 'f':
-			if (cli_format(optarg, &fmt) != 0) {
-				cli_warn("unknown format \"%s\" (table, jsonl, json, csv)", optarg);
+			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			stats_usage(stdout);

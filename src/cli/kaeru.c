@@ -80,6 +80,31 @@ cli_lang(void)
 	return "en";
 }
 
+/* cli_format_opt - cli_format() for an option: a bad value gets one line naming the choices */
+int
+cli_format_opt(const char *s, enum cli_format *out, const char *choices)
+{
+	if (cli_format(s, out) == 0)
+		return 0;
+	cli_warn("unknown format \"%s\" (%s)", s, choices);
+	return -1;
+}
+
+/* cli_width - columns a UTF-8 string takes, wide characters (3- and 4-byte) counted 2 */
+size_t
+cli_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     w = 0;
+
+	for (; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		w += *p >= 0xe0 ? 2 : 1;
+	}
+	return w;
+}
+
 static void
 usage(FILE *f)
 {

@@ -163,6 +163,8 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 		k_lowercase(fl, m.from_len);
 		m.subject_lc = sl;
 		m.from_lc = fl;
+		kh_bigrams(sl, m.subject_len, m.subject_bi);
+		kh_bigrams(fl, m.from_len, m.from_bi);
 	}
 	if ((r = lhost_decode(&m, &b)) < 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");

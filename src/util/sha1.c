@@ -23,24 +23,20 @@ block(ksha1 *s, const uint8_t *p)
 	for (i = 16; i < 80; i++)
 		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3]; e = s->h[4];
-	for (i = 0; i < 80; i++) {
-		uint32_t f, k;
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = ROL(a, 5) + f + e + k + w[i];
-		e = d; d = c; c = ROL(b, 30); b = a; a = t;
-	}
+	/* Four loops of twenty rounds: no branch inside a round. */
+#define ROUND(f, k) do { \
+		t = ROL(a, 5) + (f) + e + (k) + w[i]; \
+		e = d; d = c; c = ROL(b, 30); b = a; a = t; \
+	} while (0)
+	for (i = 0; i < 20; i++)
+		ROUND((b & c) | (~b & d), 0x5a827999u);
+	for (; i < 40; i++)
+		ROUND(b ^ c ^ d, 0x6ed9eba1u);
+	for (; i < 60; i++)
+		ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdcu);
+	for (; i < 80; i++)
+		ROUND(b ^ c ^ d, 0xca62c1d6u);
+#undef ROUND
 	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d; s->h[4] += e;
 }
 

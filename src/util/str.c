@@ -178,6 +178,23 @@ k_endswith_ci(const char *s, size_t n, const char *suffix)
 	return sn <= n && k_strncaseeq(s + n - sn, suffix, sn);
 }
 
+/*
+ * k_blank_line - length up to and including the newline before the first
+ *	"\n\n" of h, or hn when there is none (the end of a header block)
+ */
+size_t
+k_blank_line(const char *h, size_t hn)
+{
+	const char *p = h, *end = h + hn, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl + 1 < end && nl[1] == '\n')
+			return (size_t)(nl - h) + 1;
+		p = nl + 1;
+	}
+	return hn;
+}
+
 /* k_memmem - first occurrence of needle in haystack, or NULL */
 const char *
 k_memmem(const char *h, size_t hn, const char *n, size_t nn)

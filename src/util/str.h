@@ -54,6 +54,7 @@ int	 k_startswith_ci(const char *s, size_t n, const char *prefix);
 int	 k_startswith(const char *s, size_t n, const char *prefix);
 int	 k_endswith_ci(const char *s, size_t n, const char *suffix);
 const char *k_memmem(const char *h, size_t hn, const char *n, size_t nn);
+size_t	 k_blank_line(const char *h, size_t hn);
 const char *k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn);
 const char *k_strstr_ci(const char *h, size_t hn, const char *z);
 void	 k_trim(const char **s, size_t *n);

@@ -1,6 +1,7 @@
 /* test_codec - base64, quoted-printable, UTF-8 helpers (util/codec.c) */
 #include "t.h"
 #include "util/codec.h"
+#include "util/sha1.h"
 
 #include <stdlib.h>
 
@@ -90,6 +91,30 @@ main(void)
 		memcpy(h + big - 6, "mAILER", 6);
 		T_OK(k_strstr_ci(h, big, "mailer") == h + big - 6, "4 MB of M: match at the end");
 		free(h);
+	}
+	/* SHA-1 (record tokens): the FIPS 180 examples, one and two blocks, and a million "a". */
+	{
+		static const struct { const char *in, *hex; } kat[] = {
+			{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+			{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+			{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+			  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+		};
+		char   hex[41], a1000[1000];
+		ksha1  h;
+		size_t k;
+		for (k = 0; k < sizeof(kat) / sizeof(kat[0]); k++) {
+			ksha1_init(&h);
+			ksha1_update(&h, kat[k].in, strlen(kat[k].in));
+			ksha1_hex(&h, hex);
+			T_EQ_STR(hex, kat[k].hex, kat[k].in);
+		}
+		memset(a1000, 'a', sizeof(a1000));
+		ksha1_init(&h);
+		for (k = 0; k < 1000; k++)
+			ksha1_update(&h, a1000, sizeof(a1000));
+		ksha1_hex(&h, hex);
+		T_EQ_STR(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f", "a million a");
 	}
 	return t_done("codec");
 }

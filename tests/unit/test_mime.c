@@ -57,6 +57,48 @@ main(void)
 	ka_dispose(&a);
 	ks_dispose(&flat);
 
+	/*
+	 * The lookup table: names that share length, first and last letter
+	 * ("X-AB"/"X-CB"), the first of repeated fields, lookups after a
+	 * memoised answer, and a block too large for the table.
+	 */
+	parse(&m, &a, &flat, cs, "X-AB: one\nX-CB: two\nx-cb: three\nSubject: =?UTF-8?B?44GC?=\n\nbody\n");
+	T_EQ_STR(kh_get(&m, &m.hdr, "x-cb"), "two", "same key, other name");
+	T_EQ_STR(kh_get(&m, &m.hdr, "X-AB"), "one", "same key, first name");
+	T_EQ_STR(kh_get(&m, &m.hdr, "X-CB"), "two", "memoised answer");
+	T_OK(kh_find(&m.hdr, "X-DB") == NULL, "absent name with a taken key");
+	T_OK(kh_find_next(&m.hdr, kh_find(&m.hdr, "X-CB"), "X-CB") != NULL, "next of a repeated field");
+	T_EQ_STR(kh_get_decoded(&m, &m.hdr, "subject"), "あ", "decoded");
+	T_EQ_STR(kh_get_decoded(&m, &m.hdr, "subject"), "あ", "decoded, memoised");
+	T_EQ_STR(kh_get(&m, &m.hdr, "subject"), "=?UTF-8?B?44GC?=", "raw beside decoded");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+	{
+		char big[8192];
+		size_t k = 0;
+		for (i = 0; i < 100; i++)
+			k += (size_t)snprintf(big + k, sizeof(big) - k, "X-F%zu: v%zu\n", i, i);
+		snprintf(big + k, sizeof(big) - k, "\nbody\n");
+		parse(&m, &a, &flat, cs, big);
+		T_EQ_INT(m.hdr.n, 100, "100 fields");
+		T_EQ_STR(kh_get(&m, &m.hdr, "x-f99"), "v99", "large block: linear lookup");
+		T_EQ_STR(kh_get(&m, &m.hdr, "X-F0"), "v0", "large block: first field");
+		ka_dispose(&a);
+		ks_dispose(&flat);
+	}
+	T_EQ_INT(k_blank_line("a: b\nc: d\n\nbody", 15), 10, "blank line ends the block");
+	T_EQ_INT(k_blank_line("a: b\nc: d\n", 10), 10, "no blank line");
+	T_EQ_INT(k_blank_line("\n\nx", 4), 1, "blank line first");
+
+	/* Boundaries: at the very start, after a line that ends in "--", with blanks after. */
+	parse(&m, &a, &flat, cs,
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+	    "one x--b\n--bb\n--b \nContent-Type: text/plain\n\ntwo\n--b--\n");
+	T_OK(strstr(ks_str(m.flat), "one x--b\n--bb\n") != NULL, "look-alike lines stay in the part");
+	T_OK(strstr(ks_str(m.flat), "two") != NULL, "delimiter with trailing blanks");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
 	/* Bare CR newlines (the corpus's mac/ copies). */
 	parse(&m, &a, &flat, cs, "Subject: x\rContent-Type: text/plain\r\rline one\rline two\r");
 	T_EQ_STR(ks_str(m.flat), "line one\nline two\n", "bare CR");

@@ -137,14 +137,27 @@ lh_has_header(const struct kmsg *m, const char *name)
  *	search is one memmem.
  */
 static int
-lc_has(const char *lc, size_t n, const char *needle)
+lc_has(const char *lc, size_t n, const uint64_t bi[8], const char *needle)
 {
-	size_t	    k = strlen(needle), j;
+	size_t	    k, j, h;
 	const char *p = lc, *end;
 	int	    c0;
 
-	if (lc == NULL || k == 0 || k > n)
-		return lc != NULL && k == 0;
+	if (lc == NULL)
+		return 0;
+	k = strlen(needle);
+	if (k > n)
+		return 0;
+	/* Its first, middle and last pairs must all be in the text. */
+	if (k >= 2) {
+		h = k / 2 - (k >= 3);
+		if (!kh_bigram_in(bi, k_lower((unsigned char)needle[0]), k_lower((unsigned char)needle[1])) ||
+		    !kh_bigram_in(bi, k_lower((unsigned char)needle[k - 2]), k_lower((unsigned char)needle[k - 1])) ||
+		    !kh_bigram_in(bi, k_lower((unsigned char)needle[h]), k_lower((unsigned char)needle[h + 1])))
+			return 0;
+	}
+	if (k == 0)
+		return 1;
 	c0 = k_lower((unsigned char)needle[0]);
 	end = lc + n - k + 1;
 	while (p < end && (p = memchr(p, c0, (size_t)(end - p))) != NULL) {
@@ -161,7 +174,7 @@ lc_has(const char *lc, size_t n, const char *needle)
 int
 lh_subject_has(const struct kmsg *m, const char *needle)
 {
-	return lc_has(m->subject_lc, m->subject_len, needle);
+	return lc_has(m->subject_lc, m->subject_len, m->subject_bi, needle);
 }
 
 /* lh_subject_starts - case-insensitive prefix test (after blanks) */
@@ -181,7 +194,7 @@ lh_subject_starts(const struct kmsg *m, const char *prefix)
 int
 lh_from_has(const struct kmsg *m, const char *needle)
 {
-	return lc_has(m->from_lc, m->from_len, needle);
+	return lc_has(m->from_lc, m->from_len, m->from_bi, needle);
 }
 
 /* lh_flat - the whole flat text */

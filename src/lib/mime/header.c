@@ -14,6 +14,75 @@
 
 #include <stdlib.h>
 
+/*
+ * kh_name_key - length, first and last letter of a field name, any case
+ *	Cheap to make at parse time and at lookup; it tells almost every
+ *	pair of real field names apart, and the names are compared anyway.
+ */
+uint32_t
+kh_name_key(const char *name, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return (uint32_t)(n & 0xffff) << 16 | (uint32_t)k_lower((unsigned char)name[0]) << 8 |
+	    (uint32_t)k_lower((unsigned char)name[n - 1]);
+}
+
+/* slot_of - home slot of a key in a khdrs table */
+static unsigned
+slot_of(uint32_t key)
+{
+	return (key * 2654435761u) >> 25;	/* 7 bits: KH_SLOTS */
+}
+
+/*
+ * index_fields - fill the lookup table: each name's first field
+ *	Open addressing; a header block of more than KH_SLOTS / 2 fields is
+ *	searched linearly instead.
+ */
+static void
+index_fields(struct khdrs *h)
+{
+	size_t i;
+
+	memset(h->slot, 0, sizeof(h->slot));
+	if (h->n > KH_SLOTS / 2)
+		return;
+	for (i = 0; i < h->n; i++) {
+		const struct khdr *f = &h->v[i];
+		unsigned	   s = slot_of(f->key);
+
+		for (;; s = (s + 1) % KH_SLOTS) {
+			const struct khdr *g;
+			if (h->slot[s] == 0) {
+				h->slot[s] = (uint16_t)(i + 1);
+				break;
+			}
+			g = &h->v[h->slot[s] - 1];
+			if (g->key == f->key && g->nlen == f->nlen && k_strncaseeq(g->name, f->name, f->nlen))
+				break;	/* an earlier field of the same name holds the slot */
+		}
+	}
+}
+
+/*
+ * kh_bigrams - the set of adjacent byte pairs of a short lower-case text
+ *	A 512-bit sketch: a needle whose first pair is not in it cannot
+ *	occur in the text, which settles most of the decoders' subject and
+ *	From tests without a search.
+ */
+void
+kh_bigrams(const char *lc, size_t n, uint64_t set[8])
+{
+	size_t i;
+
+	memset(set, 0, 8 * sizeof(set[0]));
+	for (i = 0; i + 1 < n; i++) {
+		unsigned k = KH_BIGRAM((unsigned char)lc[i], (unsigned char)lc[i + 1]);
+		set[k >> 6] |= (uint64_t)1 << (k & 63);
+	}
+}
+
 /* push - append one field, doubling the array in the arena */
 static int
 push(karena *a, struct khdrs *h, const char *name, size_t nlen,
@@ -31,6 +100,9 @@ push(karena *a, struct khdrs *h, const char *name, size_t nlen,
 	h->v[h->n].nlen = (uint32_t)nlen;
 	h->v[h->n].val = val;
 	h->v[h->n].vlen = (uint32_t)vlen;
+	h->v[h->n].key = kh_name_key(name, nlen);
+	h->v[h->n].unfolded = NULL;
+	h->v[h->n].decoded = NULL;
 	h->n++;
 	return 0;
 }
@@ -58,8 +130,8 @@ field_name_len(const char *p, size_t n)
  *	*bodyoff receives the offset of the body (after the empty line), or
  *	n when the block runs to the end. Returns -1 on ENOMEM.
  */
-int
-kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
+static int
+parse_fields(karena *a, const char *p, size_t n, size_t maxlen,
     struct khdrs *out, size_t *bodyoff, unsigned *truncated)
 {
 	const char *cur = p, *end = p + n;
@@ -113,29 +185,52 @@ kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
 	return 0;
 }
 
-/* name_eq - case-insensitive compare of a field name with z */
-static int
-name_eq(const struct khdr *f, const char *z, size_t zn)
+int
+kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
+    struct khdrs *out, size_t *bodyoff, unsigned *truncated)
 {
-	return f->nlen == zn && k_lower((unsigned char)f->name[0]) == k_lower((unsigned char)z[0]) &&
-	    k_strncaseeq(f->name, z, zn);
+	if (parse_fields(a, p, n, maxlen, out, bodyoff, truncated) != 0)
+		return -1;
+	index_fields(out);
+	return 0;
+}
+
+/* name_eq - case-insensitive compare of a field name with z (key zk) */
+static int
+name_eq(const struct khdr *f, const char *z, size_t zn, uint32_t zk)
+{
+	return f->key == zk && f->nlen == zn && k_strncaseeq(f->name, z, zn);
 }
 
 /* kh_find - first field called name, or NULL */
 const struct khdr *
 kh_find(const struct khdrs *h, const char *name)
 {
-	return kh_find_next(h, NULL, name);
+	size_t	 zn;
+	uint32_t zk;
+	unsigned s;
+
+	if (h->n > KH_SLOTS / 2)
+		return kh_find_next(h, NULL, name);
+	zn = strlen(name);
+	zk = kh_name_key(name, zn);
+	for (s = slot_of(zk); h->slot[s] != 0; s = (s + 1) % KH_SLOTS) {
+		const struct khdr *f = &h->v[h->slot[s] - 1];
+		if (name_eq(f, name, zn, zk))
+			return f;
+	}
+	return NULL;
 }
 
 /* kh_find_next - next field called name after the given one, or NULL */
 const struct khdr *
 kh_find_next(const struct khdrs *h, const struct khdr *after, const char *name)
 {
-	size_t i = after ? (size_t)(after - h->v) + 1 : 0, zn = strlen(name);
+	size_t	 i = after ? (size_t)(after - h->v) + 1 : 0, zn = strlen(name);
+	uint32_t zk = kh_name_key(name, zn);
 
 	for (; i < h->n; i++)
-		if (name_eq(&h->v[i], name, zn))
+		if (name_eq(&h->v[i], name, zn, zk))
 			return &h->v[i];
 	return NULL;
 }
@@ -144,10 +239,11 @@ kh_find_next(const struct khdrs *h, const struct khdr *after, const char *name)
 size_t
 kh_count(const struct khdrs *h, const char *name)
 {
-	size_t i, c = 0, zn = strlen(name);
+	size_t	 i, c = 0, zn = strlen(name);
+	uint32_t zk = kh_name_key(name, zn);
 
 	for (i = 0; i < h->n; i++)
-		if (name_eq(&h->v[i], name, zn))
+		if (name_eq(&h->v[i], name, zn, zk))
 			c++;
 	return c;
 }
@@ -182,16 +278,31 @@ kh_unfold(karena *a, const char *v, size_t n)
 	return o;
 }
 
+/*
+ * memo - the field as a writable entry
+ *	The index lives in the message's arena and belongs to the message;
+ *	kh_get() and kh_get_decoded() memoise their answers in it, which
+ *	does not change what any lookup returns.
+ */
+static struct khdr *
+memo(const struct khdrs *h, const struct khdr *f)
+{
+	return &((struct khdr *)h->v)[f - h->v];
+}
+
 /* kh_get - unfolded raw value of the first field called name, or "" */
 const char *
 kh_get(struct kmsg *m, const struct khdrs *h, const char *name)
 {
 	const struct khdr *f = kh_find(h, name);
-	char *v;
+	struct khdr	  *w;
 
-	if (f == NULL || (v = kh_unfold(m->a, f->val, f->vlen)) == NULL)
+	if (f == NULL)
 		return "";
-	return v;
+	w = memo(h, f);
+	if (w->unfolded == NULL)
+		w->unfolded = kh_unfold(m->a, f->val, f->vlen);
+	return w->unfolded ? w->unfolded : "";
 }
 
 /* kh_get_decoded - value with encoded words decoded to UTF-8, or "" */
@@ -199,15 +310,26 @@ const char *
 kh_get_decoded(struct kmsg *m, const struct khdrs *h, const char *name)
 {
 	const struct khdr *f = kh_find(h, name);
-	kstr  s = KSTR_INIT;
-	char *v, *r;
+	struct khdr	  *w;
+	kstr		   s = KSTR_INIT;
+	const char	  *v;
 
-	if (f == NULL || (v = kh_unfold(m->a, f->val, f->vlen)) == NULL)
+	if (f == NULL)
 		return "";
+	w = memo(h, f);
+	if (w->decoded != NULL)
+		return w->decoded;
+	v = kh_get(m, h, name);
+	if (memchr(v, '=', strlen(v)) == NULL && memchr(v, 0x1b, strlen(v)) == NULL &&
+	    kc_is_ascii(v, strlen(v))) {
+		/* Plain ASCII, no encoded word: the unfolded value is the answer. */
+		w->decoded = (char *)v;
+		return v;
+	}
 	kh_decode_words(m->cs, v, strlen(v), &s);
-	r = ks_ok(&s) ? ka_strndup(m->a, ks_str(&s), s.len) : NULL;
+	w->decoded = ks_ok(&s) ? ka_strndup(m->a, ks_str(&s), s.len) : NULL;
 	ks_dispose(&s);
-	return r ? r : "";
+	return w->decoded ? w->decoded : "";
 }
 
 /*

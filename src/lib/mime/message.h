@@ -38,12 +38,18 @@ struct khdr {
 	const char	*val;
 	uint32_t	 nlen;
 	uint32_t	 vlen;
+	uint32_t	 key;		/* kh_name_key() of the name */
+	char		*unfolded;	/* kh_get()'s answer, memoised (arena), or NULL */
+	char		*decoded;	/* kh_get_decoded()'s answer, memoised, or NULL */
 };
+
+#define KH_SLOTS 128	/* kh_find()'s table: first field of each name */
 
 struct khdrs {
 	struct khdr	*v;
 	size_t		 n;
 	size_t		 cap;
+	uint16_t	 slot[KH_SLOTS];	/* index + 1 into v, 0 empty; unused when n > KH_SLOTS / 2 */
 };
 
 enum kpart_type {
@@ -106,6 +112,8 @@ struct kmsg {
 	size_t		 subject_len;
 	const char	*from_lc;
 	size_t		 from_len;
+	uint64_t	 subject_bi[8];	/* kh_bigrams() of subject_lc and of from_lc */
+	uint64_t	 from_bi[8];
 	unsigned	 nparts;
 	unsigned	 truncated;	/* a limit was reached */
 	unsigned	 depth_seen;
@@ -122,6 +130,19 @@ int	 km_parse(struct kmsg *m, const char *buf, size_t len);
 /* Headers */
 int	 kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
 	    struct khdrs *out, size_t *bodyoff, unsigned *truncated);
+uint32_t kh_name_key(const char *name, size_t n);
+void	 kh_bigrams(const char *lc, size_t n, uint64_t set[8]);
+
+#define KH_BIGRAM(a, b) ((((unsigned)(a) * 31u) ^ (unsigned)(b)) & 511u)
+
+/* kh_bigram_in - may the pair a, b occur in the text of set */
+static inline int
+kh_bigram_in(const uint64_t set[8], unsigned char a, unsigned char b)
+{
+	unsigned k = KH_BIGRAM(a, b);
+
+	return (int)((set[k >> 6] >> (k & 63)) & 1);
+}
 const struct khdr *kh_find(const struct khdrs *h, const char *name);
 const struct khdr *kh_find_next(const struct khdrs *h, const struct khdr *after,
 	    const char *name);

@@ -244,10 +244,7 @@ add_message(struct kmsg *m, enum kpart_type t, enum kcte cte, const char *b, siz
 	/* Skip leading blank lines, then cut at the end of the header block. */
 	while (dn > 0 && (*d == '\n' || *d == '\r'))
 		d++, dn--;
-	{
-		const char *e = k_memmem(d, dn, "\n\n", 2);
-		hend = e ? (size_t)(e - d) + 1 : dn;
-	}
+	hend = k_blank_line(d, dn);
 	begin_sect(m, t, t == KP_RFC822 ? MARK_RFC822 : MARK_HEADERS);
 	append_clean(m, d, hend);
 	end_sect(m);
@@ -334,31 +331,43 @@ static const char *
 find_delim(const char *start, const char *p, const char *end, const char *b,
     size_t bl, int *close, const char **next)
 {
-	while (p < end) {
-		const char *q = k_memmem(p, (size_t)(end - p), b, bl), *r;
+	const char *l, *nl;
 
-		if (q == NULL)
-			return NULL;
-		p = q + bl;
-		if (q - start < 2 || q[-1] != '-' || q[-2] != '-')
-			continue;
-		if (q - 2 != start && q[-3] != '\n')
-			continue;
-		r = q + bl;
-		*close = 0;
-		if (r + 1 < end && r[0] == '-' && r[1] == '-') {
-			*close = 1;
-			r += 2;
+	/*
+	 * The line starts at or after p - 2 (the delimiter's "--" may sit
+	 * just before p): start itself, then one after each newline. Lines
+	 * are found with memchr, which outruns a substring search over
+	 * long attachments.
+	 */
+	if (p - start <= 2)
+		l = start;
+	else if ((nl = memchr(p - 3, '\n', (size_t)(end - (p - 3)))) != NULL)
+		l = nl + 1;
+	else
+		return NULL;
+	for (;;) {
+		const char *r;
+
+		if ((size_t)(end - l) >= bl + 2 && l[0] == '-' && l[1] == '-' &&
+		    memcmp(l + 2, b, bl) == 0) {
+			r = l + 2 + bl;
+			*close = 0;
+			if (r + 1 < end && r[0] == '-' && r[1] == '-') {
+				*close = 1;
+				r += 2;
+			}
+			/* Only blanks may follow on the line. */
+			while (r < end && (*r == ' ' || *r == '\t'))
+				r++;
+			if (r >= end || *r == '\n') {
+				*next = r < end ? r + 1 : end;
+				return l;
+			}
 		}
-		/* Only blanks may follow on the line. */
-		while (r < end && (*r == ' ' || *r == '\t'))
-			r++;
-		if (r < end && *r != '\n')
-			continue;
-		*next = r < end ? r + 1 : end;
-		return q - 2;
+		if ((nl = memchr(l, '\n', (size_t)(end - l))) == NULL)
+			return NULL;
+		l = nl + 1;
 	}
-	return NULL;
 }
 
 static void walk(struct kmsg *m, const char *p, size_t n, int depth,
@@ -558,6 +567,7 @@ km_parse(struct kmsg *m, const char *buf, size_t len)
 	m->origlen = 0;
 	m->orighdr.n = 0;
 	m->orighdr.v = NULL;
+	memset(m->orighdr.slot, 0, sizeof(m->orighdr.slot));
 	m->rfc822_off = SIZE_MAX;
 	m->nsect = 0;
 	m->nparts = 0;

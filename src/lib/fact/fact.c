@@ -108,6 +108,25 @@ unwrap(char *d)
 	*w = '\0';
 }
 
+/* same - equal strings, either may be NULL */
+static int
+same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* same_facts - would kr_classify() decide f as it decided g */
+static int
+same_facts(const struct kfacts *f, const struct kfacts *g)
+{
+	return f->diaglen == g->diaglen && same(f->diag, g->diag) &&
+	    same(f->status, g->status) && same(f->replycode, g->replycode) &&
+	    same(f->command, g->command) && same(f->diagtype, g->diagtype) &&
+	    same(f->action, g->action) && same(f->decoder_reason, g->decoder_reason) &&
+	    same(f->decoder_rule, g->decoder_rule) && same(f->decoder, g->decoder) &&
+	    same(f->rhost, g->rhost) && same(f->destination, g->destination);
+}
+
 /* clean_host - "dns; mx.example.jp", "[192.0.2.1]", "host.example." to a name */
 static const char *
 clean_host(struct kmsg *m, const char *h)
@@ -290,6 +309,19 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 {
 	size_t	    i;
 	const char *addresser = NULL;
+	/*
+	 * The previous record's inputs and answers: the recipients of one
+	 * report often share a diagnostic, which is then read once.
+	 */
+	struct {
+		int		 codes, verdict;	/* which halves hold something */
+		const char	*rawdiag, *dstatus, *dreply, *dcmd;
+		const char	*diag, *status, *reply, *cmd;
+		struct kfacts	 f;
+		struct kverdict	 v;
+	} prev;
+
+	memset(&prev, 0, sizeof(prev));
 
 	for (i = 0; i < b->n; i++) {
 		const struct kds *d = &b->ds[i];
@@ -307,21 +339,41 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			addresser = addresser_of(m);
 		if ((r = push_record(m, out)) == NULL)
 			return KAERU_ENOMEM;
-		diag = sweep(m, d->diagnosis != NULL && d->diagnosis[0] != '\0' ? d->diagnosis : d->status_comment);
-		if (diag[0] != '\0')
-			unwrap((char *)diag);
-		status = pick_status(m, d->status, diag);
-		if (d->replycode != NULL && strlen(d->replycode) == 3)
-			reply = d->replycode;
-		else if (diag[0] != '\0' && !k_strstr_ci(diag, strlen(diag), "x-unix;") &&
-		    smtp_reply_find_class(diag, strlen(diag), status ? status[0] : 0, rc))
-			reply = kb_str(m, rc, 3);
-		cmd = d->command;
-		if (cmd != NULL && strcmp(cmd, "EHLO") && strcmp(cmd, "HELO") && strcmp(cmd, "MAIL") &&
-		    strcmp(cmd, "RCPT") && strcmp(cmd, "DATA") && strcmp(cmd, "QUIT") && strcmp(cmd, "CONN"))
-			cmd = NULL;
-		if (cmd == NULL && diag[0] != '\0')
-			cmd = smtp_command_find(diag, strlen(diag));
+		{
+			const char *raw = d->diagnosis != NULL && d->diagnosis[0] != '\0' ? d->diagnosis : d->status_comment;
+			if (prev.codes && same(raw, prev.rawdiag) && same(d->status, prev.dstatus) &&
+			    same(d->replycode, prev.dreply) && same(d->command, prev.dcmd)) {
+				diag = prev.diag;
+				status = prev.status;
+				reply = prev.reply;
+				cmd = prev.cmd;
+			} else {
+				diag = sweep(m, raw);
+				if (diag[0] != '\0')
+					unwrap((char *)diag);
+				status = pick_status(m, d->status, diag);
+				if (d->replycode != NULL && strlen(d->replycode) == 3)
+					reply = d->replycode;
+				else if (diag[0] != '\0' && !k_strstr_ci(diag, strlen(diag), "x-unix;") &&
+				    smtp_reply_find_class(diag, strlen(diag), status ? status[0] : 0, rc))
+					reply = kb_str(m, rc, 3);
+				cmd = d->command;
+				if (cmd != NULL && strcmp(cmd, "EHLO") && strcmp(cmd, "HELO") && strcmp(cmd, "MAIL") &&
+				    strcmp(cmd, "RCPT") && strcmp(cmd, "DATA") && strcmp(cmd, "QUIT") && strcmp(cmd, "CONN"))
+					cmd = NULL;
+				if (cmd == NULL && diag[0] != '\0')
+					cmd = smtp_command_find(diag, strlen(diag));
+				prev.rawdiag = raw;
+				prev.dstatus = d->status;
+				prev.dreply = d->replycode;
+				prev.dcmd = d->command;
+				prev.diag = diag;
+				prev.status = status;
+				prev.reply = reply;
+				prev.cmd = cmd;
+				prev.codes = 1;
+			}
+		}
 
 		r->kind = (kaeru_kind)b->kind;
 		r->origin = origin ? origin : "";
@@ -382,8 +434,14 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		} else if (b->kind == KAERU_KIND_VACATION) {
 			v.reason = KAERU_REASON_VACATION;
 			snprintf(v.rule, sizeof(v.rule), "report:auto-reply");
-		} else
+		} else if (prev.verdict && same_facts(&f, &prev.f))
+			v = prev.v;
+		else {
 			kr_classify(&f, &v);
+			prev.f = f;
+			prev.v = v;
+			prev.verdict = 1;
+		}
 		r->reason_id = v.reason;
 		r->reason = kaeru_reason_name(v.reason);
 		r->rule = kb_str(m, v.rule, strlen(v.rule));

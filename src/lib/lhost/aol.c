@@ -29,7 +29,7 @@ aol_decode(struct kmsg *m, struct kbounce *b)
 			continue;
 		if (d->command == NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
-		d->reason = lh_phrase("aol", d->diagnosis);
+		d->reason = lh_phrase(m, "aol", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

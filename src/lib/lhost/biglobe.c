@@ -61,7 +61,7 @@ biglobe_decode(struct kmsg *m, struct kbounce *b)
 		struct kds *d = &b->ds[i];
 
 		d->diagnosis = diag;
-		d->reason = lh_phrase("biglobe", diag);
+		d->reason = lh_phrase(m, "biglobe", diag);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

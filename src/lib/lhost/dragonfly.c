@@ -107,7 +107,7 @@ dragonfly_decode(struct kmsg *m, struct kbounce *b)
 			if (d->diagnosis == NULL)
 				continue;
 			if (d->command == NULL)
-				d->reason = lh_phrase("dragonfly", d->diagnosis);
+				d->reason = lh_phrase(m, "dragonfly", d->diagnosis);
 			lh_fill_codes(m, d);
 		}
 	}

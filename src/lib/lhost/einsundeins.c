@@ -79,7 +79,7 @@ einsundeins_decode(struct kmsg *m, struct kbounce *b)
 			if (strstr(d->diagnosis, "SMTP error") != NULL)
 				d->spec = "SMTP";
 		}
-		d->reason = lh_phrase("einsundeins", d->diagnosis);
+		d->reason = lh_phrase(m, "einsundeins", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

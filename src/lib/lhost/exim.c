@@ -241,7 +241,7 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 				d->reason = "blocked";
 		} else if (cmd != NULL && strcmp(cmd, "MAIL") == 0)
 			d->reason = "onhold";
-		else if (cmd == NULL && (why = lh_phrase("exim", d->diagnosis)) != NULL)
+		else if (cmd == NULL && (why = lh_phrase(m, "exim", d->diagnosis)) != NULL)
 			d->reason = why;
 		if (d->reason != NULL && strcmp(d->reason, "expired") == 0 && d->action == NULL)
 			d->action = "delayed";

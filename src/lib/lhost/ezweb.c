@@ -142,7 +142,7 @@ ezweb_decode(struct kmsg *m, struct kbounce *b)
 			d->diagnosis = general;
 		if (strncmp(spa, "NG", 2) == 0)
 			d->reason = "filtered";
-		else if ((why = lh_phrase("ezweb", general)) != NULL)
+		else if ((why = lh_phrase(m, "ezweb", general)) != NULL)
 			d->reason = why;
 		else if (d->command != NULL && strcmp(d->command, "RCPT") == 0)
 			d->reason = "userunknown";

@@ -53,7 +53,7 @@ facebook_decode(struct kmsg *m, struct kbounce *b)
 			char code[7];
 			memcpy(code, c, 6);
 			code[6] = '\0';
-			if ((d->reason = lh_phrase("facebook", code)) == NULL && strncmp(code, "INT-T", 5) == 0)
+			if ((d->reason = lh_phrase(m, "facebook", code)) == NULL && strncmp(code, "INT-T", 5) == 0)
 				d->reason = "systemerror";
 			if (d->reason != NULL)
 				d->rule = kb_str(m, code, 6);

@@ -163,7 +163,7 @@ gmail_decode(struct kmsg *m, struct kbounce *b)
 		}
 		/* Gmail's own sentences, unless the server's reply has a specific code. */
 		if (d->reason == NULL && !specific)
-			d->reason = lh_phrase("gmail", diag);
+			d->reason = lh_phrase(m, "gmail", diag);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

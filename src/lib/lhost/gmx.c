@@ -71,7 +71,7 @@ gmx_decode(struct kmsg *m, struct kbounce *b)
 		d = &b->ds[i];
 		if (d->diagnosis == NULL)
 			continue;
-		d->reason = lh_phrase("gmx", d->diagnosis);
+		d->reason = lh_phrase(m, "gmx", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

@@ -108,9 +108,9 @@ googleworkspace_decode(struct kmsg *m, struct kbounce *b)
 	kb_drop_empty(b);
 	if (b->n == 0)
 		return 0;
-	why = lh_phrase("googleworkspace", notice);
+	why = lh_phrase(m, "googleworkspace", notice);
 	if (why == NULL)
-		why = lh_phrase("googleworkspace", resp);
+		why = lh_phrase(m, "googleworkspace", resp);
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
 		char	    st[SMTP_STATUS_MAX];

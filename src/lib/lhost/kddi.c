@@ -66,7 +66,7 @@ kddi_decode(struct kmsg *m, struct kbounce *b)
 		if (strncmp(spa, "NG", 2) == 0)
 			d->reason = "filtered";
 		else
-			d->reason = lh_phrase("kddi", d->diagnosis);
+			d->reason = lh_phrase(m, "kddi", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

@@ -392,15 +392,35 @@ lh_recipient_from_orig(struct kmsg *m, struct kbounce *b)
 void
 lh_fill_codes(struct kmsg *m, struct kds *d)
 {
-	char st[SMTP_STATUS_MAX], rc[4];
+	char	    st[SMTP_STATUS_MAX], rc[4];
+	size_t	    n;
+	const char *status_in = d->status;
 
 	if (d->diagnosis == NULL)
 		return;
-	if (generic_status(d->status) && smtp_status_find(d->diagnosis, strlen(d->diagnosis), st))
+	n = strlen(d->diagnosis);
+	/* The same text and status as last time: the same answers. */
+	if (m->codes_memo.text != NULL && m->codes_memo.len == n &&
+	    (m->codes_memo.status_in == d->status ||
+	    (m->codes_memo.status_in != NULL && d->status != NULL && strcmp(m->codes_memo.status_in, d->status) == 0)) &&
+	    memcmp(m->codes_memo.text, d->diagnosis, n) == 0) {
+		if (m->codes_memo.status_out != NULL && m->codes_memo.status_out != m->codes_memo.status_src)
+			d->status = m->codes_memo.status_out;	/* a code found in the text */
+		if (d->replycode == NULL)
+			d->replycode = m->codes_memo.reply;
+		return;
+	}
+	if (generic_status(d->status) && smtp_status_find(d->diagnosis, n, st))
 		if (!generic_status(st) || d->status == NULL)
 			d->status = kb_str(m, st, strlen(st));
-	if (d->replycode == NULL && smtp_reply_find(d->diagnosis, strlen(d->diagnosis), rc))
-		d->replycode = kb_str(m, rc, 3);
+	m->codes_memo.reply = smtp_reply_find(d->diagnosis, n, rc) ? kb_str(m, rc, 3) : NULL;
+	if (d->replycode == NULL)
+		d->replycode = m->codes_memo.reply;
+	m->codes_memo.text = ka_strndup(m->a, d->diagnosis, n);
+	m->codes_memo.len = n;
+	m->codes_memo.status_in = status_in ? ka_strdup(m->a, status_in) : NULL;
+	m->codes_memo.status_out = d->status;
+	m->codes_memo.status_src = status_in;
 }
 
 #include "../reason/phrase.h"
@@ -412,11 +432,13 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
  *	the one written first in the table wins.
  */
 const char *
-lh_phrase(const char *family, const char *text)
+lh_phrase(struct kmsg *m, const char *family, const char *text)
 {
 	struct ph_result r;
 	unsigned	 i, t, best = 0;
 	int32_t		 bestrule = -1;
+	size_t		 n;
+	const char	*res = NULL;
 
 	if (text == NULL)
 		return NULL;
@@ -425,15 +447,26 @@ lh_phrase(const char *family, const char *text)
 			break;
 	if (i == PH_FAMILIES)
 		return NULL;
-	ph_match(ph_families[i].a, text, strlen(text), &r);
-	if (r.tags == 0)
-		return NULL;
-	for (t = 0; t < PH_MAX_TAGS; t++)
-		if (r.rule[t] >= 0 && (bestrule < 0 || r.rule[t] < bestrule)) {
-			bestrule = r.rule[t];
-			best = t;
-		}
-	return kaeru_reason_name((kaeru_reason)best);
+	n = strlen(text);
+	/* The recipients of one notice often share a text: match it once. */
+	if (m->phrase_memo.text != NULL && m->phrase_memo.family == i && m->phrase_memo.len == n &&
+	    memcmp(m->phrase_memo.text, text, n) == 0)
+		return m->phrase_memo.result;
+	ph_match(ph_families[i].a, text, n, &r);
+	if (r.tags != 0) {
+		for (t = 0; t < PH_MAX_TAGS; t++)
+			if (r.rule[t] >= 0 && (bestrule < 0 || r.rule[t] < bestrule)) {
+				bestrule = r.rule[t];
+				best = t;
+			}
+		res = kaeru_reason_name((kaeru_reason)best);
+	}
+	/* A copy: the caller's text may live in a buffer it reuses. */
+	m->phrase_memo.text = ka_strndup(m->a, text, n);
+	m->phrase_memo.len = n;
+	m->phrase_memo.family = i;
+	m->phrase_memo.result = res;
+	return res;
 }
 
 /* lh_received_has - case-insensitive substring test on any top-level Received */
@@ -576,9 +609,9 @@ lh_phrase_sq(struct kmsg *m, const char *family, const char *text)
 		if (k_isspace((unsigned char)*s) && (*s != ' ' || (s[1] != '\0' && k_isspace((unsigned char)s[1]))))
 			break;
 	if (*s == '\0')
-		return lh_phrase(family, text);
+		return lh_phrase(m, family, text);
 	if ((t = ka_alloc(m->a, strlen(text) + 1)) == NULL)
-		return lh_phrase(family, text);
+		return lh_phrase(m, family, text);
 	for (o = t, s = text; *s != '\0'; s++) {
 		if (k_isspace((unsigned char)*s)) {
 			if (!sp)
@@ -590,7 +623,7 @@ lh_phrase_sq(struct kmsg *m, const char *family, const char *text)
 		*o++ = *s;
 	}
 	*o = '\0';
-	return lh_phrase(family, t);
+	return lh_phrase(m, family, t);
 }
 
 /*

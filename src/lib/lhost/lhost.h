@@ -44,7 +44,7 @@ int	 lh_same_addr(const char *a, const char *b);
 void	 lh_recipient_from_orig(struct kmsg *m, struct kbounce *b);
 int	 lh_line_has(const char *line, size_t len, const char *needle);
 void	 lh_fill_codes(struct kmsg *m, struct kds *d);
-const char *lh_phrase(const char *family, const char *text);
+const char *lh_phrase(struct kmsg *m, const char *family, const char *text);
 int	 lh_received_has(const struct kmsg *m, const char *needle);
 int	 lh_failed_recipients(struct kmsg *m, struct kbounce *b);
 int	 lh_quoted_reply(struct kmsg *m, struct kds *d);

@@ -89,7 +89,7 @@ mailru_decode(struct kmsg *m, struct kbounce *b)
 		else if (d->command != NULL && (strcmp(d->command, "EHLO") == 0 || strcmp(d->command, "HELO") == 0))
 			d->reason = "blocked";
 		else if (d->command == NULL)
-			d->reason = lh_phrase("exim", d->diagnosis);
+			d->reason = lh_phrase(m, "exim", d->diagnosis);
 		if (d->reason != NULL && strcmp(d->reason, "expired") == 0)
 			d->action = "delayed";
 		lh_fill_codes(m, d);

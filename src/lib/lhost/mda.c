@@ -63,7 +63,7 @@ mda_apply(struct kmsg *m, struct kbounce *b)
 			inblock = 1;
 		} else if (len == 0)
 			break;
-		if ((why = lh_phrase("mda", kb_str(m, line, len))) != NULL) {
+		if ((why = lh_phrase(m, "mda", kb_str(m, line, len))) != NULL) {
 			said = kb_trimmed(m, line, len);
 			break;
 		}

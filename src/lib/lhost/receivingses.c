@@ -35,7 +35,7 @@ receivingses_decode(struct kmsg *m, struct kbounce *b)
 
 		if (d->diagnosis == NULL)
 			continue;
-		d->reason = lh_phrase("receivingses", d->diagnosis);
+		d->reason = lh_phrase(m, "receivingses", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

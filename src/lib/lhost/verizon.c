@@ -133,7 +133,7 @@ verizon_decode(struct kmsg *m, struct kbounce *b)
 		d->diagnosis = diag;
 		if (diag == NULL)
 			continue;
-		d->reason = lh_phrase("verizon", diag);
+		d->reason = lh_phrase(m, "verizon", diag);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

@@ -89,7 +89,7 @@ yahoo_decode(struct kmsg *m, struct kbounce *b)
 		if (d->command == NULL && strchr(d->diagnosis, '<') != NULL &&
 		    strchr(d->diagnosis, '@') != NULL)
 			d->command = "RCPT";
-		d->reason = lh_phrase("yahoo", d->diagnosis);
+		d->reason = lh_phrase(m, "yahoo", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

@@ -101,7 +101,7 @@ zoho_decode(struct kmsg *m, struct kbounce *b)
 		if (d->diagnosis == NULL)
 			continue;
 		d->replycode = reply_of(m, d->diagnosis);
-		d->reason = lh_phrase("zoho", d->diagnosis);
+		d->reason = lh_phrase(m, "zoho", d->diagnosis);
 		lh_fill_codes(m, d);
 	}
 	return (int)b->n;

@@ -22,6 +22,7 @@
 #include "phrase.h"
 #include "../../util/str.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PH_MAX_OCC	512
@@ -32,6 +33,58 @@ struct occ {
 	uint16_t frag;
 	uint32_t end;		/* one past the last byte */
 };
+
+/*
+ * The occurrences again, as keys frag << 32 | end in ascending order: the
+ * occurrences of one fragment form a sorted run, found by binary search.
+ */
+struct byfrag {
+	const uint64_t *k;
+	size_t		n;
+};
+
+/* lower_bound - first key >= want, or b->n */
+static size_t
+lower_bound(const struct byfrag *b, uint64_t want)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->k[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* cmp_key - qsort order of two keys */
+static int
+cmp_key(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* sort_keys - ascending: insertion for the usual short lists, else qsort */
+static void
+sort_keys(uint64_t *k, size_t n)
+{
+	size_t i, j;
+
+	if (n > 32) {
+		qsort(k, n, sizeof(k[0]), cmp_key);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		uint64_t v = k[i];
+		for (j = i; j > 0 && k[j - 1] > v; j--)
+			k[j] = k[j - 1];
+		k[j] = v;
+	}
+}
 
 /* at - does fragment f occur at s[pos] */
 static int
@@ -55,11 +108,11 @@ any_only(const struct ph_automaton *a, const struct ph_rule *r, unsigned k)
 /* rest - do pieces k.. of rule r match from position pos (end of piece k-1) */
 static int
 rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
-    const char *s, size_t n, size_t pos, const struct occ *occ, size_t nocc,
-    unsigned *steps)
+    const char *s, size_t n, size_t pos, const struct byfrag *b, unsigned *steps)
 {
 	const struct ph_piece *pc;
-	size_t i, p;
+	size_t	 i, p, len;
+	uint64_t fk;
 
 	if (k == r->npieces)
 		return 1;
@@ -67,6 +120,8 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 		return 0;
 	(*steps)--;
 	pc = &a->pieces[r->first + k];
+	len = a->frag_len[pc->frag];
+	fk = (uint64_t)pc->frag << 32;
 	switch (pc->gap) {
 	case 1:
 		/* " word " then the piece, which starts with the space. */
@@ -79,26 +134,21 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 			p++;
 		if (!at(a, s, n, p, pc->frag))
 			return 0;
-		return rest(a, r, k + 1, s, n, p + a->frag_len[pc->frag], occ, nocc, steps);
+		return rest(a, r, k + 1, s, n, p + len, b, steps);
 	case 3:
 		/*
 		 * A glued run of non-space bytes, the shortest that works: the
 		 * piece is one of the recorded occurrences that starts within
 		 * PH_GLUE_MAX bytes after pos with no blank in between.
 		 */
-		for (i = 0; i < nocc; i++) {
-			size_t st;
-			if (occ[i].frag != pc->frag)
-				continue;
-			st = occ[i].end - a->frag_len[pc->frag];
-			if (st <= pos)
-				continue;
+		for (i = lower_bound(b, fk | (pos + len + 1)); i < b->n && (b->k[i] >> 32) == pc->frag; i++) {
+			size_t end = (uint32_t)b->k[i], st = end - len;
 			if (st > pos + PH_GLUE_MAX || memchr(s + pos, ' ', st - pos) != NULL)
 				return 0;	/* occurrences come in order: none later fits */
 			if (*steps == 0)
 				return 0;
 			(*steps)--;
-			if (rest(a, r, k + 1, s, n, occ[i].end, occ, nocc, steps))
+			if (rest(a, r, k + 1, s, n, end, b, steps))
 				return 1;
 		}
 		return 0;
@@ -108,14 +158,8 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 		 * any-text gaps follow, the earliest occurrence is the best
 		 * one: if it fails, every later one fails too.
 		 */
-		for (i = 0; i < nocc; i++) {
-			size_t st;
-			if (occ[i].frag != pc->frag)
-				continue;
-			st = occ[i].end - a->frag_len[pc->frag];
-			if (st < pos)
-				continue;
-			if (rest(a, r, k + 1, s, n, occ[i].end, occ, nocc, steps))
+		for (i = lower_bound(b, fk | (pos + len)); i < b->n && (b->k[i] >> 32) == pc->frag; i++) {
+			if (rest(a, r, k + 1, s, n, (uint32_t)b->k[i], b, steps))
 				return 1;
 			if (*steps == 0 || any_only(a, r, k + 1))
 				return 0;
@@ -129,6 +173,8 @@ void
 ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result *r)
 {
 	struct occ occ[PH_MAX_OCC];
+	uint64_t   keys[PH_MAX_OCC];
+	struct byfrag b;
 	size_t	   nocc = 0, i, j;
 	uint32_t   st = 0;
 	unsigned   steps = PH_MAX_STEPS;
@@ -167,6 +213,11 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 			nocc++;
 		}
 	}
+	for (i = 0; i < nocc; i++)
+		keys[i] = (uint64_t)occ[i].frag << 32 | occ[i].end;
+	sort_keys(keys, nocc);
+	b.k = keys;
+	b.n = nocc;
 	for (i = 0; i < nocc; i++) {
 		unsigned f = occ[i].frag;
 
@@ -181,7 +232,7 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 			/* A rule of any-text gaps failed from its earliest start: done. */
 			if (rid < sizeof(failed) * 8 && (failed[rid / 8] >> (rid % 8)) & 1)
 				continue;
-			if (rest(a, rl, 1, s, n, occ[i].end, occ, nocc, &steps)) {
+			if (rest(a, rl, 1, s, n, occ[i].end, &b, &steps)) {
 				/* Keep the earliest rule of the table for each tag. */
 				if (r->rule[rl->tag] < 0)
 					r->pos[rl->tag] = occ[i].end - a->frag_len[f];

@@ -20,6 +20,64 @@ put(const char *name, const char *text)
 	fclose(f);
 }
 
+/*
+ * big_mbox - an mbox read in chunks: 300 mails of growing size (the
+ *	largest span several chunks), separators on every side of a chunk
+ *	boundary, CRLF blank lines, "From " lines that do not end a mail,
+ *	quoted lines, and a size limit that cuts the largest mails.
+ */
+static void
+big_mbox(const char *dir)
+{
+	char	      path[4096];
+	FILE	     *f;
+	size_t	      i, k, sizes[300];
+	kaeru_reader *r;
+	kaeru_mail    m;
+	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+	int	      ok = 1, n = 0, cut = 0;
+
+	snprintf(path, sizeof(path), "%s/big.mbox", dir);
+	f = fopen(path, "wb");
+	for (i = 0; i < 300; i++) {
+		const char *nl = i % 3 == 0 ? "\r\n" : "\n";
+		size_t	    body = (i * i * 37) % 40000 + (i == 150 ? 3u << 20 : 0);
+		long	    at = ftell(f);
+		fprintf(f, "From m%zu@x Mon Jan  1 00:00:00 2001%sSubject: %zu%s%s", i, nl, i, nl, nl);
+		fprintf(f, "body%sFrom inside the body, not after a blank line%s>From quoted%s", nl, nl, nl);
+		for (k = 0; k < body; k++)
+			fputc(k % 61 == 60 ? '\n' : 'a' + (int)(k % 26), f);
+		fprintf(f, "%s%s", nl, nl);
+		sizes[i] = (size_t)(ftell(f) - at) - 1;	/* minus the unquoted '>' */
+	}
+	fclose(f);
+	kaeru_reader_open(&r, path, NULL);
+	while (kaeru_reader_next(r, &m) == 1) {
+		char want[64];
+		int  wl = snprintf(want, sizeof(want), "From m%d@x ", n);
+		if (n >= 300 || m.len != sizes[n] || memcmp(m.data, want, (size_t)wl) != 0 ||
+		    memmem(m.data, m.len, "\n>From", 7) != NULL)
+			ok = 0;
+		n++;
+	}
+	kaeru_reader_free(r);
+	T_EQ_INT(n, 300, "big mbox: every mail");
+	T_OK(ok, "big mbox: each mail whole, in order, unquoted");
+	o.max_mail_size = 30000;
+	kaeru_reader_open(&r, path, &o);
+	n = 0;
+	ok = 1;
+	while (kaeru_reader_next(r, &m) == 1) {
+		if (m.len > 30000 || (m.truncated != 0) != (sizes[n] > 30000))
+			ok = 0;
+		cut += m.truncated;
+		n++;
+	}
+	kaeru_reader_free(r);
+	T_EQ_INT(n, 300, "big mbox with a limit: every mail");
+	T_OK(ok && cut > 0, "big mbox with a limit: long mails cut and marked");
+}
+
 /* count - mails and errors read from path */
 static void
 count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *truncated)
@@ -79,7 +137,8 @@ main(void)
 		kaeru_mail    m;
 		kaeru_reader_open(&r, p, NULL);
 		kaeru_reader_next(r, &m);
-		T_OK(strstr(m.data, "\nFrom quoted") != NULL, ">From unquoted");
+		T_OK(memmem(m.data, m.len, "\nFrom quoted", 12) != NULL, ">From unquoted");
+		T_OK(memmem(m.data, m.len, "Subject: 2", 10) == NULL, "first mail ends at the second");
 		T_EQ_STR(m.origin, p, "origin is the mbox path");
 		kaeru_reader_free(r);
 	}
@@ -96,6 +155,7 @@ main(void)
 	snprintf(p, sizeof(p), "%s/one.eml", dir);
 	count(p, &n, &e, &o, &t);
 	T_OK(n == 1 && t == 1, "size limit marks truncated");
+	big_mbox(dir);
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	T_OK(system(p) == 0, "cleanup");
 	return t_done("reader");

@@ -40,10 +40,10 @@ struct kaeru_reader {
 
 	FILE	       *mbox;	/* mbox being streamed, or NULL */
 	int		mbox_is_stdin;
+	int		mbox_eof;
 	char	       *mboxpath;
-	char	       *line;	/* getline buffer */
-	size_t		linecap;
-	ssize_t		pending;/* length of a From_ line already read, or -1 */
+	kstr		blk;	/* mbox bytes read and not yet handed out: [boff, blk.len) */
+	size_t		boff;
 
 	kstr		mail;	/* the current mail's bytes */
 	char	       *origin;	/* the current mail's origin */
@@ -86,8 +86,8 @@ kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	r->maxsize = opts && opts->max_mail_size ? opts->max_mail_size : KAERU_DEFAULT_MAX_MAIL_SIZE;
-	r->pending = -1;
 	ks_init(&r->mail);
+	ks_init(&r->blk);
 	if (push(r, path) != 0) {
 		free(r);
 		return kerr_set(KAERU_ENOMEM, "out of memory");
@@ -102,9 +102,11 @@ close_mbox(kaeru_reader *r)
 	if (r->mbox != NULL && !r->mbox_is_stdin)
 		fclose(r->mbox);
 	r->mbox = NULL;
+	r->mbox_eof = 0;
 	free(r->mboxpath);
 	r->mboxpath = NULL;
-	r->pending = -1;
+	ks_clear(&r->blk);
+	r->boff = 0;
 }
 
 /* unmap - let go of the mapped file of the previous mail */
@@ -129,7 +131,7 @@ kaeru_reader_free(kaeru_reader *r)
 	for (i = 0; i < r->nqueue; i++)
 		free(r->queue[i]);
 	free(r->queue);
-	free(r->line);
+	ks_dispose(&r->blk);
 	free(r->origin);
 	ks_dispose(&r->mail);
 	free(r);
@@ -230,63 +232,171 @@ set_origin(kaeru_reader *r, const char *o)
 	return 0;
 }
 
+#define MBOX_CHUNK	((size_t)1 << 20)	/* bytes per read of an mbox */
+
 /*
- * mbox_next - the next mail of the open mbox into r->mail
- *	Returns 1 with a mail, 0 at the end of the mbox.
+ * mbox_fill - read the next chunk of the mbox after the held bytes
+ *	Consumed bytes are dropped first, so the buffer holds one mail and
+ *	a chunk at most. Returns the bytes read (0 at the end), -1 on error.
  */
-static int
-mbox_next(kaeru_reader *r, int *truncated)
+static ssize_t
+mbox_fill(kaeru_reader *r)
 {
-	ssize_t len;
-	int	prev_blank = 1, have = 0;
+	size_t k;
+
+	if (r->mbox_eof)
+		return 0;
+	if (r->boff > 0) {
+		size_t keep = r->blk.len - r->boff;
+		memmove(r->blk.p, r->blk.p + r->boff, keep);
+		r->blk.len = keep;
+		r->boff = 0;
+	}
+	if (ks_reserve(&r->blk, MBOX_CHUNK) != 0)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	k = fread(r->blk.p + r->blk.len, 1, MBOX_CHUNK, r->mbox);
+	r->blk.len += k;
+	r->blk.p[r->blk.len] = '\0';
+	if (k < MBOX_CHUNK) {
+		if (ferror(r->mbox))
+			return kerr_set(KAERU_EIO, "%s: %s", r->mboxpath ? r->mboxpath : "-", strerror(errno));
+		r->mbox_eof = 1;
+	}
+	return (ssize_t)k;
+}
+
+/*
+ * next_from - offset in p[0..n) of the next From_ line that starts a mail
+ *	(one that follows an empty line), searching from off; or n.
+ */
+static size_t
+next_from(const char *p, size_t n, size_t off)
+{
+	const char *q = p + off, *end = p + n;
+
+	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		const char *l = q + 1;
+		if ((size_t)(end - l) >= 5 && memcmp(l, "From ", 5) == 0 &&
+		    ((q > p && q[-1] == '\n') || (q - p >= 2 && q[-1] == '\r' && q[-2] == '\n')))
+			return (size_t)(l - p);
+		q = l;
+	}
+	return n;
+}
+
+/*
+ * unquote - copy a mail into r->mail with mboxrd quoting undone:
+ *	">From " and ">>From " lose one '>'
+ */
+static void
+unquote(kaeru_reader *r, const char *p, size_t n)
+{
+	const char *end = p + n;
 
 	ks_clear(&r->mail);
-	*truncated = 0;
-	if (r->pending >= 0) {
-		/* The From_ line that ended the previous mail starts this one. */
-		ks_add(&r->mail, r->line, (size_t)r->pending);
-		r->pending = -1;
-		have = 1;
-		prev_blank = 0;
-	}
-	while ((len = getline(&r->line, &r->linecap, r->mbox)) >= 0) {
-		const char *l = r->line;
-		size_t	    n = (size_t)len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t	    len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p), k = 0;
 
-		if (n >= 5 && memcmp(l, "From ", 5) == 0 && prev_blank) {
-			if (have) {
-				r->pending = len;
-				return 1;
-			}
-			have = 1;
-			ks_add(&r->mail, l, n);
-			prev_blank = 0;
-			continue;
-		}
-		if (!have) {
-			/* Junk before the first From_ line: keep it as a mail of its own kind. */
-			have = 1;
-		}
-		/* mboxrd: ">From " and ">>From " lose one '>' */
-		if (n > 5 && l[0] == '>') {
-			size_t k = 0;
-			while (k < n && l[k] == '>')
+		if (len > 5 && p[0] == '>') {
+			while (k < len && p[k] == '>')
 				k++;
-			if (n - k >= 5 && memcmp(l + k, "From ", 5) == 0) {
-				l++;
-				n--;
+			if (len - k >= 5 && memcmp(p + k, "From ", 5) == 0) {
+				p++;
+				len--;
 			}
 		}
-		prev_blank = (n == 1 && l[0] == '\n') || (n == 2 && l[0] == '\r' && l[1] == '\n');
-		if (r->mail.len + n > r->maxsize) {
-			*truncated = 1;
+		ks_add(&r->mail, p, len);
+		p += len;
+	}
+}
+
+/* quoted - does a mail hold a ">From " line (after any number of '>') */
+static int
+quoted(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+
+	while (q < end && (q = memchr(q, '>', (size_t)(end - q))) != NULL) {
+		if (q == p || q[-1] == '\n') {
+			const char *t = q;
+			while (t < end && *t == '>')
+				t++;
+			if ((size_t)(end - t) >= 5 && memcmp(t, "From ", 5) == 0)
+				return 1;
+			q = t;
 			continue;
 		}
-		ks_add(&r->mail, l, n);
+		q++;
 	}
-	if (ferror(r->mbox))
-		return kerr_set(KAERU_EIO, "%s: %s", r->mboxpath ? r->mboxpath : "-", strerror(errno));
-	return have && r->mail.len > 0;
+	return 0;
+}
+
+/*
+ * mbox_next - the next mail of the open mbox
+ *	The mbox is read in large chunks; a mail is handed out where it
+ *	lies in the buffer, copied only to undo ">From " quoting or to cut
+ *	it at the size limit. Returns 1 with *data, *len set, 0 at the end
+ *	of the mbox, <0 on error.
+ */
+static int
+mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
+{
+	size_t start, end, scan;
+	int    cut = 0;
+
+	*truncated = 0;
+	if (r->blk.len == r->boff && mbox_fill(r) < 0)
+		return -1;
+	if (r->blk.len == r->boff)
+		return 0;
+	scan = r->boff + 1;	/* the mail's own From_ line is not its end */
+	for (;;) {
+		end = next_from(r->blk.p, r->blk.len, scan);
+		if (end < r->blk.len || r->mbox_eof)
+			break;
+		/* Not in the buffer yet: past the limit, keep the head and skip the rest. */
+		if (r->blk.len - r->boff > r->maxsize + 8) {
+			if (!cut) {
+				unquote(r, r->blk.p + r->boff, r->maxsize);
+				if (!ks_ok(&r->mail))
+					return kerr_set(KAERU_ENOMEM, "out of memory");
+				cut = 1;
+			}
+			/* Keep the last bytes: a separator may straddle the chunks. */
+			r->boff = r->blk.len - 8;
+		}
+		scan = r->blk.len > 8 ? r->blk.len - 8 : 0;
+		start = r->boff;
+		if (mbox_fill(r) < 0)
+			return -1;
+		scan -= start - r->boff;	/* the buffer moved down */
+		if (scan < r->boff + 1)
+			scan = r->boff + 1;
+	}
+	start = r->boff;
+	r->boff = end;
+	if (cut) {
+		*truncated = 1;
+		*data = ks_str(&r->mail);
+		*len = r->mail.len;
+		return 1;
+	}
+	if (end - start > r->maxsize) {
+		*truncated = 1;
+		end = start + r->maxsize;
+	}
+	if (quoted(r->blk.p + start, end - start)) {
+		unquote(r, r->blk.p + start, end - start);
+		if (!ks_ok(&r->mail))
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		*data = ks_str(&r->mail);
+		*len = r->mail.len;
+		return 1;
+	}
+	*data = r->blk.p + start;
+	*len = end - start;
+	return 1;
 }
 
 /* read_all - the rest of stream f (after prefix) into r->mail, capped */
@@ -341,14 +451,17 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 		int	     rc;
 
 		if (r->mbox != NULL) {
-			rc = mbox_next(r, &truncated);
+			const char *d = NULL;
+			size_t	    dn = 0;
+
+			rc = mbox_next(r, &d, &dn, &truncated);
 			if (rc < 0) {
 				close_mbox(r);
 				return rc;
 			}
 			if (rc > 0) {
-				mail->data = ks_str(&r->mail);
-				mail->len = r->mail.len;
+				mail->data = d;
+				mail->len = dn;
 				mail->origin = r->origin;
 				mail->truncated = truncated;
 				return 1;
@@ -396,20 +509,13 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			r->mbox = f;
 			r->mbox_is_stdin = f == stdin;
 			r->mboxpath = path;
-			{
-				ssize_t len = getline(&r->line, &r->linecap, f);
-				size_t	ln = len > 0 ? (size_t)len : 0;
-				char   *nl = realloc(r->line, ln + 6);
-				if (nl == NULL) {
-					close_mbox(r);
-					return kerr_set(KAERU_ENOMEM, "out of memory");
-				}
-				r->line = nl;
-				r->linecap = ln + 6;
-				memmove(r->line + 5, r->line, ln);
-				memcpy(r->line, head, 5);
-				r->line[ln + 5] = '\0';
-				r->pending = (ssize_t)(ln + 5);
+			ks_clear(&r->blk);
+			r->boff = 0;
+			r->mbox_eof = 0;
+			ks_add(&r->blk, head, 5);
+			if (!ks_ok(&r->blk)) {
+				close_mbox(r);
+				return kerr_set(KAERU_ENOMEM, "out of memory");
 			}
 			continue;
 		}

@@ -140,6 +140,10 @@ static const struct {
 	{ "mx.example.com", "example.com", NULL },
 	{ "evilgoogle.com", "", NULL },
 	{ "", "docomo.ne.jp", "nttdocomo" },
+	{ "mx.example.com", "GMAIL.COM", "google" },
+	{ "a.b.c.d.e.f.g.gmail-smtp-in.l.google.com", "", "google" },
+	{ "google.com.example.net", "", NULL },
+	{ "mx.example.com", "mail.gmail.com.", "google" },
 };
 
 int

@@ -412,8 +412,16 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		}
 		when(m, d, b, &ts, &off);
 		r->timestamp = ts;
-		snprintf(tz, sizeof(tz), "%c%02d%02d", off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
-		r->timezoneoffset = kb_str(m, tz, strlen(tz));
+		{
+			/* "+0900": offsets are minutes within a day, four digits at most. */
+			int h = abs(off) / 60 % 100, mi = abs(off) % 60;
+			tz[0] = off < 0 ? '-' : '+';
+			tz[1] = (char)('0' + h / 10);
+			tz[2] = (char)('0' + h % 10);
+			tz[3] = (char)('0' + mi / 10);
+			tz[4] = (char)('0' + mi % 10);
+			r->timezoneoffset = kb_str(m, tz, 5);
+		}
 
 		memset(&f, 0, sizeof(f));
 		f.status = status ? status : "";

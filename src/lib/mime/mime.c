@@ -535,17 +535,21 @@ normalise(karena *a, const char *buf, size_t *len)
 		return buf;
 	if ((o = ka_alloc(a, n + 1)) == NULL)
 		return NULL;
-	i = (size_t)(cr - buf);
-	memcpy(o, buf, i);
-	q = o + i;
-	for (; i < n; i++) {
-		if (buf[i] == '\r') {
-			*q++ = '\n';
-			if (i + 1 < n && buf[i + 1] == '\n')
-				i++;
-		} else
-			*q++ = buf[i];
+	q = o;
+	i = 0;
+	while (cr != NULL) {
+		/* Copy up to the CR, write LF for CR or CRLF, find the next CR. */
+		size_t k = (size_t)(cr - buf) - i;
+		memcpy(q, buf + i, k);
+		q += k;
+		*q++ = '\n';
+		i += k + 1;
+		if (i < n && buf[i] == '\n')
+			i++;
+		cr = i < n ? memchr(buf + i, '\r', n - i) : NULL;
 	}
+	memcpy(q, buf + i, n - i);
+	q += n - i;
 	*q = '\0';
 	*len = (size_t)(q - o);
 	return o;

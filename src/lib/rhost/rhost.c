@@ -22,6 +22,7 @@
 #include "../../util/str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct rh_rule {
@@ -50,6 +51,13 @@ struct rh_provider {
 	unsigned		  nrules;
 };
 
+/* One host or domain suffix of a provider, lower case (rh_suffixes, sorted). */
+struct rh_suffix {
+	const char	*s;
+	unsigned short	 prov;		/* index into rh_providers */
+	unsigned char	 which;		/* 0 hosts, 1 domains */
+};
+
 #include "rhost_tables.inc"
 
 #define RH_MAX_TOKENS	16
@@ -62,17 +70,6 @@ struct token {
 	uint32_t    num;		/* the trailing number */
 };
 
-/* suffix_of - does name n end with the domain suffix s at a label boundary */
-static int
-suffix_of(const char *n, size_t nl, const char *s)
-{
-	size_t sl = strlen(s);
-
-	if (sl == 0 || sl > nl || !k_strncaseeq(n + nl - sl, s, sl))
-		return 0;
-	return sl == nl || n[nl - sl - 1] == '.';
-}
-
 /* host_len - length of a host or domain without a trailing dot */
 static size_t
 host_len(const char *h)
@@ -84,21 +81,49 @@ host_len(const char *h)
 	return n;
 }
 
-/* find_in - the provider that one of whose lists (0 hosts, 1 domains) names h */
+/* cmp_suffix - bsearch order: a lower-case name against a table suffix */
+static int
+cmp_suffix(const void *key, const void *elt)
+{
+	return strcmp(key, ((const struct rh_suffix *)elt)->s);
+}
+
+/*
+ * find_in - the provider one of whose lists (0 hosts, 1 domains) names h
+ *	Each label suffix of h ("mx.mail.example.jp", "mail.example.jp", ...)
+ *	is looked up in the sorted suffix table; when several providers
+ *	match, the one listed first in data/rhost/ wins.
+ */
 static const struct rh_provider *
 find_in(const char *h, int which)
 {
-	size_t n = host_len(h), i, j;
+	char	 buf[256];
+	size_t	 n = host_len(h), i;
+	unsigned best = RH_PROVIDERS;
 
-	if (n == 0)
+	if (n == 0 || n >= sizeof(buf) || RH_SUFFIXES == 0)
 		return NULL;
-	for (i = 0; i < RH_PROVIDERS; i++) {
-		const char *const *l = which ? rh_providers[i].domains : rh_providers[i].hosts;
-		for (j = 0; l != NULL && l[j] != NULL; j++)
-			if (suffix_of(h, n, l[j]))
-				return &rh_providers[i];
+	for (i = 0; i < n; i++)
+		buf[i] = (char)k_lower((unsigned char)h[i]);
+	buf[n] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct rh_suffix *e;
+		size_t			lo;
+
+		if (i > 0 && buf[i - 1] != '.')
+			continue;
+		e = bsearch(buf + i, rh_suffixes, RH_SUFFIXES, sizeof(rh_suffixes[0]), cmp_suffix);
+		if (e == NULL)
+			continue;
+		/* Equal suffixes sit together: look at all of them. */
+		lo = (size_t)(e - rh_suffixes);
+		while (lo > 0 && strcmp(rh_suffixes[lo - 1].s, buf + i) == 0)
+			lo--;
+		for (; lo < RH_SUFFIXES && strcmp(rh_suffixes[lo].s, buf + i) == 0; lo++)
+			if (rh_suffixes[lo].which == which && rh_suffixes[lo].prov < best)
+				best = rh_suffixes[lo].prov;
 	}
-	return NULL;
+	return best < RH_PROVIDERS ? &rh_providers[best] : NULL;
 }
 
 /* rhost_provider - name of the provider whose rules apply, or NULL */

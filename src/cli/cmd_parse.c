@@ -15,10 +15,11 @@
  *	X.0.0), in the language of --lang or of the locale.
  *
  *	--jobs N (default: the number of cores) parses with N threads, each
- *	with a parser of its own: mails are read in batches of 256 (or 32 MiB),
- *	thread t
- *	takes mails t, t+N, ... of a batch, and the batch's output is
- *	written in input order, so the output is the same for any N.
+ *	with a parser of its own. Mails are read in batches of 256 (or 8 MiB);
+ *	while the threads parse one batch the next is read, then the reading
+ *	thread joins in. Each thread takes the next unparsed mail of the
+ *	batch, and the batch's output is written in input order, so the
+ *	output is the same for any N.
  */
 #include "cli.h"
 
@@ -288,66 +289,89 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 	}
 }
 
-/* A batch handed to the threads: thread t does slots t, t+N, t+2N, ... */
-struct batch {
+#define BATCH 256
+#define BATCH_BYTES ((size_t)8 << 20)	/* a batch holds at most 8 MiB of mail */
+
+/*
+ * The pipeline: mails are copied into one array of slots while the
+ * threads parse the batch in the other. Threads take the next unparsed
+ * mail of the batch in flight (an atomic counter), so the reading
+ * thread joins in as soon as it has filled the next batch; output is
+ * written batch by batch, in input order.
+ */
+struct pipeline {
 	const struct emit *e;
 	struct worker	  *w;
-	struct slot	  *slots;
-	size_t		   n;
-	size_t		   first;
-	size_t		   step;
+	int		   jobs;
+	struct slot	  *slots[2];	/* BATCH slots each */
+	int		   cur;		/* the array being filled */
+	size_t		   nb, bytes;	/* its mails and bytes */
+
+	int		   busy;	/* a batch is in flight */
+	struct slot	  *fslots;	/* the batch in flight */
+	size_t		   fn;
+	size_t		   next;	/* next mail to parse (atomic) */
+	pthread_t	   th[64];
+	int		   started;
+	struct share {
+		struct pipeline *p;
+		int		 t;
+	} share[64];
 };
 
+/* run_share - parse mails of the batch in flight until none is left */
 static void *
-run_batch(void *arg)
+run_share(void *arg)
 {
-	struct batch *b = arg;
-	size_t	      i;
+	struct share	*sh = arg;
+	struct pipeline *p = sh->p;
+	size_t		 i;
 
-	for (i = b->first; i < b->n; i += b->step)
-		emit_mail(b->e, b->w, &b->slots[i]);
+	while ((i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < p->fn)
+		emit_mail(p->e, &p->w[sh->t], &p->fslots[i]);
 	return NULL;
 }
 
-#define BATCH 256
-#define BATCH_BYTES ((size_t)32 << 20)	/* a batch holds at most 32 MiB of mail */
-
-/* batch_flush - run the batch's mails through the threads, write in order */
-static int
-batch_flush(const struct emit *e, struct worker *w, int jobs, struct slot *slots,
-    size_t n, size_t *nrec, int *status)
+/* pipe_start - send the filled array to the threads; start filling the other */
+static void
+pipe_start(struct pipeline *p)
 {
-	pthread_t    th[64];
-	struct batch b[64];
-	int	     t, started = 0;
-	size_t	     i;
+	int t;
 
-	if (n == 0)
-		return 0;
-	if (jobs < 1 || jobs > 64)
-		jobs = 1;
-	for (t = 0; t < jobs; t++) {
-		b[t].e = e;
-		b[t].w = &w[t];
-		b[t].slots = slots;
-		b[t].n = n;
-		b[t].first = (size_t)t;
-		b[t].step = (size_t)jobs;
+	p->fslots = p->slots[p->cur];
+	p->fn = p->nb;
+	p->next = 0;
+	p->started = 0;
+	p->busy = 1;
+	for (t = 1; t < p->jobs && (size_t)t < p->fn; t++) {
+		p->share[t].p = p;
+		p->share[t].t = t;
+		if (pthread_create(&p->th[t], NULL, run_share, &p->share[t]) != 0)
+			break;	/* the others take its share */
+		p->started = t;
 	}
-	/* Threads 1..jobs-1 run beside this one, which takes share 0. */
-	for (t = 1; t < jobs && (size_t)t < n; t++) {
-		if (pthread_create(&th[t], NULL, run_batch, &b[t]) != 0)
-			break;
-		started = t;
-	}
-	run_batch(&b[0]);
-	for (t = 1; t <= started; t++)
-		pthread_join(th[t], NULL);
-	/* Shares of threads that could not start run here. */
-	for (t = started + 1; t < jobs && (size_t)t < n; t++)
-		run_batch(&b[t]);
-	for (i = 0; i < n; i++) {
-		struct slot *sl = &slots[i];
+	p->cur ^= 1;
+	p->nb = 0;
+	p->bytes = 0;
+}
+
+/* pipe_finish - parse what is left of the batch in flight here, then write it */
+static void
+pipe_finish(struct pipeline *p, size_t *nrec, int *status)
+{
+	size_t i;
+	int    t;
+
+	if (!p->busy)
+		return;
+	p->share[0].p = p;
+	p->share[0].t = 0;
+	run_share(&p->share[0]);
+	for (t = 1; t <= p->started; t++)
+		pthread_join(p->th[t], NULL);
+	p->busy = 0;
+	for (i = 0; i < p->fn; i++) {
+		struct slot *sl = &p->fslots[i];
 		if (sl->readerr || sl->failed) {
 			fflush(stdout);
 			cli_warn("%s", sl->msg);
@@ -357,21 +381,47 @@ batch_flush(const struct emit *e, struct worker *w, int jobs, struct slot *slots
 		if (sl->out.size == 0)
 			continue;
 		/* The first JSON object of the run has no comma before it. */
-		if (e->fmt == FMT_JSON && *nrec == 0)
+		if (p->e->fmt == FMT_JSON && *nrec == 0)
 			cli_write(stdout, sl->out.ptr + 1, sl->out.size - 1);
 		else
 			cli_write(stdout, sl->out.ptr, sl->out.size);
 		*nrec += sl->nrec;
 	}
-	return 0;
 }
 
-/* batch_flush_one - a batch of one mail that stays in the reader's buffer */
+/* pipe_flush - every mail read so far parsed and written */
 static void
-batch_flush_one(const struct emit *e, struct worker *w, struct slot *view,
-    size_t *nrec, int *status)
+pipe_flush(struct pipeline *p, size_t *nrec, int *status)
 {
-	batch_flush(e, w, 1, view, 1, nrec, status);
+	pipe_finish(p, nrec, status);
+	if (p->nb > 0) {
+		pipe_start(p);
+		pipe_finish(p, nrec, status);
+	}
+}
+
+/* pipe_full - the array being filled is full: overlap it with the next */
+static void
+pipe_full(struct pipeline *p, size_t *nrec, int *status)
+{
+	pipe_finish(p, nrec, status);
+	pipe_start(p);
+}
+
+/* parse_here - one mail parsed where the reader holds it, on this thread */
+static void
+parse_here(const struct emit *e, struct worker *w, struct slot *view, size_t *nrec, int *status)
+{
+	struct pipeline one;
+
+	memset(&one, 0, sizeof(one));
+	one.e = e;
+	one.w = w;
+	one.jobs = 1;
+	one.slots[0] = view;
+	one.nb = 1;
+	pipe_start(&one);
+	pipe_finish(&one, nrec, status);
 }
 
 /* slot_fill - copy a mail (or a reader error) into a slot */
@@ -416,11 +466,12 @@ cmd_parse(int argc, char **argv)
 	};
 	struct emit	  e = { FMT_JSONL, 0, 0, NULL };
 	int		  c, i, t, status = 0, jobs = 0;
-	size_t		  nrec = 0, nb = 0, k, bytes = 0;
+	size_t		  nrec = 0, k;
 	kaeru_parse_opts  po = KAERU_PARSE_OPTS_INIT;
 	kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
 	struct worker	  w[64];
-	struct slot	 *slots = NULL;
+	struct slot	 *slots = NULL;	/* 2 * BATCH: the pipeline's two arrays */
+	struct pipeline	  pl;
 	kaeru_buf	  out = KAERU_BUF_INIT;
 	struct table	  tab;
 
@@ -496,11 +547,17 @@ cmd_parse(int argc, char **argv)
 			status = EXIT_FAILURE_;
 			goto done;
 		}
-	if ((slots = calloc(BATCH, sizeof(*slots))) == NULL) {
+	if ((slots = calloc(2 * BATCH, sizeof(*slots))) == NULL) {
 		cli_warn("out of memory");
 		status = EXIT_FAILURE_;
 		goto done;
 	}
+	memset(&pl, 0, sizeof(pl));
+	pl.e = &e;
+	pl.w = w;
+	pl.jobs = jobs;
+	pl.slots[0] = slots;
+	pl.slots[1] = slots + BATCH;
 	tab.ncols = e.explain ? NTABLE + 1 : NTABLE;
 	if (e.fmt == FMT_CSV) {
 		kaeru_record_csv_header(&out);
@@ -517,12 +574,10 @@ cmd_parse(int argc, char **argv)
 		int	      rc;
 
 		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
-			if (slot_fill(&slots[nb++], NULL, kaeru_error_last()) != 0)
+			if (slot_fill(&pl.slots[pl.cur][pl.nb++], NULL, kaeru_error_last()) != 0)
 				status = EXIT_FAILURE_;
-			if (nb == BATCH) {
-				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
-				nb = 0;
-			}
+			if (pl.nb == BATCH)
+				pipe_full(&pl, &nrec, &status);
 			continue;
 		}
 		while ((rc = kaeru_reader_next(r, &m)) != 0) {
@@ -561,36 +616,33 @@ cmd_parse(int argc, char **argv)
 				 * parse the reader's bytes where they are, after the
 				 * mails already waiting (the order stays).
 				 */
-				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
-				nb = 0;
-				bytes = 0;
 				struct slot view;
+
+				pipe_flush(&pl, &nrec, &status);
 				memset(&view, 0, sizeof(view));
 				view.data = (char *)(uintptr_t)m.data;
 				view.len = m.len;
 				view.origin = (char *)(uintptr_t)m.origin;
 				view.truncated = m.truncated;
-				view.out = slots[0].out;
-				batch_flush_one(&e, w, &view, &nrec, &status);
+				view.out = slots[0].out;	/* nothing is in flight: borrow its buffer */
+				parse_here(&e, w, &view, &nrec, &status);
 				slots[0].out = view.out;
 				continue;
 			}
-			if (slot_fill(&slots[nb++], rc > 0 ? &m : NULL, rc > 0 ? NULL : kaeru_error_last()) != 0) {
+			if (slot_fill(&pl.slots[pl.cur][pl.nb++], rc > 0 ? &m : NULL,
+			    rc > 0 ? NULL : kaeru_error_last()) != 0) {
 				cli_warn("out of memory");
 				status = EXIT_FAILURE_;
-				nb--;
+				pl.nb--;
 				continue;
 			}
-			bytes += rc > 0 ? m.len : 0;
-			if (nb == BATCH || bytes >= BATCH_BYTES) {
-				batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
-				nb = 0;
-				bytes = 0;
-			}
+			pl.bytes += rc > 0 ? m.len : 0;
+			if (pl.nb == BATCH || pl.bytes >= BATCH_BYTES)
+				pipe_full(&pl, &nrec, &status);
 		}
 		kaeru_reader_free(r);
 	}
-	batch_flush(&e, w, jobs, slots, nb, &nrec, &status);
+	pipe_flush(&pl, &nrec, &status);
 	if (e.fmt == FMT_JSON)
 		fputs(nrec ? "\n]\n" : "]\n", stdout);
 	else if (e.fmt == FMT_TABLE)
@@ -602,7 +654,7 @@ done:
 		kaeru_buf_dispose(&w[t].one);
 		kaeru_buf_dispose(&w[t].text);
 	}
-	for (k = 0; slots != NULL && k < BATCH; k++) {
+	for (k = 0; slots != NULL && k < 2 * BATCH; k++) {
 		free(slots[k].data);
 		free(slots[k].origin);
 		kaeru_buf_dispose(&slots[k].out);

@@ -1,0 +1,65 @@
+#!/bin/sh
+# jobs.sh KAERU CORPUS - kaeru parse gives the same output for any --jobs
+#   Every mail of the corpus (several batches of the parse pipeline), once
+#   as files and once as one mbox, with 1, 2, 3 and 8 threads, in each
+#   output format that streams; plus a run that mixes small mails with a
+#   large one (parsed in place, outside the batches).
+set -u
+kaeru=$1
+corpus=$2
+tmp=$(mktemp -d /tmp/kaeru-jobs.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() {	# check WHAT FILE...: identical files
+	what=$1
+	shift
+	first=$1
+	ok=1
+	for f in "$@"; do
+		cmp -s "$first" "$f" || ok=0
+	done
+	if [ "$ok" = 1 ] && [ -s "$first" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $what"
+	fi
+}
+
+# One mbox of every corpus mail (From_ lines added, body From lines quoted).
+python3 - "$corpus/maildir/bsd" "$tmp/all.mbox" <<'PY'
+import os, sys
+src, out = sys.argv[1], sys.argv[2]
+with open(out, 'wb') as o:
+    for name in sorted(os.listdir(src)):
+        data = open(os.path.join(src, name), 'rb').read().replace(b'\r\n', b'\n')
+        if data.startswith(b'From '):
+            data = data.split(b'\n', 1)[1]     # its own From_ line: ours replaces it
+        o.write(b'From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n')
+        for line in data.split(b'\n'):
+            if line.lstrip(b'>').startswith(b'From '):
+                line = b'>' + line
+            o.write(line + b'\n')
+        o.write(b'\n')
+PY
+head -c 3000000 /dev/zero | tr '\0' 'a' | fold -w 76 >"$tmp/big.txt"
+{
+	printf 'From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail Returned to Sender\n'
+	printf 'Content-Type: text/plain\n\n<nobody@example.com>: host mx.example.com said: 550 5.1.1 unknown user\n\n'
+	cat "$tmp/big.txt"
+} >"$tmp/big.eml"
+
+for fmt in jsonl csv json; do
+	for j in 1 2 3 8; do
+		"$kaeru" parse --jobs $j --format $fmt "$corpus/maildir" >"$tmp/dir-$fmt-$j" 2>/dev/null
+		"$kaeru" parse --jobs $j --format $fmt "$tmp/all.mbox" >"$tmp/mbox-$fmt-$j" 2>/dev/null
+		"$kaeru" parse --jobs $j --format $fmt "$corpus/maildir/bsd" "$tmp/big.eml" \
+		    "$tmp/all.mbox" >"$tmp/mix-$fmt-$j" 2>/dev/null
+	done
+	check "directory, $fmt" "$tmp"/dir-$fmt-*
+	check "mbox, $fmt" "$tmp"/mbox-$fmt-*
+	check "files, a large mail and an mbox, $fmt" "$tmp"/mix-$fmt-*
+done
+echo "jobs: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -58,67 +58,57 @@ xstrdup(const char *s)
 	return d;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE  *f = fopen(path, "rb");
-	char  *b;
-	long   n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	if (b == NULL || fread(b, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(b);
-		return NULL;
-	}
-	fclose(f);
-	b[n] = '\0';
-	*len = (size_t)n;
-	return b;
-}
-
-/* parse_file - the records of one mail, appended to *g */
+/*
+ * parse_file - the records of one file, appended to *g
+ *	The file is read as kaeru parse reads it (kaeru_reader): a file
+ *	that starts with a From_ line is an mbox and may hold several
+ *	mails, whose records are numbered in a row.
+ */
 static size_t
 parse_file(kaeru_parser *p, const char *dir, const char *name, struct got **g, size_t *ng, size_t *cap)
 {
 	char		    path[4096];
-	char		   *buf;
-	size_t		    len, n, i;
+	size_t		    n, i, total = 0;
 	const kaeru_record *r;
+	kaeru_reader	   *rd;
+	kaeru_mail	    m;
+	int		    rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((buf = slurp(path, &len)) == NULL) {
-		fprintf(stderr, "corpus_test: cannot read %s\n", path);
-		exit(2);
-	}
-	if (kaeru_parser_parse(p, buf, len, path, &r, &n) != 0) {
+	if (kaeru_reader_open(&rd, path, NULL) != 0) {
 		fprintf(stderr, "corpus_test: %s: %s\n", path, kaeru_error_last());
 		exit(2);
 	}
-	for (i = 0; i < n; i++) {
-		struct got *x;
-		if (*ng == *cap) {
-			*cap = *cap ? *cap * 2 : 1024;
-			*g = realloc(*g, *cap * sizeof(**g));
-			if (*g == NULL)
-				exit(2);
+	while ((rc = kaeru_reader_next(rd, &m)) != 0) {
+		if (rc < 0) {
+			fprintf(stderr, "corpus_test: cannot read %s: %s\n", path, kaeru_error_last());
+			exit(2);
 		}
-		x = &(*g)[(*ng)++];
-		x->file = xstrdup(name);
-		x->index = (int)i + 1;
-		x->recipient = xstrdup(r[i].recipient);
-		x->status = xstrdup(r[i].deliverystatus);
-		x->reply = xstrdup(r[i].replycode);
-		x->reason = xstrdup(r[i].reason);
-		x->hard = xstrdup(r[i].hardbounce ? "true" : "false");
+		if (kaeru_parser_parse(p, m.data, m.len, path, &r, &n) != 0) {
+			fprintf(stderr, "corpus_test: %s: %s\n", path, kaeru_error_last());
+			exit(2);
+		}
+		for (i = 0; i < n; i++) {
+			struct got *x;
+			if (*ng == *cap) {
+				*cap = *cap ? *cap * 2 : 1024;
+				*g = realloc(*g, *cap * sizeof(**g));
+				if (*g == NULL)
+					exit(2);
+			}
+			x = &(*g)[(*ng)++];
+			x->file = xstrdup(name);
+			x->index = (int)(total + i) + 1;
+			x->recipient = xstrdup(r[i].recipient);
+			x->status = xstrdup(r[i].deliverystatus);
+			x->reply = xstrdup(r[i].replycode);
+			x->reason = xstrdup(r[i].reason);
+			x->hard = xstrdup(r[i].hardbounce ? "true" : "false");
+		}
+		total += n;
 	}
-	free(buf);
-	return n;
+	kaeru_reader_free(rd);
+	return total;
 }
 
 static void

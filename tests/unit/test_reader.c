@@ -156,6 +156,28 @@ main(void)
 	count(p, &n, &e, &o, &t);
 	T_OK(n == 1 && t == 1, "size limit marks truncated");
 	big_mbox(dir);
+	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
+	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
+	    "From the desk of Mon (no time here), not a From_ line\n"
+	    "From Friday Mon 12:00 is prose: its sender is a word, but it has the shape\n"
+	    "--end--\nFrom MAILER-DAEMON Fri Jan  2 00:00:00 2001\nSubject: 2\n\nx\n");
+	snprintf(p, sizeof(p), "%s/glued.mbox", dir);
+	count(p, &n, &e, NULL, NULL);
+	T_EQ_INT(n, 3, "glued mbox: a strict From_ line ends a mail without an empty line");
+	put("mac.mbox", "From a@b Thu Jan  1 00:00:00 2001\rSubject: 1\r\rbody\r\r"
+	    "From c@d Fri Jan  2 00:00:00 2001\rSubject: 2\r\r>From quoted\r");
+	snprintf(p, sizeof(p), "%s/mac.mbox", dir);
+	count(p, &n, &e, NULL, NULL);
+	T_EQ_INT(n, 2, "CR-only mbox: two mails");
+	{
+		kaeru_reader *r;
+		kaeru_mail    m;
+		kaeru_reader_open(&r, p, NULL);
+		kaeru_reader_next(r, &m);
+		kaeru_reader_next(r, &m);
+		T_OK(memmem(m.data, m.len, "\rFrom quoted", 12) != NULL, "CR-only mbox: >From unquoted");
+		kaeru_reader_free(r);
+	}
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	T_OK(system(p) == 0, "cleanup");
 	return t_done("reader");

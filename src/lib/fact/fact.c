@@ -309,6 +309,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 {
 	size_t	    i;
 	const char *addresser = NULL;
+	const char *first_by = NULL, *last_from = NULL;	/* received_host(), once per mail */
 	/*
 	 * The previous record's inputs and answers: the recipients of one
 	 * report often share a diagnostic, which is then read once.
@@ -387,11 +388,17 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		r->diagnosticcode = diag;
 		r->diagnostictype = d->spec ? d->spec : "";
 		r->lhost = clean_host(m, d->lhost ? d->lhost : b->lhost);
-		if (r->lhost[0] == '\0')
-			r->lhost = received_host(m, 0, 1);
+		if (r->lhost[0] == '\0') {
+			if (first_by == NULL)
+				first_by = received_host(m, 0, 1);
+			r->lhost = first_by;
+		}
 		r->rhost = clean_host(m, d->rhost);
-		if (r->rhost[0] == '\0' && b->kind == KAERU_KIND_BOUNCE)
-			r->rhost = received_host(m, 1, 0);
+		if (r->rhost[0] == '\0' && b->kind == KAERU_KIND_BOUNCE) {
+			if (last_from == NULL)
+				last_from = received_host(m, 1, 0);
+			r->rhost = last_from;
+		}
 		r->feedbacktype = d->feedbacktype ? d->feedbacktype : "";
 		r->feedbackid = d->feedbackid ? d->feedbackid : "";
 		r->decodedby = b->decodedby ? b->decodedby : "";

@@ -41,6 +41,7 @@ struct kaeru_reader {
 	FILE	       *mbox;	/* mbox being streamed, or NULL */
 	int		mbox_is_stdin;
 	int		mbox_eof;
+	char		nl;	/* the mbox's line end: '\n', or '\r' in an old Mac file; 0 until read */
 	char	       *mboxpath;
 	kstr		blk;	/* mbox bytes read and not yet handed out: [boff, blk.len) */
 	size_t		boff;
@@ -103,6 +104,7 @@ close_mbox(kaeru_reader *r)
 		fclose(r->mbox);
 	r->mbox = NULL;
 	r->mbox_eof = 0;
+	r->nl = 0;
 	free(r->mboxpath);
 	r->mboxpath = NULL;
 	ks_clear(&r->blk);
@@ -255,6 +257,12 @@ mbox_fill(kaeru_reader *r)
 	if (ks_reserve(&r->blk, MBOX_CHUNK) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	k = fread(r->blk.p + r->blk.len, 1, MBOX_CHUNK, r->mbox);
+	if (r->nl == 0) {
+		/* Old Mac files end lines with CR alone: their From_ lines follow a CR. */
+		const char *b = r->blk.p;
+		size_t	    n = r->blk.len + k;
+		r->nl = memchr(b, '\n', n) == NULL && memchr(b, '\r', n) != NULL ? '\r' : '\n';
+	}
 	r->blk.len += k;
 	r->blk.p[r->blk.len] = '\0';
 	if (k < MBOX_CHUNK) {
@@ -266,18 +274,56 @@ mbox_fill(kaeru_reader *r)
 }
 
 /*
+ * strict_from - does the line at l (up to end) read like a real From_
+ *	line: "From " SENDER, blanks, a weekday, and a time on the line
+ *	("From MAILER-DAEMON Thu Jul  2 12:05:05 2020"). Such a line ends
+ *	the mail before it even without an empty line in between, as in
+ *	mailboxes concatenated by hand; prose never has this shape.
+ */
+static int
+strict_from(const char *l, const char *end, char nl)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	const char *q = l + 5, *e = memchr(l, nl, (size_t)(end - l));
+	size_t	    i;
+
+	if (e == NULL)
+		e = end;
+	if (q >= e || *q == ' ')
+		return 0;
+	while (q < e && *q != ' ' && *q != '\t')
+		q++;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (e - q < 3)
+		return 0;
+	for (i = 0; i < 21; i += 3)
+		if (memcmp(q, days + i, 3) == 0)
+			break;
+	if (i == 21)
+		return 0;
+	for (q += 3; q + 3 < e; q++)
+		if (k_isdigit((unsigned char)q[0]) && q[1] == ':' &&
+		    k_isdigit((unsigned char)q[2]) && k_isdigit((unsigned char)q[3]))
+			return 1;
+	return 0;
+}
+
+/*
  * next_from - offset in p[0..n) of the next From_ line that starts a mail
- *	(one that follows an empty line), searching from off; or n.
+ *	(one that follows an empty line, or a strict_from() one), searching
+ *	from off; or n.
  */
 static size_t
-next_from(const char *p, size_t n, size_t off)
+next_from(const char *p, size_t n, size_t off, char nl)
 {
 	const char *q = p + off, *end = p + n;
 
-	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+	while (q < end && (q = memchr(q, nl, (size_t)(end - q))) != NULL) {
 		const char *l = q + 1;
 		if ((size_t)(end - l) >= 5 && memcmp(l, "From ", 5) == 0 &&
-		    ((q > p && q[-1] == '\n') || (q - p >= 2 && q[-1] == '\r' && q[-2] == '\n')))
+		    ((q > p && q[-1] == nl) || (q - p >= 2 && q[-1] == '\r' && q[-2] == '\n') ||
+		    strict_from(l, end, nl)))
 			return (size_t)(l - p);
 		q = l;
 	}
@@ -289,14 +335,14 @@ next_from(const char *p, size_t n, size_t off)
  *	">From " and ">>From " lose one '>'
  */
 static void
-unquote(kaeru_reader *r, const char *p, size_t n)
+unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 {
 	const char *end = p + n;
 
 	ks_clear(&r->mail);
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t	    len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p), k = 0;
+		const char *e = memchr(p, nl, (size_t)(end - p));
+		size_t	    len = e ? (size_t)(e - p) + 1 : (size_t)(end - p), k = 0;
 
 		if (len > 5 && p[0] == '>') {
 			while (k < len && p[k] == '>')
@@ -313,12 +359,12 @@ unquote(kaeru_reader *r, const char *p, size_t n)
 
 /* quoted - does a mail hold a ">From " line (after any number of '>') */
 static int
-quoted(const char *p, size_t n)
+quoted(const char *p, size_t n, char nl)
 {
 	const char *q = p, *end = p + n;
 
 	while (q < end && (q = memchr(q, '>', (size_t)(end - q))) != NULL) {
-		if (q == p || q[-1] == '\n') {
+		if (q == p || q[-1] == nl) {
 			const char *t = q;
 			while (t < end && *t == '>')
 				t++;
@@ -352,13 +398,13 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		return 0;
 	scan = r->boff + 1;	/* the mail's own From_ line is not its end */
 	for (;;) {
-		end = next_from(r->blk.p, r->blk.len, scan);
+		end = next_from(r->blk.p, r->blk.len, scan, r->nl);
 		if (end < r->blk.len || r->mbox_eof)
 			break;
 		/* Not in the buffer yet: past the limit, keep the head and skip the rest. */
 		if (r->blk.len - r->boff > r->maxsize + 8) {
 			if (!cut) {
-				unquote(r, r->blk.p + r->boff, r->maxsize);
+				unquote(r, r->blk.p + r->boff, r->maxsize, r->nl);
 				if (!ks_ok(&r->mail))
 					return kerr_set(KAERU_ENOMEM, "out of memory");
 				cut = 1;
@@ -386,8 +432,8 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		*truncated = 1;
 		end = start + r->maxsize;
 	}
-	if (quoted(r->blk.p + start, end - start)) {
-		unquote(r, r->blk.p + start, end - start);
+	if (quoted(r->blk.p + start, end - start, r->nl)) {
+		unquote(r, r->blk.p + start, end - start, r->nl);
 		if (!ks_ok(&r->mail))
 			return kerr_set(KAERU_ENOMEM, "out of memory");
 		*data = ks_str(&r->mail);
@@ -512,6 +558,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			ks_clear(&r->blk);
 			r->boff = 0;
 			r->mbox_eof = 0;
+			r->nl = 0;
 			ks_add(&r->blk, head, 5);
 			if (!ks_ok(&r->blk)) {
 				close_mbox(r);

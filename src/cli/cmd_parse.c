@@ -3,7 +3,8 @@
  *	cmd_parse - kaeru parse: bounces in, one record per recipient out
  * SYNOPSIS
  *	kaeru parse [--format jsonl|json|csv|table] [--only bounces]
- *		    [--max-size BYTES] [--explain] [--lang en|ja] [--jobs N] PATH...
+ *		    [--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES]
+ *		    [--explain] [--lang en|ja] [--jobs N] PATH...
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir or an
  *	mbox. Every record is printed, labelled by its kind (bounce,
@@ -13,6 +14,11 @@
  *	"explanation": what the record's status code means and what to do,
  *	from kaeru_explain() (the reply code when the status is a bare
  *	X.0.0), in the language of --lang or of the locale.
+ *
+ *	The limits (defaults in kaeru/parse.h: 64 MiB, depth 32, 1024 parts,
+ *	64 KiB per header field) bound the work on hostile mail: past one,
+ *	the mail is classified from what was read and its records say
+ *	"truncated": true.
  *
  *	--jobs N (default: the number of cores) parses with N threads, each
  *	with a parser of its own. Mails are read in batches of 256 (or 8 MiB);
@@ -25,6 +31,7 @@
 
 #include <kaeru/kaeru.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,7 +59,8 @@ static void
 parse_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
-	    "[--max-size BYTES] [--explain] [--lang en|ja] [--jobs N] PATH...\n");
+	    "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] "
+	    "[--explain] [--lang en|ja] [--jobs N] PATH...\n");
 }
 
 static int
@@ -458,6 +466,9 @@ cmd_parse(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "max-size", required_argument, NULL, 'm' },
+		{ "max-depth", required_argument, NULL, 'D' },
+		{ "max-parts", required_argument, NULL, 'P' },
+		{ "max-header", required_argument, NULL, 'H' },
 		{ "explain", no_argument, NULL, 'x' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -478,7 +489,7 @@ cmd_parse(int argc, char **argv)
 	memset(&tab, 0, sizeof(tab));
 	memset(w, 0, sizeof(w));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:m:xl:j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:m:D:P:H:xl:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (cli_format_opt(optarg, &e.fmt, "jsonl, json, csv, table") != 0)
@@ -499,6 +510,24 @@ cmd_parse(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			po.max_mail_size = ro.max_mail_size = (size_t)v;
+			break;
+		}
+		case 'D':
+		case 'P':
+		case 'H': {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (*end != '\0' || v == 0 || v > UINT_MAX) {
+				cli_warn("--%s wants a positive number", c == 'D' ? "max-depth" :
+				    c == 'P' ? "max-parts" : "max-header");
+				return EXIT_USAGE;
+			}
+			if (c == 'D')
+				po.max_depth = (unsigned)v;
+			else if (c == 'P')
+				po.max_parts = (unsigned)v;
+			else
+				po.max_header_len = (size_t)v;
 			break;
 		}
 		case 'x':

@@ -9,6 +9,7 @@
 #   BENCH_MB=100           size of the end-to-end mbox
 #   PEER_SECONDS=3         minimum wall time of each peer (one round at least)
 #   PEERS=1                0 skips Sisimai and BounceParser
+#   BENCH_GB=0             N > 0 also measures peak RSS over an N GB mbox
 #
 # Generated inputs go to bench/out/ (not committed). Figures only: nothing
 # here passes or fails on speed.
@@ -69,14 +70,33 @@ fi
 nbig=$(cat "$OUT/big.mbox.count")
 bigsize=$(wc -c <"$OUT/big.mbox")
 cat "$OUT/big.mbox" >/dev/null	# warm the page cache
-t0=$(ms)
-/usr/bin/time -f '%M' -o "$OUT/time.txt" "$KAERU" parse --format jsonl "$OUT/big.mbox" >/dev/null || true
-dt=$(($(ms) - t0))
-rss=$(tail -1 "$OUT/time.txt")
-mbox_msgs=$(awk -v f="$nbig" -v t="$dt" 'BEGIN { printf "%.0f", f * 1000 / t }')
-printf '   %d MB mbox       %8s msgs/s  %7s MB/s  (%d mails in %d ms)\n' "$((bigsize / 1000000))" \
-    "$mbox_msgs" "$(awk -v s="$bigsize" -v t="$dt" 'BEGIN { printf "%.1f", s / t / 1000 }')" "$nbig" "$dt"
-printf '   peak RSS         %8s KiB (Maximum resident set size over the mbox)\n' "$rss"
+ncpu=$(nproc)
+for j in 1 "$ncpu"; do
+	t0=$(ms)
+	/usr/bin/time -f '%M' -o "$OUT/time.txt" "$KAERU" parse --jobs "$j" --format jsonl "$OUT/big.mbox" >/dev/null || true
+	dt=$(($(ms) - t0))
+	rss=$(tail -1 "$OUT/time.txt")
+	rate=$(awk -v f="$nbig" -v t="$dt" 'BEGIN { printf "%.0f", f * 1000 / t }')
+	printf '   %d MB mbox, --jobs %d %8s msgs/s  %7s MB/s  (%d mails in %d ms, peak RSS %s KiB)\n' \
+	    "$((bigsize / 1000000))" "$j" "$rate" \
+	    "$(awk -v s="$bigsize" -v t="$dt" 'BEGIN { printf "%.1f", s / t / 1000 }')" "$nbig" "$dt" "$rss"
+	if [ "$j" = 1 ]; then one=$rate; else mbox_msgs=$rate; fi
+done
+[ "$ncpu" -gt 1 ] || mbox_msgs=$one
+printf '   --jobs %d / --jobs 1: %sx\n' "$ncpu" "$(ratio "$mbox_msgs" "$one")"
+if [ "${BENCH_GB:-0}" -gt 0 ]; then
+	# Peak memory over a mbox of BENCH_GB GB: the 100 MB one repeated.
+	reps=$((BENCH_GB * 1000000000 / bigsize + 1))
+	i=0
+	: >"$OUT/huge.mbox"
+	while [ $i -lt $reps ]; do cat "$OUT/big.mbox" >>"$OUT/huge.mbox"; i=$((i + 1)); done
+	t0=$(ms)
+	/usr/bin/time -f '%M' -o "$OUT/time.txt" "$KAERU" parse --format jsonl "$OUT/huge.mbox" >/dev/null || true
+	dt=$(($(ms) - t0))
+	printf '   %d MB mbox       %8s msgs/s  peak RSS %s KiB\n' "$(($(wc -c <"$OUT/huge.mbox") / 1000000))" \
+	    "$(awk -v f="$((nbig * reps))" -v t="$dt" 'BEGIN { printf "%.0f", f * 1000 / t }')" "$(tail -1 "$OUT/time.txt")"
+	rm -f "$OUT/huge.mbox"
+fi
 echo
 
 echo "== 3. peers over the same files (Debian's Perl modules, ${PEER_SECONDS}s at least)"

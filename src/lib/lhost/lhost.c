@@ -103,6 +103,15 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 		if ((r = attempt(l, m, b)) != 0)
 			return r;
 	}
+	/*
+	 * An RFC 5965 report says so in its media type: the ARF reader takes
+	 * it before the families that do not name themselves.
+	 */
+	if (!m->only_standard && m->ctype != NULL && strstr(m->ctype, "multipart/report") != NULL) {
+		const char *ct = lh_header(m, "content-type");
+		if (k_strstr_ci(ct, strlen(ct), "feedback-report") != NULL && (r = attempt(&lhost_arf, m, b)) != 0)
+			return r;
+	}
 	for (k = 0; k < NFAMILY && !m->only_standard; k++) {
 		if (tried[k])
 			continue;
@@ -137,16 +146,13 @@ lh_has_header(const struct kmsg *m, const char *name)
  *	search is one memmem.
  */
 static int
-lc_has(const char *lc, size_t n, const uint64_t bi[8], const char *needle)
+lc_has_n(const char *lc, size_t n, const uint64_t bi[8], const char *needle, size_t k)
 {
-	size_t	    k, j, h;
+	size_t	    j, h;
 	const char *p = lc, *end;
 	int	    c0;
 
-	if (lc == NULL)
-		return 0;
-	k = strlen(needle);
-	if (k > n)
+	if (lc == NULL || k > n)
 		return 0;
 	/* Its first, middle and last pairs must all be in the text. */
 	if (k >= 2) {
@@ -170,9 +176,22 @@ lc_has(const char *lc, size_t n, const uint64_t bi[8], const char *needle)
 	return 0;
 }
 
+static int
+lc_has(const char *lc, size_t n, const uint64_t bi[8], const char *needle)
+{
+	return lc_has_n(lc, n, bi, needle, strlen(needle));
+}
+
+/* lh_subject_has_n - lh_subject_has() with the needle's length known */
+int
+lh_subject_has_n(const struct kmsg *m, const char *needle, size_t k)
+{
+	return lc_has_n(m->subject_lc, m->subject_len, m->subject_bi, needle, k);
+}
+
 /* lh_subject_has - case-insensitive substring test on the decoded subject */
 int
-lh_subject_has(const struct kmsg *m, const char *needle)
+(lh_subject_has)(const struct kmsg *m, const char *needle)
 {
 	return lc_has(m->subject_lc, m->subject_len, m->subject_bi, needle);
 }
@@ -192,9 +211,16 @@ lh_subject_starts(const struct kmsg *m, const char *prefix)
 
 /* lh_from_has - case-insensitive substring test on the decoded From */
 int
-lh_from_has(const struct kmsg *m, const char *needle)
+(lh_from_has)(const struct kmsg *m, const char *needle)
 {
 	return lc_has(m->from_lc, m->from_len, m->from_bi, needle);
+}
+
+/* lh_from_has_n - lh_from_has() with the needle's length known */
+int
+lh_from_has_n(const struct kmsg *m, const char *needle, size_t k)
+{
+	return lc_has_n(m->from_lc, m->from_len, m->from_bi, needle, k);
 }
 
 /* lh_flat - the whole flat text */

@@ -30,8 +30,13 @@ struct klhost {
 const char *lh_header(struct kmsg *m, const char *name);
 int	 lh_has_header(const struct kmsg *m, const char *name);
 int	 lh_subject_has(const struct kmsg *m, const char *needle);
+int	 lh_subject_has_n(const struct kmsg *m, const char *needle, size_t k);
 int	 lh_subject_starts(const struct kmsg *m, const char *prefix);
 int	 lh_from_has(const struct kmsg *m, const char *needle);
+int	 lh_from_has_n(const struct kmsg *m, const char *needle, size_t k);
+/* With a literal needle the compiler counts its length. */
+#define lh_subject_has(m, z)	lh_subject_has_n((m), (z), strlen(z))
+#define lh_from_has(m, z)	lh_from_has_n((m), (z), strlen(z))
 void	 lh_notice(const struct kmsg *m, const char **p, size_t *n);
 const char *lh_flat(const struct kmsg *m, size_t *n);
 const char *lh_find(const char *p, size_t n, const char *needle);

@@ -44,6 +44,7 @@ static const struct {
 	{ S("[bounce]"), { "ApacheJames" } },
 	{ S("mail could not be delivered"), { "InterScanMSS" } },
 	{ S("mail delivery failed"), { "MXLogic" } },
+	{ S("mail delivery failed"), { "DragonFly" } },
 	{ S("delivery failure"), { "X2" } },
 	{ S("failed delivery"), { "X2" } },
 	{ S("failure delivery"), { "X2" } },

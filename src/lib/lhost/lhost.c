@@ -167,7 +167,7 @@ lc_has_n(const char *lc, size_t n, const uint64_t bi[8], const char *needle, siz
 	c0 = k_lower((unsigned char)needle[0]);
 	end = lc + n - k + 1;
 	while (p < end && (p = memchr(p, c0, (size_t)(end - p))) != NULL) {
-		for (j = 1; j < k && p[j] == k_lower((unsigned char)needle[j]); j++)
+		for (j = 1; j < k && (unsigned char)p[j] == k_lower((unsigned char)needle[j]); j++)
 			;
 		if (j == k)
 			return 1;

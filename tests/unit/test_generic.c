@@ -1,0 +1,57 @@
+/*
+ * test_generic - the standard readers alone (RFC 3464, generic, MDA words)
+ *	on small bounces written for this test, in shapes that no family
+ *	decoder is needed for. The parser runs with the test hook that skips
+ *	the family decoders, as "corpus_test -g" does, so each case checks
+ *	what kaeru makes of an MTA it has never seen.
+ */
+#include "t.h"
+
+#include <kaeru/kaeru.h>
+
+/* Internal hook of libkaeru (src/lib/parser.c): standard readers only. */
+void kaeru_parser_only_standard(kaeru_parser *p, int on);
+
+static const struct {
+	const char *what, *recipient, *reason, *status, *reply, *mail;
+} cases[] = {
+	{ "Japanese subject, no daemon sender", "taro@example.jp", "mailboxfull", "5.0.0", "",
+	    "From: no-reply@mail.example.jp\n"
+	    "To: hanako@example.com\n"
+	    "Subject: =?UTF-8?B?44Oh44O844Or44Ko44Op44O86YCa55+l?=\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "\n"
+	    "Your mail sent on: Mon, 1 Apr 2024 10:00:00 +0900\n"
+	    "     Could not be delivered to: <taro@example.jp>\n"
+	    "     As their mailbox is full.\n" },
+};
+
+int
+main(void)
+{
+	kaeru_parser	   *p;
+	const kaeru_record *r;
+	size_t		    n, i;
+
+	T_OK(kaeru_parser_new(&p, NULL) == 0, "parser");
+	kaeru_parser_only_standard(p, 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char what[160];
+		int  rc = kaeru_parser_parse(p, cases[i].mail, strlen(cases[i].mail), "t.eml", &r, &n);
+
+		snprintf(what, sizeof(what), "%s: one record", cases[i].what);
+		T_OK(rc == 0 && n == 1, what);
+		if (rc != 0 || n != 1)
+			continue;
+		snprintf(what, sizeof(what), "%s: recipient", cases[i].what);
+		T_EQ_STR(r[0].recipient, cases[i].recipient, what);
+		snprintf(what, sizeof(what), "%s: reason (rule %s)", cases[i].what, r[0].rule);
+		T_EQ_STR(r[0].reason, cases[i].reason, what);
+		snprintf(what, sizeof(what), "%s: status", cases[i].what);
+		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
+		snprintf(what, sizeof(what), "%s: reply code", cases[i].what);
+		T_EQ_STR(r[0].replycode, cases[i].reply, what);
+	}
+	kaeru_parser_free(p);
+	return t_done("generic");
+}

@@ -39,6 +39,11 @@ static const struct {
 	{ "SMTP error from remote mail server after MAIL FROM:<a@b>", "MAIL", "Exim" },
 	{ "SMTP error from remote mail server after end of data", NULL, "lower case is not a command" },
 	{ ">>> RCPT TO:<a@b>", "RCPT", "transcript" },
+	{ ">>> RCPT To:<a@b> <<< 550 <a@b>... User unknown", "RCPT", "transcript, mixed case" },
+	{ ">>> MAIL From:<a@b> <<< 553 sender refused", "MAIL", "MAIL transcript, mixed case" },
+	{ "Technical details: SMTP:RCPT host 192.0.2.8: 553 no such user", "RCPT", "SMTP:RCPT" },
+	{ "550 5.2.1 <a@b>... User Unknown [RCPT_TO]", "RCPT", "stage tag" },
+	{ "RCPTS were refused", NULL, "not a glued word" },
 	{ "nothing here", NULL, "none" },
 };
 

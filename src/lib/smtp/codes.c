@@ -186,7 +186,7 @@ lead_before(const char *s, size_t i)
 	static const char *const lead[] = {
 		"in reply to end of ", "in reply to the ", "in reply to ",
 		"after end of ", "after ", "during ", "while sending ",
-		"in response to ", "error in ", "command ",
+		"in response to ", "error in ", "command ", "smtp:",
 	};
 	size_t k;
 
@@ -219,7 +219,9 @@ command_at(const char *s, size_t n, size_t i)
  *	progress, or NULL. Recognised forms: "in reply to RCPT TO command",
  *	"in reply to end of DATA command", "after RCPT TO", "RCPT TO:<x>",
  *	"MAIL FROM:<x>", "(after DATA)", "SMTP error from remote mail server
- *	after RCPT TO:". One pass: each upper-case word that is a command
+ *	after RCPT TO:", "SMTP:RCPT" (Exchange-style technical details);
+ *	transcripts also as "RCPT To:<x>" (sendmail 5) and the stage tag
+ *	"[RCPT_TO]" (Yahoo). One pass: each upper-case word that is a command
  *	is checked for a lead phrase before it; the first such wins; failing
  *	that, a transcript's "RCPT TO" or "MAIL FROM".
  */
@@ -239,9 +241,11 @@ smtp_command_find(const char *s, size_t n)
 			continue;
 		if (lead_before(s, i))
 			return c;
-		if (c[0] == 'R' && i + 7 <= n && memcmp(s + i, "RCPT TO", 7) == 0)
+		if (c[0] == 'R' && i + 7 <= n && (s[i + 4] == ' ' || s[i + 4] == '_') &&
+		    k_strncaseeq(s + i + 5, "to", 2))
 			rcpt = 1;
-		else if (c[0] == 'M' && i + 9 <= n && memcmp(s + i, "MAIL FROM", 9) == 0)
+		else if (c[0] == 'M' && i + 9 <= n && s[i + 4] == ' ' &&
+		    k_strncaseeq(s + i + 5, "from", 4))
 			mail = 1;
 		i += strlen(c) - 1;
 	}

@@ -7,30 +7,45 @@
  *	written as plain text by MTAs that do not use MIME. Recipients come
  *	from Final-Recipient (Original-Recipient when it is missing); each
  *	record whose Diagnostic-Code is missing takes the error lines of the
- *	notice ("550 ...", "<addr>: ..."). A report without a recipient but
- *	with a returned message takes the returned message's To:.
+ *	notice ("550 ...", "<addr>: ...", "addr: ...", with the indented
+ *	lines that continue them), and a record whose Diagnostic-Code names
+ *	no SMTP command takes the command from the error lines that name its
+ *	recipient ("(in reply to RCPT TO command)"). A report without a
+ *	recipient but with a returned message takes the returned message's
+ *	To:.
  *	Source: RFC 3464 sections 2.2 and 2.3; RFC 6533.
  */
 #include "lhost.h"
 
-/* is_error_line - a notice line quoting a server: "550 ..." or "<a@b>: ..." */
+/*
+ * is_error_line - a notice line quoting a server about a recipient: "550
+ *	...", "<a@b>: ...", "<a@b>... ...", or "a@b: ..." (OpenSMTPD, qmail)
+ */
 static int
 is_error_line(const char *l, size_t n)
 {
+	const char *e;
+
 	if (n >= 4 && (l[0] == '4' || l[0] == '5') && k_isdigit((unsigned char)l[1]) &&
 	    k_isdigit((unsigned char)l[2]) && (l[3] == ' ' || l[3] == '-'))
 		return 1;
 	if (n > 3 && l[0] == '<') {
 		const char *gt = memchr(l, '>', n);
 		return gt != NULL && memchr(l, '@', (size_t)(gt - l)) != NULL &&
-		    gt + 1 < l + n && (gt[1] == ':' || gt[1] == ' ');
+		    gt + 1 < l + n && (gt[1] == ':' || gt[1] == ' ' || gt[1] == '.');
 	}
-	return 0;
+	/* "a@b: text": one word holding '@', then a colon and a blank */
+	for (e = l; e < l + n && !k_isblank((unsigned char)*e) && *e != ':'; e++)
+		;
+	return e > l && e + 1 < l + n && e[0] == ':' && k_isblank((unsigned char)e[1]) &&
+	    memchr(l, '@', (size_t)(e - l)) != NULL && addr_valid(l, (size_t)(e - l));
 }
 
 /*
  * alt_for - the notice's error lines that may concern record d: those that
  *	name its recipient, and those that name no recipient of the report
+ *	and do not open with an address (a line that opens with one is
+ *	about that address)
  */
 static const char *
 alt_for(struct kmsg *m, const struct kbounce *b, const struct kds *d,
@@ -41,15 +56,35 @@ alt_for(struct kmsg *m, const struct kbounce *b, const struct kds *d,
 
 	for (i = 0; i < nalt; i++) {
 		int other = 0;
-		if (d->recipient != NULL && k_strstr_ci(alt[i], strlen(alt[i]), d->recipient) == NULL)
+		if (d->recipient != NULL && k_strstr_ci(alt[i], strlen(alt[i]), d->recipient) == NULL) {
+			other = !k_isdigit((unsigned char)alt[i][0]);
 			for (j = 0; j < b->n && !other; j++)
 				if (b->ds[j].recipient != NULL && &b->ds[j] != d &&
 				    k_strstr_ci(alt[i], strlen(alt[i]), b->ds[j].recipient) != NULL)
 					other = 1;
+		}
 		if (!other)
 			out = kb_append(m, out, alt[i], strlen(alt[i]));
 	}
 	return out;
+}
+
+/*
+ * command_for - the SMTP command that the notice's error lines naming d's
+ *	recipient name ("... (in reply to RCPT TO command)"), when the
+ *	report's Diagnostic-Code does not say it
+ */
+static const char *
+command_for(const struct kds *d, const char *const *alt, size_t nalt)
+{
+	const char *c;
+	size_t	    i;
+
+	for (i = 0; i < nalt; i++)
+		if (k_strstr_ci(alt[i], strlen(alt[i]), d->recipient) != NULL &&
+		    (c = smtp_command_find(alt[i], strlen(alt[i]))) != NULL)
+			return c;
+	return NULL;
 }
 
 static int
@@ -58,7 +93,7 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	const char *p, *cur, *end, *line, *alt[32];
 	size_t	    nalt = 0;
 	size_t	    n, len, i;
-	int	    r, anywhere = 0;
+	int	    r, anywhere = 0, cont = 0;
 
 	if ((r = dsn_collect_sections(m, b)) < 0)
 		return -1;
@@ -87,7 +122,12 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 		if (is_error_line(line, len)) {
 			if (nalt < sizeof(alt) / sizeof(alt[0]) && (alt[nalt] = kb_str(m, line, len)) != NULL)
 				nalt++;
-		}
+			cont = 1;
+		} else if (cont && nalt > 0 && len > 0 && k_isblank((unsigned char)line[0])) {
+			/* Postfix folds its lines: "    5.1.1 ... (in reply to RCPT TO" */
+			alt[nalt - 1] = kb_append(m, alt[nalt - 1], line, len);
+		} else
+			cont = 0;
 	}
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
@@ -95,6 +135,8 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 			d->diagnosis = alt_for(m, b, d, alt, nalt);
 		if (d->command == NULL && d->diagnosis != NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
+		if (d->command == NULL && d->recipient != NULL)
+			d->command = command_for(d, alt, nalt);
 	}
 	(void)anywhere;
 	return (int)b->n;

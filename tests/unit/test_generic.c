@@ -73,6 +73,61 @@ static const struct {
 	    "Status: 5.0.0\n"
 	    "\n"
 	    "--B--\n" },
+	{ "a greeting names the sender, the returned To: the recipient", "list@groups.example.com", "securityerror", "5.7.1", "550",
+	    "From: Mail Delivery Subsystem <mailer-daemon@example.com>\n"
+	    "To: alice@example.jp\n"
+	    "Subject: Delivery Status Notification (Failure)\n"
+	    "Content-Type: multipart/mixed; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "\n"
+	    "alice@example.jp様\n"
+	    "\n"
+	    "お送りいただいたメッセージは配信されませんでした。\n"
+	    "Server said: 550 5.7.1 not permitted\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "From: alice@example.jp\n"
+	    "To: list@groups.example.com\n"
+	    "Subject: hello\n"
+	    "\n"
+	    "hi\n"
+	    "--B--\n" },
+	{ "a mail sent to oneself lists the sender as the recipient", "alice@example.jp", "mailboxfull", "5.0.0", "552",
+	    "From: MAILER-DAEMON@example.jp\n"
+	    "To: alice@example.jp\n"
+	    "Subject: failure notice\n"
+	    "\n"
+	    "I wasn't able to deliver your message to the following addresses.\n"
+	    "\n"
+	    "<alice@example.jp>:\n"
+	    "Remote host said: 552 Error: disk quota exceeded\n" },
+	{ "\"A message sent by\" then the sender's address", "bob@example.org", "expired", "5.0.0", "",
+	    "From: Mail Delivery System <Mailer-Daemon@example.jp>\n"
+	    "To: alice@example.jp\n"
+	    "Subject: Mail delivery failed\n"
+	    "\n"
+	    "A message sent by\n"
+	    "\n"
+	    "  <alice@mail.example.jp>\n"
+	    "\n"
+	    "could not be delivered to one or more of its recipients. The following\n"
+	    "address(es) failed:\n"
+	    "\n"
+	    "  bob@example.org\n"
+	    "    all hosts have been failing for a long time and were last tried after this message arrived\n" },
+	{ "\"text <addr>: error\": the bracketed address", "bob@example.net", "onhold", "5.0.0", "",
+	    "From: Mail Delivery System <mailer-daemon@example.com>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Mail failure - malformed recipient address\n"
+	    "\n"
+	    "A message that you sent contained one or more recipient addresses that were\n"
+	    "incorrectly constructed:\n"
+	    "\n"
+	    "  carol@example.com <bob@example.net>: malformed address: <bob@example.net> may not follow carol@example.com\n" },
 };
 
 int

@@ -125,8 +125,19 @@ recipient_in(struct kmsg *m, const char *l, size_t n)
 	k_trim(&p, &k);
 	if (k == 0)
 		return NULL;
-	if ((r = first_address(m, p, k)) != NULL)
+	if ((r = first_address(m, p, k)) != NULL) {
+		/*
+		 * "text <a@b>: error": the word before is what the sender
+		 * wrote, the address in angle brackets the one refused (Exim's
+		 * "malformed address" list).
+		 */
+		const char *sp = memchr(p, ' ', k), *gt;
+		if (sp != NULL && sp[-1] != ':' && (size_t)(sp - p) + 2 < k && sp[1] == '<' &&
+		    (gt = memchr(sp, '>', k - (size_t)(sp - p))) != NULL && gt + 1 < p + k &&
+		    gt[1] == ':' && addr_valid(sp + 2, (size_t)(gt - sp - 2)))
+			return kb_str(m, sp + 2, (size_t)(gt - sp - 2));
 		return r;
+	}
 	/* "554 <a@b>... text", "550 a@b: text" */
 	if (k > 5 && k_isdigit((unsigned char)p[0]) && k_isdigit((unsigned char)p[1]) &&
 	    k_isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '-') &&
@@ -197,13 +208,73 @@ notice_has_code(const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * is_sender - is r the address the bounce went back to: the bounce's To:,
+ *	or the returned message's Return-Path or From. A notice may greet
+ *	its reader ("a@b 様"); that address is then not a failed recipient
+ *	(but a mail sent to oneself lists it as one: "<a@b>:").
+ */
+static int
+is_sender(struct kmsg *m, const char *r)
+{
+	static const char *const bounce_fields[] = { "to" };
+	static const char *const orig_fields[] = { "return-path", "from" };
+	const char *v, *a;
+	size_t	    i;
+
+	for (i = 0; i < sizeof(bounce_fields) / sizeof(bounce_fields[0]); i++) {
+		v = lh_header(m, bounce_fields[i]);
+		if ((a = lh_addr(m, v, strlen(v))) != NULL && lh_same_addr(a, r))
+			return 1;
+	}
+	for (i = 0; m->orig != NULL && i < sizeof(orig_fields) / sizeof(orig_fields[0]); i++) {
+		const struct khdr *f = kh_find(&m->orighdr, orig_fields[i]);
+		if (f != NULL && (a = lh_addr(m, f->val, f->vlen)) != NULL && lh_same_addr(a, r))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * greeting - is the address r used as a salutation in the line: other
+ *	words follow it ("a@b 様", "a@b您好，") instead of the ":" or
+ *	"..." of a list of failed recipients, or nothing
+ */
+static int
+greeting(const char *l, size_t n, const char *r)
+{
+	const char *a = k_strstr_ci(l, n, r), *e;
+
+	if (a == NULL)
+		return 0;
+	e = a + strlen(r);
+	if (e < l + n && *e == '>')
+		e++;
+	while (e < l + n && k_isblank((unsigned char)*e))
+		e++;
+	return e < l + n && *e != ':' && *e != '.' && *e != ';' && *e != ',';
+}
+
+/*
+ * sent_by - does the line end with "sent by" ("A message sent by" then the
+ *	address on a line of its own, as Exim writes): that address is the
+ *	sender's, not a recipient
+ */
+static int
+sent_by(const char *l, size_t n)
+{
+	k_trim(&l, &n);
+	return k_endswith_ci(l, n, " sent by") || k_endswith_ci(l, n, " sent from") ||
+	    k_endswith_ci(l, n, "message from");
+}
+
 static int
 generic_decode(struct kmsg *m, struct kbounce *b)
 {
 	const char *p, *cur, *end, *line;
 	size_t	    n, len;
 	struct kds *d = NULL;
-	int	    lines = 0;
+	int	    lines = 0, by = 0;
 
 	if (!looks_like_bounce(m))
 		return 0;
@@ -212,12 +283,15 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	end = p + n;
 	while (km_nextline(&cur, end, &line, &len)) {
 		const char *r;
+		int	    after_by = by;
 
 		if (is_stop(line, len))
 			break;
 		if (len == 0)
 			continue;
-		if ((r = recipient_in(m, line, len)) != NULL && !addr_is_daemon(r, strlen(r))) {
+		by = sent_by(line, len);
+		if ((r = recipient_in(m, line, len)) != NULL && !addr_is_daemon(r, strlen(r)) &&
+		    !after_by && !(is_sender(m, r) && greeting(line, len, r))) {
 			size_t i;
 			for (i = 0; i < b->n; i++)
 				if (lh_same_addr(b->ds[i].recipient, r))

@@ -4,7 +4,8 @@
  * DESCRIPTION
  *	addr_find() prefers an address in angle brackets, then the first
  *	word holding an "@" with something on both sides. Surrounding quotes,
- *	brackets and sentence punctuation are not part of the address; a
+ *	brackets and sentence punctuation are not part of the address, nor
+ *	CJK text glued to a dotted ASCII domain ("a@example.jp様"); a
  *	quoted local part ("john doe"@example.org) is kept whole. Nothing is
  *	lower-cased: local parts are case-sensitive in principle, and the
  *	store folds case where it compares.
@@ -136,8 +137,18 @@ addr_find(const char *s, size_t n, const char **a, size_t *an)
 				b = qb - 1;
 		}
 		e = p + 1;
-		while (e < end && atom_char((unsigned char)*e) && *e != '@')
+		while (e < end && atom_char((unsigned char)*e) && *e != '@') {
+			/*
+			 * Japanese and Chinese text glued to the address
+			 * ("a@example.jp様", "a@example.jp您好"): a three-byte
+			 * character right after an ASCII letter or digit of
+			 * a dotted domain ends it.
+			 */
+			if ((unsigned char)*e >= 0xe3 && (unsigned char)*e <= 0xef &&
+			    k_isalnum((unsigned char)e[-1]) && memchr(p, '.', (size_t)(e - p)) != NULL)
+				break;
 			e++;
+		}
 		k = (size_t)(e - b);
 		if (b[0] != '"')
 			trim_addr(&b, &k);

@@ -128,6 +128,36 @@ static const struct {
 	    "incorrectly constructed:\n"
 	    "\n"
 	    "  carol@example.com <bob@example.net>: malformed address: <bob@example.net> may not follow carol@example.com\n" },
+	{ "a report without recipients: the returned To:, no boilerplate diagnosis", "bob@example.fr", "undefined", "5.0.0", "",
+	    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+	    "To: alice@example.com\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "This is the mail system at host mx.example.net.\n"
+	    "\n"
+	    "I'm sorry to have to inform you that your message could not\n"
+	    "be delivered to one or more recipients. It's attached below.\n"
+	    "\n"
+	    "\t--- Delivery report unavailable ---\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.net\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "From: alice@example.com\n"
+	    "To: bob@example.fr\n"
+	    "Subject: hello\n"
+	    "\n"
+	    "hi\n"
+	    "--B--\n" },
 };
 
 int

@@ -268,6 +268,36 @@ sent_by(const char *l, size_t n)
 	    k_endswith_ci(l, n, "message from");
 }
 
+/*
+ * telling - does a notice line say something about the failure: a reply
+ *	or status code, or a phrase of the reason tables. Boilerplate ("This
+ *	is the mail system at host ...", "For further assistance ...") is
+ *	no diagnosis.
+ */
+static int
+telling(const char *l, size_t n)
+{
+	char		 st[SMTP_STATUS_MAX], rc[4];
+	struct ph_result r;
+
+	if (smtp_status_find(l, n, st) || smtp_reply_find(l, n, rc))
+		return 1;
+	kr_phrases(l, n, &r);
+	return r.tags != 0;
+}
+
+/* has_report - does the mail hold a message/delivery-status part */
+static int
+has_report(const struct kmsg *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nsect && i < KM_MAX_SECTS; i++)
+		if (m->sect[i].type == KP_DSN)
+			return 1;
+	return 0;
+}
+
 static int
 generic_decode(struct kmsg *m, struct kbounce *b)
 {
@@ -314,12 +344,13 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	}
 	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
 		return -1;
-	if (b->n == 0 && !notice_has_code(p, n) && !subject_has_reason(m)) {
+	if (b->n == 0 && !notice_has_code(p, n) && !subject_has_reason(m) && !has_report(m)) {
 		/*
 		 * Without an address in the notice nor X-Failed-Recipients, only a
-		 * notice that quotes an SMTP or enhanced status code, or a subject
-		 * that names a cause, is taken for a bounce; free-form notices are
-		 * too easily something else.
+		 * notice that quotes an SMTP or enhanced status code, a subject
+		 * that names a cause, or a delivery-status part (that names no
+		 * recipient: "--- Delivery report unavailable ---") is taken for
+		 * a bounce; free-form notices are too easily something else.
 		 */
 		return 0;
 	}
@@ -351,7 +382,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		lh_recipient_from_orig(m, b);
 	}
 	if (b->n > 0) {
-		/* Records found from headers share the notice's error lines. */
+		/* Records found from headers share the notice's telling lines. */
 		size_t i;
 		const char *all = NULL;
 		for (i = 0; i < b->n; i++)
@@ -362,7 +393,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 					while (km_nextline(&cur, end, &line, &len) && lines < 12) {
 						if (is_stop(line, len))
 							break;
-						if (len == 0)
+						if (len == 0 || !telling(line, len))
 							continue;
 						all = kb_append(m, all, line, len);
 						lines++;

@@ -158,6 +158,30 @@ static const struct {
 	    "\n"
 	    "hi\n"
 	    "--B--\n" },
+	{ "the returned message quoted as text: its To:", "5551234567@mms.example.net", "mailboxfull", "5.0.0", "",
+	    "Return-Path: <>\n"
+	    "From: MMS Gateway <sysadmin@mms.example.net>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Undeliverable Message\n"
+	    "\n"
+	    "Message could not be delivered to the handset.\n"
+	    "Error: the mailbox is full\n"
+	    "\n"
+	    "Original Message:\n"
+	    "From: Alice <alice@example.com>\n"
+	    "To: 5551234567@mms.example.net\n"
+	    "Subject: photo\n" },
+};
+
+/* Mails that are not bounces: the standard readers must find nothing. */
+static const char *const nots[] = {
+	/* words of a cause and a VERP address, but no code and no quoted message */
+	"Return-Path: <>\n"
+	"From: postmaster@example.de\n"
+	"To: bounce+bob=example.net@lists.example.com\n"
+	"Subject: email notification\n"
+	"\n"
+	"The message could not be saved: mailbox full\n",
 };
 
 int
@@ -185,6 +209,10 @@ main(void)
 		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
 		snprintf(what, sizeof(what), "%s: reply code", cases[i].what);
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
+	}
+	for (i = 0; i < sizeof(nots) / sizeof(nots[0]); i++) {
+		int rc = kaeru_parser_parse(p, nots[i], strlen(nots[i]), "t.eml", &r, &n);
+		T_OK(rc == 0 && n == 0, "not a bounce: no record");
 	}
 	kaeru_parser_free(p);
 	return t_done("generic");

@@ -43,6 +43,7 @@ static const char *const stops_at_start[] = {
 	"content-type: message/rfc822", "message headers follow",
 	"original message headers follow", "headers of the original message",
 	"content-type: text/rfc822-headers", "return-path:", "received:",
+	"original message:",
 };
 
 /* Labels that name a recipient when they open the line. */
@@ -191,22 +192,6 @@ subject_has_reason(const struct kmsg *m)
 	return (r.tags & ~((uint64_t)1 << KAERU_REASON_VACATION)) != 0;
 }
 
-/* notice_has_code - does the notice quote a reply or status code */
-static int
-notice_has_code(const char *p, size_t n)
-{
-	char st[SMTP_STATUS_MAX], rc[4];
-	const char *cur = p, *end = p + n, *line;
-	size_t len;
-
-	while (km_nextline(&cur, end, &line, &len)) {
-		if (is_stop(line, len))
-			break;
-		if (smtp_status_find(line, len, st) || smtp_reply_find(line, len, rc))
-			return 1;
-	}
-	return 0;
-}
 
 /*
  * is_sender - is r the address the bounce went back to: the bounce's To:,
@@ -270,20 +255,61 @@ sent_by(const char *l, size_t n)
 
 /*
  * telling - does a notice line say something about the failure: a reply
- *	or status code, or a phrase of the reason tables. Boilerplate ("This
+ *	or status code, or (words) a phrase of the reason tables. Boilerplate ("This
  *	is the mail system at host ...", "For further assistance ...") is
  *	no diagnosis.
  */
 static int
-telling(const char *l, size_t n)
+telling(const char *l, size_t n, int words)
 {
 	char		 st[SMTP_STATUS_MAX], rc[4];
 	struct ph_result r;
 
 	if (smtp_status_find(l, n, st) || smtp_reply_find(l, n, rc))
 		return 1;
+	if (!words)
+		return 0;
 	kr_phrases(l, n, &r);
 	return r.tags != 0;
+}
+
+/* notice_tells - does a line of the notice quote a code (or, with words, a reason phrase) */
+static int
+notice_tells(const char *p, size_t n, int words)
+{
+	const char *cur = p, *end = p + n, *line;
+	size_t	    len;
+
+	while (km_nextline(&cur, end, &line, &len)) {
+		if (is_stop(line, len))
+			break;
+		if (len > 0 && telling(line, len, words))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * inline_to - the To: of a returned message quoted as text after the
+ *	notice ("Original Message:" then "To: a@b"; "------ This is a copy
+ *	of the message, including all the headers. ------"): the recipient
+ *	of last resort when no message/rfc822 part exists. Looks at the
+ *	first 60 lines after the stop marker.
+ */
+static const char *
+inline_to(struct kmsg *m, const char *cur, const char *end)
+{
+	const char *line, *a;
+	size_t	    len, an;
+	int	    lines = 0;
+
+	while (km_nextline(&cur, end, &line, &len) && lines++ < 60) {
+		k_trim(&line, &len);
+		if (len > 3 && k_startswith_ci(line, len, "to:") &&
+		    addr_find(line + 3, len - 3, &a, &an) && !addr_is_daemon(a, an))
+			return kb_str(m, a, an);
+	}
+	return NULL;
 }
 
 /* has_report - does the mail hold a message/delivery-status part */
@@ -301,7 +327,7 @@ has_report(const struct kmsg *m)
 static int
 generic_decode(struct kmsg *m, struct kbounce *b)
 {
-	const char *p, *cur, *end, *line;
+	const char *p, *cur, *end, *line, *tail = NULL;
 	size_t	    n, len;
 	struct kds *d = NULL;
 	int	    lines = 0, by = 0;
@@ -315,8 +341,10 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		const char *r;
 		int	    after_by = by;
 
-		if (is_stop(line, len))
+		if (is_stop(line, len)) {
+			tail = cur;
 			break;
+		}
 		if (len == 0)
 			continue;
 		by = sent_by(line, len);
@@ -344,15 +372,24 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	}
 	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
 		return -1;
-	if (b->n == 0 && !notice_has_code(p, n) && !subject_has_reason(m) && !has_report(m)) {
+	if (b->n == 0 && !notice_tells(p, n, 0) && !subject_has_reason(m) && !has_report(m)) {
 		/*
 		 * Without an address in the notice nor X-Failed-Recipients, only a
 		 * notice that quotes an SMTP or enhanced status code, a subject
 		 * that names a cause, or a delivery-status part (that names no
 		 * recipient: "--- Delivery report unavailable ---") is taken for
 		 * a bounce; free-form notices are too easily something else.
+		 * A notice that says a cause in words only counts when it ends
+		 * with the returned message quoted after a marker, whose To:
+		 * then names the recipient.
 		 */
-		return 0;
+		const char *r;
+		if (tail == NULL || m->orig != NULL || !notice_tells(p, n, 1) ||
+		    (r = inline_to(m, tail, end)) == NULL)
+			return 0;
+		if ((d = kb_add(m, b)) == NULL)
+			return -1;
+		d->recipient = r;
 	}
 	if (b->n == 0) {
 		/* VERP: the bounce went to bounce+local=domain@sender */
@@ -376,6 +413,14 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			}
 		}
 	}
+	if (b->n == 0 && m->orig == NULL && tail != NULL) {
+		const char *r = inline_to(m, tail, end);
+		if (r != NULL) {
+			if ((d = kb_add(m, b)) == NULL)
+				return -1;
+			d->recipient = r;
+		}
+	}
 	if (b->n == 0 && m->orig != NULL) {
 		if ((d = kb_add(m, b)) == NULL)
 			return -1;
@@ -393,7 +438,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 					while (km_nextline(&cur, end, &line, &len) && lines < 12) {
 						if (is_stop(line, len))
 							break;
-						if (len == 0 || !telling(line, len))
+						if (len == 0 || !telling(line, len, 1))
 							continue;
 						all = kb_append(m, all, line, len);
 						lines++;

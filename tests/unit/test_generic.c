@@ -171,6 +171,21 @@ static const struct {
 	    "From: Alice <alice@example.com>\n"
 	    "To: 5551234567@mms.example.net\n"
 	    "Subject: photo\n" },
+	{ "an SMTP transcript from a sender unlike a daemon; the error above the list", "nobody@sms.example.com", "userunknown", "5.0.0", "550",
+	    "From: post_master@sms.example.com\n"
+	    "To: alice@example.com\n"
+	    "Subject: Re: hello\n"
+	    "\n"
+	    "Error: Invalid user address\n"
+	    "\n"
+	    "Error message below:\n"
+	    "550 - Requested action not taken: no such user here\n"
+	    "\n"
+	    "Message details:\n"
+	    "  Subject: hello\n"
+	    "  MAIL FROM: alice@example.com\n"
+	    "  RCPT TO: nobody@sms.example.com\n"
+	    "  Size (in bytes): 222\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */
@@ -182,6 +197,14 @@ static const char *const nots[] = {
 	"Subject: email notification\n"
 	"\n"
 	"The message could not be saved: mailbox full\n",
+	/* a transcript that succeeded */
+	"From: robot@example.com\n"
+	"To: alice@example.com\n"
+	"Subject: your log\n"
+	"\n"
+	"MAIL FROM: alice@example.com\n"
+	"RCPT TO: bob@example.net\n"
+	"250 2.1.5 Ok\n",
 };
 
 int

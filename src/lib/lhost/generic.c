@@ -68,6 +68,35 @@ static const char *const leads[] = {
 	"deliver message to ", "address: <", "attempts: ",
 };
 
+/*
+ * quotes_transcript - does the notice quote an SMTP dialogue that failed:
+ *	a "RCPT TO:" line with an address and a line that opens with a 4xx or
+ *	5xx reply (after ">>>"/"<<<" marks or "-"); a notice from a sender
+ *	that looks like no mailer daemon is still a bounce then
+ */
+static int
+quotes_transcript(const struct kmsg *m)
+{
+	const char *p, *cur, *end, *line, *a;
+	size_t	    n, len, an;
+	int	    rcpt = 0, fail = 0;
+
+	lh_notice(m, &p, &n);
+	cur = p;
+	end = p + n;
+	while (km_nextline(&cur, end, &line, &len) && !(rcpt && fail)) {
+		k_trim(&line, &len);
+		while (len > 0 && (*line == '>' || *line == '<' || *line == '-' || k_isblank((unsigned char)*line)))
+			line++, len--;
+		if (len > 8 && k_startswith_ci(line, len, "rcpt to:") && addr_find(line + 8, len - 8, &a, &an))
+			rcpt = 1;
+		else if (len >= 4 && (line[0] == '4' || line[0] == '5') && k_isdigit((unsigned char)line[1]) &&
+		    k_isdigit((unsigned char)line[2]) && (line[3] == ' ' || line[3] == '-'))
+			fail = 1;
+	}
+	return rcpt && fail;
+}
+
 static int
 looks_like_bounce(struct kmsg *m)
 {
@@ -84,7 +113,9 @@ looks_like_bounce(struct kmsg *m)
 		if (lh_subject_has(m, subjects[i]))
 			return 1;
 	rp = lh_header(m, "return-path");
-	return strcmp(rp, "<>") == 0;
+	if (strcmp(rp, "<>") == 0)
+		return 1;
+	return quotes_transcript(m);
 }
 
 /* first_address - the first word of l as an address, <> and ":" allowed around it */
@@ -254,8 +285,8 @@ sent_by(const char *l, size_t n)
 }
 
 /*
- * telling - does a notice line say something about the failure: a reply
- *	or status code, or (words) a phrase of the reason tables. Boilerplate ("This
+ * telling - does a notice line say something about the failure: a 4xx or
+ *	5xx reply or status code, or (words) a phrase of the reason tables. Boilerplate ("This
  *	is the mail system at host ...", "For further assistance ...") is
  *	no diagnosis.
  */
@@ -265,7 +296,8 @@ telling(const char *l, size_t n, int words)
 	char		 st[SMTP_STATUS_MAX], rc[4];
 	struct ph_result r;
 
-	if (smtp_status_find(l, n, st) || smtp_reply_find(l, n, rc))
+	if ((smtp_status_find(l, n, st) && (st[0] == '4' || st[0] == '5')) ||
+	    (smtp_reply_find(l, n, rc) && (rc[0] == '4' || rc[0] == '5')))
 		return 1;
 	if (!words)
 		return 0;
@@ -327,10 +359,10 @@ has_report(const struct kmsg *m)
 static int
 generic_decode(struct kmsg *m, struct kbounce *b)
 {
-	const char *p, *cur, *end, *line, *tail = NULL;
-	size_t	    n, len;
+	const char *p, *cur, *end, *line, *tail = NULL, *pre = NULL;
+	size_t	    n, len, k;
 	struct kds *d = NULL;
-	int	    lines = 0, by = 0;
+	int	    lines = 0, by = 0, npre = 0;
 
 	if (!looks_like_bounce(m))
 		return 0;
@@ -368,8 +400,21 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		if (d != NULL && lines < 8) {
 			d->diagnosis = kb_append(m, d->diagnosis, line, len);
 			lines++;
+		} else if (d == NULL && npre < 8 && telling(line, len, 1)) {
+			pre = kb_append(m, pre, line, len);
+			npre++;
 		}
 	}
+	/*
+	 * The error lines may come before the list of recipients ("Error:
+	 * Invalid user address" ... "RCPT TO: a@b"): a record whose own
+	 * lines tell nothing takes them.
+	 */
+	for (k = 0; pre != NULL && k < b->n; k++)
+		if (b->ds[k].diagnosis == NULL ||
+		    !telling(b->ds[k].diagnosis, strlen(b->ds[k].diagnosis), 1))
+			b->ds[k].diagnosis = kb_append(m, pre, b->ds[k].diagnosis ? b->ds[k].diagnosis : "",
+			    b->ds[k].diagnosis ? strlen(b->ds[k].diagnosis) : 0);
 	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
 		return -1;
 	if (b->n == 0 && !notice_tells(p, n, 0) && !subject_has_reason(m) && !has_report(m)) {

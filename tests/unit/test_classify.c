@@ -17,6 +17,7 @@ static const struct {
 	{ "", "", "", "anything", "failed", "mesgtoobig", "mesgtoobig", "a decoder's firm verdict" },
 	{ "4.4.7", "", "", "", "delayed", NULL, "expired", "4.4.7 expired" },
 	{ "5.7.26", "550", "DATA", "550 5.7.26 unauthenticated email", "failed", NULL, "authfailure", "5.7.26" },
+	{ "5.0.0", "", "", "No such domain.", "failed", NULL, "hostunknown", "Diagnostic-Code: unknown; is read as SMTP" },
 };
 
 int
@@ -34,7 +35,7 @@ main(void)
 		f.command = cases[i].command;
 		f.diag = cases[i].diag;
 		f.diaglen = strlen(cases[i].diag);
-		f.diagtype = "SMTP";
+		f.diagtype = strcmp(cases[i].diag, "No such domain.") == 0 ? "unknown" : "SMTP";
 		f.action = cases[i].action;
 		f.decoder_reason = cases[i].decoder_reason;
 		f.decoder = "test";

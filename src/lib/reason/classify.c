@@ -30,7 +30,7 @@
  *	   Because text is tried together with codes in this order, a
  *	   specific text beats a generic code: "550 5.1.1 ... sent to too
  *	   many recipients" is exceedlimit, not userunknown. Only diagnostics
- *	   of type SMTP (or untyped) go through this step.
+ *	   of type SMTP (or untyped, or "unknown") go through this step.
  *	5. The status code's own reason, unless it is a vague one (retryable,
  *	   expired) or the diagnostic is not SMTP: then phrases of the
  *	   general reasons are tried first, in the order mailboxfull,
@@ -258,7 +258,8 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 	kaeru_reason dr;
 	size_t	     i;
 	int	     smtp = f->diagtype == NULL || f->diagtype[0] == '\0' ||
-			    k_strncaseeq(f->diagtype, "SMTP", 5);
+			    k_strncaseeq(f->diagtype, "SMTP", 5) ||
+			    k_strncaseeq(f->diagtype, "unknown", 8);
 
 	v->rule[0] = '\0';
 	c.f = f;

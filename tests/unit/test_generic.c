@@ -186,6 +186,33 @@ static const struct {
 	    "  MAIL FROM: alice@example.com\n"
 	    "  RCPT TO: nobody@sms.example.com\n"
 	    "  Size (in bytes): 222\n" },
+	{ "RFC 3464: a multi-line reply cut to its first line is completed from the transcript", "bob@example.net", "authfailure", "5.7.1", "550",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>\n"
+	    "To: alice@example.jp\n"
+	    "Subject: Returned mail: see transcript for details\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "... while talking to mx.example.net.:\n"
+	    ">>> DATA\n"
+	    "<<< 550-5.7.1 This message does not have authentication information or fails to pass\n"
+	    "<<< 550-5.7.1 authentication checks. The message has been\n"
+	    "<<< 550 5.7.1 blocked.\n"
+	    "554 5.0.0 Service unavailable\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.jp\n"
+	    "\n"
+	    "Final-Recipient: RFC822; bob@example.net\n"
+	    "Action: failed\n"
+	    "Status: 5.7.1\n"
+	    "Diagnostic-Code: SMTP; 550-5.7.1 This message does not have authentication information or fails to pass\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

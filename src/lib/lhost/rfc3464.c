@@ -69,6 +69,83 @@ alt_for(struct kmsg *m, const struct kbounce *b, const struct kds *d,
 	return out;
 }
 
+/* sent_command - the command a transcript's ">>> " line sends, or NULL */
+static const char *
+sent_command(const char *l, size_t n)
+{
+	static const char *const sent[] = { "MAIL", "RCPT", "DATA", "EHLO", "HELO", "BDAT" };
+	size_t i;
+
+	k_trim(&l, &n);
+	if (n == 1 && l[0] == '.')
+		return "DATA";	/* the end of the message text */
+	for (i = 0; i < sizeof(sent) / sizeof(sent[0]); i++)
+		if (k_startswith_ci(l, n, sent[i]) && (n == 4 || !k_isalpha((unsigned char)l[4])))
+			return sent[i];
+	return NULL;
+}
+
+/* transcript_text - the text of a transcript line: "<<< " and blanks skipped */
+static void
+transcript_text(const char **l, size_t *n)
+{
+	k_trim(l, n);
+	if (*n >= 3 && memcmp(*l, "<<<", 3) == 0) {
+		*l += 3;
+		*n -= 3;
+		k_trim(l, n);
+	}
+}
+
+/*
+ * whole_reply - the whole of a multi-line reply whose first line alone is
+ *	the Diagnostic-Code ("550-5.7.1 This message does not have
+ *	authentication information or fails to pass"), from the notice's
+ *	transcript ("<<< 550-5.7.1 ..." up to "<<< 550 5.7.1 ..."); the
+ *	repeated code and status of each line are dropped. NULL when the
+ *	notice does not quote it. *cmd is the command of the ">>> " line
+ *	that the reply answered, when the transcript shows it.
+ */
+static const char *
+whole_reply(struct kmsg *m, const char *diag, const char *p, size_t n, const char **cmd)
+{
+	const char *cur = p, *end = p + n, *line, *out = NULL, *sent = NULL;
+	size_t	    len, dn = strlen(diag);
+
+	if (dn < 8 || !k_isdigit((unsigned char)diag[0]) || !k_isdigit((unsigned char)diag[1]) ||
+	    !k_isdigit((unsigned char)diag[2]) || diag[3] != '-')
+		return NULL;
+	while (km_nextline(&cur, end, &line, &len)) {
+		const char *t;
+		size_t	    tn, sn;
+		char	    st[SMTP_STATUS_MAX];
+
+		if (out == NULL && len > 4 && memcmp(line, ">>> ", 4) == 0)
+			sent = sent_command(line + 4, len - 4);
+		transcript_text(&line, &len);
+		if (out == NULL) {
+			if (len >= dn && memcmp(line, diag, dn) == 0) {
+				out = kb_str(m, diag, dn);
+				*cmd = sent;
+			}
+			continue;
+		}
+		if (len < 4 || memcmp(line, diag, 3) != 0 || (line[3] != '-' && line[3] != ' '))
+			break;
+		/* the status code repeated at the start of each line */
+		t = line + 4;
+		tn = len - 4;
+		k_trim(&t, &tn);
+		if (smtp_status_find(t, tn < 10 ? tn : 10, st) && (sn = strlen(st)) <= tn &&
+		    memcmp(t, st, sn) == 0)
+			t += sn, tn -= sn;
+		out = kb_append(m, out, t, tn);
+		if (line[3] == ' ')
+			break;
+	}
+	return out;
+}
+
 /*
  * command_for - the SMTP command that the notice's error lines naming d's
  *	recipient name ("... (in reply to RCPT TO command)"), when the
@@ -131,8 +208,14 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	}
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
+		const char *w, *c = NULL;
 		if (d->diagnosis == NULL || d->diagnosis[0] == '\0')
 			d->diagnosis = alt_for(m, b, d, alt, nalt);
+		else if ((w = whole_reply(m, d->diagnosis, p, (size_t)(end - p), &c)) != NULL) {
+			d->diagnosis = w;
+			if (d->command == NULL)
+				d->command = c;
+		}
 		if (d->command == NULL && d->diagnosis != NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
 		if (d->command == NULL && d->recipient != NULL)

@@ -18,6 +18,7 @@ static const struct {
 	{ "", "", "", "anything", "failed", "mesgtoobig", "mesgtoobig", "a decoder's firm verdict", "SMTP" },
 	{ "4.4.7", "", "", "", "delayed", NULL, "expired", "4.4.7 expired", "SMTP" },
 	{ "5.7.26", "550", "DATA", "550 5.7.26 unauthenticated email", "failed", NULL, "authfailure", "5.7.26", "SMTP" },
+	{ "5.0.0", "550", "EHLO", "550 5.0.0 Invalid domain name", "failed", NULL, "blocked", "a bad domain at HELO is ours", "SMTP" },
 	{ "5.0.0", "", "", "No such domain.", "failed", NULL, "hostunknown", "Diagnostic-Code: unknown; is read as SMTP",
 	    "unknown" },
 };

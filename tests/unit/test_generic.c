@@ -213,6 +213,32 @@ static const struct {
 	    "Diagnostic-Code: SMTP; 550-5.7.1 This message does not have authentication information or fails to pass\n"
 	    "\n"
 	    "--B--\n" },
+	{ "known MTA words: Notes names no command, the words mean userunknown", "bob@notes.example.com", "userunknown", "5.0.0", "",
+	    "From: Postmaster@notes.example.com\n"
+	    "To: alice@example.com\n"
+	    "Subject: Undeliverable Message\n"
+	    "\n"
+	    "Your message\n"
+	    "\n"
+	    "  Subject: hello\n"
+	    "\n"
+	    "was not delivered to:\n"
+	    "\n"
+	    "  bob@notes.example.com\n"
+	    "\n"
+	    "because:\n"
+	    "\n"
+	    "  User bob (bob@notes.example.com) not listed in public Name & Address Book\n" },
+	{ "known MTA words: dma gives up", "carol@example.net", "expired", "5.0.0", "",
+	    "From: MAILER-DAEMON <>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Mail delivery failed\n"
+	    "\n"
+	    "This is the DragonFly Mail Agent v0.13 at mail.example.com.\n"
+	    "\n"
+	    "There was an error delivering your mail to <carol@example.net>.\n"
+	    "\n"
+	    "Could not deliver for the last 432000 seconds. Giving up.\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

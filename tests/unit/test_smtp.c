@@ -44,6 +44,10 @@ static const struct {
 	{ "Technical details: SMTP:RCPT host 192.0.2.8: 553 no such user", "RCPT", "SMTP:RCPT" },
 	{ "550 5.2.1 <a@b>... User Unknown [RCPT_TO]", "RCPT", "stage tag" },
 	{ "RCPTS were refused", NULL, "not a glued word" },
+	{ "Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 no", "MAIL", "qmail: sender rejected" },
+	{ "Connected to 192.0.2.1 but my name was rejected. Remote host said: 501", "EHLO", "qmail: name rejected" },
+	{ "192.0.2.1 does not like recipient. Remote host said: 550 no such user", "RCPT", "qmail: recipient" },
+	{ "192.0.2.1 failed after I sent the message. Remote host said: 554 spam", "DATA", "qmail: after the message" },
 	{ "nothing here", NULL, "none" },
 };
 

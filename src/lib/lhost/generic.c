@@ -356,6 +356,28 @@ has_report(const struct kmsg *m)
 	return 0;
 }
 
+/*
+ * lh_known_words - the verdict of data/lhost/known.txt for each record of
+ *	a standard reader that has none: words that a known MTA writes and
+ *	that mean one thing wherever they appear
+ */
+void
+lh_known_words(struct kmsg *m, struct kbounce *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct kds *d = &b->ds[i];
+		const char *r;
+		if (d->reason != NULL || d->diagnosis == NULL)
+			continue;
+		if ((r = lh_phrase_sq(m, "known", d->diagnosis)) != NULL) {
+			d->reason = r;
+			d->rule = "words of a known MTA";
+		}
+	}
+}
+
 static int
 generic_decode(struct kmsg *m, struct kbounce *b)
 {
@@ -492,6 +514,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 				b->ds[i].diagnosis = all;
 			}
 	}
+	lh_known_words(m, b);
 	return (int)b->n;
 }
 

@@ -64,6 +64,9 @@ int	 lh_exchange_notice(struct kmsg *m, struct kbounce *text, const char **lhost
 int	 lh_merge_judge(struct kmsg *m, struct kbounce *b, const struct kbounce *text,
 	    const char *family);
 
+/* The standard readers' verdict from known MTAs' words (generic.c). */
+void	 lh_known_words(struct kmsg *m, struct kbounce *b);
+
 /* Shared by qmail and its clones (qmail.c). */
 void	 lh_qmail_verdict(struct kmsg *m, struct kds *d, const char *family);
 

@@ -222,6 +222,7 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 			d->command = command_for(d, alt, nalt);
 	}
 	(void)anywhere;
+	lh_known_words(m, b);
 	return (int)b->n;
 }
 

@@ -25,7 +25,8 @@
  *	     filtered), requireptr, notcompliantrfc,
  *	     badreputation, rejected (the code, or the phrase at MAIL, at
  *	     DATA, or with no specific code), hostunknown (the code unless
- *	     the text speaks of the network), spamdetected (not before
+ *	     the text speaks of the network; never at connection, HELO or
+ *	     MAIL, where a bad domain is the sender's), spamdetected (not before
  *	     DATA unless the code says so), speeding, toomanyconn, blocked.
  *	   Because text is tried together with codes in this order, a
  *	   specific text beats a generic code: "550 5.1.1 ... sent to too
@@ -209,6 +210,12 @@ step4(const struct cctx *c, kaeru_reason r)
 			return P(c, r) ? 2 : 0;
 		return 0;
 	case R(HOSTUNKNOWN):
+		/*
+		 * A bad domain name at HELO or MAIL is the sender's (our HELO
+		 * name, the envelope sender's domain), not the recipient's.
+		 */
+		if (cmd_is(c, "CONN EHLO HELO MAIL"))
+			return 0;
 		if (s == r)
 			return P(c, R(NETWORKERROR)) ? 0 : 1;
 		return P(c, r) ? 2 : 0;

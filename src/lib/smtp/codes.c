@@ -215,13 +215,38 @@ command_at(const char *s, size_t n, size_t i)
 }
 
 /*
+ * stage_words - the command that qmail-remote's words name: "Connected to
+ *	<ip> but greeting failed", "... but my name was rejected", "... but
+ *	sender was rejected", "<ip> does not like recipient", "<ip> failed
+ *	on DATA command", "<ip> failed after I sent the message"
+ */
+static const char *
+stage_words(const char *s, size_t n)
+{
+	static const struct {
+		const char *words, *cmd;
+	} stages[] = {
+		{ "but greeting failed", "CONN" }, { "but my name was rejected", "EHLO" },
+		{ "but sender was rejected", "MAIL" }, { "does not like recipient", "RCPT" },
+		{ "failed on data command", "DATA" }, { "failed after i sent the message", "DATA" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (k_strstr_ci(s, n, stages[i].words) != NULL)
+			return stages[i].cmd;
+	return NULL;
+}
+
+/*
  * smtp_command_find - the SMTP command a text names as the one in
  *	progress, or NULL. Recognised forms: "in reply to RCPT TO command",
  *	"in reply to end of DATA command", "after RCPT TO", "RCPT TO:<x>",
  *	"MAIL FROM:<x>", "(after DATA)", "SMTP error from remote mail server
  *	after RCPT TO:", "SMTP:RCPT" (Exchange-style technical details);
  *	transcripts also as "RCPT To:<x>" (sendmail 5) and the stage tag
- *	"[RCPT_TO]" (Yahoo). One pass: each upper-case word that is a command
+ *	"[RCPT_TO]" (Yahoo); failing all that, qmail's words for the stage
+ *	("but sender was rejected"). One pass: each upper-case word that is a command
  *	is checked for a lead phrase before it; the first such wins; failing
  *	that, a transcript's "RCPT TO" or "MAIL FROM".
  */
@@ -249,7 +274,9 @@ smtp_command_find(const char *s, size_t n)
 			mail = 1;
 		i += strlen(c) - 1;
 	}
-	return rcpt ? "RCPT" : mail ? "MAIL" : NULL;
+	if (rcpt || mail)
+		return rcpt ? "RCPT" : "MAIL";
+	return stage_words(s, n);
 }
 
 /* smtp_status_is_pseudo - X.0.9NN: a code Sisimai made up, not a real one */

@@ -48,6 +48,7 @@ static const struct {
 	{ "Connected to 192.0.2.1 but my name was rejected. Remote host said: 501", "EHLO", "qmail: name rejected" },
 	{ "192.0.2.1 does not like recipient. Remote host said: 550 no such user", "RCPT", "qmail: recipient" },
 	{ "192.0.2.1 failed after I sent the message. Remote host said: 554 spam", "DATA", "qmail: after the message" },
+	{ "SMTP error from remote mail server after initial connection: 554 go away", "CONN", "Exim: at the greeting" },
 	{ "nothing here", NULL, "none" },
 };
 

@@ -218,7 +218,8 @@ command_at(const char *s, size_t n, size_t i)
  * stage_words - the command that qmail-remote's words name: "Connected to
  *	<ip> but greeting failed", "... but my name was rejected", "... but
  *	sender was rejected", "<ip> does not like recipient", "<ip> failed
- *	on DATA command", "<ip> failed after I sent the message"
+ *	on DATA command", "<ip> failed after I sent the message"; and Exim's
+ *	"SMTP error from remote mail server after initial connection"
  */
 static const char *
 stage_words(const char *s, size_t n)
@@ -229,6 +230,7 @@ stage_words(const char *s, size_t n)
 		{ "but greeting failed", "CONN" }, { "but my name was rejected", "EHLO" },
 		{ "but sender was rejected", "MAIL" }, { "does not like recipient", "RCPT" },
 		{ "failed on data command", "DATA" }, { "failed after i sent the message", "DATA" },
+		{ "after initial connection", "CONN" },	/* Exim: refused in the greeting */
 	};
 	size_t i;
 

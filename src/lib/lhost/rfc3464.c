@@ -147,6 +147,70 @@ whole_reply(struct kmsg *m, const char *diag, const char *p, size_t n, const cha
 }
 
 /*
+ * fuller - the notice's error line about d's recipient when it quotes the
+ *	whole Diagnostic-Code with more around it ("host mx said: 550 ...
+ *	(in reply to RCPT TO command)"), without its "<rcpt>:" label; NULL
+ *	when there is none
+ */
+static const char *
+fuller(const struct kds *d, const char *const *alt, size_t nalt)
+{
+	size_t i, dn, rn;
+
+	if (d->recipient == NULL || d->diagnosis == NULL)
+		return NULL;
+	dn = strlen(d->diagnosis);
+	rn = strlen(d->recipient);
+	for (i = 0; i < nalt; i++) {
+		const char *a = alt[i];
+		size_t	    an = strlen(a);
+		if (a[0] == '<' && an > rn + 2 && k_strncaseeq(a + 1, d->recipient, rn) && a[rn + 1] == '>')
+			a += rn + 2, an -= rn + 2;
+		else if (k_strncaseeq(a, d->recipient, rn) && an > rn)
+			a += rn, an -= rn;
+		else
+			continue;
+		if (*a != ':')
+			continue;
+		a++, an--;
+		while (an > 0 && k_isblank((unsigned char)*a))
+			a++, an--;
+		if (an > dn && k_strstr_ci(a, an, d->diagnosis) != NULL)
+			return a;
+	}
+	return NULL;
+}
+
+/*
+ * mentions - the notice's sentences that name d's recipient ("Your message
+ *	wasn't delivered to a@b because the address couldn't be found."),
+ *	for a record that has no Diagnostic-Code, no error line and no
+ *	comment in its Status field; at most three lines, not counting a line
+ *	that is the address alone or a report field
+ */
+static const char *
+mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
+{
+	const char *cur = p, *end = p + n, *line, *out = NULL;
+	size_t	    len;
+	int	    k = 0;
+
+	if (d->recipient == NULL || d->status_comment != NULL)
+		return NULL;
+	while (km_nextline(&cur, end, &line, &len) && k < 3) {
+		struct dsn_field f;
+		if (k_startswith_ci(line, len, "Content-Type: message/delivery-status"))
+			break;
+		if (k_strstr_ci(line, len, d->recipient) == NULL || lh_line_addr(m, line, len) != NULL ||
+		    dsn_field(line, len, &f) != DSN_NONE)
+			continue;
+		out = kb_append(m, out, line, len);
+		k++;
+	}
+	return out;
+}
+
+/*
  * command_for - the SMTP command that the notice's error lines naming d's
  *	recipient name ("... (in reply to RCPT TO command)"), when the
  *	report's Diagnostic-Code does not say it
@@ -209,13 +273,16 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
 		const char *w, *c = NULL;
-		if (d->diagnosis == NULL || d->diagnosis[0] == '\0')
-			d->diagnosis = alt_for(m, b, d, alt, nalt);
+		if ((d->diagnosis == NULL || d->diagnosis[0] == '\0') &&
+		    (d->diagnosis = alt_for(m, b, d, alt, nalt)) == NULL)
+			d->diagnosis = mentions(m, d, p, (size_t)(end - p));
 		else if ((w = whole_reply(m, d->diagnosis, p, (size_t)(end - p), &c)) != NULL) {
 			d->diagnosis = w;
 			if (d->command == NULL)
 				d->command = c;
 		}
+		else if ((w = fuller(d, alt, nalt)) != NULL)
+			d->diagnosis = w;
 		if (d->command == NULL && d->diagnosis != NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
 		if (d->command == NULL && d->recipient != NULL)

@@ -285,6 +285,14 @@ static const struct {
 	    "Diagnostic-Code: smtp; 550 <bob@example.jp>: Recipient address rejected.\n"
 	    "\n"
 	    "--B--\n" },
+	{ "a line that is the address alone tells no cause", "bob@example.org", "undefined", "5.0.0", "",
+	    "From: MAILER-DAEMON@mx.example.com\n"
+	    "To: alice@example.com\n"
+	    "Subject: Undeliverable: hello\n"
+	    "\n"
+	    "Delivery has failed to these recipients or groups:\n"
+	    "\n"
+	    "* bob@example.org\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -43,7 +43,7 @@ static const char *const stops_at_start[] = {
 	"content-type: message/rfc822", "message headers follow",
 	"original message headers follow", "headers of the original message",
 	"content-type: text/rfc822-headers", "return-path:", "received:",
-	"original message:",
+	"original message:", "content-type: message/delivery-status",
 };
 
 /* Labels that name a recipient when they open the line. */
@@ -191,6 +191,16 @@ recipient_in(struct kmsg *m, const char *l, size_t n)
 		}
 	}
 	return NULL;
+}
+
+/* address_alone - is the line a bulleted address and nothing else: it tells no cause */
+static int
+address_alone(struct kmsg *m, const char *l, size_t n)
+{
+	k_trim(&l, &n);
+	while (n > 0 && (*l == '*' || *l == '-' || *l == '>' || *l == '#' || k_isblank((unsigned char)*l)))
+		l++, n--;
+	return lh_line_addr(m, l, n) != NULL;
 }
 
 static int
@@ -416,7 +426,8 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 				d->recipient = r;
 			}
 			lines = 0;
-			d->diagnosis = kb_append(m, d->diagnosis, line, len);
+			if (!address_alone(m, line, len))
+				d->diagnosis = kb_append(m, d->diagnosis, line, len);
 			continue;
 		}
 		if (d != NULL && lines < 8) {

@@ -293,6 +293,21 @@ static const struct {
 	    "Delivery has failed to these recipients or groups:\n"
 	    "\n"
 	    "* bob@example.org\n" },
+	{ "known MTA words: Google Groups refuses a post, in any language", "club@googlegroups.com", "rejected", "5.0.0", "",
+	    "Return-Path: <>\n"
+	    "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+	    "To: alice@example.fr\n"
+	    "Subject: Delivery Status Notification (Failure)\n"
+	    "X-Failed-Recipients: club@googlegroups.com\n"
+	    "Content-Type: text/plain; charset=UTF-8\n"
+	    "\n"
+	    "Bonjour alice@example.fr,\n"
+	    "\n"
+	    "Le groupe que vous avez essayé de contacter (club) n'existe peut-être pas.\n"
+	    "\n"
+	    "Pour toute question, consultez https://groups.google.com/support/.\n"
+	    "\n"
+	    "Google Groups\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -301,7 +301,7 @@ sent_by(const char *l, size_t n)
  *	no diagnosis.
  */
 static int
-telling(const char *l, size_t n, int words)
+telling(struct kmsg *m, const char *l, size_t n, int words)
 {
 	char		 st[SMTP_STATUS_MAX], rc[4];
 	struct ph_result r;
@@ -312,7 +312,9 @@ telling(const char *l, size_t n, int words)
 	if (!words)
 		return 0;
 	kr_phrases(l, n, &r);
-	return r.tags != 0;
+	if (r.tags != 0)
+		return 1;
+	return m != NULL && lh_phrase(m, "known", kb_str(m, l, n)) != NULL;
 }
 
 /* notice_tells - does a line of the notice quote a code (or, with words, a reason phrase) */
@@ -325,7 +327,7 @@ notice_tells(const char *p, size_t n, int words)
 	while (km_nextline(&cur, end, &line, &len)) {
 		if (is_stop(line, len))
 			break;
-		if (len > 0 && telling(line, len, words))
+		if (len > 0 && telling(NULL, line, len, words))
 			return 1;
 	}
 	return 0;
@@ -433,7 +435,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		if (d != NULL && lines < 8) {
 			d->diagnosis = kb_append(m, d->diagnosis, line, len);
 			lines++;
-		} else if (d == NULL && npre < 8 && telling(line, len, 1)) {
+		} else if (d == NULL && npre < 8 && telling(m, line, len, 1)) {
 			pre = kb_append(m, pre, line, len);
 			npre++;
 		}
@@ -445,7 +447,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	 */
 	for (k = 0; pre != NULL && k < b->n; k++)
 		if (b->ds[k].diagnosis == NULL ||
-		    !telling(b->ds[k].diagnosis, strlen(b->ds[k].diagnosis), 1))
+		    !telling(m, b->ds[k].diagnosis, strlen(b->ds[k].diagnosis), 1))
 			b->ds[k].diagnosis = kb_append(m, pre, b->ds[k].diagnosis ? b->ds[k].diagnosis : "",
 			    b->ds[k].diagnosis ? strlen(b->ds[k].diagnosis) : 0);
 	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
@@ -516,7 +518,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 					while (km_nextline(&cur, end, &line, &len) && lines < 12) {
 						if (is_stop(line, len))
 							break;
-						if (len == 0 || !telling(line, len, 1))
+						if (len == 0 || !telling(m, line, len, 1))
 							continue;
 						all = kb_append(m, all, line, len);
 						lines++;

@@ -308,6 +308,22 @@ static const struct {
 	    "Pour toute question, consultez https://groups.google.com/support/.\n"
 	    "\n"
 	    "Google Groups\n" },
+	{ "a postmaster after a lead phrase is a recipient", "postmaster@gone.example.org", "hostunknown", "5.0.0", "",
+	    "From: MAILER-DAEMON <>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Mail delivery failed\n"
+	    "\n"
+	    "There was an error delivering your mail to <postmaster@gone.example.org>.\n"
+	    "\n"
+	    "DNS lookup failure: host gone.example.org not found\n" },
+	{ "the bounce's own postmaster is help, not a recipient", "bob@example.net", "mailboxfull", "5.2.2", "552",
+	    "From: MAILER-DAEMON@mx.example.com\n"
+	    "To: alice@example.com\n"
+	    "Subject: failure notice\n"
+	    "\n"
+	    "Questions can be sent to postmaster@example.com\n"
+	    "\n"
+	    "<bob@example.net>: 552 5.2.2 mailbox full\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -144,11 +144,12 @@ first_address(struct kmsg *m, const char *l, size_t n)
  *	anywhere in the line ("could not be delivered to: a@b").
  */
 static const char *
-recipient_in(struct kmsg *m, const char *l, size_t n)
+recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 {
 	const char *p = l, *a, *r;
 	size_t	    k = n, an, i;
 
+	*led = 0;
 	k_trim(&p, &k);
 	while (k > 0 && (*p == '*' || *p == '-' || *p == '>' || *p == '#' || k_isblank((unsigned char)*p)))
 		p++, k--;
@@ -175,6 +176,7 @@ recipient_in(struct kmsg *m, const char *l, size_t n)
 	    k_isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '-') &&
 	    (r = first_address(m, p + 4, k - 4)) != NULL)
 		return r;
+	*led = 1;
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		if (k_startswith_ci(p, k, labels[i])) {
 			const char *q = p + strlen(labels[i]);
@@ -191,6 +193,29 @@ recipient_in(struct kmsg *m, const char *l, size_t n)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * own_daemon - is the daemon address r of the bounce's own domain (the
+ *	From:'s, or a parent or subdomain of it): "write to postmaster@here"
+ *	is help, not a recipient; a
+ *	postmaster elsewhere after "delivering your mail to" is one
+ */
+static int
+own_daemon(struct kmsg *m, const char *r)
+{
+	const char *a = lh_addr(m, m->from ? m->from : "", m->from ? strlen(m->from) : 0);
+	const char *ra = strchr(r, '@'), *fa = a ? strchr(a, '@') : NULL;
+	size_t	    rn, fn;
+
+	if (fa == NULL || ra == NULL)
+		return 0;
+	rn = strlen(++ra);
+	fn = strlen(++fa);
+	/* the same domain, or one a subdomain of the other */
+	if (rn > fn)
+		return ra[rn - fn - 1] == '.' && k_strncaseeq(ra + rn - fn, fa, fn);
+	return (rn == fn || fa[fn - rn - 1] == '.') && k_strncaseeq(fa + fn - rn, ra, rn);
 }
 
 /* address_alone - is the line a bulleted address and nothing else: it tells no cause */
@@ -405,7 +430,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	end = p + n;
 	while (km_nextline(&cur, end, &line, &len)) {
 		const char *r;
-		int	    after_by = by;
+		int	    after_by = by, led;
 
 		if (is_stop(line, len)) {
 			tail = cur;
@@ -414,8 +439,9 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		if (len == 0)
 			continue;
 		by = sent_by(line, len);
-		if ((r = recipient_in(m, line, len)) != NULL && !addr_is_daemon(r, strlen(r)) &&
-		    !after_by && !(is_sender(m, r) && greeting(line, len, r))) {
+		if ((r = recipient_in(m, line, len, &led)) != NULL && !after_by &&
+		    (!addr_is_daemon(r, strlen(r)) || (led && !own_daemon(m, r))) &&
+		    !(is_sender(m, r) && greeting(line, len, r))) {
 			size_t i;
 			for (i = 0; i < b->n; i++)
 				if (lh_same_addr(b->ds[i].recipient, r))

@@ -3,7 +3,8 @@
  *	(Exchange, Office 365, Outlook.com, Domino, Notes, IMail, InterScan,
  *	MailMarshal, McAfee, MXLogic, MailFoundry, MessageLabs, SurfControl,
  *	Active!hunter, amavis, Barracuda, m-FILTER, Mimecast, Courier,
- *	OpenSMTPD, Sendmail 5, Messaging Server, PowerMTA, fml, James, X1-X6)
+ *	OpenSMTPD, Sendmail 5, Messaging Server, PowerMTA, fml, James, X1-X6,
+ *	and Postfix with its report written as text)
  */
 #include "t.h"
 
@@ -12,6 +13,26 @@
 static const struct {
 	const char *what, *recipient, *reason, *status, *decodedby, *mail;
 } cases[] = {
+	{ "Postfix, report fields as text", "bob@example.com", "networkerror", "4.4.1", "Postfix",
+	    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+	    "To: alice@example.org\n"
+	    "Subject: Delayed Mail (still being retried)\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "This is the mail system at host mx.example.org.\n"
+	    "\n"
+	    "                   The mail system\n"
+	    "\n"
+	    "<bob@example.com>: connect to\n"
+	    "    mx.example.com[192.0.2.2]:25: No route to host\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.org\n"
+	    "\n"
+	    "Final-Recipient: rfc822; bob@example.com\n"
+	    "Action: delayed\n"
+	    "Status: 4.4.1\n"
+	    "Diagnostic-Code: X-Postfix; connect to\n"
+	    "    mx.example.com[192.0.2.2]:25: No route to host\n" },
 	{ "Active!hunter", "bob@example.net", "userunknown", "5.1.1", "Activehunter",
 	    "From: \"MAILER-DAEMON\" <MAILER-DAEMON@gw.example.net>\n"
 	    "To: <alice@example.com>\n"

@@ -15,6 +15,8 @@ static const struct {
 	{ "4.7.26 unauthenticated", "4.7.26", "two-digit detail" },
 	{ "5.9.1 is no class", "", "subject beyond 7" },
 	{ "2.1.5 ok", "2.1.5", "success code" },
+	{ "Out: 250 2.1.5 Ok In: DATA Out: 451 4.3.0 Error: queue file write error", "4.3.0", "a failure beats a success" },
+	{ "250 2.1.5 Ok then 550 5.0.0 no", "5.0.0", "a generic failure beats a specific success" },
 	{ "x5.1.1", "", "glued to a word" },
 	{ "", "", "empty" },
 };

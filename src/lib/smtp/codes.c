@@ -83,32 +83,35 @@ status_at(const char *s, size_t n, size_t i)
 
 /*
  * smtp_status_find - the enhanced status code a text states
- *	Returns 1 and fills out when one is found. The first code that is not
- *	of the form X.0.0 wins; failing that, the first code.
+ *	Returns 1 and fills out when one is found. A failure (4.x.x, 5.x.x)
+ *	wins over a success (a transcript's "250 2.1.5 Ok" before "451 4.3.0
+ *	Error"), and within that a code not of the form X.0.0 over one that
+ *	is; ties go to the first.
  */
 int
 smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX])
 {
-	size_t i, len, first = 0, flen = 0;
+	size_t i, len, best = 0, blen = 0;
+	int    brank = 0;
 
 	for (i = 0; i + 5 <= n; i++) {
+		int rank;
 		if ((len = status_at(s, n, i)) == 0)
 			continue;
-		if (flen == 0) {
-			first = i;
-			flen = len;
-		}
-		if (!(s[i + 2] == '0' && len == 5 && s[i + 4] == '0')) {
-			memcpy(out, s + i, len);
-			out[len] = '\0';
-			return 1;
+		rank = (s[i] != '2' ? 2 : 0) + !(s[i + 2] == '0' && len == 5 && s[i + 4] == '0') + 1;
+		if (rank > brank) {
+			best = i;
+			blen = len;
+			brank = rank;
+			if (rank == 4)
+				break;
 		}
 		i += len - 1;
 	}
-	if (flen == 0)
+	if (blen == 0)
 		return 0;
-	memcpy(out, s + first, flen);
-	out[flen] = '\0';
+	memcpy(out, s + best, blen);
+	out[blen] = '\0';
 	return 1;
 }
 

@@ -31,6 +31,8 @@ static const struct {
 	{ "id 123456 queued", "", "not inside a longer number" },
 	{ "error 599 x", "", "second digit above 5" },
 	{ "(421)", "421", "in parentheses" },
+	{ "550-Please turn on SMTP Authentication", "550", "multi-line reply's first line, a word after the dash" },
+	{ "call 555-Help for support", "", "a dash and a word inside a text" },
 };
 
 static const struct {

@@ -151,9 +151,14 @@ smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
 		if (!(nx == ' ' || nx == '-' || nx == ')' || nx == '\t' ||
 		    nx == '\n' || nx == ']' || nx == ',' || nx == '"' || nx == ':'))
 			continue;
-		/* "550-5.1.1" and "550 5.1.1" are fine; "1.250.3.4" is not. */
+		/*
+		 * "550-5.1.1" and "550 5.1.1" are fine; "1.250.3.4" is not;
+		 * "550-Please ..." is the first line of a multi-line reply
+		 * only where the text starts (a Diagnostic-Code, a line).
+		 */
 		if (nx == '-' && i + 4 < n && !k_isdigit((unsigned char)s[i + 4]) &&
-		    s[i + 4] != ' ' && s[i + 4] != '#')
+		    s[i + 4] != ' ' && s[i + 4] != '#' &&
+		    !((i == 0 || p == '\n' || p == ';') && k_isalpha((unsigned char)s[i + 4])))
 			continue;
 		/* The previous token must not be "[1.2.3." nor a bare number list. */
 		if (p == '[' && i + 3 < n && s[i + 3] == '.')

@@ -324,6 +324,34 @@ static const struct {
 	    "Questions can be sent to postmaster@example.com\n"
 	    "\n"
 	    "<bob@example.net>: 552 5.2.2 mailbox full\n" },
+	{ "RFC 3464: the address alone, the error indented below it, the command from there", "bob@example.com", "blocked", "5.0.0", "550",
+	    "From: Mail Delivery System <mailer-daemon@mx.example.org>\n"
+	    "To: alice@example.org\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "A message that you sent could not be delivered to one or more of its\n"
+	    "recipients. This is a permanent error. The following address(es) failed:\n"
+	    "\n"
+	    "  bob@example.com\n"
+	    "    host mx.example.com [192.0.2.3]\n"
+	    "    SMTP error from remote mail server after EHLO mx.example.org:\n"
+	    "    550 Rejected\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.org\n"
+	    "\n"
+	    "Action: failed\n"
+	    "Final-Recipient: rfc822;bob@example.com\n"
+	    "Status: 5.0.0\n"
+	    "Diagnostic-Code: smtp; 550 Rejected\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -235,6 +235,7 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	size_t	    nalt = 0;
 	size_t	    n, len, i;
 	int	    r, anywhere = 0, cont = 0;
+	size_t	    base = 0;
 
 	if ((r = dsn_collect_sections(m, b)) < 0)
 		return -1;
@@ -258,13 +259,24 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	cur = p;
 	end = p + n;
 	while (km_nextline(&cur, end, &line, &len)) {
+		size_t ind = 0;
 		if (k_startswith(line, len, "Content-Type: message/delivery-status"))
 			break;
-		if (is_error_line(line, len)) {
-			if (nalt < sizeof(alt) / sizeof(alt[0]) && (alt[nalt] = kb_str(m, line, len)) != NULL)
+		while (ind < len && k_isblank((unsigned char)line[ind]))
+			ind++;
+		if (is_error_line(line, len) || (ind < len && lh_line_addr(m, line, len) != NULL)) {
+			/*
+			 * An error line, or an address alone on its line with the
+			 * error on the more indented lines below it (Exim's
+			 * "  a@b\n    SMTP error from ... after EHLO ...: 550 ...").
+			 */
+			if (nalt == sizeof(alt) / sizeof(alt[0]))
+				break;
+			if ((alt[nalt] = kb_trimmed(m, line, len)) != NULL)
 				nalt++;
 			cont = 1;
-		} else if (cont && nalt > 0 && len > 0 && k_isblank((unsigned char)line[0])) {
+			base = ind;
+		} else if (cont && nalt > 0 && len > 0 && ind > base) {
 			/* Postfix folds its lines: "    5.1.1 ... (in reply to RCPT TO" */
 			alt[nalt - 1] = kb_append(m, alt[nalt - 1], line, len);
 		} else

@@ -11,6 +11,8 @@ static const struct {
 	{ "552 5.2.2 mailbox is full", "mailboxfull", "plain phrase" },
 	{ "552 5.2.2 MAILBOX IS FULL", "mailboxfull", "case-insensitive" },
 	{ "552 5.2.2 mailbox\tis   full", "mailboxfull", "white space is not collapsed by the matcher: collapsed before" },
+	{ "送信先のメールボックスが一杯のため、送信できませんでした。", "mailboxfull", "Japanese: the mailbox is full" },
+	{ "指定されたドメインが存在しません", "hostunknown", "Japanese: no such domain" },
 	{ "hello world", NULL, "nothing" },
 	{ "", NULL, "empty" },
 };

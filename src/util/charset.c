@@ -278,6 +278,10 @@ kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
 	    memchr(in, 0x1b, n) != NULL &&
 	    (k_memmem(in, n, "\x1b$B", 3) || k_memmem(in, n, "\x1b$@", 3)))
 		canon = "ISO-2022-JP-3";
+	/* ISO-2022-JP is 7-bit: 8-bit bytes under that label are another charset. */
+	else if (canon != NULL && strncmp(canon, "ISO-2022-JP", 11) == 0 &&
+	    memchr(in, 0x1b, n) == NULL && !kc_is_ascii(in, n))
+		canon = kcs_guess(in, n);
 	if (canon != NULL && strcmp(canon, "UTF-8") == 0) {
 		k = kc_utf8_valid_prefix(in, n);
 		if (k == n) {

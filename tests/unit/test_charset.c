@@ -26,6 +26,8 @@ static const struct {
 	{ "x-unknown-charset", "plain", "plain", "unknown charset, ASCII" },
 	{ "x-unknown-charset", "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd", "こんにちは", "unknown charset, guessed Shift_JIS" },
 	{ "utf-8", "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd", "こんにちは", "Shift_JIS labelled UTF-8" },
+	{ "iso-2022-jp", "メールボックスが一杯", "メールボックスが一杯", "UTF-8 labelled ISO-2022-JP" },
+	{ "iso-2022-jp", "\x82\xb1\x82\xf1", "こん", "Shift_JIS labelled ISO-2022-JP" },
 	{ NULL, "caf\xe9 ok", "café ok", "no label, Latin-1 guess" },
 };
 

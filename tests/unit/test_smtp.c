@@ -17,6 +17,8 @@ static const struct {
 	{ "2.1.5 ok", "2.1.5", "success code" },
 	{ "Out: 250 2.1.5 Ok In: DATA Out: 451 4.3.0 Error: queue file write error", "4.3.0", "a failure beats a success" },
 	{ "250 2.1.5 Ok then 550 5.0.0 no", "5.0.0", "a generic failure beats a specific success" },
+	{ "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>", "4.4.2", "expired gives way to its cause" },
+	{ "550 4.4.7 QUEUE.Expired; message expired", "4.4.7", "expired alone" },
 	{ "x5.1.1", "", "glued to a word" },
 	{ "", "", "empty" },
 };

@@ -86,7 +86,9 @@ status_at(const char *s, size_t n, size_t i)
  *	Returns 1 and fills out when one is found. A failure (4.x.x, 5.x.x)
  *	wins over a success (a transcript's "250 2.1.5 Ok" before "451 4.3.0
  *	Error"), and within that a code not of the form X.0.0 over one that
- *	is; ties go to the first.
+ *	is; X.4.7 (delivery time expired) gives way to the code of the cause
+ *	it quotes ("554 4.4.7 Message expired ... <421 4.4.2 Connection timed
+ *	out>"); ties go to the first.
  */
 int
 smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX])
@@ -98,12 +100,19 @@ smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX])
 		int rank;
 		if ((len = status_at(s, n, i)) == 0)
 			continue;
-		rank = (s[i] != '2' ? 2 : 0) + !(s[i + 2] == '0' && len == 5 && s[i + 4] == '0') + 1;
+		if (s[i] == '2')
+			rank = 1 + !(s[i + 2] == '0' && len == 5 && s[i + 4] == '0');
+		else if (s[i + 2] == '0' && len == 5 && s[i + 4] == '0')
+			rank = 3;
+		else if (len == 5 && s[i + 2] == '4' && s[i + 4] == '7')
+			rank = 4;	/* expired: the cause, if quoted, says more */
+		else
+			rank = 5;
 		if (rank > brank) {
 			best = i;
 			blen = len;
 			brank = rank;
-			if (rank == 4)
+			if (rank == 5)
 				break;
 		}
 		i += len - 1;

@@ -352,6 +352,32 @@ static const struct {
 	    "Diagnostic-Code: smtp; 550 Rejected\n"
 	    "\n"
 	    "--B--\n" },
+	{ "RFC 3464: the transcript line that sent the command the Diagnostic-Code answered", "bob@example.org", "userunknown", "5.7.1", "553",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.com>\n"
+	    "To: alice@example.jp\n"
+	    "Subject: Returned mail: Requested action not taken: mailbox name not allowed\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "\n"
+	    "   ----- The following addresses had permanent fatal errors -----\n"
+	    "<bob@example.org>\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    ">>> RCPT TO:<bob@example.org>\n"
+	    "<<< 553 Invalid recipient bob@example.org (Mode: normal)\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mail.example.com\n"
+	    "\n"
+	    "Final-Recipient: RFC822; <bob@example.org>\n"
+	    "Action: failed\n"
+	    "Status: 5.7.1\n"
+	    "Diagnostic-Code: SMTP; 553 Invalid recipient bob@example.org (Mode: normal)\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -98,6 +98,34 @@ transcript_text(const char **l, size_t *n)
 }
 
 /*
+ * answered - the command of the transcript's ">>> " line that the reply
+ *	quoted as diag answered (">>> RCPT TO:<a@b>" then "<<< 553 Invalid
+ *	recipient a@b"), or NULL
+ */
+static const char *
+answered(const char *diag, const char *p, size_t n)
+{
+	const char *cur = p, *end = p + n, *line, *sent = NULL;
+	size_t	    len, dn = strlen(diag);
+
+	while (km_nextline(&cur, end, &line, &len)) {
+		k_trim(&line, &len);
+		if (len > 4 && memcmp(line, ">>> ", 4) == 0) {
+			sent = sent_command(line + 4, len - 4);
+			continue;
+		}
+		if (sent == NULL || len < 8 || memcmp(line, "<<< ", 4) != 0)
+			continue;
+		line += 4, len -= 4;
+		if (len <= dn && k_strncaseeq(line, diag, len))
+			return sent;
+		if (len > dn && k_strncaseeq(line, diag, dn))
+			return sent;
+	}
+	return NULL;
+}
+
+/*
  * whole_reply - the whole of a multi-line reply whose first line alone is
  *	the Diagnostic-Code ("550-5.7.1 This message does not have
  *	authentication information or fails to pass"), from the notice's
@@ -299,6 +327,8 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
 		if (d->command == NULL && d->recipient != NULL)
 			d->command = command_for(d, alt, nalt);
+		if (d->command == NULL && d->diagnosis != NULL)
+			d->command = answered(d->diagnosis, p, (size_t)(end - p));
 	}
 	(void)anywhere;
 	lh_known_words(m, b);

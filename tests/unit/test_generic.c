@@ -378,6 +378,15 @@ static const struct {
 	    "Diagnostic-Code: SMTP; 553 Invalid recipient bob@example.org (Mode: normal)\n"
 	    "\n"
 	    "--B--\n" },
+	{ "the remote reply after sendmail's echo of the address", "bob@gone.example.org", "hostunknown", "5.0.0", "550",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@example.com>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Returned mail: Host unknown\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "554 <bob@gone.example.org>... 550 Host unknown (Authoritative answer from name server)\n"
+	    "\n"
+	    "   ----- Unsent message follows -----\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -394,6 +394,25 @@ has_report(const struct kmsg *m)
 }
 
 /*
+ * echoed_reply - the reply code after sendmail's echo of the address, "554
+ *	<a@b>... 550 Host unknown": the remote server's reply, where the code
+ *	before the echo is the local MTA's own; NULL when there is none
+ */
+static const char *
+echoed_reply(struct kmsg *m, const char *diag)
+{
+	const char *e;
+
+	if (diag == NULL || (e = strstr(diag, ">... ")) == NULL)
+		return NULL;
+	e += 5;
+	if ((e[0] == '4' || e[0] == '5') && k_isdigit((unsigned char)e[1]) && e[1] <= '5' &&
+	    k_isdigit((unsigned char)e[2]) && (e[3] == ' ' || e[3] == '-'))
+		return kb_str(m, e, 3);
+	return NULL;
+}
+
+/*
  * lh_known_words - the verdict of data/lhost/known.txt for each record of
  *	a standard reader that has none: words that a known MTA writes and
  *	that mean one thing wherever they appear
@@ -553,6 +572,9 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 				b->ds[i].diagnosis = all;
 			}
 	}
+	for (k = 0; k < b->n; k++)
+		if (b->ds[k].replycode == NULL)
+			b->ds[k].replycode = echoed_reply(m, b->ds[k].diagnosis);
 	lh_known_words(m, b);
 	return (int)b->n;
 }

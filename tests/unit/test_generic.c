@@ -387,6 +387,34 @@ static const struct {
 	    "554 <bob@gone.example.org>... 550 Host unknown (Authoritative answer from name server)\n"
 	    "\n"
 	    "   ----- Unsent message follows -----\n" },
+	{ "RFC 3464: an exit status as Diagnostic-Code gives way to the notice's error line", "bob@example.jp", "mailererror", "5.3.0", "554",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@example.jp>\n"
+	    "To: alice@example.jp\n"
+	    "Subject: Returned mail: see transcript for details\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "\n"
+	    "   ----- The following addresses had permanent fatal errors -----\n"
+	    "\"|/home/bob/bin/filter\"\n"
+	    "    (reason: 255)\n"
+	    "    (expanded from: <bob@example.jp>)\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "554 5.3.0 unknown mailer error 255\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; example.jp\n"
+	    "\n"
+	    "Final-Recipient: RFC822; bob@example.jp\n"
+	    "X-Actual-Recipient: X-Unix; |/home/bob/bin/filter\n"
+	    "Action: failed\n"
+	    "Status: 5.0.0\n"
+	    "Diagnostic-Code: X-Unix; 255\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

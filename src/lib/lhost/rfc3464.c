@@ -98,6 +98,21 @@ transcript_text(const char **l, size_t *n)
 }
 
 /*
+ * exit_status - is the Diagnostic-Code a bare number, the exit status of a
+ *	local mailer ("X-Unix; 255"): the notice's error lines say more
+ *	("554 5.3.0 unknown mailer error 255")
+ */
+static int
+exit_status(const char *diag)
+{
+	size_t i;
+
+	for (i = 0; k_isdigit((unsigned char)diag[i]); i++)
+		;
+	return i > 0 && i <= 3 && diag[i] == '\0';
+}
+
+/*
  * answered - the command of the transcript's ">>> " line that the reply
  *	quoted as diag answered (">>> RCPT TO:<a@b>" then "<<< 553 Invalid
  *	recipient a@b"), or NULL
@@ -313,15 +328,17 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
 		const char *w, *c = NULL;
-		if ((d->diagnosis == NULL || d->diagnosis[0] == '\0') &&
-		    (d->diagnosis = alt_for(m, b, d, alt, nalt)) == NULL)
-			d->diagnosis = mentions(m, d, p, (size_t)(end - p));
-		else if ((w = whole_reply(m, d->diagnosis, p, (size_t)(end - p), &c)) != NULL) {
+		if (d->diagnosis == NULL || d->diagnosis[0] == '\0') {
+			if ((d->diagnosis = alt_for(m, b, d, alt, nalt)) == NULL)
+				d->diagnosis = mentions(m, d, p, (size_t)(end - p));
+		} else if (exit_status(d->diagnosis)) {
+			if ((w = alt_for(m, b, d, alt, nalt)) != NULL)
+				d->diagnosis = w;
+		} else if ((w = whole_reply(m, d->diagnosis, p, (size_t)(end - p), &c)) != NULL) {
 			d->diagnosis = w;
 			if (d->command == NULL)
 				d->command = c;
-		}
-		else if ((w = fuller(d, alt, nalt)) != NULL)
+		} else if ((w = fuller(d, alt, nalt)) != NULL)
 			d->diagnosis = w;
 		if (d->command == NULL && d->diagnosis != NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));

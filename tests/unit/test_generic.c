@@ -426,6 +426,15 @@ static const char *const nots[] = {
 	"Subject: email notification\n"
 	"\n"
 	"The message could not be saved: mailbox full\n",
+	/* a person quoting a failed transcript on a list */
+	"From: Bob <bob@example.net>\n"
+	"To: list@lists.example.org\n"
+	"Subject: Re: delivery problem\n"
+	"\n"
+	"My log says:\n"
+	"RCPT TO:<carol@example.com>\n"
+	"550 5.1.1 User unknown\n"
+	"Any idea?\n",
 	/* a transcript that succeeded */
 	"From: robot@example.com\n"
 	"To: alice@example.com\n"

@@ -71,22 +71,36 @@ static const char *const leads[] = {
 /*
  * quotes_transcript - does the notice quote an SMTP dialogue that failed:
  *	a "RCPT TO:" line with an address and a line that opens with a 4xx or
- *	5xx reply (after ">>>"/"<<<" marks or "-"); a notice from a sender
- *	that looks like no mailer daemon is still a bounce then
+ *	5xx reply (after ">>>"/"<<<" marks or "-"); a notice from a system
+ *	account ("post_master", "mmsc", "noreply" ...) that looks like no
+ *	mailer daemon is still a bounce then. Quoted lines ("> ") do not
+ *	count: a person may quote a log.
  */
 static int
 quotes_transcript(const struct kmsg *m)
 {
+	static const char *const system[] = {
+		"post", "daemon", "mailer", "admin", "system", "bounce", "reply", "notif",
+		"delivery", "mmsc", "gateway",
+	};
 	const char *p, *cur, *end, *line, *a;
-	size_t	    n, len, an;
+	size_t	    n, len, an, i;
 	int	    rcpt = 0, fail = 0;
 
+	/* From a system account, not a person discussing a log on a list. */
+	for (i = 0; i < sizeof(system) / sizeof(system[0]); i++)
+		if (lh_from_has(m, system[i]))
+			break;
+	if (i == sizeof(system) / sizeof(system[0]))
+		return 0;
 	lh_notice(m, &p, &n);
 	cur = p;
 	end = p + n;
 	while (km_nextline(&cur, end, &line, &len) && !(rcpt && fail)) {
 		k_trim(&line, &len);
-		while (len > 0 && (*line == '>' || *line == '<' || *line == '-' || k_isblank((unsigned char)*line)))
+		if (len > 4 && (memcmp(line, ">>> ", 4) == 0 || memcmp(line, "<<< ", 4) == 0))
+			line += 4, len -= 4;
+		while (len > 0 && (*line == '-' || k_isblank((unsigned char)*line)))
 			line++, len--;
 		if (len > 8 && k_startswith_ci(line, len, "rcpt to:") && addr_find(line + 8, len - 8, &a, &an))
 			rcpt = 1;
@@ -109,7 +123,8 @@ looks_like_bounce(struct kmsg *m)
 	    k_strstr_ci(from, fn, "root@") || k_strstr_ci(from, fn, "mail delivery") ||
 	    k_strstr_ci(from, fn, "mail system"))
 		return 1;
-	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+	/* "Re: delivery problem" is a person's answer, not a notice. */
+	for (i = 0; !lh_subject_starts(m, "re:") && i < sizeof(subjects) / sizeof(subjects[0]); i++)
 		if (lh_subject_has(m, subjects[i]))
 			return 1;
 	rp = lh_header(m, "return-path");

@@ -4,16 +4,29 @@
  * DESCRIPTION
  *	When no family decoder and no standard report matched, a mail that
  *	looks like a bounce (sent by a mailer daemon or postmaster, a
- *	delivery-failure subject, an empty Return-Path, or an
- *	X-Failed-Recipients header) is read generically:
+ *	delivery-failure subject that is not a "Re:", an empty Return-Path,
+ *	an X-Failed-Recipients header, or a quoted SMTP dialogue that failed,
+ *	sent by a system account) is read generically:
  *	- the notice is scanned for addresses that stand where bounces name
  *	  recipients ("<a@b>:" at the start of a line, "Recipient: a@b",
  *	  "could not be delivered to: a@b", a line that is one address ...);
- *	  the lines that follow, up to the next recipient, are its diagnosis;
+ *	  the lines that follow, up to the next recipient, are its diagnosis,
+ *	  and error lines written before the list go to records whose own
+ *	  lines tell nothing. Not recipients: the reader greeted by address
+ *	  ("a@b 様"), the sender after "A message sent by", the bounce's own
+ *	  postmaster; "text <a@b>: error" names the bracketed address;
  *	- failing that, X-Failed-Recipients (Exim and others), then a VERP
- *	  return address ("bounce+local=example.com@sender"), then the
- *	  returned message's To:.
- *	The notice stops at the usual "copy of the message" markers.
+ *	  return address ("bounce+local=example.com@sender"), then the To:
+ *	  of the returned message quoted as text after the notice, then the
+ *	  returned message's To:. Such records share the notice's lines that
+ *	  quote a code or a reason phrase (not its boilerplate);
+ *	- the reply code after sendmail's echo "554 <a@b>... 550 ..." is the
+ *	  remote server's, and words of known MTAs (data/lhost/known.txt)
+ *	  give the verdict their decoders would.
+ *	The notice stops at the usual "copy of the message" markers. Without
+ *	an address in the notice, only a notice that quotes a code, names a
+ *	cause in its subject, has a delivery-status part, or names a cause in
+ *	words and quotes the returned message is taken for a bounce.
  */
 #include "lhost.h"
 #include "../reason/reason.h"

@@ -415,6 +415,23 @@ static const struct {
 	    "Diagnostic-Code: X-Unix; 255\n"
 	    "\n"
 	    "--B--\n" },
+	{ "a Japanese label names the recipient", "taro@example.jp", "mailboxfull", "5.2.2", "552",
+	    "From: MAILER-DAEMON@mail.example.jp\n"
+	    "To: hanako@example.com\n"
+	    "Subject: =?UTF-8?B?6YWN5L+h44Ko44Op44O8?=\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "\n"
+	    "メールを配信できませんでした。\n"
+	    "\n"
+	    "宛先： taro@example.jp\n"
+	    "理由： 552 5.2.2 メールボックスが一杯です\n" },
+	{ "a plain-text Original-Recipient with its address type", "jiro@example.org", "userunknown", "5.1.1", "550",
+	    "From: postmaster@mx.example.com\n"
+	    "To: hanako@example.com\n"
+	    "Subject: Undeliverable mail\n"
+	    "\n"
+	    "  Original-Recipient: rfc822;jiro@example.org\n"
+	    "  550 5.1.1 no such mailbox\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

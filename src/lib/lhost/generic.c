@@ -61,7 +61,9 @@ static const char *const stops_at_start[] = {
 
 /* Labels that name a recipient when they open the line. */
 static const char *const labels[] = {
-	"recipient:", "address:", "rcpt:", "original-recipient:",
+	"recipient:", "address:", "rcpt:", "original-recipient:", "final-recipient:",
+	"recipient address:", "failed recipient:", "invalid recipient:",
+	"宛先:", "宛先：", "送信先:", "送信先：",	/* Japanese: "destination:" */
 };
 
 /* Phrases after which a recipient address is written, anywhere in a line. */
@@ -208,6 +210,11 @@ recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		if (k_startswith_ci(p, k, labels[i])) {
 			const char *q = p + strlen(labels[i]);
+			/* "Original-Recipient: rfc822;a@b" */
+			while (q < p + k && k_isblank((unsigned char)*q))
+				q++;
+			if ((size_t)(p + k - q) > 7 && k_strncaseeq(q, "rfc822;", 7))
+				q += 7;
 			if (addr_find(q, (size_t)(p + k - q), &a, &an) && a - q <= 3)
 				return kb_str(m, a, an);
 		}

@@ -432,6 +432,12 @@ static const struct {
 	    "\n"
 	    "  Original-Recipient: rfc822;jiro@example.org\n"
 	    "  550 5.1.1 no such mailbox\n" },
+	{ "\"Delivery failed for a@b\"", "bob@example.net", "userunknown", "5.1.1", "550",
+	    "From: MAILER-DAEMON@mx.example.com\n"
+	    "To: alice@example.com\n"
+	    "Subject: Undeliverable mail\n"
+	    "\n"
+	    "Delivery failed for bob@example.net (550 5.1.1 user unknown).\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -81,6 +81,7 @@ static const char *const leads[] = {
 	"delivering your mail to ", "delivering your message to ", "delivery to ",
 	"deliver your message to ", "message for ", "sent to ",
 	"deliver message to ", "address: <", "attempts: ",
+	"delivery failed for ", "delivery has failed for ", "delivery failure for ",
 };
 
 /*

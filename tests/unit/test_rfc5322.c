@@ -16,6 +16,7 @@ static const struct {
 	{ "\"john doe\"@example.org", "\"john doe\"@example.org", "quoted local part" },
 	{ "no address here", "", "none" },
 	{ "user@[192.0.2.1]", "user@[192.0.2.1]", "domain literal" },
+	{ "550-F=[neko@example.com] T=[tora@example.jp]", "neko@example.com", "a bracketed address is no domain literal" },
 	{ "ユーザー@例え.jp", "ユーザー@例え.jp", "internationalised" },
 	{ "kijitora@example.jp様", "kijitora@example.jp", "Japanese glued after the domain" },
 	{ "kijitora@example.jp您好，", "kijitora@example.jp", "Chinese glued after the domain" },

@@ -34,7 +34,9 @@ trim_addr(const char **a, size_t *n)
 	}
 	while (*n > 0 && strchr("'\".,;:)]}", (*a)[*n - 1]) != NULL && (*a)[*n - 1] != '\0') {
 		/* "[192.0.2.1]" domain literal keeps its bracket. */
-		if ((*a)[*n - 1] == ']' && memchr(*a, '[', *n) != NULL)
+		if ((*a)[*n - 1] == ']' && memchr(*a, '[', *n) != NULL &&
+		    memchr(*a, '@', *n) != NULL &&
+		    (const char *)memchr(*a, '[', *n) > (const char *)memchr(*a, '@', *n))
 			break;
 		(*n)--;
 	}
@@ -126,7 +128,8 @@ addr_find(const char *s, size_t n, const char **a, size_t *an)
 		if ((p = memchr(p, '@', (size_t)(end - p))) == NULL)
 			break;
 		b = p;
-		while (b > s && atom_char((unsigned char)b[-1]) && b[-1] != '@')
+		/* "[" opens a domain literal, never a local part: "F=[a@b]" */
+		while (b > s && atom_char((unsigned char)b[-1]) && b[-1] != '@' && b[-1] != '[')
 			b--;
 		/* A quoted local part: "john doe"@example.org */
 		if (b == p && b > s && b[-1] == '"') {

@@ -119,7 +119,7 @@ static const struct {
 	    "\n"
 	    "  bob@example.org\n"
 	    "    all hosts have been failing for a long time and were last tried after this message arrived\n" },
-	{ "\"text <addr>: error\": the bracketed address", "bob@example.net", "onhold", "5.0.0", "",
+	{ "\"text <addr>: error\": the bracketed address; Exim's words", "bob@example.net", "syntaxerror", "5.0.0", "",
 	    "From: Mail Delivery System <mailer-daemon@example.com>\n"
 	    "To: alice@example.com\n"
 	    "Subject: Mail failure - malformed recipient address\n"

@@ -9,6 +9,8 @@
 
 #include <kaeru/kaeru.h>
 
+#include <stdlib.h>
+
 /* Internal hook of libkaeru (src/lib/parser.c): standard readers only. */
 void kaeru_parser_only_standard(kaeru_parser *p, int on);
 
@@ -438,6 +440,45 @@ static const struct {
 	    "Subject: Undeliverable mail\n"
 	    "\n"
 	    "Delivery failed for bob@example.net (550 5.1.1 user unknown).\n" },
+	{ "a bounce forwarded attached to a notice of its own", "bob@example.org", "userunknown", "5.1.1", "550",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.co.jp>\n"
+	    "To: \"NotificationRecipients\" <notify@gw.example.co.jp>\n"
+	    "Subject: Returned mail: User unknown\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"OUT\"\n"
+	    "\n"
+	    "--OUT\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "----- The following addresses had permanent delivery errors -----\n"
+	    "\n"
+	    "--OUT\n"
+	    "Content-Type: message/rfc822\n"
+	    "\n"
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.co.jp>\n"
+	    "To: alice@example.co.jp\n"
+	    "Subject: Returned mail: User unknown\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"IN\"\n"
+	    "\n"
+	    "--IN\n"
+	    "\n"
+	    "   ----- The following addresses had permanent delivery errors -----\n"
+	    "bob@example.org\n"
+	    "\n"
+	    "--IN\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.co.jp\n"
+	    "\n"
+	    "Final-Recipient: RFC822; bob@example.org\n"
+	    "Action: failed\n"
+	    "Status: 5.1.1\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n"
+	    "\n"
+	    "--IN--\n"
+	    "\n"
+	    "--OUT--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */
@@ -493,6 +534,22 @@ main(void)
 		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
 		snprintf(what, sizeof(what), "%s: reply code", cases[i].what);
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
+	}
+	{
+		/* Bounces wrapped in bounces, 3000 deep: the depth limit ends it. */
+		size_t lv = 3000, k = 0, cap = lv * 200 + 256;
+		char  *w = malloc(cap);
+		T_OK(w != NULL, "nested: memory");
+		for (i = 0; w != NULL && i < lv; i++)
+			k += (size_t)snprintf(w + k, cap - k, "From: MAILER-DAEMON@x%zu.example\n"
+			    "Subject: Returned mail\nContent-Type: multipart/mixed; boundary=b%zu\n\n"
+			    "--b%zu\nContent-Type: text/plain\n\nfailed\n--b%zu\n"
+			    "Content-Type: message/rfc822\n\n", i, i, i, i);
+		if (w != NULL) {
+			k += (size_t)snprintf(w + k, cap - k, "From: a@example.com\nTo: b@example.org\n\nhi\n");
+			T_OK(kaeru_parser_parse(p, w, k, "t.eml", &r, &n) == 0, "nested: parsed");
+			free(w);
+		}
 	}
 	for (i = 0; i < sizeof(nots) / sizeof(nots[0]); i++) {
 		int rc = kaeru_parser_parse(p, nots[i], strlen(nots[i]), "t.eml", &r, &n);

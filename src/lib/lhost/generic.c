@@ -417,6 +417,90 @@ inline_to(struct kmsg *m, const char *cur, const char *end)
 	return NULL;
 }
 
+/*
+ * wrapped_bounce - the records of a bounce that came back attached to a
+ *	notice of its own (a gateway forwards the bounce it received to the
+ *	sender as message/rfc822): when the returned message is itself a
+ *	bounce (from a mailer daemon or postmaster, or a delivery-status
+ *	report), it is read as a mail, family decoders and all; one level
+ *	only, and within the MIME depth limit. Returns the number of
+ *	records, 0, or -1 on ENOMEM.
+ */
+static int
+wrapped_bounce(struct kmsg *m, struct kbounce *b)
+{
+	const struct khdr *f = kh_find(&m->orighdr, "from"), *ct = kh_find(&m->orighdr, "content-type");
+	struct klimits	   lim = *m->lim;
+	struct kmsg	   in;
+	struct kbounce	   ib;
+	kstr		   flat = KSTR_INIT, held = KSTR_INIT;
+	const char	  *end = m->raw + m->rawlen;
+	char		  *sl, *fl;
+	size_t		   i;
+	int		   r;
+
+	if (m->nested || m->orig < m->raw || m->orig >= end || lim.max_depth <= m->depth_seen + 2)
+		return 0;
+	if (!((f != NULL && (k_strstr_ci(f->val, f->vlen, "mailer-daemon") != NULL ||
+	    k_strstr_ci(f->val, f->vlen, "postmaster") != NULL)) ||
+	    (ct != NULL && k_strstr_ci(ct->val, ct->vlen, "delivery-status") != NULL)))
+		return 0;
+	lim.max_depth -= m->depth_seen + 1;
+	memset(&in, 0, sizeof(in));
+	in.a = m->a;
+	in.cs = m->cs;
+	in.lim = &lim;
+	in.flat = &flat;
+	in.scratch = m->scratch;
+	in.only_standard = m->only_standard;
+	in.nested = 1;
+	r = -1;
+	if (km_parse(&in, m->orig, (size_t)(end - m->orig)) != 0)
+		goto done;
+	/*
+	 * Decoders may keep pointers into the flat text: it moves to the
+	 * arena, which lives as long as the records.
+	 */
+	if ((held.p = ka_alloc(m->a, flat.len + 1)) == NULL)
+		goto done;
+	memcpy(held.p, flat.p != NULL ? flat.p : "", flat.len);
+	held.p[flat.len] = '\0';
+	held.len = flat.len;
+	in.flat = &held;
+	in.subject = kh_get_decoded(&in, &in.hdr, "subject");
+	in.from = kh_get_decoded(&in, &in.hdr, "from");
+	if ((sl = ka_strdup(in.a, in.subject)) == NULL || (fl = ka_strdup(in.a, in.from)) == NULL)
+		goto done;
+	in.subject_len = strlen(sl);
+	in.from_len = strlen(fl);
+	k_lowercase(sl, in.subject_len);
+	k_lowercase(fl, in.from_len);
+	in.subject_lc = sl;
+	in.from_lc = fl;
+	/* as the parser prepares a mail (parser.c) */
+	kh_bigrams(sl, in.subject_len, in.subject_bi);
+	kh_bigrams(fl, in.from_len, in.from_bi);
+	if ((r = lhost_decode(&in, &ib)) <= 0 || ib.kind != KAERU_KIND_BOUNCE)
+		goto done;
+	for (i = 0; i < ib.n; i++) {
+		struct kds *d = kb_add(m, b);
+		if (d == NULL) {
+			r = -1;
+			goto done;
+		}
+		*d = ib.ds[i];
+	}
+	b->lhost = ib.lhost;
+	b->date = ib.date;
+	if (ib.decodedby != NULL && strcmp(ib.decodedby, "Generic") != 0)
+		b->decodedby = ib.decodedby;
+	r = (int)b->n;
+done:
+	ks_dispose(&flat);
+	m->truncated |= in.truncated;
+	return r < 0 ? -1 : r;
+}
+
 /* has_report - does the mail hold a message/delivery-status part */
 static int
 has_report(const struct kmsg *m)
@@ -476,7 +560,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	const char *p, *cur, *end, *line, *tail = NULL, *pre = NULL;
 	size_t	    n, len, k;
 	struct kds *d = NULL;
-	int	    lines = 0, by = 0, npre = 0;
+	int	    lines = 0, by = 0, npre = 0, r;
 
 	if (!looks_like_bounce(m))
 		return 0;
@@ -552,6 +636,8 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			return -1;
 		d->recipient = r;
 	}
+	if (b->n == 0 && m->orig != NULL && (r = wrapped_bounce(m, b)) != 0)
+		return r;
 	if (b->n == 0) {
 		/* VERP: the bounce went to bounce+local=domain@sender */
 		const char *to = lh_header(m, "to"), *a, *plus, *eq, *at;

@@ -128,6 +128,7 @@ struct kmsg {
 	unsigned	 truncated;	/* a limit was reached */
 	unsigned	 depth_seen;
 	unsigned	 only_standard;	/* skip family decoders (a test hook) */
+	unsigned	 nested;	/* a bounce read inside another (lhost/generic.c) */
 
 	/* kb_append() bookkeeping (bounce.c): its last result and the bytes it used. */
 	const char	*app_last;

@@ -479,6 +479,19 @@ static const struct {
 	    "--IN--\n"
 	    "\n"
 	    "--OUT--\n" },
+	{ "an HTML-only notice, the reply quoted in single quotes", "bob@corp.example.com", "userunknown", "5.1.10", "550",
+	    "From: postmaster@corp.example.com\n"
+	    "To: alice@example.org\n"
+	    "Subject: Undeliverable: hello\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: text/html; charset=utf-8\n"
+	    "\n"
+	    "<html><body><p><b>Delivery has failed to these recipients or groups:</b></p>\n"
+	    "<p><a href=\"mailto:bob@corp.example.com\">bob@corp.example.com</a><br>\n"
+	    "The email address you entered couldn't be found.</p>\n"
+	    "<p>bob@corp.example.com<br>Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound;"
+	    " Recipient not found by SMTP address lookup'</p>\n"
+	    "</body></html>\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -35,6 +35,7 @@ static const struct {
 	{ "(421)", "421", "in parentheses" },
 	{ "550-Please turn on SMTP Authentication", "550", "multi-line reply's first line, a word after the dash" },
 	{ "call 555-Help for support", "", "a dash and a word inside a text" },
+	{ "Remote Server returned '550 5.1.1 User unknown'", "550", "quoted by Exchange" },
 };
 
 static const struct {

@@ -152,7 +152,7 @@ smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
 		if (c < '2' || c > '5')
 			continue;
 		if (!(p == ' ' || p == '\t' || p == '(' || p == '#' || p == ';' ||
-		    p == ':' || p == '[' || p == '"' || p == '<' || p == '\n'))
+		    p == ':' || p == '[' || p == '"' || p == '<' || p == '\n' || p == '\''))
 			continue;
 		if (s[i + 1] < '0' || s[i + 1] > '5' || !k_isdigit((unsigned char)s[i + 2]))
 			continue;

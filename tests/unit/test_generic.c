@@ -492,6 +492,14 @@ static const struct {
 	    "<p>bob@corp.example.com<br>Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound;"
 	    " Recipient not found by SMTP address lookup'</p>\n"
 	    "</body></html>\n" },
+	{ "known MTA words: Exchange Online's address not found, no code at all", "bob@contoso.example", "userunknown", "5.0.0", "",
+	    "From: Microsoft Outlook <postmaster@contoso.example>\n"
+	    "To: alice@example.org\n"
+	    "Subject: Undeliverable: hello\n"
+	    "\n"
+	    "Your message to bob@contoso.example couldn't be delivered.\n"
+	    "\n"
+	    "The email address you entered couldn't be found. Please check the recipient's email address.\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

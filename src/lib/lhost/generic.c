@@ -140,9 +140,10 @@ looks_like_bounce(struct kmsg *m)
 	    k_strstr_ci(from, fn, "mail system"))
 		return 1;
 	/* "Re: delivery problem" is a person's answer, not a notice. */
-	for (i = 0; !lh_subject_starts(m, "re:") && i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (lh_subject_has(m, subjects[i]))
-			return 1;
+	if (!lh_subject_starts(m, "re:"))
+		for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+			if (lh_subject_has(m, subjects[i]))
+				return 1;
 	rp = lh_header(m, "return-path");
 	if (strcmp(rp, "<>") == 0)
 		return 1;
@@ -234,8 +235,8 @@ recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 /*
  * own_daemon - is the daemon address r of the bounce's own domain (the
  *	From:'s, or a parent or subdomain of it): "write to postmaster@here"
- *	is help, not a recipient; a
- *	postmaster elsewhere after "delivering your mail to" is one
+ *	is help, not a recipient; a postmaster elsewhere after "delivering
+ *	your mail to" is one
  */
 static int
 own_daemon(struct kmsg *m, const char *r)
@@ -293,7 +294,6 @@ subject_has_reason(const struct kmsg *m)
 	kr_phrases(m->subject, strlen(m->subject), &r);
 	return (r.tags & ~((uint64_t)1 << KAERU_REASON_VACATION)) != 0;
 }
-
 
 /*
  * is_sender - is r the address the bounce went back to: the bounce's To:,

@@ -500,6 +500,16 @@ static const struct {
 	    "Your message to bob@contoso.example couldn't be delivered.\n"
 	    "\n"
 	    "The email address you entered couldn't be found. Please check the recipient's email address.\n" },
+	{ "a delay warning: delayed, class 4", "carol@example.net", "expired", "4.0.0", "",
+	    "From: postmaster@mail.example.com\n"
+	    "To: alice@example.org\n"
+	    "Subject: Delivery delayed: hello\n"
+	    "\n"
+	    "Delivery is delayed to these recipients or groups:\n"
+	    "\n"
+	    "carol@example.net\n"
+	    "\n"
+	    "This message hasn't been delivered yet. Delivery will continue to be attempted.\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

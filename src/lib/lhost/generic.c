@@ -514,6 +514,38 @@ has_report(const struct kmsg *m)
 }
 
 /*
+ * is_delay - does the notice say it is a warning about a delay, not a
+ *	failure ("THIS IS A WARNING MESSAGE ONLY", "Will keep trying until
+ *	...", "Delivery is delayed to these recipients"): its records are
+ *	delayed, not failed
+ */
+static int
+is_delay(const struct kmsg *m, const char *p, size_t n)
+{
+	static const char *const words[] = {
+		"this is a warning message only", "will keep trying until",
+		"delivery will continue to be attempted", "delivery is delayed to",
+		"you do not need to resend", "only a temporary failure report",
+		"will be retried for", "has not yet been delivered", "hasn't been delivered yet",
+		"message is delayed", "this is a delivery delay notification",
+	};
+	const char *cur = p, *end = p + n, *line;
+	size_t	    len, i;
+
+	if (lh_subject_has(m, "delivery delayed") || lh_subject_has(m, "delayed mail") ||
+	    lh_subject_has(m, "(delay)") || lh_subject_has(m, "still being retried"))
+		return 1;
+	while (km_nextline(&cur, end, &line, &len)) {
+		if (is_stop(line, len))
+			break;
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (k_strstr_ci(line, len, words[i]) != NULL)
+				return 1;
+	}
+	return 0;
+}
+
+/*
  * echoed_reply - the reply code after sendmail's echo of the address, "554
  *	<a@b>... 550 Host unknown": the remote server's reply, where the code
  *	before the echo is the local MTA's own; NULL when there is none
@@ -560,7 +592,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	const char *p, *cur, *end, *line, *tail = NULL, *pre = NULL;
 	size_t	    n, len, k;
 	struct kds *d = NULL;
-	int	    lines = 0, by = 0, npre = 0, r;
+	int	    lines = 0, by = 0, npre = 0, r, delayed;
 
 	if (!looks_like_bounce(m))
 		return 0;
@@ -694,9 +726,13 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 				b->ds[i].diagnosis = all;
 			}
 	}
-	for (k = 0; k < b->n; k++)
+	delayed = is_delay(m, p, n);
+	for (k = 0; k < b->n; k++) {
 		if (b->ds[k].replycode == NULL)
 			b->ds[k].replycode = echoed_reply(m, b->ds[k].diagnosis);
+		if (b->ds[k].action == NULL && delayed)
+			b->ds[k].action = "delayed";
+	}
 	lh_known_words(m, b);
 	return (int)b->n;
 }

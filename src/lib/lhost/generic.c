@@ -21,8 +21,10 @@
  *	  returned message's To:. Such records share the notice's lines that
  *	  quote a code or a reason phrase (not its boilerplate);
  *	- the reply code after sendmail's echo "554 <a@b>... 550 ..." is the
- *	  remote server's, and words of known MTAs (data/lhost/known.txt)
- *	  give the verdict their decoders would.
+ *	  remote server's, a notice that is only a warning makes its records
+ *	  delayed, and words of known MTAs (data/lhost/known.txt) give the
+ *	  verdict their decoders would;
+ *	- a bounce forwarded inside a notice of its own is read as a mail.
  *	The notice stops at the usual "copy of the message" markers. Without
  *	an address in the notice, only a notice that quotes a code, names a
  *	cause in its subject, has a delivery-status part, or names a cause in

@@ -73,6 +73,15 @@ KAERU_EXTERN int  kaeru_parser_parse(kaeru_parser *p, const char *buf,
 		    size_t len, const char *origin,
 		    const kaeru_record **records, size_t *count);
 
+/*
+ * kaeru_parser_truncated - 1 when the last mail given to kaeru_parser_parse
+ *	reached a limit (size, depth, parts, header length, decoded text),
+ *	whether or not it gave records; 0 otherwise. A mail cut before its
+ *	report gives no record, and this tells it apart from a mail that is
+ *	no bounce.
+ */
+KAERU_EXTERN int  kaeru_parser_truncated(const kaeru_parser *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,7 +18,8 @@
  *	The limits (defaults in kaeru/parse.h: 64 MiB, depth 32, 1024 parts,
  *	64 KiB per header field) bound the work on hostile mail: past one,
  *	the mail is classified from what was read and its records say
- *	"truncated": true.
+ *	"truncated": true; a mail cut before any record was found gets a
+ *	line on stderr and the exit status 1.
  *
  *	--jobs N (default: the number of cores) parses with N threads, each
  *	with a parser of its own. Mails are read in batches of 256 (or 8 MiB);
@@ -265,6 +266,9 @@ struct slot {
 	int		 failed;
 };
 
+#define TRUNCATED_NONE "a limit was reached before any record was found " \
+	"(see --max-size, --max-depth, --max-parts, --max-header)"
+
 /* emit_mail - parse one slot's mail and format its records into the slot */
 static void
 emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
@@ -279,6 +283,12 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 		return;
 	if (kaeru_parser_parse(w->p, sl->data, sl->len, sl->origin, &rec, &n) != 0) {
 		snprintf(sl->msg, sizeof(sl->msg), "%s: %s", sl->origin, kaeru_error_last());
+		sl->failed = 1;
+		return;
+	}
+	if (n == 0 && (sl->truncated || kaeru_parser_truncated(w->p))) {
+		/* Cut before anything was found: say so rather than print nothing. */
+		snprintf(sl->msg, sizeof(sl->msg), "%s: %s", sl->origin, TRUNCATED_NONE);
 		sl->failed = 1;
 		return;
 	}
@@ -616,6 +626,11 @@ cmd_parse(int argc, char **argv)
 				size_t		    n;
 				if (kaeru_parser_parse(w[0].p, m.data, m.len, m.origin, &rec, &n) != 0) {
 					cli_warn("%s: %s", m.origin, kaeru_error_last());
+					status = EXIT_INPUT;
+					continue;
+				}
+				if (n == 0 && (m.truncated || kaeru_parser_truncated(w[0].p))) {
+					cli_warn("%s: %s", m.origin, TRUNCATED_NONE);
 					status = EXIT_INPUT;
 					continue;
 				}

@@ -28,6 +28,7 @@ struct kaeru_parser {
 	kstr		scratch[3];
 	struct krecs	recs;
 	unsigned	only_standard;	/* test hook: skip the family decoders */
+	int		truncated;	/* the last mail reached a limit */
 };
 
 /*
@@ -36,6 +37,12 @@ struct kaeru_parser {
  *	family decoder existed, to measure how kaeru fares on unknown MTAs.
  */
 void kaeru_parser_only_standard(kaeru_parser *p, int on);
+
+int
+kaeru_parser_truncated(const kaeru_parser *p)
+{
+	return p != NULL && p->truncated;
+}
 void
 kaeru_parser_only_standard(kaeru_parser *p, int on)
 {
@@ -127,6 +134,7 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 	ka_reset(&p->arena);
 	p->recs.v = NULL;
 	p->recs.n = p->recs.cap = 0;
+	p->truncated = 0;
 	if (len == 0)
 		return 0;
 	memset(&m, 0, sizeof(m));
@@ -137,6 +145,7 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 	m.scratch = p->scratch;
 	if (km_parse(&m, buf, len) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
+	p->truncated |= m.truncated != 0;
 	m.subject = kh_get_decoded(&m, &m.hdr, "subject");
 	m.from = kh_get_decoded(&m, &m.hdr, "from");
 	{

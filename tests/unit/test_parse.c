@@ -165,5 +165,33 @@ main(void)
 	o.version = 99;
 	T_OK(kaeru_parser_new(&p, &o) == KAERU_EVERSION, "options version checked");
 	T_OK(strlen(kaeru_error_last()) > 0, "error text");
+	/* kaeru_parser_truncated: a report nested past the depth limit. */
+	{
+		static const char nested[] =
+		    "From: MAILER-DAEMON@example.org\nSubject: failure\n"
+		    "Content-Type: multipart/mixed; boundary=\"a\"\n\n--a\n"
+		    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"
+		    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"c\"\n\n--c\n"
+		    "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		    "Final-Recipient: rfc822; nobody@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+		    "--c--\n--b--\n--a--\n";
+		kaeru_parse_opts    o = KAERU_PARSE_OPTS_INIT;
+		kaeru_parser	   *q;
+		const kaeru_record *rr;
+		size_t		    nn;
+
+		T_OK(kaeru_parser_new(&q, NULL) == 0, "parser with defaults");
+		T_OK(kaeru_parser_parse(q, nested, strlen(nested), "n", &rr, &nn) == 0 && nn == 1, "nested: one record");
+		T_EQ_INT(kaeru_parser_truncated(q), 0, "nested: not truncated");
+		kaeru_parser_free(q);
+		o.max_depth = 2;
+		T_OK(kaeru_parser_new(&q, &o) == 0, "parser with depth 2");
+		T_OK(kaeru_parser_parse(q, nested, strlen(nested), "n", &rr, &nn) == 0 && nn == 0, "cut: no record");
+		T_EQ_INT(kaeru_parser_truncated(q), 1, "cut: truncated");
+		T_OK(kaeru_parser_parse(q, "Subject: x\n\nhello\n", 19, "n", &rr, &nn) == 0, "next mail");
+		T_EQ_INT(kaeru_parser_truncated(q), 0, "next mail: not truncated");
+		kaeru_parser_free(q);
+		T_EQ_INT(kaeru_parser_truncated(NULL), 0, "NULL parser");
+	}
 	return t_done("parse");
 }

@@ -117,6 +117,25 @@ typedef struct kaeru_ingest_result {
 KAERU_EXTERN int kaeru_store_ingest(kaeru_store *s, const kaeru_record *r,
 		    int64_t now, kaeru_ingest_result *res);
 
+/*
+ * A batch of records to ingest together: kaeru_ingest_batch_add() copies
+ * what the store keeps of a record (so the parser may move on), and
+ * kaeru_store_ingest_batch() stores them all with a few statements for
+ * the whole batch, with the same results as kaeru_store_ingest() called
+ * for each in turn. res: NULL, or room for kaeru_ingest_batch_count()
+ * results, in the order the records were added. The batch is not
+ * emptied; kaeru_ingest_batch_clear() does that, keeping its memory.
+ */
+typedef struct kaeru_ingest_batch kaeru_ingest_batch;
+
+KAERU_EXTERN int    kaeru_ingest_batch_new(kaeru_ingest_batch **out);
+KAERU_EXTERN void   kaeru_ingest_batch_free(kaeru_ingest_batch *b);	/* accepts NULL */
+KAERU_EXTERN int    kaeru_ingest_batch_add(kaeru_ingest_batch *b, const kaeru_record *r);
+KAERU_EXTERN size_t kaeru_ingest_batch_count(const kaeru_ingest_batch *b);
+KAERU_EXTERN void   kaeru_ingest_batch_clear(kaeru_ingest_batch *b);
+KAERU_EXTERN int    kaeru_store_ingest_batch(kaeru_store *s, const kaeru_ingest_batch *b,
+		    int64_t now, kaeru_ingest_result *res);
+
 typedef struct kaeru_suppression {
 	const char	*address;
 	const char	*reason;	/* a reason name, "unsubscribe" or "manual" */

@@ -83,6 +83,22 @@ member_cb(void *arg, const char *address)
 struct statx { kaeru_stats_row total; int rows; int64_t sender; };
 
 static int
+sender_cb_s(void *arg, const kaeru_stats_row *r)
+{
+	if (strcmp(r->key, "s.sender.example") == 0)
+		((struct statx *)arg)->sender = r->sender;
+	return 0;
+}
+
+static int
+sender_cb_b(void *arg, const kaeru_stats_row *r)
+{
+	if (strcmp(r->key, "b.sender.example") == 0)
+		((struct statx *)arg)->sender = r->sender;
+	return 0;
+}
+
+static int
 stat_cb(void *arg, const kaeru_stats_row *r)
 {
 	struct statx *x = arg;
@@ -251,6 +267,186 @@ test_policy(kaeru_store *s)
 	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.stored, "stored after the rollback");
 }
 
+/*
+ * A scenario for the batch test: every policy path, an address seen
+ * several times, a duplicate within the batch, a suppression that
+ * expires between two records of the batch, a domain flagged at its
+ * third address. pre names the addresses, domains and sender domain
+ * (address formats take it twice).
+ */
+#define NSCEN 32
+
+static size_t
+scenario(kaeru_record *r, char (*addr)[64], const char *pre)
+{
+	static char sd[2][32];
+	size_t	    n = 0;
+	int	    i, which = pre[0] == 's';
+
+	snprintf(sd[which], sizeof(sd[which]), "%s.sender.example", pre);
+#define ADD(a, reason, kind, hint, ts) do { \
+	snprintf(addr[n], 64, (a), pre, pre); \
+	r[n] = rec(addr[n], reason, kind, hint, ts); \
+	r[n].senderdomain = sd[which]; \
+	n++; \
+} while (0)
+	for (i = 0; i < 6; i++)		/* suppressed at the fifth day; the sixth counted */
+		ADD("%s-soft@%s.example", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 + i * DAY);
+	ADD("%s-hard@%s.example", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	r[n] = r[n - 1];		/* the same record again: a duplicate */
+	n++;
+	ADD("%s-hard@%s.example", "feedback", KAERU_KIND_FEEDBACK, KAERU_HINT_SUPPRESS, T0 + DAY);
+	ADD("%s-back@%s.example", "systemfull", KAERU_KIND_BOUNCE, KAERU_HINT_RETRY, T0);
+	ADD("%s-back@%s.example", "systemfull", KAERU_KIND_BOUNCE, KAERU_HINT_RETRY, T0 + DAY);
+	ADD("%s-back@%s.example", "delivered", KAERU_KIND_DELIVERED, KAERU_HINT_IGNORE, T0 + DAY + 60);
+	ADD("%s-back@%s.example", "systemfull", KAERU_KIND_BOUNCE, KAERU_HINT_RETRY, T0 + 3 * DAY);
+	for (i = 0; i < 5; i++)		/* long ago: suppressed, and expired by now */
+		ADD("%s-old@%s.example", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0 - 300 * DAY + i * DAY);
+	ADD("%s-old@%s.example", "mailboxfull", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS_AFTER_RETRIES, T0);
+	ADD("%s-x@gone-%s.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	ADD("%s-y@gone-%s.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	ADD("%s-x@gone-%s.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0 + DAY);
+	ADD("%s-z@gone-%s.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	ADD("%s-w@gone-%s.example", "hostunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	for (i = 0; i < 3; i++)
+		ADD("%s-fine@%s.example", "blocked", KAERU_KIND_BOUNCE, KAERU_HINT_FIX_SENDER, T0 + i * DAY);
+	ADD("%s-away@%s.example", "vacation", KAERU_KIND_VACATION, KAERU_HINT_IGNORE, T0);
+	ADD("%s-Case@B-%s.example", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	snprintf(addr[n], 64, "no address");
+	r[n] = rec(addr[n], "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+	n++;
+#undef ADD
+	return n;
+}
+
+struct hlog { char text[4096]; size_t len; };
+
+static int
+hlog_cb(void *arg, const kaeru_history *h)
+{
+	struct hlog *x = arg;
+	int	     k = snprintf(x->text + x->len, sizeof(x->text) - x->len, "%lld %s>%s %s %s\n",
+	    (long long)h->ts, h->old_state, h->new_state, h->reason, h->rule);
+
+	if (k > 0 && (size_t)k < sizeof(x->text) - x->len)
+		x->len += (size_t)k;
+	return 0;
+}
+
+/* same_address - state, score, suppression and history of two addresses agree */
+static void
+same_address(kaeru_store *s, const char *a, const char *b, int64_t now)
+{
+	kaeru_address_info ia, ib;
+	struct hlog	   ha, hb;
+	char		   ra[64], what[200];
+	int		   fa, fb;
+
+	memset(&ha, 0, sizeof(ha));
+	memset(&hb, 0, sizeof(hb));
+	fa = kaeru_store_address(s, a, now, &ia, hlog_cb, &ha);
+	snprintf(ra, sizeof(ra), "%s", fa == 0 ? ia.supp_reason : "");
+	fb = kaeru_store_address(s, b, now, &ib, hlog_cb, &hb);
+	snprintf(what, sizeof(what), "batch = one by one: %s", b);
+	T_EQ_INT(fa, fb, what);
+	if (fa != 0 || fb != 0)
+		return;
+	T_EQ_INT(ia.state, ib.state, what);
+	T_EQ_INT(ia.score, ib.score, what);
+	T_EQ_INT(ia.suppressed, ib.suppressed, what);
+	T_EQ_STR(ra, ib.supp_reason, what);
+	T_EQ_STR(ha.text, hb.text, what);
+}
+
+struct domcount { const char *domain; int n; };
+
+static int
+domcount_cb(void *arg, const char *domain, int64_t since, const char *address)
+{
+	struct domcount *d = arg;
+
+	(void)since;
+	(void)address;
+	if (strcmp(domain, d->domain) == 0)
+		d->n++;
+	return 0;
+}
+
+/* The batch ingest gives what one record after the other gives. */
+static void
+test_batch(kaeru_store *s)
+{
+	static kaeru_record rs[NSCEN], rb[NSCEN];
+	static char	    as[NSCEN][64], ab[NSCEN][64];
+	kaeru_ingest_result res_s[NSCEN], res_b[NSCEN];
+	kaeru_ingest_batch *b;
+	int64_t		    now = T0 + 100 * DAY;
+	size_t		    n, nb, i;
+	struct domcount	    ds = { "gone-s.example", 0 }, db = { "gone-b.example", 0 };
+	struct statx	    xs, xb;
+	int		    hits = 0;
+
+	n = scenario(rs, as, "s");
+	nb = scenario(rb, ab, "b");
+	T_EQ_INT(n, nb, "scenario");
+	for (i = 0; i < n; i++)
+		kaeru_store_ingest(s, &rs[i], now, &res_s[i]);
+	T_OK(kaeru_ingest_batch_new(&b) == 0, "batch");
+	for (i = 0; i < nb; i++)
+		kaeru_ingest_batch_add(b, &rb[i]);
+	T_EQ_INT(kaeru_ingest_batch_count(b), n, "batch count");
+	T_OK(kaeru_store_begin(s) == 0 && kaeru_store_ingest_batch(s, b, now, res_b) == 0 &&
+	    kaeru_store_commit(s) == 0, kaeru_error_last());
+	for (i = 0; i < n; i++) {
+		char what[120];
+
+		snprintf(what, sizeof(what), "result of record %zu (%s)", i, ab[i]);
+		T_OK(res_s[i].stored == res_b[i].stored && res_s[i].duplicate == res_b[i].duplicate &&
+		    res_s[i].skipped == res_b[i].skipped &&
+		    res_s[i].new_suppression == res_b[i].new_suppression &&
+		    res_s[i].domain_flagged == res_b[i].domain_flagged &&
+		    res_s[i].state == res_b[i].state, what);
+		hits += res_b[i].domain_flagged;
+	}
+	T_EQ_INT(res_b[7].duplicate, 1, "a duplicate within the batch");
+	T_EQ_INT(res_b[n - 1].skipped, 1, "no address: skipped");
+	T_EQ_INT(hits, 1, "the domain is flagged once, at its third address");
+	T_EQ_INT(res_b[4].new_suppression, 1, "suppressed at the fifth soft day");
+	for (i = 0; i < n - 1; i++)
+		if (i == 0 || strcmp(as[i], as[i - 1]) != 0)
+			same_address(s, as[i], ab[i], now);
+	T_EQ_STR(state(s, "b-old@b.example", now, NULL), "soft_bouncing", "expired within the batch, counted again");
+	{
+		struct hlog h;
+		kaeru_address_info info;
+
+		memset(&h, 0, sizeof(h));
+		kaeru_store_address(s, "b-old@b.example", now, &info, hlog_cb, &h);
+		T_OK(strstr(h.text, "the mailboxfull suppression expired") != NULL, h.text);
+	}
+	T_EQ_STR(state(s, "b-hard@b.example", now, NULL), "complained", "a complaint after a hard bounce");
+	kaeru_store_domains(s, domcount_cb, &ds);
+	kaeru_store_domains(s, domcount_cb, &db);
+	T_EQ_INT(db.n, 4, "flagged domain: its four addresses");
+	T_EQ_INT(ds.n, db.n, "flagged domain: same addresses");
+	memset(&xs, 0, sizeof(xs));
+	memset(&xb, 0, sizeof(xb));
+	kaeru_store_stats(s, KAERU_STATS_SENDER, 0, sender_cb_s, &xs);
+	kaeru_store_stats(s, KAERU_STATS_SENDER, 0, sender_cb_b, &xb);
+	T_EQ_INT(xb.sender, 3, "sender faults counted per sending domain");
+	T_EQ_INT(xs.sender, xb.sender, "sender faults: same count");
+	/* The same batch again: every record a duplicate, nothing changes. */
+	T_OK(kaeru_store_ingest_batch(s, b, now, res_b) == 0, "again, in its own transaction");
+	for (i = hits = 0; i + 1 < n; i++)
+		hits += res_b[i].duplicate;
+	T_EQ_INT(hits, n - 1, "again: all duplicates");
+	kaeru_ingest_batch_clear(b);
+	T_EQ_INT(kaeru_ingest_batch_count(b), 0, "cleared");
+	T_OK(kaeru_store_ingest_batch(s, b, now, NULL) == 0, "an empty batch");
+	kaeru_ingest_batch_free(b);
+	kaeru_ingest_batch_free(NULL);
+}
+
 static void
 test_clean(kaeru_store *s)
 {
@@ -389,6 +585,7 @@ main(int argc, char **argv)
 	printf("backend: %s\n", kaeru_store_backend(s));
 	test_policy(s);
 	test_clean(s);
+	test_batch(s);
 	kaeru_store_free(s);
 	/* Reopening migrates nothing and keeps everything. */
 	T_OK(kaeru_store_open(&s, argv[1], NULL) == 0, "reopen");

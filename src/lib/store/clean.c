@@ -30,105 +30,13 @@
 
 #define DEFAULT_MAX_LINE ((size_t)1 << 20)
 
-/* A set of strings: open addressing on 64-bit hashes, strings in one pool. */
-struct kset {
-	uint64_t *h;		/* 0: empty */
-	size_t	 *off;		/* into pool */
-	size_t	  cap, n;
-	kstr	  pool;
-};
-
-/* hash - FNV-1a, never 0 */
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h ? h : 1;
-}
-
-/* set_grow - double the table */
+/* set_add - add a string to a set: 1 when new, 0 when present, -1 out of memory */
 static int
-set_grow(struct kset *s)
+set_add(struct kmap *m, const char *str, size_t n)
 {
-	size_t	  ncap = s->cap ? s->cap * 2 : 1024, i;
-	uint64_t *nh = calloc(ncap, sizeof(*nh));
-	size_t	 *no = calloc(ncap, sizeof(*no));
+	size_t v = 0;
 
-	if (nh == NULL || no == NULL) {
-		free(nh);
-		free(no);
-		return -1;
-	}
-	for (i = 0; i < s->cap; i++) {
-		size_t j;
-		if (s->h[i] == 0)
-			continue;
-		for (j = s->h[i] & (ncap - 1); nh[j] != 0; j = (j + 1) & (ncap - 1))
-			;
-		nh[j] = s->h[i];
-		no[j] = s->off[i];
-	}
-	free(s->h);
-	free(s->off);
-	s->h = nh;
-	s->off = no;
-	s->cap = ncap;
-	return 0;
-}
-
-/* set_add - add a string; 1 when new, 0 when present, -1 out of memory */
-static int
-set_add(struct kset *s, const char *str, size_t n)
-{
-	uint64_t h = hash(str, n);
-	size_t	 j;
-
-	if ((s->n + 1) * 2 > s->cap && set_grow(s) != 0)
-		return -1;
-	for (j = h & (s->cap - 1); s->h[j] != 0; j = (j + 1) & (s->cap - 1))
-		if (s->h[j] == h && strncmp(s->pool.p + s->off[j], str, n) == 0 &&
-		    s->pool.p[s->off[j] + n] == '\0')
-			return 0;
-	s->h[j] = h;
-	s->off[j] = s->pool.len;
-	ks_add(&s->pool, str, n);
-	ks_addc(&s->pool, '\0');
-	if (!ks_ok(&s->pool))
-		return -1;
-	s->n++;
-	return 1;
-}
-
-/* set_has - 1 when the string is in the set */
-static int
-set_has(const struct kset *s, const char *str, size_t n)
-{
-	uint64_t h;
-	size_t	 j;
-
-	if (s->cap == 0)
-		return 0;
-	h = hash(str, n);
-	for (j = h & (s->cap - 1); s->h[j] != 0; j = (j + 1) & (s->cap - 1))
-		if (s->h[j] == h && strncmp(s->pool.p + s->off[j], str, n) == 0 &&
-		    s->pool.p[s->off[j] + n] == '\0')
-			return 1;
-	return 0;
-}
-
-/* set_free - release a set */
-static void
-set_free(struct kset *s)
-{
-	free(s->h);
-	free(s->off);
-	ks_dispose(&s->pool);
+	return kmap_add(m, str, n, &v);
 }
 
 /* One parsed record: unquoted fields packed in buf. */
@@ -350,7 +258,7 @@ pick_column(const struct rec *r, const char *want, size_t *col, int *header)
 }
 
 struct loadctx {
-	struct kset *supp, *dom;
+	struct kmap *supp, *dom;
 };
 
 static int
@@ -379,7 +287,7 @@ kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts
 {
 	kaeru_clean_opts  defo = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats dst;
-	struct kset	  supp, dom, seen;
+	struct kmap	  supp, dom, seen;
 	struct loadctx	  l = { &supp, &dom };
 	struct rec	  r;
 	struct csv	  c;
@@ -454,10 +362,10 @@ kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts
 			goto put;
 		}
 		at = strrchr(key.p, '@');
-		if (set_has(&supp, key.p, key.len)) {
+		if (kmap_find(&supp, key.p, key.len, NULL)) {
 			drop = "suppressed";
 			st->suppressed++;
-		} else if (set_has(&dom, at + 1, strlen(at + 1))) {
+		} else if (kmap_find(&dom, at + 1, strlen(at + 1), NULL)) {
 			drop = "domain_does_not_exist";
 			st->bad_domain++;
 		} else {
@@ -509,8 +417,8 @@ done:
 	ks_dispose(&r.buf);
 	free(r.start);
 	free(r.len);
-	set_free(&supp);
-	set_free(&dom);
-	set_free(&seen);
+	kmap_free(&supp);
+	kmap_free(&dom);
+	kmap_free(&seen);
 	return rc;
 }

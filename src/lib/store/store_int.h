@@ -6,7 +6,8 @@
  *	all the logic; a backend (store_sqlite.c, store_pgsql.c) only
  *	prepares statements once, binds parameters, steps through rows and
  *	runs transactions. One cursor is open at a time per store: a run()
- *	ends the previous one. Column text is borrowed until the next row.
+ *	or send() ends the previous one. Column text is borrowed until the
+ *	next row.
  */
 #ifndef KAERU_STORE_INT_H
 #define KAERU_STORE_INT_H
@@ -32,6 +33,13 @@ struct kstore_ops {
 	const char *id_column;	/* the auto-numbered primary key's declaration */
 	int	  (*exec)(kaeru_store *s, const char *sql);	/* no parameters, no rows */
 	int	  (*run)(kaeru_store *s, int id, const struct kparam *p, int np);
+	/*
+	 * send - a statement whose rows are not wanted. Inside a write
+	 * transaction it may be queued (PostgreSQL's pipeline): it runs
+	 * before the next run(), exec() or commit(), and its error, if any,
+	 * is returned by that call.
+	 */
+	int	  (*send)(kaeru_store *s, int id, const struct kparam *p, int np);
 	int	  (*next)(kaeru_store *s);	/* 1: a row, 0: done, < 0: error */
 	int	  (*isnull)(kaeru_store *s, int col);
 	const char *(*text)(kaeru_store *s, int col);
@@ -50,9 +58,50 @@ struct kaeru_store {
 	kstr		 addr, s1, s2;	/* scratch; kaeru_address_info strings */
 };
 
-/* kstore_sql - the text of statement id */
-const char *kstore_sql(int id);
+/*
+ * Statements (store.c). Ids below KSTORE_NFIXED are fixed statements;
+ * the others are batch statements: a kind (enum kbatch) repeated over
+ * 1, 2, 4, ... KSTORE_BATCH_MAX rows, each id one row count, so that a
+ * backend prepares each text once. kstore_sql() returns the text of id,
+ * built into buf for a batch statement (NULL when out of memory).
+ */
+enum kbatch {
+	SB_EV_INSERT,		/* events; RETURNING id, token, recipient */
+	SB_ADDR_GET,		/* addresses rows of the given addresses */
+	SB_SUPP_GET,		/* suppressions rows of the given addresses */
+	SB_DAYS_GET,		/* bounce days after a day, of the given addresses */
+	SB_DOMFAIL_COUNT,	/* hostunknown addresses per given domain */
+	SB_DOMFAIL_GET,		/* which given (domain, address) pairs are counted */
+	SB_DOMAINS_GET,		/* which given domains are flagged */
+	SB_HIST_ADD, SB_ADDR_PUT, SB_SUPP_PUT, SB_SUPP_DEL, SB_DAY_PUT,
+	SB_SENDER_ADD, SB_DOMFAIL_ADD, SB_DOMAIN_FLAG,
+	SB_COUNT
+};
+#define KSTORE_BATCH_LOG 8			/* row counts 1 .. 128 */
+#define KSTORE_BATCH_MAX (1 << (KSTORE_BATCH_LOG - 1))
+
+/*
+ * A lookup of listed keys (the SB_*_GET kinds) is sent in chunks of at
+ * most KSTORE_LOOKUP_MAX keys, and kstore_plan_each() says that its best
+ * plan depends on the table's size at the time: a store that starts
+ * empty grows under a long import, and a plan cached while a table was
+ * small (a scan) stays wrong. PostgreSQL plans such statements at each
+ * run; short lists keep its planner on the index.
+ */
+#define KSTORE_LOOKUP_MAX 32
+
+const char *kstore_sql(int id, kstr *buf);
 int	    kstore_nstmt(void);
+int	    kstore_plan_each(int id);
+/* kstore_batch_id - the statement of kind over n rows (n a power of two up to KSTORE_BATCH_MAX) */
+int	    kstore_batch_id(enum kbatch kind, size_t n);
+
+/* Shared by store.c and ingest.c. */
+extern const char *const kstore_state_names[KAERU_ADDR_STATE_COUNT];
+kaeru_addr_state kstore_state(const char *name);
+int	kstore_norm(kaeru_store *s, const char *address);	/* into s->addr; EINVAL if not an address */
+int	kstore_auto_begin(kaeru_store *s, int *own);
+int	kstore_auto_end(kaeru_store *s, int own, int rc);
 
 int	kstore_sqlite_open(kaeru_store *s, const char *path);
 int	kstore_pgsql_open(kaeru_store *s, const char *conninfo);
@@ -71,6 +120,19 @@ enum kpol_effect kpol_effect(const kaeru_record *r);
 int	kpol_soft_score(const kaeru_policy *p, const int64_t *days_desc, size_t n);
 int64_t	kpol_until(const kaeru_policy *p, const char *reason, int64_t since);
 int	kpol_never_expires(const char *reason);
+
+/* A map of strings to numbers (kmap.c); zero-initialised is empty. */
+struct kmap {
+	uint64_t *h;		/* hashes; 0: an empty slot */
+	size_t	 *off;		/* key offsets in pool */
+	size_t	 *val;
+	size_t	  cap, n;
+	kstr	  pool;
+};
+
+int	kmap_find(const struct kmap *m, const char *k, size_t n, size_t *val);
+int	kmap_add(struct kmap *m, const char *k, size_t n, size_t *val);
+void	kmap_free(struct kmap *m);
 
 /* Addresses (address.c). */
 int	kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int check);

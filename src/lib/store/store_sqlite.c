@@ -27,6 +27,7 @@ struct sq {
 	sqlite3_stmt   **stmts;
 	sqlite3_stmt	*cur;		/* the open cursor */
 	int		 first;		/* result of the first step, not yet returned */
+	kstr		 text;		/* a batch statement's text */
 };
 
 /* sq_err - set the error text from SQLite, mapping busy to KAERU_EBUSY */
@@ -67,7 +68,11 @@ sq_run(kaeru_store *s, int id, const struct kparam *p, int np)
 		q->cur = NULL;
 	}
 	if ((st = q->stmts[id]) == NULL) {
-		if ((rc = sqlite3_prepare_v3(q->db, kstore_sql(id), -1, SQLITE_PREPARE_PERSISTENT,
+		const char *text = kstore_sql(id, &q->text);
+
+		if (text == NULL)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		if ((rc = sqlite3_prepare_v3(q->db, text, -1, SQLITE_PREPARE_PERSISTENT,
 		    &st, NULL)) != SQLITE_OK)
 			return sq_err(q, rc, "prepare");
 		q->stmts[id] = st;
@@ -124,6 +129,19 @@ sq_next(kaeru_store *s)
 	sqlite3_reset(q->cur);
 	q->cur = NULL;
 	return rc == SQLITE_DONE ? 0 : sq_err(q, rc, "step");
+}
+
+/* sq_send - run statement id to its end, now (SQLite has no round trips to save) */
+static int
+sq_send(kaeru_store *s, int id, const struct kparam *p, int np)
+{
+	int rc;
+
+	if ((rc = sq_run(s, id, p, np)) != 0)
+		return rc;
+	while ((rc = sq_next(s)) == 1)
+		;
+	return rc;
 }
 
 static int
@@ -186,6 +204,7 @@ sq_close(kaeru_store *s)
 	for (i = 0; q->stmts != NULL && i < kstore_nstmt(); i++)
 		sqlite3_finalize(q->stmts[i]);
 	free(q->stmts);
+	ks_dispose(&q->text);
 	sqlite3_close(q->db);
 	free(q);
 	s->be = NULL;
@@ -193,7 +212,7 @@ sq_close(kaeru_store *s)
 
 static const struct kstore_ops sqlite_ops = {
 	"sqlite", "INTEGER PRIMARY KEY",
-	sq_exec, sq_run, sq_next, sq_isnull, sq_text, sq_int64,
+	sq_exec, sq_run, sq_send, sq_next, sq_isnull, sq_text, sq_int64,
 	sq_begin, sq_commit, sq_rollback, sq_close,
 };
 

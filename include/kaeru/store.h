@@ -56,7 +56,7 @@ typedef enum kaeru_addr_state {
 /* kaeru_addr_state_name - static name of a state; NULL when out of range */
 KAERU_EXTERN const char *kaeru_addr_state_name(kaeru_addr_state st);
 
-#define KAERU_POLICY_VERSION 1
+#define KAERU_POLICY_VERSION 2
 
 /* The policy; see docs/kaeru.conf.example for each knob. */
 typedef struct kaeru_policy {
@@ -66,6 +66,7 @@ typedef struct kaeru_policy {
 	int		soft_quiet_days;	/* a gap longer than this resets the score (7) */
 	int		domain_threshold;	/* hostunknown addresses that flag a domain (3) */
 	int		expire_days[KAERU_REASON_COUNT]; /* suppression lifetime per reason; 0: never */
+	int		local_part_case_sensitive; /* 1: Foo@ and foo@ are two addresses (0) */
 } kaeru_policy;
 
 /* kaeru_policy_defaults - fill p with the documented defaults */
@@ -137,12 +138,13 @@ KAERU_EXTERN int    kaeru_store_ingest_batch(kaeru_store *s, const kaeru_ingest_
 		    int64_t now, kaeru_ingest_result *res);
 
 typedef struct kaeru_suppression {
-	const char	*address;
+	const char	*address;	/* the store's key (see kaeru_address_normalize) */
 	const char	*reason;	/* a reason name, "unsubscribe" or "manual" */
 	const char	*source;	/* "policy" or "manual" */
 	int64_t		 event_id;	/* the causing event; 0 for none */
 	int64_t		 since;
 	int64_t		 until;		/* 0: never expires */
+	const char	*display;	/* the address as first seen */
 } kaeru_suppression;
 
 typedef int (*kaeru_suppression_cb)(void *arg, const kaeru_suppression *sp);
@@ -166,13 +168,14 @@ KAERU_EXTERN int kaeru_store_suppressions(kaeru_store *s, int64_t now,
 KAERU_EXTERN int kaeru_store_is_suppressed(kaeru_store *s, const char *address, int64_t now);
 
 typedef struct kaeru_address_info {
-	const char	*address;	/* normalised: domain in lower case, IDNA A-labels */
+	const char	*address;	/* the store's key (see kaeru_address_normalize) */
 	kaeru_addr_state state;
 	int		 score;		/* soft bounce days counted */
 	int64_t		 updated;
 	int		 suppressed;	/* 1: a suppression is in force */
 	const char	*supp_reason;	/* "" when none */
 	int64_t		 supp_since, supp_until;
+	const char	*display;	/* the address as first seen */
 } kaeru_address_info;
 
 typedef struct kaeru_history {
@@ -226,8 +229,11 @@ KAERU_EXTERN int kaeru_store_members(kaeru_store *s, const char *list,
 
 /*
  * Addresses. kaeru_address_normalize() writes the store's key of an
- * address into out (replaced): the local part as written, the domain in
- * lower case and IDNA A-labels. kaeru_address_check() also validates it
+ * address into out (replaced): the local part with its ASCII letters in
+ * lower case (a store opened with local_part_case_sensitive keeps them as
+ * written), the domain in lower case and IDNA A-labels. Every call of the
+ * store that takes an address matches it by this key; the address as
+ * first seen is kept for display. kaeru_address_check() also validates it
  * under RFC 5321/5322 (RFC 6531 UTF-8 local parts allowed); on failure
  * *why says what is wrong (static text). kaeru_domain_typo() returns a
  * well-known domain that the given one likely misspells, or NULL.

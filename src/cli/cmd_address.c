@@ -104,7 +104,7 @@ cmd_address(int argc, char **argv)
 		snprintf(score, sizeof(score), "%d", info.score);
 		cli_time(info.supp_since, since);
 		cli_time(info.supp_until, until);
-		vals[0] = info.address;
+		vals[0] = info.display;
 		vals[1] = kaeru_addr_state_name(info.state);
 		vals[2] = score;
 		vals[3] = info.suppressed ? "yes" : "no";

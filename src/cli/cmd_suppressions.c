@@ -41,7 +41,7 @@ list_row(void *arg, const kaeru_suppression *sp)
 	cli_time(sp->since, since);
 	cli_time(sp->until, until);
 	snprintf(ev, sizeof(ev), "%lld", (long long)sp->event_id);
-	vals[0] = sp->address;
+	vals[0] = sp->display;
 	vals[1] = sp->reason;
 	vals[2] = sp->source;
 	vals[3] = since;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh TEST_STORE KAERU SRCDIR - the store suite against SQLite and against
 # a real PostgreSQL server started here (initdb in a temporary folder, a free
-# port, stopped at the end even on failure), then the concurrency and crash
-# tests (concurrency.sh) against both.
+# port, stopped at the end even on failure), with a second empty database
+# for the schema migration test, then the concurrency and crash tests
+# (concurrency.sh) against both.
 set -u
 t=$1
 kaeru=$2
@@ -23,7 +24,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 echo "== SQLite"
-"$t" "$tmp/test.db" || fail=1
+"$t" "$tmp/test.db" "$tmp/migration.db" || fail=1
 sh "$here/concurrency.sh" "$kaeru" "$here" "$tmp/conc.db" "$tmp" || fail=1
 
 echo "== PostgreSQL"
@@ -52,7 +53,8 @@ psql_create() {
 	"$pgbin/psql" -q -X -d "$base/postgres?$opts" -c "CREATE DATABASE $1" >/dev/null || fail=1
 }
 psql_create ktest
-"$t" "$base/ktest?$opts" || fail=1
+psql_create kmigration
+"$t" "$base/ktest?$opts" "$base/kmigration?$opts" || fail=1
 psql_create kconc
 sh "$here/concurrency.sh" "$kaeru" "$here" "$base/kconc?$opts" "$tmp" || fail=1
 

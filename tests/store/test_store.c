@@ -4,11 +4,15 @@
  *	test_store LOCATION
  *
  * LOCATION is an SQLite file path or a postgresql:// URL; run.sh runs
- * this once for each, on an empty database.
+ * this once for each, on an empty database. MIGRATION, another empty
+ * database of the same kind, gets a store of schema 1 written with SQL
+ * to test the migrations.
  */
 #include "../unit/t.h"
 
 #include <kaeru/kaeru.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -138,7 +142,16 @@ test_policy(kaeru_store *s)
 	T_EQ_INT(res.state, KAERU_ADDR_SUPPRESSED, "hard: state");
 	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.duplicate && !res.stored, "hard: duplicate");
 	T_EQ_STR(state(s, "Hard@example.com", now, NULL), "suppressed", "domain case ignored");
-	T_EQ_STR(state(s, "hard@example.com", now, NULL), "unknown", "local part case kept");
+	T_EQ_STR(state(s, "hard@example.com", now, NULL), "suppressed", "local part case ignored");
+	{
+		kaeru_address_info i;
+		r = rec("HARD@example.com", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0 + DAY);
+		T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.stored && !res.new_suppression,
+		    "another spelling: the same address");
+		T_OK(kaeru_store_address(s, "hArd@EXAMPLE.com", now, &i, NULL, NULL) == 0, "looked up in any case");
+		T_EQ_STR(i.address, "hard@example.com", "the key");
+		T_EQ_STR(i.display, "Hard@Example.COM", "shown as first seen");
+	}
 	T_OK(kaeru_store_address(s, "Hard@example.com", now, &(kaeru_address_info){0}, hist_cb, &h) == 0, "history");
 	T_EQ_INT(h.n, 1, "one change");
 	T_OK(strstr(h.last, "hard bounce") != NULL, "the rule is named");
@@ -218,7 +231,7 @@ test_policy(kaeru_store *s)
 		T_EQ_INT(x.sender, 8, "fix_sender counted for the sender");
 		memset(&x, 0, sizeof(x));
 		T_OK(kaeru_store_stats(s, KAERU_STATS_TOTAL, 0, stat_cb, &x) == 0 && x.rows == 1, "stats total");
-		T_EQ_INT(x.total.hard, 1, "one hard bounce");
+		T_EQ_INT(x.total.hard, 2, "two hard bounces (one address, two spellings)");
 		T_EQ_INT(x.total.complaints, 1, "one complaint");
 		T_EQ_INT(x.total.vacations, 1, "one auto reply");
 		memset(&x, 0, sizeof(x));
@@ -447,6 +460,202 @@ test_batch(kaeru_store *s)
 	kaeru_ingest_batch_free(NULL);
 }
 
+/* raw - run SQL on a database, bypassing the store; the first column of the last row into *out */
+static int
+raw(const char *loc, const char *q, long long *out)
+{
+	int rc = -1;
+
+	if (strncmp(loc, "postgres", 8) == 0) {
+		PGconn	 *c = PQconnectdb(loc);
+		PGresult *r = PQexec(c, q);
+		int	  st = PQresultStatus(r);
+
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			rc = 0;
+			if (out != NULL && PQntuples(r) > 0)
+				*out = strtoll(PQgetvalue(r, PQntuples(r) - 1, 0), NULL, 10);
+		} else
+			printf("raw: %s", PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3	     *db;
+		sqlite3_stmt *st = NULL;
+		const char   *rest = q;
+
+		if (sqlite3_open(loc, &db) != SQLITE_OK)
+			return -1;
+		rc = 0;
+		while (rc == 0 && *rest != '\0' && sqlite3_prepare_v2(db, rest, -1, &st, &rest) == SQLITE_OK &&
+		    st != NULL) {
+			int x;
+			while ((x = sqlite3_step(st)) == SQLITE_ROW)
+				if (out != NULL)
+					*out = sqlite3_column_int64(st, 0);
+			if (x != SQLITE_DONE) {
+				printf("raw: %s\n", sqlite3_errmsg(db));
+				rc = -1;
+			}
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+	}
+	return rc;
+}
+
+/* Schema 1, as kaeru wrote it before migration 2 ("%s": the id column). */
+static const char schema1[] =
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);"
+	"INSERT INTO schema_version (version) VALUES (1);"
+	"CREATE TABLE events (id %s, token TEXT NOT NULL, recipient TEXT NOT NULL, ts BIGINT NOT NULL,"
+	" reason TEXT NOT NULL, hardbounce INTEGER NOT NULL, category TEXT NOT NULL,"
+	" action_hint TEXT NOT NULL, kind TEXT NOT NULL, senderdomain TEXT NOT NULL,"
+	" destination TEXT NOT NULL, event_rule TEXT NOT NULL, deliverystatus TEXT NOT NULL,"
+	" replycode TEXT NOT NULL, origin TEXT NOT NULL, ingested BIGINT NOT NULL,"
+	" UNIQUE (token, recipient));"
+	"CREATE INDEX events_ts ON events (ts);"
+	"CREATE TABLE addresses (address TEXT PRIMARY KEY, domain TEXT NOT NULL, state TEXT NOT NULL,"
+	" score INTEGER NOT NULL, reset_ts BIGINT NOT NULL, updated BIGINT NOT NULL);"
+	"CREATE TABLE history (id %s, address TEXT NOT NULL, ts BIGINT NOT NULL,"
+	" old_state TEXT NOT NULL, new_state TEXT NOT NULL, event_id BIGINT NOT NULL,"
+	" reason TEXT NOT NULL, policy_rule TEXT NOT NULL);"
+	"CREATE INDEX history_address ON history (address);"
+	"CREATE TABLE suppressions (address TEXT PRIMARY KEY, reason TEXT NOT NULL, source TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL, since_ts BIGINT NOT NULL, until_ts BIGINT NOT NULL);"
+	"CREATE TABLE bounce_days (address TEXT NOT NULL, day BIGINT NOT NULL, ts BIGINT NOT NULL,"
+	" PRIMARY KEY (address, day));"
+	"CREATE TABLE sender_issues (senderdomain TEXT NOT NULL, reason TEXT NOT NULL, n BIGINT NOT NULL,"
+	" first_ts BIGINT NOT NULL, last_ts BIGINT NOT NULL, PRIMARY KEY (senderdomain, reason));"
+	"CREATE TABLE domain_failures (domain TEXT NOT NULL, address TEXT NOT NULL, ts BIGINT NOT NULL,"
+	" PRIMARY KEY (domain, address));"
+	"CREATE TABLE domains (domain TEXT PRIMARY KEY, since_ts BIGINT NOT NULL);"
+	"CREATE TABLE lists (id %s, name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE subscribers (list_id BIGINT NOT NULL, address TEXT NOT NULL, added BIGINT NOT NULL,"
+	" PRIMARY KEY (list_id, address));";
+
+/* Its rows: Foo@ and foo@ (one soft bouncing, one suppressed), one event stored under two spellings. */
+static const char data1[] =
+	"INSERT INTO events (token, recipient, ts, reason, hardbounce, category, action_hint, kind,"
+	" senderdomain, destination, event_rule, deliverystatus, replycode, origin, ingested) VALUES"
+	" ('t1', 'Foo@example.com', 1700000000, 'mailboxfull', 0, 'mailbox_full',"
+	"  'suppress_after_retries', 'bounce', 's.example', 'example.com', 'r', '4.2.2', '452', 'o', 1700000000),"
+	" ('t2', 'foo@example.com', 1700086400, 'userunknown', 1, 'address_invalid', 'suppress',"
+	"  'bounce', 's.example', 'example.com', 'r', '5.1.1', '550', 'o', 1700086400),"
+	" ('t3', 'Baz@example.com', 1700000000, 'vacation', 0, 'auto_reply', 'ignore', 'vacation',"
+	"  's.example', 'example.com', 'r', '', '', 'o', 1700000000),"
+	" ('t3', 'baz@example.com', 1700000000, 'vacation', 0, 'auto_reply', 'ignore', 'vacation',"
+	"  's.example', 'example.com', 'r', '', '', 'o', 1700000000),"
+	" ('t4', 'Bar@example.com', 1700000000, 'userunknown', 1, 'address_invalid', 'suppress',"
+	"  'bounce', 's.example', 'example.com', 'r', '5.1.1', '550', 'o', 1700000000);"
+	"INSERT INTO addresses VALUES ('Foo@example.com', 'example.com', 'soft_bouncing', 1, 0, 1700000000),"
+	" ('foo@example.com', 'example.com', 'suppressed', 0, 0, 1700086400),"
+	" ('Bar@example.com', 'example.com', 'suppressed', 0, 0, 1700000000);"
+	"INSERT INTO history (address, ts, old_state, new_state, event_id, reason, policy_rule) VALUES"
+	" ('Foo@example.com', 1700000000, 'active', 'soft_bouncing', 1, 'mailboxfull', 'policy: soft'),"
+	" ('foo@example.com', 1700086400, 'active', 'suppressed', 2, 'userunknown', 'policy: hard'),"
+	" ('Bar@example.com', 1700000000, 'active', 'suppressed', 5, 'userunknown', 'policy: hard');"
+	"INSERT INTO suppressions VALUES ('foo@example.com', 'userunknown', 'policy', 2, 1700086400, 0),"
+	" ('Bar@example.com', 'userunknown', 'policy', 5, 1700000000, 0);"
+	"INSERT INTO bounce_days VALUES ('Foo@example.com', 19675, 1700000000);"
+	"INSERT INTO lists (name) VALUES ('news');"
+	"INSERT INTO subscribers VALUES (1, 'Foo@example.com', 1700000000), (1, 'foo@example.com', 1700000000),"
+	" (1, 'Bar@example.com', 1700000000), (1, 'other@example.com', 1700000000);";
+
+struct members { int n; char all[512]; };
+
+static int
+members_cb(void *arg, const char *address)
+{
+	struct members *m = arg;
+	size_t		l = strlen(m->all);
+
+	m->n++;
+	snprintf(m->all + l, sizeof(m->all) - l, "%s ", address);
+	return 0;
+}
+
+/* A store of schema 1 migrated: first kept case-sensitive, then folded, merging Foo@ and foo@. */
+static void
+test_migration(const char *loc)
+{
+	int		    pg = strncmp(loc, "postgres", 8) == 0;
+	const char	   *id = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY";
+	char		    ddl[sizeof(schema1) + 128];
+	kaeru_policy	    keep;
+	kaeru_store	   *s;
+	kaeru_address_info  i;
+	kaeru_record	    r;
+	kaeru_ingest_result res;
+	struct hlog	    h;
+	struct members	    m;
+	struct statx	    x;
+	long long	    v = 0, n = 0;
+	int64_t		    now = T0 + 10 * DAY;
+
+	snprintf(ddl, sizeof(ddl), schema1, id, id, id);
+	T_OK(raw(loc, ddl, NULL) == 0 && raw(loc, data1, NULL) == 0, "a store of schema 1");
+	kaeru_policy_defaults(&keep);
+	keep.local_part_case_sensitive = 1;
+	T_OK(kaeru_store_open(&s, loc, &keep) == 0, kaeru_error_last());
+	if (s == NULL)
+		return;
+	T_OK(raw(loc, "SELECT MAX(version) FROM schema_version", &v) == 0 && v == 2, "migrated to schema 2");
+	T_EQ_STR(state(s, "Foo@example.com", now, NULL), "soft_bouncing", "case-sensitive: Foo@ as it was");
+	T_EQ_STR(state(s, "foo@example.com", now, NULL), "suppressed", "case-sensitive: foo@ apart");
+	T_OK(kaeru_store_address(s, "Foo@example.com", now, &i, NULL, NULL) == 0 &&
+	    strcmp(i.display, "Foo@example.com") == 0, "schema 1 rows shown as keyed");
+	memset(&m, 0, sizeof(m));
+	T_OK(kaeru_store_members(s, "news", members_cb, &m) == 0 && m.n == 4, "case-sensitive: four members");
+	kaeru_store_free(s);
+
+	/* The default policy folds the keys and merges, history included. */
+	T_OK(kaeru_store_open(&s, loc, NULL) == 0, kaeru_error_last());
+	if (s == NULL)
+		return;
+	memset(&h, 0, sizeof(h));
+	T_OK(kaeru_store_address(s, "FOO@example.COM", now, &i, hlog_cb, &h) == 0, "merged address");
+	T_EQ_STR(i.address, "foo@example.com", "merged: the folded key");
+	T_EQ_STR(i.display, "Foo@example.com", "merged: shown as first seen");
+	T_EQ_STR(kaeru_addr_state_name(i.state), "suppressed", "merged: the suppression's state");
+	T_EQ_STR(i.supp_reason, "userunknown", "merged: the suppression kept");
+	T_OK(strstr(h.text, "policy: soft") != NULL && strstr(h.text, "policy: hard") != NULL, h.text);
+	T_OK(strstr(h.text, "migration: merged Foo@example.com and foo@example.com into foo@example.com") != NULL,
+	    "merged: a line of history names the spellings");
+	T_EQ_INT(kaeru_store_is_suppressed(s, "Foo@example.com", now), 1, "merged: Foo@ suppressed too");
+	memset(&h, 0, sizeof(h));
+	T_OK(kaeru_store_address(s, "bar@example.com", now, &i, hlog_cb, &h) == 0 &&
+	    strcmp(i.display, "Bar@example.com") == 0 && i.suppressed, "a single spelling: moved");
+	T_OK(strstr(h.text, "migration") == NULL, "a single spelling: no merge line");
+	memset(&m, 0, sizeof(m));
+	T_OK(kaeru_store_members(s, "news", members_cb, &m) == 0 && m.n == 3, m.all);
+	memset(&x, 0, sizeof(x));
+	kaeru_store_stats(s, KAERU_STATS_TOTAL, 0, stat_cb, &x);
+	T_EQ_INT(x.total.events, 4, "the event stored under two spellings counted once");
+	T_OK(raw(loc, "SELECT COUNT(*) FROM bounce_days WHERE address = 'foo@example.com'", &n) == 0 && n == 1,
+	    "bounce days moved");
+	/* The same records again, in other spellings: duplicates. */
+	r = rec("FOO@example.com", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0 + DAY);
+	r.token = "t2";
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.duplicate, "an event of the old key: duplicate");
+	r = rec("BAZ@example.com", "vacation", KAERU_KIND_VACATION, KAERU_HINT_IGNORE, T0);
+	r.token = "t3";
+	T_OK(kaeru_store_ingest(s, &r, now, &res) == 0 && res.duplicate, "the merged event: duplicate");
+	kaeru_store_free(s);
+
+	/* Folded keys cannot become case-sensitive again; opening again changes nothing. */
+	T_EQ_INT(kaeru_store_open(&s, loc, &keep), KAERU_EINVAL, "a folded store refuses case-sensitive keys");
+	T_OK(strstr(kaeru_error_last(), "local_part_case_sensitive") != NULL, kaeru_error_last());
+	T_OK(kaeru_store_open(&s, loc, NULL) == 0, kaeru_error_last());
+	memset(&h, 0, sizeof(h));
+	kaeru_store_address(s, "foo@example.com", now, &i, hlog_cb, &h);
+	{
+		const char *a = strstr(h.text, "migration:");
+		T_OK(a != NULL && strstr(a + 1, "migration:") == NULL, "reopened: merged once");
+	}
+	kaeru_store_free(s);
+}
+
 static void
 test_clean(kaeru_store *s)
 {
@@ -458,6 +667,8 @@ test_clean(kaeru_store *s)
 	    "Neko,neko@gmial.com\n"
 	    "Hard,Hard@EXAMPLE.com\r"
 	    "Dup,neko@GMIAL.COM\r\n"
+	    "Dup2,NEKO@gmial.com\r\n"
+	    "Cat,Cat@hotmal.com\r\n"
 	    "Bad,not an address\n"
 	    "\"Quoted, name\",\"inu@例え.jp\"\n"
 	    "Dead,x@gone.example\n"
@@ -469,15 +680,16 @@ test_clean(kaeru_store *s)
 	o.now = T0 + 100 * DAY;
 	rc = kaeru_clean(s, good, strlen(good), &o, &out, &rej, &st);
 	T_EQ_INT(rc, 0, "clean");
-	T_EQ_INT(st.rows, 7, "rows");
-	T_EQ_INT(st.kept, 3, "kept");
+	T_EQ_INT(st.rows, 9, "rows");
+	T_EQ_INT(st.kept, 4, "kept");
 	T_EQ_INT(st.suppressed, 1, "suppressed");
-	T_EQ_INT(st.duplicate, 1, "duplicate, domain case ignored");
+	T_EQ_INT(st.duplicate, 2, "duplicates, the case of either part ignored");
 	T_EQ_INT(st.invalid, 1, "invalid");
 	T_EQ_INT(st.bad_domain, 1, "dead domain");
-	T_EQ_INT(st.typos, 1, "typo");
+	T_EQ_INT(st.typos, 2, "typos");
 	T_OK(out.ptr && strstr(out.ptr, "name,Email,did_you_mean\r\n") == out.ptr, "header kept, BOM gone");
 	T_OK(out.ptr && strstr(out.ptr, "Neko,neko@gmial.com,neko@gmail.com\r\n") != NULL, "typo reported, address kept");
+	T_OK(out.ptr && strstr(out.ptr, "Cat,Cat@hotmal.com,Cat@hotmail.com\r\n") != NULL, "typo: the local part as written");
 	T_OK(out.ptr && strstr(out.ptr, "\"Quoted, name\",inu@例え.jp,\r\n") != NULL, "IDNA address kept as written");
 	T_OK(rej.ptr && strstr(rej.ptr, "Hard,Hard@EXAMPLE.com,suppressed\r\n") != NULL, "rejects name the reason");
 
@@ -508,11 +720,12 @@ test_addresses(void)
 	const char *why;
 	static const struct { const char *a; int ok; const char *norm; } cases[] = {
 		{ "user@example.com", 1, "user@example.com" },
-		{ "User.Name+tag@Example.COM", 1, "User.Name+tag@example.com" },
+		{ "User.Name+tag@Example.COM", 1, "user.name+tag@example.com" },
 		{ "\"john doe\"@example.com", 1, "\"john doe\"@example.com" },
 		{ "inu@例え.jp", 1, "inu@xn--r8jz45g.jp" },
 		{ "user@[192.0.2.1]", 1, "user@[192.0.2.1]" },
 		{ "ユーザー@example.jp", 1, "ユーザー@example.jp" },
+		{ "Ärger.ABC@Example.JP", 1, "Ärger.abc@example.jp" },	/* ASCII letters only */
 		{ "user@localhost", 0, NULL },
 		{ "user..x@example.com", 0, NULL },
 		{ ".user@example.com", 0, NULL },
@@ -575,8 +788,8 @@ main(int argc, char **argv)
 {
 	kaeru_store *s;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_store LOCATION\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: test_store LOCATION [MIGRATION]\n");
 		return 2;
 	}
 	T_OK(kaeru_store_open(&s, argv[1], NULL) == 0, kaeru_error_last());
@@ -592,8 +805,17 @@ main(int argc, char **argv)
 	T_EQ_INT(kaeru_store_is_suppressed(s, "Hard@example.com", T0), 1, "kept across reopen");
 	kaeru_store_free(s);
 	kaeru_store_free(NULL);
+	{
+		kaeru_policy keep;
+
+		kaeru_policy_defaults(&keep);
+		keep.local_part_case_sensitive = 1;
+		T_EQ_INT(kaeru_store_open(&s, argv[1], &keep), KAERU_EINVAL, "keys fold: case-sensitive refused");
+	}
 	test_addresses();
 	if (strncmp(argv[1], "postgres", 8) != 0)
 		test_config(argv[1]);
+	if (argc == 3)
+		test_migration(argv[2]);
 	return t_done("store");
 }

@@ -6,7 +6,8 @@
  *	into hash sets, then the CSV is read in one pass: each row's
  *	address is validated (address.c), normalised, and checked against
  *	the suppressions, the flagged domains and the addresses already
- *	kept (duplicates: same local part, same domain in any case). Kept
+ *	kept (duplicates: the same key, so the same address in any case
+ *	unless the store keeps the local part's case). Kept
  *	rows are written again (RFC 4180, CRLF) with a "did_you_mean"
  *	column; dropped rows go to the rejects with a "dropped" column.
  *
@@ -294,6 +295,7 @@ kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts
 	kstr		  ko = KSTR_INIT, kr = KSTR_INIT, key = KSTR_INIT;
 	size_t		  col = 0;
 	int		  rc = 0, first = 1, header = 0;
+	int		  fold = s == NULL || s->fold ? KADDR_FOLD : 0;
 
 	if (out == NULL || (data == NULL && len > 0))
 		return kerr_set(KAERU_EINVAL, "kaeru_clean: NULL argument");
@@ -351,7 +353,7 @@ kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts
 		}
 		while (an > 0 && k_isspace((unsigned char)addr[an - 1]))
 			an--;
-		if (kaddr_norm(addr, an, &key, &why, 1) != 0) {
+		if (kaddr_norm(addr, an, &key, &why, KADDR_CHECK | fold) != 0) {
 			if (!ks_ok(&key)) {
 				rc = kerr_set(KAERU_ENOMEM, "out of memory");
 				goto done;
@@ -378,7 +380,12 @@ kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts
 				drop = "duplicate";
 				st->duplicate++;
 			} else if ((typo = kaeru_domain_typo(at + 1)) != NULL) {
-				snprintf(hint, sizeof(hint), "%.*s@%s", (int)(at - key.p), key.p, typo);
+				/* The local part as written: the key may have folded its case. */
+				const char *wat = addr + an;
+
+				while (wat > addr && wat[-1] != '@')
+					wat--;
+				snprintf(hint, sizeof(hint), "%.*s%s", (int)(wat - addr), addr, typo);
 				st->typos++;
 			}
 		}

@@ -81,7 +81,7 @@ struct day {
 
 /* One address: its rows as loaded, then as the policy changes them. */
 struct astate {
-	size_t		 key;
+	size_t		 key, display;	/* display: the recipient as its first record has it */
 	kaeru_addr_state state;
 	int		 score;
 	int64_t		 reset_ts;
@@ -662,7 +662,7 @@ fill_addr_put(struct ing *g, size_t i, struct kparam *p)
 {
 	const struct astate *a = &g->st[i];
 	const char	    *at = strrchr(S(g, a->key), '@');
-	struct kparam	     v[6] = { P_T(S(g, a->key)), P_T(at ? at + 1 : ""),
+	struct kparam	     v[7] = { P_T(S(g, a->key)), P_T(at ? at + 1 : ""), P_T(S(g, a->display)),
 		P_T(kstore_state_names[a->state]), P_I(a->score), P_I(a->reset_ts), P_I(g->now) };
 
 	memcpy(p, v, sizeof(v));
@@ -734,6 +734,7 @@ load(struct ing *g)
 		if (a == 1) {
 			memset(&g->st[v], 0, sizeof(g->st[v]));
 			g->st[v].key = e->key;
+			g->st[v].display = put(g, e->r->recipient);
 			g->nst++;
 		}
 		e->st = v;
@@ -836,7 +837,7 @@ save(struct ing *g)
 		return rc;
 	for (k = 0; k < g->nst; k++)
 		g->sel[k] = k;
-	if ((rc = batch(g, SB_ADDR_PUT, NULL, 0, 6, k, fill_addr_put, NULL)) != 0)
+	if ((rc = batch(g, SB_ADDR_PUT, NULL, 0, 7, k, fill_addr_put, NULL)) != 0)
 		return rc;
 	for (i = k = 0; i < g->nst; i++)
 		if (g->st[i].sp_dirty && g->st[i].sp_found)

@@ -107,24 +107,27 @@ static const char *const migrations[] = {
 	" address TEXT NOT NULL,"
 	" added BIGINT NOT NULL,"
 	" PRIMARY KEY (list_id, address));",
+	/*
+	 * 2: the address as first seen, for display (keys may fold the local
+	 * part's case); settings (how this store keys local parts: see
+	 * keymode(), which then folds the existing keys, merging addresses)
+	 */
+	"ALTER TABLE addresses ADD COLUMN display TEXT NOT NULL DEFAULT '';"
+	"UPDATE addresses SET display = address;"
+	"ALTER TABLE subscribers ADD COLUMN display TEXT NOT NULL DEFAULT '';"
+	"UPDATE subscribers SET display = address;"
+	"CREATE TABLE settings ("
+	" name TEXT PRIMARY KEY,"
+	" value TEXT NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-enum {
-	ST_VERSION_GET, ST_VERSION_SET,
-	ST_ADDR_GET, ST_ADDR_PUT, ST_HIST_ADD, ST_HIST_GET,
-	ST_SUPP_GET, ST_SUPP_PUT, ST_SUPP_DEL, ST_SUPP_LIST, ST_DOMAINS_LIST,
-	ST_STATS_TOTAL, ST_STATS_DAY, ST_STATS_DOMAIN, ST_STATS_REASON, ST_STATS_SENDER,
-	ST_LIST_NEW, ST_LIST_ID, ST_SUB_ADD, ST_SUB_DEL, ST_SUB_LIST,
-	ST_COUNT
-};
 
 static const char *const sql[ST_COUNT] = {
 	[ST_VERSION_GET] = "SELECT COALESCE(MAX(version), 0) FROM schema_version",
 	[ST_VERSION_SET] = "INSERT INTO schema_version (version) VALUES (?)",
-	[ST_ADDR_GET] = "SELECT state, score, reset_ts, updated FROM addresses WHERE address = ?",
-	[ST_ADDR_PUT] = "INSERT INTO addresses (address, domain, state, score, reset_ts, updated)"
-	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
+	[ST_ADDR_GET] = "SELECT state, score, reset_ts, updated, display FROM addresses WHERE address = ?",
+	[ST_ADDR_PUT] = "INSERT INTO addresses (address, domain, display, state, score, reset_ts, updated)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
 	    " state = excluded.state, score = excluded.score,"
 	    " reset_ts = excluded.reset_ts, updated = excluded.updated",
 	[ST_HIST_ADD] = "INSERT INTO history (address, ts, old_state, new_state, event_id,"
@@ -138,8 +141,10 @@ static const char *const sql[ST_COUNT] = {
 	    " reason = excluded.reason, source = excluded.source, event_id = excluded.event_id,"
 	    " since_ts = excluded.since_ts, until_ts = excluded.until_ts",
 	[ST_SUPP_DEL] = "DELETE FROM suppressions WHERE address = ?",
-	[ST_SUPP_LIST] = "SELECT address, reason, source, event_id, since_ts, until_ts"
-	    " FROM suppressions WHERE until_ts = 0 OR until_ts > ? ORDER BY address",
+	[ST_SUPP_LIST] = "SELECT s.address, s.reason, s.source, s.event_id, s.since_ts, s.until_ts,"
+	    " CASE WHEN a.display IS NULL OR a.display = '' THEN s.address ELSE a.display END"
+	    " FROM suppressions s LEFT JOIN addresses a ON a.address = s.address"
+	    " WHERE s.until_ts = 0 OR s.until_ts > ? ORDER BY s.address",
 	[ST_DOMAINS_LIST] = "SELECT d.domain, d.since_ts, f.address FROM domains d"
 	    " JOIN domain_failures f ON f.domain = d.domain ORDER BY d.domain, f.address",
 	[ST_STATS_TOTAL] = "SELECT 'total', kind, action_hint, COUNT(*) FROM events"
@@ -155,10 +160,41 @@ static const char *const sql[ST_COUNT] = {
 	    " GROUP BY senderdomain, kind, action_hint ORDER BY 1",
 	[ST_LIST_NEW] = "INSERT INTO lists (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
 	[ST_LIST_ID] = "SELECT id FROM lists WHERE name = ?",
-	[ST_SUB_ADD] = "INSERT INTO subscribers (list_id, address, added) VALUES (?, ?, ?)"
+	[ST_SUB_ADD] = "INSERT INTO subscribers (list_id, address, added, display) VALUES (?, ?, ?, ?)"
 	    " ON CONFLICT (list_id, address) DO NOTHING",
 	[ST_SUB_DEL] = "DELETE FROM subscribers WHERE list_id = ? AND address = ?",
-	[ST_SUB_LIST] = "SELECT address FROM subscribers WHERE list_id = ? ORDER BY address",
+	[ST_SUB_LIST] = "SELECT display FROM subscribers WHERE list_id = ? ORDER BY address",
+	/* Settings; the key folding of rekey.c. */
+	[ST_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
+	[ST_SETTING_PUT] = "INSERT INTO settings (name, value) VALUES (?, ?)"
+	    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[ST_CASED_ADDR] = "SELECT DISTINCT address FROM addresses WHERE address <> lower(address)",
+	[ST_CASED_SUPP] = "SELECT DISTINCT address FROM suppressions WHERE address <> lower(address)",
+	[ST_CASED_HIST] = "SELECT DISTINCT address FROM history WHERE address <> lower(address)",
+	[ST_CASED_DAYS] = "SELECT DISTINCT address FROM bounce_days WHERE address <> lower(address)",
+	[ST_CASED_DOMFAIL] = "SELECT DISTINCT address FROM domain_failures WHERE address <> lower(address)",
+	[ST_CASED_SUB] = "SELECT DISTINCT address FROM subscribers WHERE address <> lower(address)",
+	[ST_CASED_EV] = "SELECT DISTINCT recipient FROM events WHERE recipient <> lower(recipient)",
+	[ST_HIST_FIRST] = "SELECT ts, id FROM history WHERE address = ? ORDER BY ts, id LIMIT 1",
+	[ST_ADDR_DEL] = "DELETE FROM addresses WHERE address = ?",
+	[ST_ADDR_NEW] = "INSERT INTO addresses (address, domain, display, state, score, reset_ts, updated)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_HIST_MOVE] = "UPDATE history SET address = ? WHERE address = ?",
+	[ST_EV_MOVE] = "UPDATE events SET recipient = ? WHERE recipient = ? AND NOT EXISTS"
+	    " (SELECT 1 FROM events x WHERE x.token = events.token AND x.recipient = ?)",
+	[ST_EV_DROP] = "DELETE FROM events WHERE recipient = ?",
+	[ST_DAYS_MOVE] = "INSERT INTO bounce_days (address, day, ts) SELECT CAST(? AS TEXT), day, ts"
+	    " FROM bounce_days WHERE address = ? ON CONFLICT (address, day) DO UPDATE SET"
+	    " ts = CASE WHEN excluded.ts > bounce_days.ts THEN excluded.ts ELSE bounce_days.ts END",
+	[ST_DAYS_DROP] = "DELETE FROM bounce_days WHERE address = ?",
+	[ST_DOMFAIL_MOVE] = "INSERT INTO domain_failures (domain, address, ts) SELECT domain,"
+	    " CAST(? AS TEXT), ts FROM domain_failures WHERE address = ? ON CONFLICT (domain, address)"
+	    " DO NOTHING",
+	[ST_DOMFAIL_DROP] = "DELETE FROM domain_failures WHERE address = ?",
+	[ST_SUB_MOVE] = "INSERT INTO subscribers (list_id, address, added, display) SELECT list_id,"
+	    " CAST(? AS TEXT), added, display FROM subscribers WHERE address = ?"
+	    " ON CONFLICT (list_id, address) DO NOTHING",
+	[ST_SUB_DROP] = "DELETE FROM subscribers WHERE address = ?",
 };
 
 /*
@@ -187,8 +223,8 @@ static const struct {
 	[SB_DOMAINS_GET] = { "SELECT domain FROM domains WHERE domain IN (", "?", ")" },
 	[SB_HIST_ADD] = { "INSERT INTO history (address, ts, old_state, new_state, event_id,"
 	    " reason, policy_rule) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "" },
-	[SB_ADDR_PUT] = { "INSERT INTO addresses (address, domain, state, score, reset_ts, updated)"
-	    " VALUES ", "(?, ?, ?, ?, ?, ?)", " ON CONFLICT (address) DO UPDATE SET"
+	[SB_ADDR_PUT] = { "INSERT INTO addresses (address, domain, display, state, score, reset_ts,"
+	    " updated) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", " ON CONFLICT (address) DO UPDATE SET"
 	    " state = excluded.state, score = excluded.score,"
 	    " reset_ts = excluded.reset_ts, updated = excluded.updated" },
 	[SB_SUPP_PUT] = { "INSERT INTO suppressions (address, reason, source, event_id,"
@@ -327,9 +363,9 @@ kaeru_store_default_path(kaeru_buf *out)
 	return 0;
 }
 
-/* one_int - run a statement expected to return one integer */
-static int
-one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out)
+/* kstore_one_int - run a statement expected to return one integer (0 without a row) */
+int
+kstore_one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out)
 {
 	int rc;
 
@@ -354,6 +390,36 @@ run_write(kaeru_store *s, int id, const struct kparam *p, int np)
 	return s->ops->send(s, id, p, np);
 }
 
+/*
+ * keymode - how this store keys local parts, kept in settings: a store
+ * that folds their case cannot go back (the keys lost it); a store that
+ * kept it, or one that knew no setting (created before migration 2), is
+ * folded now when the policy wants it: rekey.c merges the addresses that
+ * then agree, history included.
+ */
+static int
+keymode(kaeru_store *s, int64_t now)
+{
+	struct kparam p[] = { P_T("local_part_case"), P_T(s->fold ? "fold" : "keep") };
+	char	      was[16] = "";
+	int	      rc;
+
+	if ((rc = s->ops->run(s, ST_SETTING_GET, p, 1)) != 0)
+		return rc;
+	while ((rc = s->ops->next(s)) == 1)
+		snprintf(was, sizeof(was), "%s", s->ops->text(s, 0));
+	if (rc < 0)
+		return rc;
+	if (strcmp(was, p[1].s) == 0)
+		return 0;
+	if (strcmp(was, "fold") == 0)
+		return kerr_set(KAERU_EINVAL, "this store matches addresses whatever the case of their"
+		    " local part; it cannot be opened with local_part_case_sensitive = 1");
+	if (s->fold && (rc = kstore_rekey(s, now)) != 0)
+		return rc;
+	return run_write(s, ST_SETTING_PUT, p, 2);
+}
+
 /* migrate - bring the schema up to date under the writers' lock */
 static int
 migrate(kaeru_store *s)
@@ -364,7 +430,7 @@ migrate(kaeru_store *s)
 	if ((rc = s->ops->begin(s)) != 0)
 		return rc;
 	if ((rc = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")) != 0 ||
-	    (rc = one_int(s, ST_VERSION_GET, NULL, 0, &v)) != 0)
+	    (rc = kstore_one_int(s, ST_VERSION_GET, NULL, 0, &v)) != 0)
 		goto fail;
 	if (v > NMIGRATIONS) {
 		rc = kerr_set(KAERU_EVERSION, "the database has schema version %lld; this kaeru knows up to %d",
@@ -392,6 +458,8 @@ migrate(kaeru_store *s)
 		if (rc != 0 || (rc = run_write(s, ST_VERSION_SET, p, 1)) != 0)
 			goto fail;
 	}
+	if ((rc = keymode(s, (int64_t)time(NULL))) != 0)
+		goto fail;
 	return s->ops->commit(s);
 fail:
 	s->ops->rollback(s);
@@ -418,6 +486,7 @@ kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *po
 		s->pol = *pol;
 	else
 		kaeru_policy_defaults(&s->pol);
+	s->fold = !s->pol.local_part_case_sensitive;
 	if (location != NULL && (strncmp(location, "postgresql://", 13) == 0 ||
 	    strncmp(location, "postgres://", 11) == 0))
 		rc = kstore_pgsql_open(s, location);
@@ -457,6 +526,7 @@ kaeru_store_free(kaeru_store *s)
 	ks_dispose(&s->addr);
 	ks_dispose(&s->s1);
 	ks_dispose(&s->s2);
+	ks_dispose(&s->disp);
 	free(s);
 }
 
@@ -538,7 +608,8 @@ kstore_norm(kaeru_store *s, const char *address)
 {
 	const char *why = NULL;
 
-	if (address == NULL || kaddr_norm(address, strlen(address), &s->addr, &why, 0) != 0)
+	if (address == NULL || kaddr_norm(address, strlen(address), &s->addr, &why,
+	    s->fold ? KADDR_FOLD : 0) != 0)
 		return kerr_set(KAERU_EINVAL, "\"%s\" is not an address: %s",
 		    address ? address : "(null)", why ? why : "no domain");
 	return 0;
@@ -578,15 +649,15 @@ addr_get(kaeru_store *s, struct addr_row *a)
 	return rc < 0 ? rc : 0;
 }
 
-/* addr_put - write the address row of s->addr */
+/* addr_put - write the address row of s->addr; display is kept only by a new row (first seen) */
 static int
-addr_put(kaeru_store *s, const struct addr_row *a, int64_t now)
+addr_put(kaeru_store *s, const struct addr_row *a, const char *display, int64_t now)
 {
 	const char   *at = strrchr(s->addr.p, '@');
-	struct kparam p[] = { P_T(s->addr.p), P_T(at ? at + 1 : ""),
+	struct kparam p[] = { P_T(s->addr.p), P_T(at ? at + 1 : ""), P_T(display),
 		P_T(kstore_state_names[a->state]), P_I(a->score), P_I(a->reset_ts), P_I(now) };
 
-	return run_write(s, ST_ADDR_PUT, p, 6);
+	return run_write(s, ST_ADDR_PUT, p, 7);
 }
 
 /* hist_add - one line of history for s->addr */
@@ -655,7 +726,7 @@ kaeru_store_suppress(kaeru_store *s, const char *address, const char *reason,
 		snprintf(rule, sizeof(rule), "manual: suppressed (%s)", reason);
 		if ((rc = hist_add(s, now, a.state, st, 0, reason, rule)) == 0) {
 			a.state = st;
-			rc = addr_put(s, &a, now);
+			rc = addr_put(s, &a, address, now);
 		}
 	}
 	return kstore_auto_end(s, own, rc);
@@ -678,7 +749,7 @@ kaeru_store_unsuppress(kaeru_store *s, const char *address, int64_t now)
 	if ((rc = addr_get(s, &a)) != 0 || (rc = supp_get(s, &sp)) != 0)
 		return kstore_auto_end(s, own, rc);
 	if (!sp.found)
-		return kstore_auto_end(s, own, kerr_set(KAERU_ENOTFOUND, "%s is not suppressed", s->addr.p));
+		return kstore_auto_end(s, own, kerr_set(KAERU_ENOTFOUND, "%s is not suppressed", address));
 	{
 		struct kparam p[] = { P_T(s->addr.p) };
 		if ((rc = run_write(s, ST_SUPP_DEL, p, 1)) == 0 &&
@@ -687,7 +758,7 @@ kaeru_store_unsuppress(kaeru_store *s, const char *address, int64_t now)
 			a.state = KAERU_ADDR_ACTIVE;
 			a.score = 0;
 			a.reset_ts = now;
-			rc = addr_put(s, &a, now);
+			rc = addr_put(s, &a, address, now);
 		}
 	}
 	return kstore_auto_end(s, own, rc);
@@ -715,6 +786,7 @@ kaeru_store_suppressions(kaeru_store *s, int64_t now, int include_expired,
 		sp.event_id = s->ops->int64(s, 3);
 		sp.since = s->ops->int64(s, 4);
 		sp.until = s->ops->int64(s, 5);
+		sp.display = s->ops->text(s, 6);
 		if ((r = cb(arg, &sp)) != 0)
 			return r;
 	}
@@ -749,6 +821,7 @@ kaeru_store_address(kaeru_store *s, const char *address, int64_t now,
 		return rc;
 	memset(info, 0, sizeof(*info));
 	info->address = s->addr.p;
+	info->display = s->addr.p;
 	info->supp_reason = "";
 	p[0] = (struct kparam)P_T(s->addr.p);
 	if ((rc = s->ops->run(s, ST_ADDR_GET, p, 1)) != 0)
@@ -758,6 +831,13 @@ kaeru_store_address(kaeru_store *s, const char *address, int64_t now,
 		info->state = kstore_state(s->ops->text(s, 0));
 		info->score = (int)s->ops->int64(s, 1);
 		info->updated = s->ops->int64(s, 3);
+		if (s->ops->text(s, 4)[0] != '\0') {
+			ks_clear(&s->disp);
+			ks_adds(&s->disp, s->ops->text(s, 4));
+			if (!ks_ok(&s->disp))
+				return kerr_set(KAERU_ENOMEM, "out of memory");
+			info->display = s->disp.p;
+		}
 	}
 	if (rc < 0)
 		return rc;
@@ -775,7 +855,7 @@ kaeru_store_address(kaeru_store *s, const char *address, int64_t now,
 	if (rc < 0)
 		return rc;
 	if (!known)
-		return kerr_set(KAERU_ENOTFOUND, "%s: no events, no suppression", s->addr.p);
+		return kerr_set(KAERU_ENOTFOUND, "%s: no events, no suppression", address);
 	if (!info->suppressed && (info->state == KAERU_ADDR_SUPPRESSED ||
 	    info->state == KAERU_ADDR_UNSUBSCRIBED || info->state == KAERU_ADDR_COMPLAINED))
 		info->state = KAERU_ADDR_ACTIVE;	/* the suppression expired */
@@ -901,7 +981,7 @@ list_id(kaeru_store *s, const char *list, int create, int64_t *id)
 	if (create && (rc = run_write(s, ST_LIST_NEW, p, 1)) != 0)
 		return rc;
 	*id = 0;
-	if ((rc = one_int(s, ST_LIST_ID, p, 1, id)) != 0)
+	if ((rc = kstore_one_int(s, ST_LIST_ID, p, 1, id)) != 0)
 		return rc;
 	return *id == 0 ? kerr_set(KAERU_ENOTFOUND, "no list \"%s\"", list) : 0;
 }
@@ -918,8 +998,8 @@ kaeru_store_subscribe(kaeru_store *s, const char *list, const char *address, int
 	if ((rc = kstore_norm(s, address)) != 0 || (rc = kstore_auto_begin(s, &own)) != 0)
 		return rc;
 	if ((rc = list_id(s, list, 1, &id)) == 0) {
-		struct kparam p[] = { P_I(id), P_T(s->addr.p), P_I(now) };
-		rc = run_write(s, ST_SUB_ADD, p, 3);
+		struct kparam p[] = { P_I(id), P_T(s->addr.p), P_I(now), P_T(address) };
+		rc = run_write(s, ST_SUB_ADD, p, 4);
 	}
 	return kstore_auto_end(s, own, rc);
 }

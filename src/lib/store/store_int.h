@@ -54,8 +54,9 @@ struct kaeru_store {
 	const struct kstore_ops *ops;
 	void		*be;		/* backend state */
 	kaeru_policy	 pol;
+	int		 fold;		/* keys fold the local part's case (KADDR_FOLD) */
 	int		 in_tx;
-	kstr		 addr, s1, s2;	/* scratch; kaeru_address_info strings */
+	kstr		 addr, s1, s2, disp; /* scratch; kaeru_address_info strings */
 };
 
 /*
@@ -65,6 +66,23 @@ struct kaeru_store {
  * backend prepares each text once. kstore_sql() returns the text of id,
  * built into buf for a batch statement (NULL when out of memory).
  */
+/* The fixed statements (texts in store.c). */
+enum kstmt {
+	ST_VERSION_GET, ST_VERSION_SET,
+	ST_ADDR_GET, ST_ADDR_PUT, ST_HIST_ADD, ST_HIST_GET,
+	ST_SUPP_GET, ST_SUPP_PUT, ST_SUPP_DEL, ST_SUPP_LIST, ST_DOMAINS_LIST,
+	ST_STATS_TOTAL, ST_STATS_DAY, ST_STATS_DOMAIN, ST_STATS_REASON, ST_STATS_SENDER,
+	ST_LIST_NEW, ST_LIST_ID, ST_SUB_ADD, ST_SUB_DEL, ST_SUB_LIST,
+	ST_SETTING_GET, ST_SETTING_PUT,
+	/* rekey.c: keys whose local part has upper case, then the moves */
+	ST_CASED_ADDR, ST_CASED_SUPP, ST_CASED_HIST, ST_CASED_DAYS, ST_CASED_DOMFAIL,
+	ST_CASED_SUB, ST_CASED_EV,
+	ST_HIST_FIRST, ST_ADDR_DEL, ST_ADDR_NEW, ST_HIST_MOVE, ST_EV_MOVE, ST_EV_DROP,
+	ST_DAYS_MOVE, ST_DAYS_DROP, ST_DOMFAIL_MOVE, ST_DOMFAIL_DROP, ST_SUB_MOVE, ST_SUB_DROP,
+	ST_COUNT
+};
+
+/* The batch statements. */
 enum kbatch {
 	SB_EV_INSERT,		/* events; RETURNING id, token, recipient */
 	SB_ADDR_GET,		/* addresses rows of the given addresses */
@@ -100,6 +118,9 @@ int	    kstore_batch_id(enum kbatch kind, size_t n);
 extern const char *const kstore_state_names[KAERU_ADDR_STATE_COUNT];
 kaeru_addr_state kstore_state(const char *name);
 int	kstore_norm(kaeru_store *s, const char *address);	/* into s->addr; EINVAL if not an address */
+int	kstore_one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out);
+/* kstore_rekey - fold the local parts of every key, merging what then agrees (rekey.c) */
+int	kstore_rekey(kaeru_store *s, int64_t now);
 int	kstore_auto_begin(kaeru_store *s, int *own);
 int	kstore_auto_end(kaeru_store *s, int own, int rc);
 
@@ -135,6 +156,8 @@ int	kmap_add(struct kmap *m, const char *k, size_t n, size_t *val);
 void	kmap_free(struct kmap *m);
 
 /* Addresses (address.c). */
-int	kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int check);
+#define KADDR_CHECK	1	/* validate under RFC 5321/5322 */
+#define KADDR_FOLD	2	/* the local part's ASCII letters in lower case */
+int	kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int flags);
 
 #endif

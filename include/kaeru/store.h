@@ -271,6 +271,29 @@ KAERU_EXTERN int kaeru_clean(kaeru_store *s, const char *data, size_t len,
 		    const kaeru_clean_opts *o, kaeru_buf *out, kaeru_buf *rejects,
 		    kaeru_clean_stats *st);
 
+/* One record of a cleaned list, as kaeru_clean() would write it. */
+typedef struct kaeru_clean_row {
+	long		    line;	/* where the record starts in the input */
+	const char *const  *fields;	/* its fields, unquoted (lens[i] bytes each) */
+	const size_t	   *lens;
+	size_t		    n;
+	int		    header;	/* 1: the header row: fields are column names */
+	const char	   *extra;	/* the added column: the typo hint of a kept row, why a
+					   row was dropped; for the header, its name */
+} kaeru_clean_row;
+
+typedef int (*kaeru_clean_cb)(void *arg, const kaeru_clean_row *row);
+
+/*
+ * kaeru_clean_each - kaeru_clean() row by row: the header (if the input
+ *	has one) then each kept row to kept, each dropped row to dropped
+ *	(either may be NULL), in input order. Nothing is handed over before
+ *	the whole input was read and found good.
+ */
+KAERU_EXTERN int kaeru_clean_each(kaeru_store *s, const char *data, size_t len,
+		    const kaeru_clean_opts *o, kaeru_clean_cb kept, kaeru_clean_cb dropped,
+		    void *arg, kaeru_clean_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,8 +5,9 @@
  *	cli_store_open() finds the database (--db, then $KAERU_DB, then the
  *	default file) and the policy (--config, then
  *	$XDG_CONFIG_HOME/kaeru/kaeru.conf or ~/.config/kaeru/kaeru.conf when
- *	it exists). cli_out prints rows as a table, JSON lines, JSON or CSV;
- *	a table is kept in memory (its cells are strdup'ed and freed by
+ *	it exists). cli_store_getopt() parses the options every store command
+ *	takes. cli_out prints rows as a table, JSON lines, JSON or CSV; a
+ *	table is kept in memory (its cells are strdup'ed and freed by
  *	cli_out_end) to size the columns.
  */
 #include "cli.h"
@@ -16,6 +17,50 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * cli_store_getopt - the next option of a store command's own (own: its
+ * short options), --db, --config, --format and --help taken care of;
+ * CLI_OPT_END at the end, CLI_OPT_EXIT with *status after --help (usage
+ * on stdout, 0) or a bad option (usage on stderr, EXIT_USAGE)
+ */
+int
+cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *own,
+    const struct option *longopts, void (*usage)(FILE *), int *status)
+{
+	char shortopts[64];
+	int  c;
+
+	snprintf(shortopts, sizeof(shortopts), "d:c:f:h%s", own);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'c':
+			o->conf = optarg;
+			break;
+		case 'f':
+			if (cli_format_opt(optarg, &o->fmt, "table, jsonl, json, csv") != 0) {
+				*status = EXIT_USAGE;
+				return CLI_OPT_EXIT;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			*status = 0;
+			return CLI_OPT_EXIT;
+		case '?':
+		case ':':
+			usage(stderr);
+			*status = EXIT_USAGE;
+			return CLI_OPT_EXIT;
+		default:
+			return c;
+		}
+	}
+	return CLI_OPT_END;
+}
 
 /* cli_store_open - open the store the options name; prints the failure */
 int
@@ -99,40 +144,60 @@ colname(const char *c)
 
 /* csv_put - one CSV field */
 static void
-csv_put(const char *s)
+csv_put(FILE *f, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
+		fputs(s, f);
 		return;
 	}
-	putchar('"');
+	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"')
-			putchar('"');
-		putchar(*s);
+			fputc('"', f);
+		fputc(*s, f);
 	}
-	putchar('"');
+	fputc('"', f);
 }
 
-/* cli_out_start - begin a listing */
+/*
+ * cli_out_open - begin a listing on f; literal: the column names are
+ * printed as they are (no '#' number columns: names from user data)
+ */
 void
-cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols)
+cli_out_open(struct cli_out *o, FILE *f, enum cli_format fmt, const char *const *cols,
+    size_t ncols, int literal)
 {
 	size_t i;
 
 	memset(o, 0, sizeof(*o));
+	o->f = f;
 	o->fmt = fmt;
 	o->cols = cols;
 	o->ncols = ncols;
+	o->literal = literal;
 	if (fmt == FMT_CSV) {
 		for (i = 0; i < ncols; i++) {
 			if (i)
-				putchar(',');
-			csv_put(colname(cols[i]));
+				fputc(',', f);
+			csv_put(f, literal ? cols[i] : colname(cols[i]));
 		}
-		fputs("\r\n", stdout);
+		fputs("\r\n", f);
 	} else if (fmt == FMT_JSON)
-		putchar('[');
+		fputc('[', f);
+}
+
+/* cli_out_start - begin a listing on standard output */
+void
+cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols)
+{
+	cli_out_open(o, stdout, fmt, cols, ncols, 0);
+}
+
+/* name - column i's printed name */
+static const char *
+name(const struct cli_out *o, size_t i)
+{
+	return o->literal ? o->cols[i] : colname(o->cols[i]);
 }
 
 /* cli_out_row - one row of ncols values */
@@ -146,34 +211,34 @@ cli_out_row(struct cli_out *o, const char *const *vals)
 	case FMT_CSV:
 		for (i = 0; i < o->ncols; i++) {
 			if (i)
-				putchar(',');
-			csv_put(vals[i]);
+				fputc(',', o->f);
+			csv_put(o->f, vals[i]);
 		}
-		fputs("\r\n", stdout);
+		fputs("\r\n", o->f);
 		break;
 	case FMT_JSON:
 	case FMT_JSONL:
 		if (o->fmt == FMT_JSON)
-			fputs(o->rows ? ",\n" : "\n", stdout);
-		putchar('{');
+			fputs(o->rows ? ",\n" : "\n", o->f);
+		fputc('{', o->f);
 		for (i = 0; i < o->ncols; i++) {
 			b.size = 0;
 			if (i)
-				putchar(',');
-			kaeru_json_string(colname(o->cols[i]), strlen(colname(o->cols[i])), &b);
-			cli_write(stdout, b.ptr, b.size);
-			putchar(':');
-			if (o->cols[i][0] == '#' && vals[i][0] != '\0')
-				fputs(vals[i], stdout);
+				fputc(',', o->f);
+			kaeru_json_string(name(o, i), strlen(name(o, i)), &b);
+			cli_write(o->f, b.ptr, b.size);
+			fputc(':', o->f);
+			if (!o->literal && o->cols[i][0] == '#' && vals[i][0] != '\0')
+				fputs(vals[i], o->f);
 			else {
 				b.size = 0;
 				kaeru_json_string(vals[i], strlen(vals[i]), &b);
-				cli_write(stdout, b.ptr, b.size);
+				cli_write(o->f, b.ptr, b.size);
 			}
 		}
-		putchar('}');
+		fputc('}', o->f);
 		if (o->fmt == FMT_JSONL)
-			putchar('\n');
+			fputc('\n', o->f);
 		kaeru_buf_dispose(&b);
 		break;
 	case FMT_TABLE:
@@ -204,13 +269,13 @@ cli_out_end(struct cli_out *o)
 	size_t *w, i, r;
 
 	if (o->fmt == FMT_JSON)
-		fputs(o->rows ? "\n]\n" : "]\n", stdout);
+		fputs(o->rows ? "\n]\n" : "]\n", o->f);
 	if (o->fmt != FMT_TABLE)
 		return 0;
 	if ((w = calloc(o->ncols, sizeof(*w))) == NULL)
 		return -1;
 	for (i = 0; i < o->ncols; i++)
-		w[i] = cli_width(colname(o->cols[i]));
+		w[i] = cli_width(name(o, i));
 	for (r = 0; r < o->rows; r++)
 		for (i = 0; i < o->ncols; i++) {
 			size_t x = cli_width(o->cells[r * o->ncols + i]);
@@ -219,23 +284,23 @@ cli_out_end(struct cli_out *o)
 		}
 	for (i = 0; i < o->ncols; i++)
 		if (i + 1 < o->ncols)
-			printf("%-*s  ", (int)w[i], colname(o->cols[i]));
+			fprintf(o->f, "%-*s  ", (int)w[i], name(o, i));
 		else
-			printf("%s\n", colname(o->cols[i]));
+			fprintf(o->f, "%s\n", name(o, i));
 	for (i = 0; i < o->ncols; i++) {
 		size_t k;
 		for (k = 0; k < w[i]; k++)
-			putchar('-');
-		fputs(i + 1 < o->ncols ? "  " : "\n", stdout);
+			fputc('-', o->f);
+		fputs(i + 1 < o->ncols ? "  " : "\n", o->f);
 	}
 	for (r = 0; r < o->rows; r++)
 		for (i = 0; i < o->ncols; i++) {
 			const char *c = o->cells[r * o->ncols + i];
-			fputs(c, stdout);
+			fputs(c, o->f);
 			if (i + 1 < o->ncols)
-				printf("%*s  ", (int)(w[i] - cli_width(c)), "");
+				fprintf(o->f, "%*s  ", (int)(w[i] - cli_width(c)), "");
 			else
-				putchar('\n');
+				fputc('\n', o->f);
 		}
 	for (r = 0; r < o->rows * o->ncols; r++)
 		free(o->cells[r]);

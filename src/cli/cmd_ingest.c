@@ -15,7 +15,6 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -93,15 +92,11 @@ int
 cmd_ingest(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
+		CLI_STORE_OPTIONS,
 		{ "batch", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char     *db = NULL, *conf = NULL;
-	enum cli_format fmt = FMT_TABLE;
+	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
 	unsigned long	batch = 500;
 	struct counts	cnt;
 	kaeru_store    *s;
@@ -113,32 +108,15 @@ cmd_ingest(int argc, char **argv)
 
 	memset(&cnt, 0, sizeof(cnt));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:c:b:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			conf = optarg;
-			break;
-		case 'b': {
-			char *end;
-			batch = strtoul(optarg, &end, 10);
-			if (*end != '\0' || batch == 0 || batch > 1000000) {
-				cli_warn("--batch wants a number from 1 to 1000000");
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case 'f':
-			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			ingest_usage(stdout);
-			return 0;
-		default:
-			ingest_usage(stderr);
+	while ((c = cli_store_getopt(&so, argc, argv, "b:", longopts, ingest_usage, &status)) != CLI_OPT_END) {
+		char *end;
+
+		if (c == CLI_OPT_EXIT)
+			return status;
+		/* 'b' */
+		batch = strtoul(optarg, &end, 10);
+		if (*end != '\0' || batch == 0 || batch > 1000000) {
+			cli_warn("--batch wants a number from 1 to 1000000");
 			return EXIT_USAGE;
 		}
 	}
@@ -146,7 +124,7 @@ cmd_ingest(int argc, char **argv)
 		ingest_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(db, conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
 		return rc;
 	if ((res = calloc(batch, sizeof(*res))) == NULL) {
 		cli_warn("out of memory");
@@ -212,7 +190,7 @@ cmd_ingest(int argc, char **argv)
 	kaeru_ingest_batch_free(b);
 	kaeru_store_free(s);
 	free(res);
-	summary(fmt, &cnt);
+	summary(so.fmt, &cnt);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warn("cannot write the output");
 		return EXIT_FAILURE_;

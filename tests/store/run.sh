@@ -2,8 +2,8 @@
 # run.sh TEST_STORE KAERU SRCDIR - the store suite against SQLite and against
 # a real PostgreSQL server started here (initdb in a temporary folder, a free
 # port, stopped at the end even on failure), with a second empty database
-# for the schema migration test, then the concurrency and crash tests
-# (concurrency.sh) against both.
+# for the schema migration test, then the command line (cli.sh), the
+# concurrency and crash tests (concurrency.sh) against both.
 set -u
 t=$1
 kaeru=$2
@@ -25,6 +25,7 @@ trap 'exit 1' INT TERM HUP
 
 echo "== SQLite"
 "$t" "$tmp/test.db" "$tmp/migration.db" || fail=1
+sh "$here/cli.sh" "$kaeru" "$here" "$tmp/cli.db" "$tmp" || fail=1
 sh "$here/concurrency.sh" "$kaeru" "$here" "$tmp/conc.db" "$tmp" || fail=1
 
 echo "== PostgreSQL"
@@ -55,6 +56,8 @@ psql_create() {
 psql_create ktest
 psql_create kmigration
 "$t" "$base/ktest?$opts" "$base/kmigration?$opts" || fail=1
+psql_create kcli
+sh "$here/cli.sh" "$kaeru" "$here" "$base/kcli?$opts" "$tmp" || fail=1
 psql_create kconc
 sh "$here/concurrency.sh" "$kaeru" "$here" "$base/kconc?$opts" "$tmp" || fail=1
 

@@ -656,6 +656,31 @@ test_migration(const char *loc)
 	kaeru_store_free(s);
 }
 
+struct each { int header, kept, dropped; char hint[64]; };
+
+static int
+each_kept(void *arg, const kaeru_clean_row *r)
+{
+	struct each *x = arg;
+
+	if (r->header)
+		x->header += x->kept == 0 && x->dropped == 0;
+	else {
+		x->kept++;
+		if (r->n == 2 && r->lens[0] == 3 && memcmp(r->fields[0], "Cat", 3) == 0)
+			snprintf(x->hint, sizeof(x->hint), "%s", r->extra);
+	}
+	return 0;
+}
+
+static int
+each_dropped(void *arg, const kaeru_clean_row *r)
+{
+	if (!r->header)
+		((struct each *)arg)->dropped++;
+	return 0;
+}
+
 static void
 test_clean(kaeru_store *s)
 {
@@ -693,6 +718,19 @@ test_clean(kaeru_store *s)
 	T_OK(out.ptr && strstr(out.ptr, "\"Quoted, name\",inu@例え.jp,\r\n") != NULL, "IDNA address kept as written");
 	T_OK(rej.ptr && strstr(rej.ptr, "Hard,Hard@EXAMPLE.com,suppressed\r\n") != NULL, "rejects name the reason");
 
+	{
+		struct each x;
+
+		memset(&x, 0, sizeof(x));
+		T_OK(kaeru_clean_each(s, good, strlen(good), &o, each_kept, each_dropped, &x, &st) == 0, "clean row by row");
+		T_OK(x.header == 1 && x.kept == 4 && x.dropped == 5, "the header first, then the rows kept and dropped");
+		T_EQ_STR(x.hint, "Cat@hotmail.com", "a row's hint");
+		memset(&x, 0, sizeof(x));
+		T_EQ_INT(kaeru_clean_each(s, "email\na@b.example\n\"x\n", strlen("email\na@b.example\n\"x\n"), &o,
+		    each_kept, each_dropped, &x, &st),
+		    KAERU_EPARSE, "row by row: malformed");
+		T_OK(x.header == 0 && x.kept == 0 && x.dropped == 0, "row by row: nothing handed over");
+	}
 	rc = kaeru_clean(s, "email\na@b.example\n\"broken,x\nc@d.example\n", strlen("email\na@b.example\n\"broken,x\nc@d.example\n"), &o, &out, NULL, &st);
 	T_EQ_INT(rc, KAERU_EPARSE, "unterminated quote");
 	T_OK(strstr(kaeru_error_last(), "opened on line 3") != NULL, kaeru_error_last());

@@ -155,6 +155,14 @@ int	kmap_find(const struct kmap *m, const char *k, size_t n, size_t *val);
 int	kmap_add(struct kmap *m, const char *k, size_t n, size_t *val);
 void	kmap_free(struct kmap *m);
 
+/*
+ * CSV lists (clean.c): each data row's address field (trimmed; NULL when
+ * the row has no such column) as kaeru_clean() finds it, blank lines and
+ * the header skipped; malformed CSV fails with KAERU_EPARSE naming the line.
+ */
+typedef int (*kcsv_fn)(void *arg, long line, const char *addr, size_t n);
+int	kcsv_addresses(const char *data, size_t len, const kaeru_clean_opts *o, kcsv_fn fn, void *arg);
+
 /* Addresses (address.c). */
 #define KADDR_CHECK	1	/* validate under RFC 5321/5322 */
 #define KADDR_FOLD	2	/* the local part's ASCII letters in lower case */

@@ -217,15 +217,53 @@ typedef int (*kaeru_stats_cb)(void *arg, const kaeru_stats_row *row);
 KAERU_EXTERN int kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since,
 		    kaeru_stats_cb cb, void *arg);
 
-/* Mailing lists and their subscribers. */
+/*
+ * Mailing lists and their subscribers. Addresses are matched by the
+ * store's key (see kaeru_address_normalize) and shown as first seen.
+ * A subscriber is mailable unless a suppression is in force for it (a
+ * bounce, an unsubscribe, a complaint) or its domain is flagged as not
+ * existing: that is read when the list is, never stored with it.
+ */
+
+/* kaeru_store_list_create - a new, empty list; KAERU_EINVAL if the name is taken */
+KAERU_EXTERN int kaeru_store_list_create(kaeru_store *s, const char *list);
+
+/* kaeru_store_subscribe - add an address to a list (created on first use) */
 KAERU_EXTERN int kaeru_store_subscribe(kaeru_store *s, const char *list,
 		    const char *address, int64_t now);
-/* kaeru_store_unsubscribe - leave the list and suppress the address (reason "unsubscribe") */
+
+/* kaeru_store_list_remove - take an address off a list, nothing else; KAERU_ENOTFOUND if not on it */
+KAERU_EXTERN int kaeru_store_list_remove(kaeru_store *s, const char *list, const char *address);
+
+/* kaeru_store_unsubscribe - take an address off a list and suppress it (reason "unsubscribe") */
 KAERU_EXTERN int kaeru_store_unsubscribe(kaeru_store *s, const char *list,
 		    const char *address, int64_t now);
-typedef int (*kaeru_member_cb)(void *arg, const char *address);
-KAERU_EXTERN int kaeru_store_members(kaeru_store *s, const char *list,
-		    kaeru_member_cb cb, void *arg);
+
+typedef struct kaeru_subscriber {
+	const char	*address;	/* as first seen */
+	kaeru_addr_state state;		/* as kaeru_store_address() says at the time given */
+	int		 mailable;	/* 1: no suppression in force, domain not flagged */
+	int64_t		 added;
+} kaeru_subscriber;
+
+typedef int (*kaeru_subscriber_cb)(void *arg, const kaeru_subscriber *sub);
+
+/* kaeru_store_members - a list's subscribers at now, by key: the mailable ones, or all */
+KAERU_EXTERN int kaeru_store_members(kaeru_store *s, const char *list, int64_t now, int all,
+		    kaeru_subscriber_cb cb, void *arg);
+
+typedef struct kaeru_list_info {
+	const char	*name;
+	int64_t		 subscribers;
+	int64_t		 state[KAERU_ADDR_STATE_COUNT];	/* subscribers per state */
+	int64_t		 mailable;
+} kaeru_list_info;
+
+typedef int (*kaeru_list_cb)(void *arg, const kaeru_list_info *l);
+
+/* kaeru_store_lists - every list by name (or only list; KAERU_ENOTFOUND if none), counted at now */
+KAERU_EXTERN int kaeru_store_lists(kaeru_store *s, const char *list, int64_t now,
+		    kaeru_list_cb cb, void *arg);
 
 /*
  * Addresses. kaeru_address_normalize() writes the store's key of an
@@ -293,6 +331,26 @@ typedef int (*kaeru_clean_cb)(void *arg, const kaeru_clean_row *row);
 KAERU_EXTERN int kaeru_clean_each(kaeru_store *s, const char *data, size_t len,
 		    const kaeru_clean_opts *o, kaeru_clean_cb kept, kaeru_clean_cb dropped,
 		    void *arg, kaeru_clean_stats *st);
+
+typedef struct kaeru_import_stats {
+	size_t	rows;		/* data rows read */
+	size_t	added;		/* new subscribers */
+	size_t	present;	/* subscribed already, or twice in the file */
+	size_t	invalid;	/* rows without a valid address */
+} kaeru_import_stats;
+
+/*
+ * kaeru_store_list_import - a CSV list's addresses subscribed to an
+ *	existing list, all in one transaction (the caller's if one is open).
+ *	The CSV is read as kaeru_clean() reads it (o: the column, the longest
+ *	record; o->now is the time subscribed). Every row is checked first: a
+ *	row without a valid address is named in bad ("line N: ADDRESS: why",
+ *	one a line, replacing its content; bad may be NULL), and then, as for
+ *	malformed CSV, nothing is subscribed and the call fails with
+ *	KAERU_EPARSE. Suppressed addresses are subscribed (and not exported).
+ */
+KAERU_EXTERN int kaeru_store_list_import(kaeru_store *s, const char *list, const char *data,
+		    size_t len, const kaeru_clean_opts *o, kaeru_buf *bad, kaeru_import_stats *st);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@ int	cmd_suppressions(int argc, char **argv);
 int	cmd_address(int argc, char **argv);
 int	cmd_clean(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
+int	cmd_lists(int argc, char **argv);
 
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	cli_write(FILE *f, const char *s, size_t n);
@@ -60,6 +61,7 @@ struct cli_store_opts {
 int	cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *own,
 	    const struct option *longopts, void (*usage)(FILE *), int *status);
 int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
+int	cli_slurp(const char *path, kaeru_buf *b);
 int	cli_date(const char *s, int64_t *out);
 void	cli_time(int64_t t, char buf[32]);
 
@@ -67,6 +69,8 @@ void	cli_time(int64_t t, char buf[32]);
  * Rows for --format table|jsonl|csv (json is jsonl in brackets). Column
  * names starting with '#' are numbers in JSON (the '#' is not printed),
  * unless the names are literal (cli_out_open: names from user data).
+ * Nothing is printed before the first row or cli_out_end(), so that a
+ * command failing at once (cli_out_abort) prints no empty listing.
  */
 struct cli_out {
 	FILE		   *f;
@@ -75,11 +79,13 @@ struct cli_out {
 	size_t		    ncols, rows, cap;
 	char		  **cells;
 	int		    literal;
+	int		    started;	/* the CSV header or JSON '[' is out */
 };
 void	cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols);
 void	cli_out_open(struct cli_out *o, FILE *f, enum cli_format fmt, const char *const *cols,
 	    size_t ncols, int literal);
 int	cli_out_row(struct cli_out *o, const char *const *vals);
 int	cli_out_end(struct cli_out *o);
+void	cli_out_abort(struct cli_out *o);
 
 #endif

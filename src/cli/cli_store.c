@@ -13,6 +13,7 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +94,47 @@ cli_store_open(const char *db, const char *conf, kaeru_store **out)
 	return 0;
 }
 
+/* cli_slurp - a whole file (or standard input, "-") into b; prints the failure */
+int
+cli_slurp(const char *path, kaeru_buf *b)
+{
+	FILE  *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL) {
+		cli_warn("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (b->asize - b->size < 65536) {
+			size_t ncap = b->asize ? b->asize * 2 : 1 << 20;
+			char  *np = realloc(b->ptr, ncap);
+			if (np == NULL) {
+				cli_warn("%s: out of memory", path);
+				if (f != stdin)
+					fclose(f);
+				return -1;
+			}
+			b->ptr = np;
+			b->asize = ncap;
+		}
+		n = fread(b->ptr + b->size, 1, b->asize - b->size - 1, f);
+		b->size += n;
+		if (n == 0)
+			break;
+	}
+	b->ptr[b->size] = '\0';
+	if (ferror(f)) {
+		cli_warn("%s: read error", path);
+		if (f != stdin)
+			fclose(f);
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
 /* cli_date - YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS (UTC), Nd (N days ago) or seconds since the epoch */
 int
 cli_date(const char *s, int64_t *out)
@@ -167,23 +209,32 @@ void
 cli_out_open(struct cli_out *o, FILE *f, enum cli_format fmt, const char *const *cols,
     size_t ncols, int literal)
 {
-	size_t i;
-
 	memset(o, 0, sizeof(*o));
 	o->f = f;
 	o->fmt = fmt;
 	o->cols = cols;
 	o->ncols = ncols;
 	o->literal = literal;
-	if (fmt == FMT_CSV) {
-		for (i = 0; i < ncols; i++) {
+}
+
+/* head - the CSV header or the JSON array's opening, once, before the first row or at the end */
+static void
+head(struct cli_out *o)
+{
+	size_t i;
+
+	if (o->started)
+		return;
+	o->started = 1;
+	if (o->fmt == FMT_CSV) {
+		for (i = 0; i < o->ncols; i++) {
 			if (i)
-				fputc(',', f);
-			csv_put(f, literal ? cols[i] : colname(cols[i]));
+				fputc(',', o->f);
+			csv_put(o->f, o->literal ? o->cols[i] : colname(o->cols[i]));
 		}
-		fputs("\r\n", f);
-	} else if (fmt == FMT_JSON)
-		fputc('[', f);
+		fputs("\r\n", o->f);
+	} else if (o->fmt == FMT_JSON)
+		fputc('[', o->f);
 }
 
 /* cli_out_start - begin a listing on standard output */
@@ -207,6 +258,7 @@ cli_out_row(struct cli_out *o, const char *const *vals)
 	kaeru_buf b = KAERU_BUF_INIT;
 	size_t	  i;
 
+	head(o);
 	switch (o->fmt) {
 	case FMT_CSV:
 		for (i = 0; i < o->ncols; i++) {
@@ -262,12 +314,27 @@ cli_out_row(struct cli_out *o, const char *const *vals)
 	return 0;
 }
 
+/* cli_out_abort - after a failure: print nothing more, free everything */
+void
+cli_out_abort(struct cli_out *o)
+{
+	size_t r;
+
+	for (r = 0; o->fmt == FMT_TABLE && r < o->rows * o->ncols; r++)
+		free(o->cells[r]);
+	free(o->cells);
+	o->cells = NULL;
+	if (o->started && o->fmt == FMT_JSON)
+		fputs("\n]\n", o->f);	/* rows went out: keep the JSON whole */
+}
+
 /* cli_out_end - print a table, close a JSON array, free everything */
 int
 cli_out_end(struct cli_out *o)
 {
 	size_t *w, i, r;
 
+	head(o);
 	if (o->fmt == FMT_JSON)
 		fputs(o->rows ? "\n]\n" : "]\n", o->f);
 	if (o->fmt != FMT_TABLE)

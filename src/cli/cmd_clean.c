@@ -188,47 +188,6 @@ rows_print(const struct rows *x, FILE *f, enum cli_format fmt, const char *extra
 	return rc;
 }
 
-/* slurp - a whole file (or standard input) into b */
-static int
-slurp(const char *path, kaeru_buf *b)
-{
-	FILE  *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL) {
-		cli_warn("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (b->asize - b->size < 65536) {
-			size_t ncap = b->asize ? b->asize * 2 : 1 << 20;
-			char  *np = realloc(b->ptr, ncap);
-			if (np == NULL) {
-				cli_warn("%s: out of memory", path);
-				if (f != stdin)
-					fclose(f);
-				return -1;
-			}
-			b->ptr = np;
-			b->asize = ncap;
-		}
-		n = fread(b->ptr + b->size, 1, b->asize - b->size - 1, f);
-		b->size += n;
-		if (n == 0)
-			break;
-	}
-	b->ptr[b->size] = '\0';
-	if (ferror(f)) {
-		cli_warn("%s: read error", path);
-		if (f != stdin)
-			fclose(f);
-		return -1;
-	}
-	if (f != stdin)
-		fclose(f);
-	return 0;
-}
-
 /* write_file - bytes (or rows in a format, when rows is set) to path through a temporary name and a rename */
 static int
 write_file(const char *path, const kaeru_buf *b, const struct rows *rows, enum cli_format fmt)
@@ -303,7 +262,7 @@ cmd_clean(int argc, char **argv)
 		clean_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (slurp(argv[optind], &in) != 0) {
+	if (cli_slurp(argv[optind], &in) != 0) {
 		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
 	}

@@ -72,8 +72,53 @@ printf 'email\n"broken\n' >"$tmp/broken.csv"
 [ $? -eq 1 ] && [ ! -s "$tmp/broken.out" ] && grep -q "line 2" "$tmp/broken.err" && ok ||
     bad "clean of malformed CSV: $(cat "$tmp/broken.err")"
 
+# kaeru lists: create, import (all or nothing, bad lines named), show and
+# export in every format, export without the suppressed, add, remove,
+# unsubscribe.
+"$kaeru" lists create --db "$db" news weekly && ok || bad "lists create"
+"$kaeru" lists create --db "$db" news 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'exists already' "$tmp/err" && ok || bad "lists create again: $(cat "$tmp/err")"
+printf 'email
+ok@example.org
+not an address
+"x@",y
+' >"$tmp/badsub.csv"
+"$kaeru" lists import --db "$db" news "$tmp/badsub.csv" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'badsub.csv: line 3: not an address: no @' "$tmp/err" &&
+    grep -q 'badsub.csv: line 4: x@: ' "$tmp/err" && grep -q 'nothing imported' "$tmp/err" && ok ||
+    bad "lists import of bad rows: $(cat "$tmp/err")"
+printf 'email
+"broken
+' | "$kaeru" lists import --db "$db" news - >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'line 2' "$tmp/err" && ok || bad "lists import of malformed CSV: $(cat "$tmp/err")"
+printf '\357\273\277Name,E-mail\r\n"Neko, the cat",Neko@Example.org\r\nHard,USER0@d0.example\r\nAgain,neko@example.org\r\nFine,fine@example.org\r\n' >"$tmp/sub.csv"
+"$kaeru" lists import --db "$db" --format csv news "$tmp/sub.csv" >"$tmp/import.out" 2>"$tmp/err" || bad "lists import: $(cat "$tmp/err")"
+[ "$(tail -n 1 "$tmp/import.out" | tr -d '\r')" = "4,3,1" ] && ok || bad "lists import: $(cat "$tmp/import.out")"
+alike lists-show lists show
+alike lists-one lists show news
+alike lists-export lists export news
+alike lists-all lists export --all news
+[ "$(tr -d '\r' <"$tmp/lists-export.csv" | cut -d, -f1-3 | paste -sd ' ' -)" = \
+    "address,state,mailable fine@example.org,active,yes Neko@Example.org,active,yes" ] && ok ||
+    bad "lists export: the mailable, as first seen: $(cat "$tmp/lists-export.csv")"
+grep -q '^USER0@d0.example,suppressed,no,' "$tmp/lists-all.csv" && ok || bad "lists export --all: $(cat "$tmp/lists-all.csv")"
+grep -q '^news,3,2,0,1,0,0,2' "$tmp/lists-show.csv" && ok || bad "lists show: $(cat "$tmp/lists-show.csv")"
+"$kaeru" lists export --db "$db" news >"$tmp/default.out" && cmp -s "$tmp/default.out" "$tmp/lists-export.csv" && ok ||
+    bad "lists export: CSV is the default"
+"$kaeru" lists add --db "$db" weekly New@example.org && "$kaeru" lists remove --db "$db" news NEKO@example.org &&
+    "$kaeru" lists unsubscribe --db "$db" news fine@example.org && ok || bad "lists add, remove, unsubscribe"
+"$kaeru" lists remove --db "$db" news neko@example.org 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'not on the list' "$tmp/err" && ok || bad "lists remove again: $(cat "$tmp/err")"
+"$kaeru" lists show --db "$db" --format csv >"$tmp/show2.csv"
+grep -q '^news,1,0,0,1,0,0,0' "$tmp/show2.csv" && grep -q '^weekly,1,1,0,0,0,0,1' "$tmp/show2.csv" && ok ||
+    bad "lists after add, remove, unsubscribe: $(cat "$tmp/show2.csv")"
+"$kaeru" address --db "$db" fine@example.org --format csv | grep -q '^fine@example.org,unsubscribed,' && ok ||
+    bad "lists unsubscribe suppresses"
+"$kaeru" lists export --db "$db" nosuch >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'no list "nosuch"' "$tmp/err" && ok || bad "lists export of no list"
+
 # The options every store command shares.
-for c in ingest suppressions address clean stats; do
+for c in ingest suppressions address clean stats lists; do
 	"$kaeru" $c --help >"$tmp/help" 2>&1 && grep -q "usage: kaeru $c" "$tmp/help" && ok ||
 	    bad "$c --help: $(cat "$tmp/help")"
 done

@@ -77,9 +77,9 @@ dom_cb(void *arg, const char *domain, int64_t since, const char *address)
 }
 
 static int
-member_cb(void *arg, const char *address)
+member_cb(void *arg, const kaeru_subscriber *m)
 {
-	(void)address;
+	(void)m;
 	(*(int *)arg)++;
 	return 0;
 }
@@ -265,10 +265,10 @@ test_policy(kaeru_store *s)
 	T_OK(kaeru_store_subscribe(s, "news", "m1@example.com", now) == 0 &&
 	    kaeru_store_subscribe(s, "news", "m2@example.com", now) == 0 &&
 	    kaeru_store_subscribe(s, "news", "m2@example.com", now) == 0, "subscribe");
-	T_OK(kaeru_store_members(s, "news", member_cb, &n) == 0 && n == 2, "members");
+	T_OK(kaeru_store_members(s, "news", now, 1, member_cb, &n) == 0 && n == 2, "members");
 	T_OK(kaeru_store_unsubscribe(s, "news", "m2@example.com", now) == 0, "unsubscribe from list");
 	n = 0;
-	T_OK(kaeru_store_members(s, "news", member_cb, &n) == 0 && n == 1, "one member left");
+	T_OK(kaeru_store_members(s, "news", now, 1, member_cb, &n) == 0 && n == 1, "one member left");
 	T_EQ_STR(state(s, "m2@example.com", now, NULL), "unsubscribed", "list unsubscribe suppresses");
 
 	/* Transactions: a rolled-back batch leaves nothing. */
@@ -565,13 +565,14 @@ static const char data1[] =
 struct members { int n; char all[512]; };
 
 static int
-members_cb(void *arg, const char *address)
+members_cb(void *arg, const kaeru_subscriber *sub)
 {
 	struct members *m = arg;
 	size_t		l = strlen(m->all);
 
 	m->n++;
-	snprintf(m->all + l, sizeof(m->all) - l, "%s ", address);
+	snprintf(m->all + l, sizeof(m->all) - l, "%s:%s%s ", sub->address,
+	    kaeru_addr_state_name(sub->state), sub->mailable ? "" : "!");
 	return 0;
 }
 
@@ -606,7 +607,7 @@ test_migration(const char *loc)
 	T_OK(kaeru_store_address(s, "Foo@example.com", now, &i, NULL, NULL) == 0 &&
 	    strcmp(i.display, "Foo@example.com") == 0, "schema 1 rows shown as keyed");
 	memset(&m, 0, sizeof(m));
-	T_OK(kaeru_store_members(s, "news", members_cb, &m) == 0 && m.n == 4, "case-sensitive: four members");
+	T_OK(kaeru_store_members(s, "news", now, 1, members_cb, &m) == 0 && m.n == 4, "case-sensitive: four members");
 	kaeru_store_free(s);
 
 	/* The default policy folds the keys and merges, history included. */
@@ -628,7 +629,7 @@ test_migration(const char *loc)
 	    strcmp(i.display, "Bar@example.com") == 0 && i.suppressed, "a single spelling: moved");
 	T_OK(strstr(h.text, "migration") == NULL, "a single spelling: no merge line");
 	memset(&m, 0, sizeof(m));
-	T_OK(kaeru_store_members(s, "news", members_cb, &m) == 0 && m.n == 3, m.all);
+	T_OK(kaeru_store_members(s, "news", now, 1, members_cb, &m) == 0 && m.n == 3, m.all);
 	memset(&x, 0, sizeof(x));
 	kaeru_store_stats(s, KAERU_STATS_TOTAL, 0, stat_cb, &x);
 	T_EQ_INT(x.total.events, 4, "the event stored under two spellings counted once");
@@ -654,6 +655,97 @@ test_migration(const char *loc)
 		T_OK(a != NULL && strstr(a + 1, "migration:") == NULL, "reopened: merged once");
 	}
 	kaeru_store_free(s);
+}
+
+struct listcount { int lists; kaeru_list_info w; };
+
+static int
+lists_cb(void *arg, const kaeru_list_info *l)
+{
+	struct listcount *x = arg;
+
+	x->lists++;
+	if (strcmp(l->name, "weekly") == 0)
+		x->w = *l;
+	return 0;
+}
+
+/* Lists: create, import (all or nothing), counts, export, remove, unsubscribe. */
+static void
+test_lists(kaeru_store *s)
+{
+	static const char csv[] =
+	    "\xef\xbb\xbf" "Name,E-mail\r\n"
+	    "Mixed,Mixed@Example.org\r\n"
+	    "\"Hard, Case\",hard@example.com\n"	/* suppressed by the policy test */
+	    "Dead,z@gone.example\n"		/* a domain flagged as not existing */
+	    "\n"
+	    "Again,MIXED@example.org\n"		/* the same address */
+	    "Plain,plain@example.org\n";
+	static const char bad[] = "email\nok@example.org\nnot an address\nx@\n";
+	kaeru_clean_opts   o = KAERU_CLEAN_OPTS_INIT;
+	kaeru_import_stats st;
+	kaeru_buf	   why = KAERU_BUF_INIT;
+	struct members	   m;
+	struct listcount   lc;
+	int64_t		   now = T0 + 100 * DAY;
+
+	o.now = now;
+	T_OK(kaeru_store_list_create(s, "weekly") == 0, "create");
+	T_EQ_INT(kaeru_store_list_create(s, "weekly"), KAERU_EINVAL, "create: taken");
+	T_EQ_INT(kaeru_store_list_import(s, "nosuch", csv, strlen(csv), &o, NULL, &st), KAERU_ENOTFOUND,
+	    "import into a list that does not exist");
+	T_OK(kaeru_store_list_import(s, "weekly", csv, strlen(csv), &o, &why, &st) == 0, kaeru_error_last());
+	T_OK(st.rows == 5 && st.added == 4 && st.present == 1 && st.invalid == 0, "import: counted");
+	T_OK(kaeru_store_list_import(s, "weekly", csv, strlen(csv), &o, &why, &st) == 0 &&
+	    st.added == 0 && st.present == 5, "import again: nothing new");
+	/* A bad row or malformed CSV: nothing at all. */
+	T_EQ_INT(kaeru_store_list_import(s, "weekly", bad, strlen(bad), &o, &why, &st), KAERU_EPARSE,
+	    "import: invalid addresses");
+	T_OK(st.invalid == 2 && st.added == 0, "import: two bad rows");
+	T_OK(why.ptr != NULL && strstr(why.ptr, "line 3: not an address: ") != NULL &&
+	    strstr(why.ptr, "line 4: x@: ") != NULL, why.ptr ? why.ptr : "(none)");
+	T_OK(strstr(kaeru_error_last(), "2 rows without a valid address") != NULL, kaeru_error_last());
+	T_EQ_INT(kaeru_store_list_import(s, "weekly", "email\nq@example.org\n\"open\n",
+	    strlen("email\nq@example.org\n\"open\n"), &o, &why, &st),
+	    KAERU_EPARSE, "import: malformed CSV");
+	T_OK(strstr(kaeru_error_last(), "line 3") != NULL, kaeru_error_last());
+	memset(&m, 0, sizeof(m));
+	kaeru_store_members(s, "weekly", now, 1, members_cb, &m);
+	T_EQ_INT(m.n, 4, "a failed import added nothing");
+	T_EQ_STR(m.all, "hard@example.com:suppressed! Mixed@Example.org:active plain@example.org:active "
+	    "z@gone.example:active! ", "every member: as first seen, with state and mailable");
+	memset(&m, 0, sizeof(m));
+	kaeru_store_members(s, "weekly", now, 0, members_cb, &m);
+	T_EQ_STR(m.all, "Mixed@Example.org:active plain@example.org:active ", "mailable members");
+	memset(&lc, 0, sizeof(lc));
+	T_OK(kaeru_store_lists(s, NULL, now, lists_cb, &lc) == 0 && lc.lists == 2, "two lists");
+	T_OK(lc.w.subscribers == 4 && lc.w.mailable == 2 && lc.w.state[KAERU_ADDR_SUPPRESSED] == 1 &&
+	    lc.w.state[KAERU_ADDR_ACTIVE] == 3, "counts per state");
+	memset(&lc, 0, sizeof(lc));
+	T_OK(kaeru_store_lists(s, "weekly", now, lists_cb, &lc) == 0 && lc.lists == 1, "one list");
+	T_EQ_INT(kaeru_store_lists(s, "nosuch", now, lists_cb, &lc), KAERU_ENOTFOUND, "no such list");
+
+	/* A bounce later takes a member out of the export. */
+	{
+		kaeru_record	    r = rec("Plain@example.org", "userunknown", KAERU_KIND_BOUNCE, KAERU_HINT_SUPPRESS, T0);
+		kaeru_ingest_result res;
+
+		kaeru_store_ingest(s, &r, now, &res);
+		memset(&m, 0, sizeof(m));
+		kaeru_store_members(s, "weekly", now, 0, members_cb, &m);
+		T_EQ_STR(m.all, "Mixed@Example.org:active ", "a bounce takes a member out");
+	}
+	/* remove: off the list only; unsubscribe: off the list and suppressed. */
+	T_OK(kaeru_store_list_remove(s, "weekly", "MIXED@example.org") == 0, "remove");
+	T_EQ_INT(kaeru_store_list_remove(s, "weekly", "mixed@example.org"), KAERU_ENOTFOUND, "remove: not on it");
+	T_EQ_STR(state(s, "mixed@example.org", now, NULL), "unknown", "remove suppresses nothing");
+	T_OK(kaeru_store_unsubscribe(s, "weekly", "z@gone.example", now) == 0, "unsubscribe");
+	T_EQ_STR(state(s, "z@gone.example", now, NULL), "unsubscribed", "unsubscribed");
+	memset(&lc, 0, sizeof(lc));
+	kaeru_store_lists(s, "weekly", now, lists_cb, &lc);
+	T_OK(lc.w.subscribers == 2 && lc.w.mailable == 0, "two left, none mailable");
+	kaeru_buf_dispose(&why);
 }
 
 struct each { int header, kept, dropped; char hint[64]; };
@@ -837,6 +929,7 @@ main(int argc, char **argv)
 	test_policy(s);
 	test_clean(s);
 	test_batch(s);
+	test_lists(s);
 	kaeru_store_free(s);
 	/* Reopening migrates nothing and keeps everything. */
 	T_OK(kaeru_store_open(&s, argv[1], NULL) == 0, "reopen");

@@ -141,8 +141,6 @@ struct ing {
 	size_t		 ndr, cdr;
 	size_t		*sel;		/* the items of the statement being built */
 	struct kmap	 addrs, events, senders, doms, pairs;
-	struct kparam	*p;
-	size_t		 cp;
 	int		 oom;
 };
 
@@ -201,55 +199,41 @@ pair_key(struct ing *g, const char *a, const char *b)
 typedef void (*fill_fn)(struct ing *g, size_t item, struct kparam *p);
 typedef int (*row_fn)(struct ing *g);
 
-/*
- * batch - batch statement kind over the n items of g->sel, in chunks of
- * up to KSTORE_BATCH_MAX rows (KSTORE_LOOKUP_MAX for a lookup): head's
- * nhead parameters, then fill()'s
- * nrow per item. With row, each result row goes to it; without, the
- * statement is sent (and may be queued).
- */
+/* From kstore_batch()'s row numbers to the items of g->sel. */
+struct adapt {
+	struct ing *g;
+	fill_fn	    fill;
+	row_fn	    row;
+};
+
+static void
+adapt_fill(void *arg, size_t i, struct kparam *p)
+{
+	struct adapt *a = arg;
+
+	a->fill(a->g, a->g->sel[i], p);
+}
+
+static int
+adapt_row(void *arg)
+{
+	struct adapt *a = arg;
+
+	return a->row(a->g);
+}
+
+/* batch - batch statement kind over the n items of g->sel (kstore_batch) */
 static int
 batch(struct ing *g, enum kbatch kind, const struct kparam *head, size_t nhead, size_t nrow,
     size_t n, fill_fn fill, row_fn row)
 {
-	kaeru_store *s = g->s;
-	size_t	     done = 0, most = kstore_plan_each(kstore_batch_id(kind, 1)) ?
-	    KSTORE_LOOKUP_MAX : KSTORE_BATCH_MAX;
+	struct adapt a = { g, fill, row };
+	int	     rc;
 
-	while (done < n) {
-		size_t m = most, np, i;
-		int    id, rc;
-
-		while (m > n - done)
-			m >>= 1;
-		np = nhead + m * nrow;
-		if (np > g->cp) {
-			struct kparam *pp = realloc(g->p, np * sizeof(*pp));
-			if (pp == NULL)
-				return kerr_set(KAERU_ENOMEM, "out of memory");
-			g->p = pp;
-			g->cp = np;
-		}
-		for (i = 0; i < nhead; i++)
-			g->p[i] = head[i];
-		for (i = 0; i < m; i++)
-			fill(g, g->sel[done + i], g->p + nhead + i * nrow);
-		id = kstore_batch_id(kind, m);
-		if (row == NULL) {
-			if ((rc = s->ops->send(s, id, g->p, (int)np)) != 0)
-				return rc;
-		} else {
-			if ((rc = s->ops->run(s, id, g->p, (int)np)) != 0)
-				return rc;
-			while ((rc = s->ops->next(s)) == 1)
-				if ((rc = row(g)) != 0)
-					return rc;
-			if (rc < 0)
-				return rc;
-		}
-		done += m;
-	}
-	return g->oom ? kerr_set(KAERU_ENOMEM, "out of memory") : 0;
+	rc = kstore_batch(g->s, kind, head, nhead, nrow, n, adapt_fill, row != NULL ? adapt_row : NULL, &a);
+	if (rc == 0 && g->oom)
+		rc = kerr_set(KAERU_ENOMEM, "out of memory");
+	return rc;
 }
 
 /* select - g->sel sized for n items */
@@ -884,7 +868,6 @@ ing_free(struct ing *g)
 	free(g->pr);
 	free(g->dr);
 	free(g->sel);
-	free(g->p);
 	ks_dispose(&g->pool);
 	ks_dispose(&g->tmp);
 	kmap_free(&g->addrs);

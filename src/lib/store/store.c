@@ -162,8 +162,14 @@ static const char *const sql[ST_COUNT] = {
 	[ST_LIST_ID] = "SELECT id FROM lists WHERE name = ?",
 	[ST_SUB_ADD] = "INSERT INTO subscribers (list_id, address, added, display) VALUES (?, ?, ?, ?)"
 	    " ON CONFLICT (list_id, address) DO NOTHING",
-	[ST_SUB_DEL] = "DELETE FROM subscribers WHERE list_id = ? AND address = ?",
-	[ST_SUB_LIST] = "SELECT display FROM subscribers WHERE list_id = ? ORDER BY address",
+	[ST_SUB_DEL] = "DELETE FROM subscribers WHERE list_id = ? AND address = ? RETURNING address",
+	[ST_LIST_CREATE] = "INSERT INTO lists (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id",
+	[ST_LISTS] = "SELECT id, name FROM lists ORDER BY name",
+	[ST_MEMBERS] = "SELECT s.display, s.added, a.state, CASE WHEN sp.address IS NULL THEN 0 ELSE 1 END,"
+	    " sp.until_ts, sp.reason, s.address FROM subscribers s"
+	    " LEFT JOIN addresses a ON a.address = s.address"
+	    " LEFT JOIN suppressions sp ON sp.address = s.address"
+	    " WHERE s.list_id = ? ORDER BY s.address",
 	/* Settings; the key folding of rekey.c. */
 	[ST_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
 	[ST_SETTING_PUT] = "INSERT INTO settings (name, value) VALUES (?, ?)"
@@ -243,6 +249,8 @@ static const struct {
 	    " ON CONFLICT (domain, address) DO NOTHING" },
 	[SB_DOMAIN_FLAG] = { "INSERT INTO domains (domain, since_ts) VALUES ", "(?, ?)",
 	    " ON CONFLICT (domain) DO NOTHING" },
+	[SB_SUB_ADD] = { "INSERT INTO subscribers (list_id, address, added, display) VALUES ",
+	    "(?, ?, ?, ?)", " ON CONFLICT (list_id, address) DO NOTHING RETURNING address" },
 };
 
 const char *const kstore_state_names[KAERU_ADDR_STATE_COUNT] = {
@@ -289,6 +297,45 @@ kstore_plan_each(int id)
 		return 0;
 	return kind == SB_ADDR_GET || kind == SB_SUPP_GET || kind == SB_DAYS_GET ||
 	    kind == SB_DOMFAIL_COUNT || kind == SB_DOMFAIL_GET || kind == SB_DOMAINS_GET;
+}
+
+/* kstore_batch - batch statement kind over n rows, in chunks */
+int
+kstore_batch(kaeru_store *s, enum kbatch kind, const struct kparam *head, size_t nhead,
+    size_t nrow, size_t n, kstore_fill_fn fill, kstore_row_fn row, void *arg)
+{
+	size_t	       done = 0, most = kstore_plan_each(kstore_batch_id(kind, 1)) ?
+	    KSTORE_LOOKUP_MAX : KSTORE_BATCH_MAX, i;
+	struct kparam *p;
+	int	       rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((p = malloc((nhead + most * nrow) * sizeof(*p))) == NULL)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	for (i = 0; i < nhead; i++)
+		p[i] = head[i];
+	while (rc == 0 && done < n) {
+		size_t m = most;
+		int    id, np;
+
+		while (m > n - done)
+			m >>= 1;
+		for (i = 0; i < m; i++)
+			fill(arg, done + i, p + nhead + i * nrow);
+		id = kstore_batch_id(kind, m);
+		np = (int)(nhead + m * nrow);
+		if (row == NULL)
+			rc = s->ops->send(s, id, p, np);
+		else if ((rc = s->ops->run(s, id, p, np)) == 0) {
+			while ((rc = s->ops->next(s)) == 1)
+				if ((rc = row(arg)) != 0)
+					break;
+		}
+		done += m;
+	}
+	free(p);
+	return rc < 0 ? rc : 0;
 }
 
 /* kstore_batch_id - the id of batch statement kind over n rows (a power of two) */
@@ -967,82 +1014,4 @@ kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since, kaeru_stats_
 		have = 1;
 	}
 	return have ? cb(arg, &row) : 0;
-}
-
-/* list_id - the id of a list, created when create is set */
-static int
-list_id(kaeru_store *s, const char *list, int create, int64_t *id)
-{
-	struct kparam p[] = { P_T(list) };
-	int	      rc;
-
-	if (list == NULL || *list == '\0')
-		return kerr_set(KAERU_EINVAL, "a list needs a name");
-	if (create && (rc = run_write(s, ST_LIST_NEW, p, 1)) != 0)
-		return rc;
-	*id = 0;
-	if ((rc = kstore_one_int(s, ST_LIST_ID, p, 1, id)) != 0)
-		return rc;
-	return *id == 0 ? kerr_set(KAERU_ENOTFOUND, "no list \"%s\"", list) : 0;
-}
-
-/* kaeru_store_subscribe - add an address to a list (created on first use) */
-int
-kaeru_store_subscribe(kaeru_store *s, const char *list, const char *address, int64_t now)
-{
-	int64_t id;
-	int	rc, own;
-
-	if (s == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_subscribe: NULL store");
-	if ((rc = kstore_norm(s, address)) != 0 || (rc = kstore_auto_begin(s, &own)) != 0)
-		return rc;
-	if ((rc = list_id(s, list, 1, &id)) == 0) {
-		struct kparam p[] = { P_I(id), P_T(s->addr.p), P_I(now), P_T(address) };
-		rc = run_write(s, ST_SUB_ADD, p, 4);
-	}
-	return kstore_auto_end(s, own, rc);
-}
-
-/* kaeru_store_unsubscribe - remove an address from a list and suppress it */
-int
-kaeru_store_unsubscribe(kaeru_store *s, const char *list, const char *address, int64_t now)
-{
-	int64_t id;
-	int	rc, own;
-
-	if (s == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_unsubscribe: NULL store");
-	if ((rc = kstore_norm(s, address)) != 0 || (rc = kstore_auto_begin(s, &own)) != 0)
-		return rc;
-	if ((rc = list_id(s, list, 0, &id)) == 0) {
-		struct kparam p[] = { P_I(id), P_T(s->addr.p) };
-		if ((rc = run_write(s, ST_SUB_DEL, p, 2)) == 0)
-			rc = kaeru_store_suppress(s, address, "unsubscribe", now, 0);
-	}
-	return kstore_auto_end(s, own, rc);
-}
-
-/* kaeru_store_members - the addresses of a list */
-int
-kaeru_store_members(kaeru_store *s, const char *list, kaeru_member_cb cb, void *arg)
-{
-	int64_t id;
-	int	rc;
-
-	if (s == NULL || cb == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_members: NULL argument");
-	if ((rc = list_id(s, list, 0, &id)) != 0)
-		return rc;
-	{
-		struct kparam p[] = { P_I(id) };
-		if ((rc = s->ops->run(s, ST_SUB_LIST, p, 1)) != 0)
-			return rc;
-	}
-	while ((rc = s->ops->next(s)) == 1) {
-		int r = cb(arg, s->ops->text(s, 0));
-		if (r != 0)
-			return r;
-	}
-	return rc;
 }

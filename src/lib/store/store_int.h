@@ -72,7 +72,7 @@ enum kstmt {
 	ST_ADDR_GET, ST_ADDR_PUT, ST_HIST_ADD, ST_HIST_GET,
 	ST_SUPP_GET, ST_SUPP_PUT, ST_SUPP_DEL, ST_SUPP_LIST, ST_DOMAINS_LIST,
 	ST_STATS_TOTAL, ST_STATS_DAY, ST_STATS_DOMAIN, ST_STATS_REASON, ST_STATS_SENDER,
-	ST_LIST_NEW, ST_LIST_ID, ST_SUB_ADD, ST_SUB_DEL, ST_SUB_LIST,
+	ST_LIST_NEW, ST_LIST_ID, ST_SUB_ADD, ST_SUB_DEL, ST_LIST_CREATE, ST_LISTS, ST_MEMBERS,
 	ST_SETTING_GET, ST_SETTING_PUT,
 	/* rekey.c: keys whose local part has upper case, then the moves */
 	ST_CASED_ADDR, ST_CASED_SUPP, ST_CASED_HIST, ST_CASED_DAYS, ST_CASED_DOMFAIL,
@@ -93,6 +93,7 @@ enum kbatch {
 	SB_DOMAINS_GET,		/* which given domains are flagged */
 	SB_HIST_ADD, SB_ADDR_PUT, SB_SUPP_PUT, SB_SUPP_DEL, SB_DAY_PUT,
 	SB_SENDER_ADD, SB_DOMFAIL_ADD, SB_DOMAIN_FLAG,
+	SB_SUB_ADD,		/* subscribers; RETURNING the new ones */
 	SB_COUNT
 };
 #define KSTORE_BATCH_LOG 8			/* row counts 1 .. 128 */
@@ -119,6 +120,16 @@ extern const char *const kstore_state_names[KAERU_ADDR_STATE_COUNT];
 kaeru_addr_state kstore_state(const char *name);
 int	kstore_norm(kaeru_store *s, const char *address);	/* into s->addr; EINVAL if not an address */
 int	kstore_one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out);
+/*
+ * kstore_batch - batch statement kind over n rows, in chunks of up to
+ * KSTORE_BATCH_MAX rows (KSTORE_LOOKUP_MAX for a lookup): head's nhead
+ * parameters, then fill()'s nrow for each row. With row, each result row
+ * goes to it; without, the statement is sent (and may be queued).
+ */
+typedef void (*kstore_fill_fn)(void *arg, size_t i, struct kparam *p);
+typedef int (*kstore_row_fn)(void *arg);
+int	kstore_batch(kaeru_store *s, enum kbatch kind, const struct kparam *head, size_t nhead,
+	    size_t nrow, size_t n, kstore_fill_fn fill, kstore_row_fn row, void *arg);
 /* kstore_rekey - fold the local parts of every key, merging what then agrees (rekey.c) */
 int	kstore_rekey(kaeru_store *s, int64_t now);
 int	kstore_auto_begin(kaeru_store *s, int *own);

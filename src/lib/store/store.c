@@ -204,9 +204,9 @@ static const char *const sql[ST_COUNT] = {
 };
 
 /*
- * Batch statements (the ingest, ingest.c): head, then the row repeated
- * over n rows with ", " between, then tail. Parameters: the head's, then
- * each row's in turn.
+ * Batch statements (the ingest, ingest.c; list imports, lists.c): head,
+ * then the row repeated over n rows with ", " between, then tail.
+ * Parameters: the head's, then each row's in turn.
  */
 static const struct {
 	const char *head, *row, *tail;
@@ -287,25 +287,12 @@ kstore_nstmt(void)
 	return ST_COUNT + SB_COUNT * KSTORE_BATCH_LOG;
 }
 
-/* kstore_plan_each - 1 for a lookup of listed keys, planned at each run */
-int
-kstore_plan_each(int id)
-{
-	int kind = (id - ST_COUNT) / KSTORE_BATCH_LOG;
-
-	if (id < ST_COUNT || id >= kstore_nstmt())
-		return 0;
-	return kind == SB_ADDR_GET || kind == SB_SUPP_GET || kind == SB_DAYS_GET ||
-	    kind == SB_DOMFAIL_COUNT || kind == SB_DOMFAIL_GET || kind == SB_DOMAINS_GET;
-}
-
 /* kstore_batch - batch statement kind over n rows, in chunks */
 int
 kstore_batch(kaeru_store *s, enum kbatch kind, const struct kparam *head, size_t nhead,
     size_t nrow, size_t n, kstore_fill_fn fill, kstore_row_fn row, void *arg)
 {
-	size_t	       done = 0, most = kstore_plan_each(kstore_batch_id(kind, 1)) ?
-	    KSTORE_LOOKUP_MAX : KSTORE_BATCH_MAX, i;
+	size_t	       done = 0, most = KSTORE_BATCH_MAX, i;
 	struct kparam *p;
 	int	       rc = 0;
 

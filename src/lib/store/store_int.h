@@ -99,19 +99,8 @@ enum kbatch {
 #define KSTORE_BATCH_LOG 8			/* row counts 1 .. 128 */
 #define KSTORE_BATCH_MAX (1 << (KSTORE_BATCH_LOG - 1))
 
-/*
- * A lookup of listed keys (the SB_*_GET kinds) is sent in chunks of at
- * most KSTORE_LOOKUP_MAX keys, and kstore_plan_each() says that its best
- * plan depends on the table's size at the time: a store that starts
- * empty grows under a long import, and a plan cached while a table was
- * small (a scan) stays wrong. PostgreSQL plans such statements at each
- * run; short lists keep its planner on the index.
- */
-#define KSTORE_LOOKUP_MAX 32
-
 const char *kstore_sql(int id, kstr *buf);
 int	    kstore_nstmt(void);
-int	    kstore_plan_each(int id);
 /* kstore_batch_id - the statement of kind over n rows (n a power of two up to KSTORE_BATCH_MAX) */
 int	    kstore_batch_id(enum kbatch kind, size_t n);
 
@@ -122,7 +111,7 @@ int	kstore_norm(kaeru_store *s, const char *address);	/* into s->addr; EINVAL if
 int	kstore_one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out);
 /*
  * kstore_batch - batch statement kind over n rows, in chunks of up to
- * KSTORE_BATCH_MAX rows (KSTORE_LOOKUP_MAX for a lookup): head's nhead
+ * KSTORE_BATCH_MAX rows: head's nhead
  * parameters, then fill()'s nrow for each row. With row, each result row
  * goes to it; without, the statement is sent (and may be queued).
  */

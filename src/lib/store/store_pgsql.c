@@ -4,9 +4,7 @@
  * DESCRIPTION
  *	Statements are prepared on the server the first time they run
  *	("?" becomes $1, $2, ...: the texts are constants of store.c) and
- *	executed with text parameters; the lookups of listed keys that
- *	kstore_plan_each() names are sent unnamed instead, so that the
- *	server plans them for the table as it is now. Writers are serialised like SQLite's:
+ *	executed with text parameters. Writers are serialised like SQLite's:
  *	each write transaction starts with a transaction-scoped advisory
  *	lock, so concurrent ingests never deadlock on address rows and never
  *	need a retry; readers are not affected. Server notices are dropped.
@@ -35,6 +33,16 @@
 
 /* The writers' lock: "kaeru" in ASCII. */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(461195617653)"
+
+/*
+ * A write transaction's reads are lookups of listed keys (IN lists of up
+ * to 128 keys), each best done on the index. Told nothing, the planner
+ * takes a table that was never analysed (a new store during its first
+ * import) for a small one and plans a scan of it, and the prepared
+ * statement keeps that plan as the table grows: every batch then reads the
+ * whole table. Within write transactions only (stats and listings scan).
+ */
+#define KEY_LOOKUPS "SET LOCAL enable_seqscan = off"
 
 struct pg {
 	PGconn		*conn;
@@ -271,7 +279,7 @@ pg_send_stmt(struct pg *g, int id, const struct kparam *p, int np)
 		g->nums = nn;
 		g->nvals = np;
 	}
-	if (!kstore_plan_each(id) && !g->prepared[id] && (rc = pg_prepare(g, id)) != 0)
+	if (!g->prepared[id] && (rc = pg_prepare(g, id)) != 0)
 		return rc;
 	for (i = 0; i < np; i++) {
 		if (p[i].type == KP_TEXT)
@@ -282,16 +290,8 @@ pg_send_stmt(struct pg *g, int id, const struct kparam *p, int np)
 		} else
 			g->vals[i] = NULL;
 	}
-	if (kstore_plan_each(id)) {
-		const char *q = pg_text_of(g, id);
-
-		if (q == NULL)
-			return kerr_set(KAERU_ENOMEM, "out of memory");
-		rc = PQsendQueryParams(g->conn, q, np, NULL, g->vals, NULL, NULL, 0);
-	} else {
-		snprintf(name, sizeof(name), "k%d", id);
-		rc = PQsendQueryPrepared(g->conn, name, np, g->vals, NULL, NULL, 0);
-	}
+	snprintf(name, sizeof(name), "k%d", id);
+	rc = PQsendQueryPrepared(g->conn, name, np, g->vals, NULL, NULL, 0);
 	return rc == 1 ? 0 : pg_err(g, NULL, "query");
 }
 
@@ -386,7 +386,7 @@ static int
 pg_begin(kaeru_store *s)
 {
 	struct pg *g = s->be;
-	int	   rc = pg_exec(s, "BEGIN; " WRITER_LOCK);
+	int	   rc = pg_exec(s, "BEGIN; " KEY_LOOKUPS "; " WRITER_LOCK);
 
 	if (rc == 0 && (rc = pg_pipeline(g)) == 0)
 		return 0;

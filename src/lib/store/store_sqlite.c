@@ -9,10 +9,9 @@
  *	index pages at every commit, and each checkpoint copies them and
  *	syncs twice (20,000 records: 35 syncs, about 0.3 s, down to 11).
  *	Write transactions are BEGIN IMMEDIATE: the write lock is taken at
- *	the start, so two writers
- *	never deadlock upgrading a read lock; the second waits for the busy
- *	timeout and then fails with KAERU_EBUSY. Statements are prepared on
- *	first use and kept until the store closes.
+ *	the start, so two writers never deadlock upgrading a read lock; the
+ *	second waits for the busy timeout and then fails with KAERU_EBUSY.
+ *	Statements are prepared on first use and kept until the store closes.
  *
  *	A write transaction keeps temporary storage in memory (temp_store):
  *	the ingest's multi-row statements each need a statement journal (a

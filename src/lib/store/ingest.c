@@ -236,7 +236,7 @@ batch(struct ing *g, enum kbatch kind, const struct kparam *head, size_t nhead, 
 	return rc;
 }
 
-/* select - g->sel sized for n items */
+/* select_room - g->sel sized for n items */
 static int
 select_room(struct ing *g, size_t n)
 {

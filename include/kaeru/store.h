@@ -56,7 +56,7 @@ typedef enum kaeru_addr_state {
 /* kaeru_addr_state_name - static name of a state; NULL when out of range */
 KAERU_EXTERN const char *kaeru_addr_state_name(kaeru_addr_state st);
 
-#define KAERU_POLICY_VERSION 1
+#define KAERU_POLICY_VERSION 2
 
 /* The policy; see docs/kaeru.conf.example for each knob. */
 typedef struct kaeru_policy {
@@ -66,6 +66,7 @@ typedef struct kaeru_policy {
 	int		soft_quiet_days;	/* a gap longer than this resets the score (7) */
 	int		domain_threshold;	/* hostunknown addresses that flag a domain (3) */
 	int		expire_days[KAERU_REASON_COUNT]; /* suppression lifetime per reason; 0: never */
+	int		local_part_case_sensitive; /* 1: Foo@ and foo@ are two addresses (0) */
 } kaeru_policy;
 
 /* kaeru_policy_defaults - fill p with the documented defaults */
@@ -117,13 +118,33 @@ typedef struct kaeru_ingest_result {
 KAERU_EXTERN int kaeru_store_ingest(kaeru_store *s, const kaeru_record *r,
 		    int64_t now, kaeru_ingest_result *res);
 
+/*
+ * A batch of records to ingest together: kaeru_ingest_batch_add() copies
+ * what the store keeps of a record (so the parser may move on), and
+ * kaeru_store_ingest_batch() stores them all with a few statements for
+ * the whole batch, with the same results as kaeru_store_ingest() called
+ * for each in turn. res: NULL, or room for kaeru_ingest_batch_count()
+ * results, in the order the records were added. The batch is not
+ * emptied; kaeru_ingest_batch_clear() does that, keeping its memory.
+ */
+typedef struct kaeru_ingest_batch kaeru_ingest_batch;
+
+KAERU_EXTERN int    kaeru_ingest_batch_new(kaeru_ingest_batch **out);
+KAERU_EXTERN void   kaeru_ingest_batch_free(kaeru_ingest_batch *b);	/* accepts NULL */
+KAERU_EXTERN int    kaeru_ingest_batch_add(kaeru_ingest_batch *b, const kaeru_record *r);
+KAERU_EXTERN size_t kaeru_ingest_batch_count(const kaeru_ingest_batch *b);
+KAERU_EXTERN void   kaeru_ingest_batch_clear(kaeru_ingest_batch *b);
+KAERU_EXTERN int    kaeru_store_ingest_batch(kaeru_store *s, const kaeru_ingest_batch *b,
+		    int64_t now, kaeru_ingest_result *res);
+
 typedef struct kaeru_suppression {
-	const char	*address;
+	const char	*address;	/* the store's key (see kaeru_address_normalize) */
 	const char	*reason;	/* a reason name, "unsubscribe" or "manual" */
 	const char	*source;	/* "policy" or "manual" */
 	int64_t		 event_id;	/* the causing event; 0 for none */
 	int64_t		 since;
 	int64_t		 until;		/* 0: never expires */
+	const char	*display;	/* the address as first seen */
 } kaeru_suppression;
 
 typedef int (*kaeru_suppression_cb)(void *arg, const kaeru_suppression *sp);
@@ -147,13 +168,14 @@ KAERU_EXTERN int kaeru_store_suppressions(kaeru_store *s, int64_t now,
 KAERU_EXTERN int kaeru_store_is_suppressed(kaeru_store *s, const char *address, int64_t now);
 
 typedef struct kaeru_address_info {
-	const char	*address;	/* normalised: domain in lower case, IDNA A-labels */
+	const char	*address;	/* the store's key (see kaeru_address_normalize) */
 	kaeru_addr_state state;
 	int		 score;		/* soft bounce days counted */
 	int64_t		 updated;
 	int		 suppressed;	/* 1: a suppression is in force */
 	const char	*supp_reason;	/* "" when none */
 	int64_t		 supp_since, supp_until;
+	const char	*display;	/* the address as first seen */
 } kaeru_address_info;
 
 typedef struct kaeru_history {
@@ -195,20 +217,61 @@ typedef int (*kaeru_stats_cb)(void *arg, const kaeru_stats_row *row);
 KAERU_EXTERN int kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since,
 		    kaeru_stats_cb cb, void *arg);
 
-/* Mailing lists and their subscribers. */
+/*
+ * Mailing lists and their subscribers. Addresses are matched by the
+ * store's key (see kaeru_address_normalize) and shown as first seen.
+ * A subscriber is mailable unless a suppression is in force for it (a
+ * bounce, an unsubscribe, a complaint) or its domain is flagged as not
+ * existing: that is read when the list is, never stored with it.
+ */
+
+/* kaeru_store_list_create - a new, empty list; KAERU_EINVAL if the name is taken */
+KAERU_EXTERN int kaeru_store_list_create(kaeru_store *s, const char *list);
+
+/* kaeru_store_subscribe - add an address to a list (created on first use) */
 KAERU_EXTERN int kaeru_store_subscribe(kaeru_store *s, const char *list,
 		    const char *address, int64_t now);
-/* kaeru_store_unsubscribe - leave the list and suppress the address (reason "unsubscribe") */
+
+/* kaeru_store_list_remove - take an address off a list, nothing else; KAERU_ENOTFOUND if not on it */
+KAERU_EXTERN int kaeru_store_list_remove(kaeru_store *s, const char *list, const char *address);
+
+/* kaeru_store_unsubscribe - take an address off a list and suppress it (reason "unsubscribe") */
 KAERU_EXTERN int kaeru_store_unsubscribe(kaeru_store *s, const char *list,
 		    const char *address, int64_t now);
-typedef int (*kaeru_member_cb)(void *arg, const char *address);
-KAERU_EXTERN int kaeru_store_members(kaeru_store *s, const char *list,
-		    kaeru_member_cb cb, void *arg);
+
+typedef struct kaeru_subscriber {
+	const char	*address;	/* as first seen */
+	kaeru_addr_state state;		/* as kaeru_store_address() says at the time given */
+	int		 mailable;	/* 1: no suppression in force, domain not flagged */
+	int64_t		 added;
+} kaeru_subscriber;
+
+typedef int (*kaeru_subscriber_cb)(void *arg, const kaeru_subscriber *sub);
+
+/* kaeru_store_members - a list's subscribers at now, by key: the mailable ones, or all */
+KAERU_EXTERN int kaeru_store_members(kaeru_store *s, const char *list, int64_t now, int all,
+		    kaeru_subscriber_cb cb, void *arg);
+
+typedef struct kaeru_list_info {
+	const char	*name;
+	int64_t		 subscribers;
+	int64_t		 state[KAERU_ADDR_STATE_COUNT];	/* subscribers per state */
+	int64_t		 mailable;
+} kaeru_list_info;
+
+typedef int (*kaeru_list_cb)(void *arg, const kaeru_list_info *l);
+
+/* kaeru_store_lists - every list by name (or only list; KAERU_ENOTFOUND if none), counted at now */
+KAERU_EXTERN int kaeru_store_lists(kaeru_store *s, const char *list, int64_t now,
+		    kaeru_list_cb cb, void *arg);
 
 /*
  * Addresses. kaeru_address_normalize() writes the store's key of an
- * address into out (replaced): the local part as written, the domain in
- * lower case and IDNA A-labels. kaeru_address_check() also validates it
+ * address into out (replaced): the local part with its ASCII letters in
+ * lower case (a store opened with local_part_case_sensitive keeps them as
+ * written), the domain in lower case and IDNA A-labels. Every call of the
+ * store that takes an address matches it by this key; the address as
+ * first seen is kept for display. kaeru_address_check() also validates it
  * under RFC 5321/5322 (RFC 6531 UTF-8 local parts allowed); on failure
  * *why says what is wrong (static text). kaeru_domain_typo() returns a
  * well-known domain that the given one likely misspells, or NULL.
@@ -245,6 +308,49 @@ typedef struct kaeru_clean_stats {
 KAERU_EXTERN int kaeru_clean(kaeru_store *s, const char *data, size_t len,
 		    const kaeru_clean_opts *o, kaeru_buf *out, kaeru_buf *rejects,
 		    kaeru_clean_stats *st);
+
+/* One record of a cleaned list, as kaeru_clean() would write it. */
+typedef struct kaeru_clean_row {
+	long		    line;	/* where the record starts in the input */
+	const char *const  *fields;	/* its fields, unquoted (lens[i] bytes each) */
+	const size_t	   *lens;
+	size_t		    n;
+	int		    header;	/* 1: the header row: fields are column names */
+	const char	   *extra;	/* the added column: the typo hint of a kept row, why a
+					   row was dropped; for the header, its name */
+} kaeru_clean_row;
+
+typedef int (*kaeru_clean_cb)(void *arg, const kaeru_clean_row *row);
+
+/*
+ * kaeru_clean_each - kaeru_clean() row by row: the header (if the input
+ *	has one) then each kept row to kept, each dropped row to dropped
+ *	(either may be NULL), in input order. Nothing is handed over before
+ *	the whole input was read and found good.
+ */
+KAERU_EXTERN int kaeru_clean_each(kaeru_store *s, const char *data, size_t len,
+		    const kaeru_clean_opts *o, kaeru_clean_cb kept, kaeru_clean_cb dropped,
+		    void *arg, kaeru_clean_stats *st);
+
+typedef struct kaeru_import_stats {
+	size_t	rows;		/* data rows read */
+	size_t	added;		/* new subscribers */
+	size_t	present;	/* subscribed already, or twice in the file */
+	size_t	invalid;	/* rows without a valid address */
+} kaeru_import_stats;
+
+/*
+ * kaeru_store_list_import - a CSV list's addresses subscribed to an
+ *	existing list, all in one transaction (the caller's if one is open).
+ *	The CSV is read as kaeru_clean() reads it (o: the column, the longest
+ *	record; o->now is the time subscribed). Every row is checked first: a
+ *	row without a valid address is named in bad ("line N: ADDRESS: why",
+ *	one a line, replacing its content; bad may be NULL), and then, as for
+ *	malformed CSV, nothing is subscribed and the call fails with
+ *	KAERU_EPARSE. Suppressed addresses are subscribed (and not exported).
+ */
+KAERU_EXTERN int kaeru_store_list_import(kaeru_store *s, const char *list, const char *data,
+		    size_t len, const kaeru_clean_opts *o, kaeru_buf *bad, kaeru_import_stats *st);
 
 #ifdef __cplusplus
 }

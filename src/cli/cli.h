@@ -22,6 +22,7 @@ int	cmd_suppressions(int argc, char **argv);
 int	cmd_address(int argc, char **argv);
 int	cmd_clean(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
+int	cmd_lists(int argc, char **argv);
 
 void	cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	cli_write(FILE *f, const char *s, size_t n);
@@ -35,25 +36,56 @@ size_t	cli_width(const char *s);
 /* cli_lang - "ja" when LC_ALL, LC_MESSAGES or LANG (the first set) starts with ja, else "en" */
 const char *cli_lang(void);
 /* The store commands (cli_store.c). */
+#include <getopt.h>
 #include <kaeru/store.h>
 #include <stdint.h>
 
+/*
+ * The options every store command takes. A command's option table starts
+ * with CLI_STORE_OPTIONS; cli_store_getopt() handles them and hands back
+ * the command's own. Set fmt to the command's default format first.
+ */
+struct cli_store_opts {
+	const char	*db, *conf;
+	enum cli_format	 fmt;
+};
+
+#define CLI_STORE_OPTIONS \
+	{ "db", required_argument, NULL, 'd' }, \
+	{ "config", required_argument, NULL, 'c' }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "help", no_argument, NULL, 'h' }
+#define CLI_OPT_END	(-1)	/* no more options: optind is the first operand */
+#define CLI_OPT_EXIT	(-2)	/* --help or a bad option: return *status */
+
+int	cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *own,
+	    const struct option *longopts, void (*usage)(FILE *), int *status);
 int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
+int	cli_slurp(const char *path, kaeru_buf *b);
 int	cli_date(const char *s, int64_t *out);
 void	cli_time(int64_t t, char buf[32]);
 
 /*
  * Rows for --format table|jsonl|csv (json is jsonl in brackets). Column
- * names starting with '#' are numbers in JSON (the '#' is not printed).
+ * names starting with '#' are numbers in JSON (the '#' is not printed),
+ * unless the names are literal (cli_out_open: names from user data).
+ * Nothing is printed before the first row or cli_out_end(), so that a
+ * command failing at once (cli_out_abort) prints no empty listing.
  */
 struct cli_out {
+	FILE		   *f;
 	enum cli_format	    fmt;
 	const char *const  *cols;
 	size_t		    ncols, rows, cap;
 	char		  **cells;
+	int		    literal;
+	int		    started;	/* the CSV header or JSON '[' is out */
 };
 void	cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols);
+void	cli_out_open(struct cli_out *o, FILE *f, enum cli_format fmt, const char *const *cols,
+	    size_t ncols, int literal);
 int	cli_out_row(struct cli_out *o, const char *const *vals);
 int	cli_out_end(struct cli_out *o);
+void	cli_out_abort(struct cli_out *o);
 
 #endif

@@ -5,17 +5,63 @@
  *	cli_store_open() finds the database (--db, then $KAERU_DB, then the
  *	default file) and the policy (--config, then
  *	$XDG_CONFIG_HOME/kaeru/kaeru.conf or ~/.config/kaeru/kaeru.conf when
- *	it exists). cli_out prints rows as a table, JSON lines, JSON or CSV;
- *	a table is kept in memory (its cells are strdup'ed and freed by
+ *	it exists). cli_store_getopt() parses the options every store command
+ *	takes. cli_out prints rows as a table, JSON lines, JSON or CSV; a
+ *	table is kept in memory (its cells are strdup'ed and freed by
  *	cli_out_end) to size the columns.
  */
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * cli_store_getopt - the next option of a store command's own (own: its
+ * short options), --db, --config, --format and --help taken care of;
+ * CLI_OPT_END at the end, CLI_OPT_EXIT with *status after --help (usage
+ * on stdout, 0) or a bad option (usage on stderr, EXIT_USAGE)
+ */
+int
+cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *own,
+    const struct option *longopts, void (*usage)(FILE *), int *status)
+{
+	char shortopts[64];
+	int  c;
+
+	snprintf(shortopts, sizeof(shortopts), "d:c:f:h%s", own);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'c':
+			o->conf = optarg;
+			break;
+		case 'f':
+			if (cli_format_opt(optarg, &o->fmt, "table, jsonl, json, csv") != 0) {
+				*status = EXIT_USAGE;
+				return CLI_OPT_EXIT;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			*status = 0;
+			return CLI_OPT_EXIT;
+		case '?':
+		case ':':
+			usage(stderr);
+			*status = EXIT_USAGE;
+			return CLI_OPT_EXIT;
+		default:
+			return c;
+		}
+	}
+	return CLI_OPT_END;
+}
 
 /* cli_store_open - open the store the options name; prints the failure */
 int
@@ -45,6 +91,47 @@ cli_store_open(const char *db, const char *conf, kaeru_store **out)
 		cli_warn("%s", kaeru_error_last());
 		return EXIT_FAILURE_;
 	}
+	return 0;
+}
+
+/* cli_slurp - a whole file (or standard input, "-") into b; prints the failure */
+int
+cli_slurp(const char *path, kaeru_buf *b)
+{
+	FILE  *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL) {
+		cli_warn("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (b->asize - b->size < 65536) {
+			size_t ncap = b->asize ? b->asize * 2 : 1 << 20;
+			char  *np = realloc(b->ptr, ncap);
+			if (np == NULL) {
+				cli_warn("%s: out of memory", path);
+				if (f != stdin)
+					fclose(f);
+				return -1;
+			}
+			b->ptr = np;
+			b->asize = ncap;
+		}
+		n = fread(b->ptr + b->size, 1, b->asize - b->size - 1, f);
+		b->size += n;
+		if (n == 0)
+			break;
+	}
+	b->ptr[b->size] = '\0';
+	if (ferror(f)) {
+		cli_warn("%s: read error", path);
+		if (f != stdin)
+			fclose(f);
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
 	return 0;
 }
 
@@ -99,40 +186,69 @@ colname(const char *c)
 
 /* csv_put - one CSV field */
 static void
-csv_put(const char *s)
+csv_put(FILE *f, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
+		fputs(s, f);
 		return;
 	}
-	putchar('"');
+	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"')
-			putchar('"');
-		putchar(*s);
+			fputc('"', f);
+		fputc(*s, f);
 	}
-	putchar('"');
+	fputc('"', f);
 }
 
-/* cli_out_start - begin a listing */
+/*
+ * cli_out_open - begin a listing on f; literal: the column names are
+ * printed as they are (no '#' number columns: names from user data)
+ */
 void
-cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols)
+cli_out_open(struct cli_out *o, FILE *f, enum cli_format fmt, const char *const *cols,
+    size_t ncols, int literal)
 {
-	size_t i;
-
 	memset(o, 0, sizeof(*o));
+	o->f = f;
 	o->fmt = fmt;
 	o->cols = cols;
 	o->ncols = ncols;
-	if (fmt == FMT_CSV) {
-		for (i = 0; i < ncols; i++) {
+	o->literal = literal;
+}
+
+/* head - the CSV header or the JSON array's opening, once, before the first row or at the end */
+static void
+head(struct cli_out *o)
+{
+	size_t i;
+
+	if (o->started)
+		return;
+	o->started = 1;
+	if (o->fmt == FMT_CSV) {
+		for (i = 0; i < o->ncols; i++) {
 			if (i)
-				putchar(',');
-			csv_put(colname(cols[i]));
+				fputc(',', o->f);
+			csv_put(o->f, o->literal ? o->cols[i] : colname(o->cols[i]));
 		}
-		fputs("\r\n", stdout);
-	} else if (fmt == FMT_JSON)
-		putchar('[');
+		fputs("\r\n", o->f);
+	} else if (o->fmt == FMT_JSON)
+		fputc('[', o->f);
+}
+
+/* cli_out_start - begin a listing on standard output */
+void
+cli_out_start(struct cli_out *o, enum cli_format fmt, const char *const *cols, size_t ncols)
+{
+	cli_out_open(o, stdout, fmt, cols, ncols, 0);
+}
+
+/* name - column i's printed name */
+static const char *
+name(const struct cli_out *o, size_t i)
+{
+	return o->literal ? o->cols[i] : colname(o->cols[i]);
 }
 
 /* cli_out_row - one row of ncols values */
@@ -142,38 +258,39 @@ cli_out_row(struct cli_out *o, const char *const *vals)
 	kaeru_buf b = KAERU_BUF_INIT;
 	size_t	  i;
 
+	head(o);
 	switch (o->fmt) {
 	case FMT_CSV:
 		for (i = 0; i < o->ncols; i++) {
 			if (i)
-				putchar(',');
-			csv_put(vals[i]);
+				fputc(',', o->f);
+			csv_put(o->f, vals[i]);
 		}
-		fputs("\r\n", stdout);
+		fputs("\r\n", o->f);
 		break;
 	case FMT_JSON:
 	case FMT_JSONL:
 		if (o->fmt == FMT_JSON)
-			fputs(o->rows ? ",\n" : "\n", stdout);
-		putchar('{');
+			fputs(o->rows ? ",\n" : "\n", o->f);
+		fputc('{', o->f);
 		for (i = 0; i < o->ncols; i++) {
 			b.size = 0;
 			if (i)
-				putchar(',');
-			kaeru_json_string(colname(o->cols[i]), strlen(colname(o->cols[i])), &b);
-			cli_write(stdout, b.ptr, b.size);
-			putchar(':');
-			if (o->cols[i][0] == '#' && vals[i][0] != '\0')
-				fputs(vals[i], stdout);
+				fputc(',', o->f);
+			kaeru_json_string(name(o, i), strlen(name(o, i)), &b);
+			cli_write(o->f, b.ptr, b.size);
+			fputc(':', o->f);
+			if (!o->literal && o->cols[i][0] == '#' && vals[i][0] != '\0')
+				fputs(vals[i], o->f);
 			else {
 				b.size = 0;
 				kaeru_json_string(vals[i], strlen(vals[i]), &b);
-				cli_write(stdout, b.ptr, b.size);
+				cli_write(o->f, b.ptr, b.size);
 			}
 		}
-		putchar('}');
+		fputc('}', o->f);
 		if (o->fmt == FMT_JSONL)
-			putchar('\n');
+			fputc('\n', o->f);
 		kaeru_buf_dispose(&b);
 		break;
 	case FMT_TABLE:
@@ -197,20 +314,35 @@ cli_out_row(struct cli_out *o, const char *const *vals)
 	return 0;
 }
 
+/* cli_out_abort - after a failure: print nothing more, free everything */
+void
+cli_out_abort(struct cli_out *o)
+{
+	size_t r;
+
+	for (r = 0; o->fmt == FMT_TABLE && r < o->rows * o->ncols; r++)
+		free(o->cells[r]);
+	free(o->cells);
+	o->cells = NULL;
+	if (o->started && o->fmt == FMT_JSON)
+		fputs("\n]\n", o->f);	/* rows went out: keep the JSON whole */
+}
+
 /* cli_out_end - print a table, close a JSON array, free everything */
 int
 cli_out_end(struct cli_out *o)
 {
 	size_t *w, i, r;
 
+	head(o);
 	if (o->fmt == FMT_JSON)
-		fputs(o->rows ? "\n]\n" : "]\n", stdout);
+		fputs(o->rows ? "\n]\n" : "]\n", o->f);
 	if (o->fmt != FMT_TABLE)
 		return 0;
 	if ((w = calloc(o->ncols, sizeof(*w))) == NULL)
 		return -1;
 	for (i = 0; i < o->ncols; i++)
-		w[i] = cli_width(colname(o->cols[i]));
+		w[i] = cli_width(name(o, i));
 	for (r = 0; r < o->rows; r++)
 		for (i = 0; i < o->ncols; i++) {
 			size_t x = cli_width(o->cells[r * o->ncols + i]);
@@ -219,23 +351,23 @@ cli_out_end(struct cli_out *o)
 		}
 	for (i = 0; i < o->ncols; i++)
 		if (i + 1 < o->ncols)
-			printf("%-*s  ", (int)w[i], colname(o->cols[i]));
+			fprintf(o->f, "%-*s  ", (int)w[i], name(o, i));
 		else
-			printf("%s\n", colname(o->cols[i]));
+			fprintf(o->f, "%s\n", name(o, i));
 	for (i = 0; i < o->ncols; i++) {
 		size_t k;
 		for (k = 0; k < w[i]; k++)
-			putchar('-');
-		fputs(i + 1 < o->ncols ? "  " : "\n", stdout);
+			fputc('-', o->f);
+		fputs(i + 1 < o->ncols ? "  " : "\n", o->f);
 	}
 	for (r = 0; r < o->rows; r++)
 		for (i = 0; i < o->ncols; i++) {
 			const char *c = o->cells[r * o->ncols + i];
-			fputs(c, stdout);
+			fputs(c, o->f);
 			if (i + 1 < o->ncols)
-				printf("%*s  ", (int)(w[i] - cli_width(c)), "");
+				fprintf(o->f, "%*s  ", (int)(w[i] - cli_width(c)), "");
 			else
-				putchar('\n');
+				fputc('\n', o->f);
 		}
 	for (r = 0; r < o->rows * o->ncols; r++)
 		free(o->cells[r]);

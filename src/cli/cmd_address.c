@@ -12,7 +12,6 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -46,46 +45,24 @@ int
 cmd_address(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_STORE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const cols[] = { "when", "from", "to", "reason", "#event", "rule" };
-	const char	  *db = NULL, *conf = NULL;
-	enum cli_format	   fmt = FMT_TABLE;
+	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
 	int		   c, rc, status = 0;
 	kaeru_store	  *s;
 	kaeru_address_info info;
 	struct cli_out	   o;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:c:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			conf = optarg;
-			break;
-		case 'f':
-			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			address_usage(stdout);
-			return 0;
-		default:
-			address_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	if ((c = cli_store_getopt(&so, argc, argv, "", longopts, address_usage, &status)) != CLI_OPT_END)
+		return status;
 	if (optind + 1 != argc) {
 		address_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(db, conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
 		return rc;
 	/* The summary first (a row of its own), then the history. */
 	{
@@ -93,7 +70,7 @@ cmd_address(int argc, char **argv)
 			"suppression_reason", "since", "until" };
 		char	       score[16], since[32], until[32];
 		const char    *vals[7];
-		struct cli_out so;
+		struct cli_out sum;
 
 		rc = kaeru_store_address(s, argv[optind], (int64_t)time(NULL), &info, NULL, NULL);
 		if (rc != 0) {
@@ -104,20 +81,20 @@ cmd_address(int argc, char **argv)
 		snprintf(score, sizeof(score), "%d", info.score);
 		cli_time(info.supp_since, since);
 		cli_time(info.supp_until, until);
-		vals[0] = info.address;
+		vals[0] = info.display;
 		vals[1] = kaeru_addr_state_name(info.state);
 		vals[2] = score;
 		vals[3] = info.suppressed ? "yes" : "no";
 		vals[4] = info.supp_reason;
 		vals[5] = since;
 		vals[6] = info.supp_reason[0] ? (info.supp_until ? until : "never") : "";
-		cli_out_start(&so, fmt, scols, 7);
-		cli_out_row(&so, vals);
-		cli_out_end(&so);
+		cli_out_start(&sum, so.fmt, scols, 7);
+		cli_out_row(&sum, vals);
+		cli_out_end(&sum);
 	}
-	if (fmt == FMT_TABLE)
+	if (so.fmt == FMT_TABLE)
 		putchar('\n');
-	cli_out_start(&o, fmt, cols, 6);
+	cli_out_start(&o, so.fmt, cols, 6);
 	rc = kaeru_store_address(s, argv[optind], (int64_t)time(NULL), &info, hist_row, &o);
 	cli_out_end(&o);
 	if (rc != 0) {

@@ -3,7 +3,7 @@
  *	cmd_clean - kaeru clean: a CSV mailing list in, the mailable rows out
  * SYNOPSIS
  *	kaeru clean [--db URL] [--config FILE] [--column NAME|N] [--rejects FILE]
- *		    [--max-line BYTES] IN.csv|- > OUT.csv
+ *		    [--max-line BYTES] [--format csv|table|jsonl|json] IN.csv|- > OUT
  * DESCRIPTION
  *	Drops suppressed addresses, addresses of domains flagged as not
  *	existing, invalid addresses and duplicates; kept rows get a
@@ -13,12 +13,17 @@
  *	anything is written: malformed CSV fails with the line number and
  *	writes nothing (the rejects file is written to a temporary name and
  *	renamed). A summary goes to standard error.
+ *
+ *	CSV is the default (clean is a filter: the list comes out as it went
+ *	in, plus a column). --format table, jsonl or json carries the same
+ *	columns: the header's names (column1, column2, ... without a header)
+ *	and did_you_mean, or dropped in the rejects, which take the same
+ *	format.
  */
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,63 +33,177 @@ static void
 clean_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru clean [--db URL] [--config FILE] [--column NAME|N] "
-	    "[--rejects FILE] [--max-line BYTES] IN.csv|- > OUT.csv\n");
+	    "[--rejects FILE] [--max-line BYTES] [--format csv|table|jsonl|json] IN.csv|- > OUT\n");
 }
 
-/* slurp - a whole file (or standard input) into b */
-static int
-slurp(const char *path, kaeru_buf *b)
-{
-	FILE  *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t n;
+/* Rows kept in memory for --format table, jsonl or json. */
+struct rows {
+	char	**names;	/* the header's fields, then the added column's name */
+	size_t	  nnames;
+	char	***row;		/* each row: its fields, then the added column */
+	size_t	 *n;		/* fields of each row, the added one included */
+	size_t	  nrows, cap, most;
+	int	  oom;
+};
 
-	if (f == NULL) {
-		cli_warn("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (b->asize - b->size < 65536) {
-			size_t ncap = b->asize ? b->asize * 2 : 1 << 20;
-			char  *np = realloc(b->ptr, ncap);
-			if (np == NULL) {
-				cli_warn("%s: out of memory", path);
-				if (f != stdin)
-					fclose(f);
-				return -1;
-			}
-			b->ptr = np;
-			b->asize = ncap;
-		}
-		n = fread(b->ptr + b->size, 1, b->asize - b->size - 1, f);
-		b->size += n;
-		if (n == 0)
+/* copy - fields[0..n) and extra as NUL-terminated strings; NULL out of memory */
+static char **
+copy(const kaeru_clean_row *r)
+{
+	char  **v = calloc(r->n + 1, sizeof(*v));
+	size_t	i;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < r->n; i++)
+		if ((v[i] = strndup(r->fields[i], r->lens[i])) == NULL)
 			break;
+	if (i == r->n && (v[i] = strdup(r->extra)) != NULL)
+		return v;
+	while (i-- > 0)
+		free(v[i]);
+	free(v);
+	return NULL;
+}
+
+/* keep_row - one row (or the header) into a struct rows */
+static int
+keep_row(void *arg, const kaeru_clean_row *r)
+{
+	struct rows *x = arg;
+	char	   **v;
+
+	if ((v = copy(r)) == NULL) {
+		x->oom = 1;
+		return KAERU_ENOMEM;
 	}
-	b->ptr[b->size] = '\0';
-	if (ferror(f)) {
-		cli_warn("%s: read error", path);
-		if (f != stdin)
-			fclose(f);
-		return -1;
+	if (r->header) {
+		x->names = v;
+		x->nnames = r->n + 1;
+		return 0;
 	}
-	if (f != stdin)
-		fclose(f);
+	if (x->nrows == x->cap) {
+		size_t	 ncap = x->cap ? x->cap * 2 : 256;
+		char  ***nr = realloc(x->row, ncap * sizeof(*nr));
+		size_t	*nn;
+
+		if (nr == NULL || (x->row = nr, nn = realloc(x->n, ncap * sizeof(*nn))) == NULL) {
+			x->oom = 1;
+			return KAERU_ENOMEM;
+		}
+		x->n = nn;
+		x->cap = ncap;
+	}
+	x->row[x->nrows] = v;
+	x->n[x->nrows++] = r->n + 1;
+	if (r->n + 1 > x->most)
+		x->most = r->n + 1;
 	return 0;
 }
 
-/* write_file - bytes to path through a temporary name and a rename */
+/* The kept rows and the dropped ones, for kaeru_clean_each(). */
+struct both {
+	struct rows kept, dropped;
+};
+
 static int
-write_file(const char *path, const kaeru_buf *b)
+keep_kept(void *arg, const kaeru_clean_row *r)
+{
+	return keep_row(&((struct both *)arg)->kept, r);
+}
+
+static int
+keep_dropped(void *arg, const kaeru_clean_row *r)
+{
+	return keep_row(&((struct both *)arg)->dropped, r);
+}
+
+/* rows_free - release a struct rows */
+static void
+rows_free(struct rows *x)
+{
+	size_t i, j;
+
+	for (i = 0; i < x->nrows; i++) {
+		for (j = 0; j < x->n[i]; j++)
+			free(x->row[i][j]);
+		free(x->row[i]);
+	}
+	for (j = 0; j < x->nnames; j++)
+		free(x->names[j]);
+	free(x->names);
+	free(x->row);
+	free(x->n);
+}
+
+/*
+ * rows_print - rows in a format on f: the header's names, "columnN" for
+ * fields past them, the added column last (extra: its name)
+ */
+static int
+rows_print(const struct rows *x, FILE *f, enum cli_format fmt, const char *extra)
+{
+	size_t	       nf = x->nnames > 0 ? x->nnames - 1 : 0, ncols, i, j;
+	char	     **names;
+	const char   **vals;
+	struct cli_out o;
+	int	       rc = 0;
+
+	for (i = 0; i < x->nrows; i++)
+		if (x->n[i] - 1 > nf)
+			nf = x->n[i] - 1;
+	ncols = nf + 1;
+	names = calloc(ncols, sizeof(*names));
+	vals = calloc(ncols, sizeof(*vals));
+	if (names == NULL || vals == NULL) {
+		free(names);
+		free(vals);
+		return -1;
+	}
+	for (i = 0; i < nf; i++) {
+		if (x->nnames > 0 && i < x->nnames - 1)
+			names[i] = strdup(x->names[i]);
+		else if (asprintf(&names[i], "column%zu", i + 1) < 0)
+			names[i] = NULL;
+		if (names[i] == NULL)
+			rc = -1;
+	}
+	names[nf] = strdup(extra);
+	if (rc == 0 && names[nf] != NULL) {
+		cli_out_open(&o, f, fmt, (const char *const *)names, ncols, 1);
+		for (i = 0; rc == 0 && i < x->nrows; i++) {
+			for (j = 0; j < nf; j++)
+				vals[j] = j < x->n[i] - 1 ? x->row[i][j] : "";
+			vals[nf] = x->row[i][x->n[i] - 1];
+			rc = cli_out_row(&o, vals);
+		}
+		if (cli_out_end(&o) != 0)
+			rc = -1;
+	} else
+		rc = -1;
+	for (i = 0; i < ncols; i++)
+		free(names[i]);
+	free(names);
+	free(vals);
+	return rc;
+}
+
+/* write_file - bytes (or rows in a format, when rows is set) to path through a temporary name and a rename */
+static int
+write_file(const char *path, const kaeru_buf *b, const struct rows *rows, enum cli_format fmt)
 {
 	char  tmp[4096];
 	FILE *f;
+	int   bad;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if ((f = fopen(tmp, "wb")) == NULL) {
 		cli_warn("%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (cli_write(f, b->ptr ? b->ptr : "", b->size) != 0 || fclose(f) != 0) {
+	bad = rows != NULL ? rows_print(rows, f, fmt, "dropped") != 0 || ferror(f)
+	    : cli_write(f, b->ptr ? b->ptr : "", b->size) != 0;
+	if (fclose(f) != 0 || bad) {
 		cli_warn("%s: cannot write", tmp);
 		unlink(tmp);
 		return -1;
@@ -101,30 +220,26 @@ int
 cmd_clean(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
+		CLI_STORE_OPTIONS,
 		{ "column", required_argument, NULL, 'k' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "max-line", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char	 *db = NULL, *conf = NULL, *rejpath = NULL;
+	struct cli_store_opts so = { NULL, NULL, FMT_CSV };
+	const char	 *rejpath = NULL;
 	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats st;
+	struct both	  b;
 	kaeru_buf	  in = KAERU_BUF_INIT, out = KAERU_BUF_INIT, rej = KAERU_BUF_INIT;
 	kaeru_store	 *s;
 	int		  c, rc, status = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:c:k:r:m:h", longopts, NULL)) != -1) {
+	while ((c = cli_store_getopt(&so, argc, argv, "k:r:m:", longopts, clean_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			conf = optarg;
-			break;
+		case CLI_OPT_EXIT:
+			return status;
 		case 'k':
 			o.column = optarg;
 			break;
@@ -141,42 +256,46 @@ cmd_clean(int argc, char **argv)
 			o.max_line = (size_t)v;
 			break;
 		}
-		case 'h':
-			clean_usage(stdout);
-			return 0;
-		default:
-			clean_usage(stderr);
-			return EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
 		clean_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (slurp(argv[optind], &in) != 0) {
+	if (cli_slurp(argv[optind], &in) != 0) {
 		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
 	}
-	if ((rc = cli_store_open(db, conf, &s)) != 0) {
+	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0) {
 		kaeru_buf_dispose(&in);
 		return rc;
 	}
 	o.now = (int64_t)time(NULL);
-	rc = kaeru_clean(s, in.ptr, in.size, &o, &out, rejpath ? &rej : NULL, &st);
+	memset(&b, 0, sizeof(b));
+	if (so.fmt == FMT_CSV)
+		rc = kaeru_clean(s, in.ptr, in.size, &o, &out, rejpath ? &rej : NULL, &st);
+	else
+		rc = kaeru_clean_each(s, in.ptr, in.size, &o, keep_kept, rejpath ? keep_dropped : NULL,
+		    &b, &st);
 	kaeru_store_free(s);
 	kaeru_buf_dispose(&in);
 	if (rc != 0) {
+		rows_free(&b.kept);
+		rows_free(&b.dropped);
 		cli_warn("%s: %s", argv[optind], kaeru_error_last());
 		return rc == KAERU_EPARSE || rc == KAERU_EINVAL ? EXIT_INPUT : EXIT_FAILURE_;
 	}
-	if (rejpath != NULL && write_file(rejpath, &rej) != 0)
+	if (rejpath != NULL && write_file(rejpath, &rej, so.fmt == FMT_CSV ? NULL : &b.dropped, so.fmt) != 0)
 		status = EXIT_FAILURE_;
-	else if (cli_write(stdout, out.ptr ? out.ptr : "", out.size) != 0 || fflush(stdout) != 0) {
+	else if ((so.fmt == FMT_CSV ? cli_write(stdout, out.ptr ? out.ptr : "", out.size) :
+	    rows_print(&b.kept, stdout, so.fmt, "did_you_mean")) != 0 || fflush(stdout) != 0) {
 		cli_warn("cannot write the output");
 		status = EXIT_FAILURE_;
 	}
 	kaeru_buf_dispose(&out);
 	kaeru_buf_dispose(&rej);
+	rows_free(&b.kept);
+	rows_free(&b.dropped);
 	if (status == 0)
 		fprintf(stderr, "kaeru: clean: %zu rows, %zu kept, %zu suppressed, %zu invalid, "
 		    "%zu duplicates, %zu in dead domains, %zu likely typos\n", st.rows, st.kept,

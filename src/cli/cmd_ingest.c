@@ -6,15 +6,15 @@
  *		     [--format table|jsonl|json|csv] PATH...
  * DESCRIPTION
  *	Reads the same inputs as kaeru parse and stores every record. Records
- *	are committed in batches of N (500): a run killed at any point loses
- *	at most the open batch, and running it again stores exactly what was
- *	missing, since an event already stored is recognised by its token.
+ *	are gathered in batches of N (500), each stored in one transaction
+ *	(kaeru_store_ingest_batch): a run killed at any point loses at most
+ *	the open batch, and running it again stores exactly what was missing,
+ *	since an event already stored is recognised by its token.
  *	A summary follows at the end; on a terminal, a progress line too.
  */
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +30,38 @@ ingest_usage(FILE *f)
 struct counts {
 	unsigned long long mails, records, stored, duplicates, skipped, suppressions, domains;
 };
+
+/* flush - store the batch in one transaction and count the results; 0 or -1 (reported) */
+static int
+flush(kaeru_store *s, kaeru_ingest_batch *b, kaeru_ingest_result *res, struct counts *c)
+{
+	size_t i, n = kaeru_ingest_batch_count(b);
+
+	if (n == 0)
+		return 0;
+	if (kaeru_store_begin(s) != 0) {
+		cli_warn("%s", kaeru_error_last());
+		return -1;
+	}
+	if (kaeru_store_ingest_batch(s, b, (int64_t)time(NULL), res) != 0) {
+		cli_warn("%s", kaeru_error_last());
+		kaeru_store_rollback(s);
+		return -1;
+	}
+	if (kaeru_store_commit(s) != 0) {
+		cli_warn("%s", kaeru_error_last());
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		c->stored += (unsigned)res[i].stored;
+		c->duplicates += (unsigned)res[i].duplicate;
+		c->skipped += (unsigned)res[i].skipped;
+		c->suppressions += (unsigned)res[i].new_suppression;
+		c->domains += (unsigned)res[i].domain_flagged;
+	}
+	kaeru_ingest_batch_clear(b);
+	return 0;
+}
 
 /* summary - the counts as one row */
 static void
@@ -60,50 +92,31 @@ int
 cmd_ingest(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
+		CLI_STORE_OPTIONS,
 		{ "batch", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char     *db = NULL, *conf = NULL;
-	enum cli_format fmt = FMT_TABLE;
-	unsigned long	batch = 500, inbatch = 0;
+	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
+	unsigned long	batch = 500;
 	struct counts	cnt;
 	kaeru_store    *s;
-	kaeru_parser   *p;
+	kaeru_parser   *p = NULL;
+	kaeru_ingest_batch *b = NULL;
+	kaeru_ingest_result *res = NULL;
 	int		c, i, status = 0, rc, tty = isatty(STDERR_FILENO);
 	time_t		lastprog = 0;
 
 	memset(&cnt, 0, sizeof(cnt));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:c:b:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			conf = optarg;
-			break;
-		case 'b': {
-			char *end;
-			batch = strtoul(optarg, &end, 10);
-			if (*end != '\0' || batch == 0) {
-				cli_warn("--batch wants a positive number");
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case 'f':
-			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			ingest_usage(stdout);
-			return 0;
-		default:
-			ingest_usage(stderr);
+	while ((c = cli_store_getopt(&so, argc, argv, "b:", longopts, ingest_usage, &status)) != CLI_OPT_END) {
+		char *end;
+
+		if (c == CLI_OPT_EXIT)
+			return status;
+		/* 'b' */
+		batch = strtoul(optarg, &end, 10);
+		if (*end != '\0' || batch == 0 || batch > 1000000) {
+			cli_warn("--batch wants a number from 1 to 1000000");
 			return EXIT_USAGE;
 		}
 	}
@@ -111,11 +124,18 @@ cmd_ingest(int argc, char **argv)
 		ingest_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(db, conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
 		return rc;
-	if (kaeru_parser_new(&p, NULL) != 0) {
-		cli_warn("%s", kaeru_error_last());
+	if ((res = calloc(batch, sizeof(*res))) == NULL) {
+		cli_warn("out of memory");
 		kaeru_store_free(s);
+		return EXIT_FAILURE_;
+	}
+	if (kaeru_parser_new(&p, NULL) != 0 || kaeru_ingest_batch_new(&b) != 0) {
+		cli_warn("%s", kaeru_error_last());
+		kaeru_parser_free(p);
+		kaeru_store_free(s);
+		free(res);
 		return EXIT_FAILURE_;
 	}
 	for (i = optind; i < argc && status != EXIT_FAILURE_; i++) {
@@ -143,34 +163,15 @@ cmd_ingest(int argc, char **argv)
 				continue;
 			}
 			for (k = 0; k < n; k++) {
-				kaeru_ingest_result res;
-
-				if (inbatch == 0 && kaeru_store_begin(s) != 0) {
-					cli_warn("%s", kaeru_error_last());
-					status = EXIT_FAILURE_;
-					break;
-				}
-				inbatch++;
 				cnt.records++;
-				if (kaeru_store_ingest(s, &rec[k], (int64_t)time(NULL), &res) != 0) {
+				if (kaeru_ingest_batch_add(b, &rec[k]) != 0) {
 					cli_warn("%s: %s", m.origin, kaeru_error_last());
-					kaeru_store_rollback(s);
-					inbatch = 0;
 					status = EXIT_FAILURE_;
 					break;
 				}
-				cnt.stored += (unsigned)res.stored;
-				cnt.duplicates += (unsigned)res.duplicate;
-				cnt.skipped += (unsigned)res.skipped;
-				cnt.suppressions += (unsigned)res.new_suppression;
-				cnt.domains += (unsigned)res.domain_flagged;
-				if (inbatch >= batch) {
-					inbatch = 0;
-					if (kaeru_store_commit(s) != 0) {
-						cli_warn("%s", kaeru_error_last());
-						status = EXIT_FAILURE_;
-						break;
-					}
+				if (kaeru_ingest_batch_count(b) >= batch && flush(s, b, res, &cnt) != 0) {
+					status = EXIT_FAILURE_;
+					break;
 				}
 			}
 			if (tty && time(NULL) != lastprog) {
@@ -181,15 +182,15 @@ cmd_ingest(int argc, char **argv)
 		}
 		kaeru_reader_free(r);
 	}
-	if (inbatch > 0 && kaeru_store_commit(s) != 0) {
-		cli_warn("%s", kaeru_error_last());
+	if (status != EXIT_FAILURE_ && flush(s, b, res, &cnt) != 0)
 		status = EXIT_FAILURE_;
-	}
 	if (tty && lastprog != 0)
 		fputc('\n', stderr);
 	kaeru_parser_free(p);
+	kaeru_ingest_batch_free(b);
 	kaeru_store_free(s);
-	summary(fmt, &cnt);
+	free(res);
+	summary(so.fmt, &cnt);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warn("cannot write the output");
 		return EXIT_FAILURE_;

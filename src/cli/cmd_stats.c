@@ -15,7 +15,6 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,36 +62,28 @@ int
 cmd_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
+		CLI_STORE_OPTIONS,
 		{ "since", required_argument, NULL, 's' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "sent", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const bys[] = { "total", "day", "domain", "reason", "sender" };
 	static const char *const cols[] = { "key", "#events", "#hard", "#soft", "#sender",
 		"#complaints", "#delivered", "#auto_replies", "#bounce_rate" };
-	const char     *db = NULL, *conf = NULL;
-	enum cli_format fmt = FMT_TABLE;
+	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
 	kaeru_stats_by	by = KAERU_STATS_TOTAL;
 	int64_t		since = 0;
 	struct statctx	ctx;
 	kaeru_store    *s;
-	int		c, rc, i;
+	int		c, rc, i, status = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:c:s:b:n:f:h", longopts, NULL)) != -1) {
+	while ((c = cli_store_getopt(&so, argc, argv, "s:b:n:", longopts, stats_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			conf = optarg;
-			break;
+		case CLI_OPT_EXIT:
+			return status;
 		case 's':
 			if (cli_date(optarg, &since) != 0) {
 				cli_warn("--since wants YYYY-MM-DD, Nd or seconds since the epoch");
@@ -118,25 +109,15 @@ cmd_stats(int argc, char **argv)
 			}
 			break;
 		}
-		case 'f':
-			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			stats_usage(stdout);
-			return 0;
-		default:
-			stats_usage(stderr);
-			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		stats_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(db, conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
 		return rc;
-	cli_out_start(&ctx.o, fmt, cols, 9);
+	cli_out_start(&ctx.o, so.fmt, cols, 9);
 	rc = kaeru_store_stats(s, by, since, stat_row, &ctx);
 	cli_out_end(&ctx.o);
 	kaeru_store_free(s);

@@ -17,7 +17,6 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,7 +40,7 @@ list_row(void *arg, const kaeru_suppression *sp)
 	cli_time(sp->since, since);
 	cli_time(sp->until, until);
 	snprintf(ev, sizeof(ev), "%lld", (long long)sp->event_id);
-	vals[0] = sp->address;
+	vals[0] = sp->display;
 	vals[1] = sp->reason;
 	vals[2] = sp->source;
 	vals[3] = since;
@@ -68,20 +67,17 @@ int
 cmd_suppressions(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
+		CLI_STORE_OPTIONS,
 		{ "reason", required_argument, NULL, 'r' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const cols[] = { "address", "reason", "source", "since", "until", "#event" };
 	static const char *const dcols[] = { "domain", "since", "address" };
-	const char     *db = NULL, *conf = NULL, *reason = "manual", *sub;
-	enum cli_format fmt = FMT_TABLE;
-	int		fmt_set = 0, all = 0, c, i, rc, status = 0;
+	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
+	const char     *reason = "manual", *sub;
+	int		all = 0, c, i, rc, status = 0;
 	int64_t		until = 0, now = (int64_t)time(NULL);
 	kaeru_store    *s;
 	struct cli_out	o;
@@ -97,20 +93,13 @@ cmd_suppressions(int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
+	if (strcmp(sub, "export") == 0)
+		so.fmt = FMT_CSV;	/* for a mailer's block list */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:c:f:r:u:ah", longopts, NULL)) != -1) {
+	while ((c = cli_store_getopt(&so, argc, argv, "r:u:a", longopts, supp_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			conf = optarg;
-			break;
-		case 'f':
-			if (cli_format_opt(optarg, &fmt, "table, jsonl, json, csv") != 0)
-				return EXIT_USAGE;
-			fmt_set = 1;
-			break;
+		case CLI_OPT_EXIT:
+			return status;
 		case 'r':
 			reason = optarg;
 			break;
@@ -123,12 +112,6 @@ cmd_suppressions(int argc, char **argv)
 		case 'a':
 			all = 1;
 			break;
-		case 'h':
-			supp_usage(stdout);
-			return 0;
-		default:
-			supp_usage(stderr);
-			return EXIT_USAGE;
 		}
 	}
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "domains") != 0 &&
@@ -141,7 +124,7 @@ cmd_suppressions(int argc, char **argv)
 		supp_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(db, conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
 		return rc;
 	if (strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) {
 		/* One transaction for all the addresses given. */
@@ -169,13 +152,11 @@ cmd_suppressions(int argc, char **argv)
 		kaeru_store_free(s);
 		return status;
 	}
-	if (strcmp(sub, "export") == 0 && !fmt_set)
-		fmt = FMT_CSV;
 	if (strcmp(sub, "domains") == 0) {
-		cli_out_start(&o, fmt, dcols, 3);
+		cli_out_start(&o, so.fmt, dcols, 3);
 		rc = kaeru_store_domains(s, domain_row, &o);
 	} else {
-		cli_out_start(&o, fmt, cols, 6);
+		cli_out_start(&o, so.fmt, cols, 6);
 		rc = kaeru_store_suppressions(s, now, all, list_row, &o);
 	}
 	cli_out_end(&o);

@@ -26,6 +26,7 @@ static const struct {
 	{ "address",	cmd_address,	"the state of an address and its history" },
 	{ "clean",	cmd_clean,	"drop suppressed, invalid and duplicate addresses from a CSV list" },
 	{ "stats",	cmd_stats,	"bounce counts and rates by day, domain or reason" },
+	{ "lists",	cmd_lists,	"mailing lists: create, import, export the mailable, remove" },
 };
 
 /* cli_warn - "kaeru: message" on stderr */

@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh TEST_STORE KAERU SRCDIR - the store suite against SQLite and against
 # a real PostgreSQL server started here (initdb in a temporary folder, a free
-# port, stopped at the end even on failure), then the concurrency and crash
-# tests (concurrency.sh) against both.
+# port, stopped at the end even on failure), with a second empty database
+# for the schema migration test, then the command line (cli.sh), the
+# concurrency and crash tests (concurrency.sh) against both.
 set -u
 t=$1
 kaeru=$2
@@ -23,7 +24,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 echo "== SQLite"
-"$t" "$tmp/test.db" || fail=1
+"$t" "$tmp/test.db" "$tmp/migration.db" || fail=1
+sh "$here/cli.sh" "$kaeru" "$here" "$tmp/cli.db" "$tmp" || fail=1
 sh "$here/concurrency.sh" "$kaeru" "$here" "$tmp/conc.db" "$tmp" || fail=1
 
 echo "== PostgreSQL"
@@ -52,7 +54,28 @@ psql_create() {
 	"$pgbin/psql" -q -X -d "$base/postgres?$opts" -c "CREATE DATABASE $1" >/dev/null || fail=1
 }
 psql_create ktest
-"$t" "$base/ktest?$opts" || fail=1
+psql_create kmigration
+"$t" "$base/ktest?$opts" "$base/kmigration?$opts" || fail=1
+psql_create kcli
+sh "$here/cli.sh" "$kaeru" "$here" "$base/kcli?$opts" "$tmp" || fail=1
 psql_create kconc
 sh "$here/concurrency.sh" "$kaeru" "$here" "$base/kconc?$opts" "$tmp" || fail=1
+
+# A write queued in the pipeline that fails (a constraint added for the
+# test): the server's error is reported, the batch is rolled back, and
+# once the constraint is gone the same input is stored whole.
+db="$base/kconc?$opts"
+events() { "$kaeru" stats --db "$db" --format csv | awk -F, 'NR == 2 { print $2 }'; }
+python3 "$here/gen_mbox.py" "$tmp/p.mbox" 90000 30
+before=$(events)
+"$pgbin/psql" -q -X -d "$db" -c "ALTER TABLE history ADD CONSTRAINT kaeru_test CHECK (length(policy_rule) < 5) NOT VALID"
+"$kaeru" ingest --db "$db" --batch 10 "$tmp/p.mbox" >/dev/null 2>"$tmp/p.err"
+rc=$?
+if [ $rc -ne 3 ] || ! grep -q 'violates check constraint "kaeru_test"' "$tmp/p.err" || [ "$(events)" != "$before" ]; then
+	echo "FAIL pipeline error: exit $rc, $(events) events (want 3, $before):"; cat "$tmp/p.err"; fail=1
+fi
+"$pgbin/psql" -q -X -d "$db" -c "ALTER TABLE history DROP CONSTRAINT kaeru_test"
+"$kaeru" ingest --db "$db" --batch 10 "$tmp/p.mbox" >/dev/null || fail=1
+[ "$(events)" = $((before + 30)) ] || { echo "FAIL pipeline error: $(events) events after the re-run, want $((before + 30))"; fail=1; }
+[ $fail -eq 0 ] && echo "pipeline error: rolled back, then stored"
 exit $fail

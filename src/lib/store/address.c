@@ -2,9 +2,15 @@
  * NAME
  *	address - the store's key of an address, RFC 5321 validity, typos
  * DESCRIPTION
- *	The key keeps the local part as written (RFC 5321 leaves its case
- *	to the receiving host) and writes the domain in lower case, with
- *	IDNA2008 A-labels (libidn2, non-transitional) for non-ASCII domains.
+ *	The key writes the domain in lower case, with IDNA2008 A-labels
+ *	(libidn2, non-transitional) for non-ASCII domains, and by default
+ *	the local part's ASCII letters in lower case too: RFC 5321 leaves
+ *	the local part's case to the receiving host, and hosts ignore it
+ *	almost everywhere, so Foo@ and foo@ are one subscriber. Other
+ *	characters of a UTF-8 local part (RFC 6531) are kept as written:
+ *	their case mapping would need Unicode tables the receiver may not
+ *	share. Without KADDR_FOLD (kaeru.conf local_part_case_sensitive) the
+ *	local part is kept as written.
  *
  *	Validity: a dot-atom or quoted-string local part of at most 64
  *	octets (UTF-8 allowed as in RFC 6531), a domain of LDH labels of at
@@ -125,12 +131,15 @@ check_literal(const char *d, size_t n)
 }
 
 /*
- * kaddr_norm - the key of in[0..n) into out (replaced); with check, also
- * validate. -1 with *why on failure.
+ * kaddr_norm - the key of in[0..n) into out (replaced); flags: KADDR_CHECK
+ * also validates, KADDR_FOLD writes the local part's ASCII letters in
+ * lower case. -1 with *why on failure.
  */
 int
-kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int check)
+kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int flags)
 {
+	int check = flags & KADDR_CHECK;
+
 	const char *at = NULL, *d;
 	size_t	    i, dn, ln;
 	int	    ascii = 1;
@@ -167,6 +176,8 @@ kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int check)
 		if ((unsigned char)d[i] >= 0x80)
 			ascii = 0;
 	ks_add(out, in, ln + 1);
+	if ((flags & KADDR_FOLD) && ks_ok(out))
+		k_lowercase(out->p, ln);
 	if (dn > 0 && d[0] == '[') {
 		if (check && (*why = check_literal(d, dn)) != NULL)
 			return -1;
@@ -210,13 +221,13 @@ kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int check)
 
 /* norm_to_buf - hand a kstr's bytes over as a kaeru_buf (replacing its content) */
 static int
-norm_to_buf(const char *addr, size_t n, kaeru_buf *out, const char **why, int check)
+norm_to_buf(const char *addr, size_t n, kaeru_buf *out, const char **why, int flags)
 {
 	kstr	    k = { out->ptr, 0, out->asize, 0 };
 	const char *w = NULL;
 	int	    rc;
 
-	rc = kaddr_norm(addr, n, &k, &w, check);
+	rc = kaddr_norm(addr, n, &k, &w, flags);
 	out->ptr = k.p;
 	out->size = k.len;
 	out->asize = k.cap;
@@ -227,13 +238,13 @@ norm_to_buf(const char *addr, size_t n, kaeru_buf *out, const char **why, int ch
 	return rc == 0 ? 0 : kerr_set(KAERU_EINVAL, "invalid address: %s", w);
 }
 
-/* kaeru_address_normalize - the store's key of an address */
+/* kaeru_address_normalize - the store's default key of an address */
 int
 kaeru_address_normalize(const char *addr, size_t n, kaeru_buf *out)
 {
 	if (addr == NULL || out == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_address_normalize: NULL argument");
-	return norm_to_buf(addr, n, out, NULL, 0);
+	return norm_to_buf(addr, n, out, NULL, KADDR_FOLD);
 }
 
 /* kaeru_address_check - validate and normalise an address */
@@ -242,7 +253,7 @@ kaeru_address_check(const char *addr, size_t n, kaeru_buf *out, const char **why
 {
 	if (addr == NULL || out == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_address_check: NULL argument");
-	return norm_to_buf(addr, n, out, why, 1);
+	return norm_to_buf(addr, n, out, why, KADDR_CHECK | KADDR_FOLD);
 }
 
 /* Well-known mail domains: a typo is one edit away from one of these. */

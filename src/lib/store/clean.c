@@ -3,17 +3,23 @@
  *	clean - a mailing list in CSV, the mailable rows out
  * DESCRIPTION
  *	The suppressions in force and the flagged domains are loaded once
- *	into hash sets, then the CSV is read in one pass: each row's
- *	address is validated (address.c), normalised, and checked against
- *	the suppressions, the flagged domains and the addresses already
- *	kept (duplicates: same local part, same domain in any case). Kept
- *	rows are written again (RFC 4180, CRLF) with a "did_you_mean"
- *	column; dropped rows go to the rejects with a "dropped" column.
+ *	into hash sets, then the CSV is read twice. The first pass decides:
+ *	each row's address is validated (address.c), normalised, and
+ *	checked against the suppressions, the flagged domains and the
+ *	addresses already kept (duplicates: the same key, so the same
+ *	address in any case unless the store keeps the local part's case);
+ *	a verdict per row is kept (kept with a "did_you_mean" hint, or why
+ *	dropped). Only when the whole input was good does the second pass
+ *	hand each record and its verdict over (kaeru_clean_each); kaeru_clean
+ *	writes them again as CSV (RFC 4180, CRLF) with a "did_you_mean"
+ *	column, and the rejects with a "dropped" column.
  *
  *	Input: UTF-8 with or without a BOM; LF, CRLF and CR line ends, even
  *	mixed. Broken quoting, invalid UTF-8, NUL bytes and records longer
- *	than max_line fail the whole run with the line number, and the
- *	outputs are emptied, so that nothing half-cleaned is ever written.
+ *	than max_line fail the whole run with the line number, and nothing
+ *	is handed over (the outputs are emptied), so that nothing
+ *	half-cleaned is ever written. kcsv_addresses() reads a list the same
+ *	way for kaeru_store_list_import().
  * OWNERSHIP
  *	The sets and scratch strings are freed before returning; out and
  *	rejects are the caller's.
@@ -30,105 +36,13 @@
 
 #define DEFAULT_MAX_LINE ((size_t)1 << 20)
 
-/* A set of strings: open addressing on 64-bit hashes, strings in one pool. */
-struct kset {
-	uint64_t *h;		/* 0: empty */
-	size_t	 *off;		/* into pool */
-	size_t	  cap, n;
-	kstr	  pool;
-};
-
-/* hash - FNV-1a, never 0 */
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h ? h : 1;
-}
-
-/* set_grow - double the table */
+/* set_add - add a string to a set: 1 when new, 0 when present, -1 out of memory */
 static int
-set_grow(struct kset *s)
+set_add(struct kmap *m, const char *str, size_t n)
 {
-	size_t	  ncap = s->cap ? s->cap * 2 : 1024, i;
-	uint64_t *nh = calloc(ncap, sizeof(*nh));
-	size_t	 *no = calloc(ncap, sizeof(*no));
+	size_t v = 0;
 
-	if (nh == NULL || no == NULL) {
-		free(nh);
-		free(no);
-		return -1;
-	}
-	for (i = 0; i < s->cap; i++) {
-		size_t j;
-		if (s->h[i] == 0)
-			continue;
-		for (j = s->h[i] & (ncap - 1); nh[j] != 0; j = (j + 1) & (ncap - 1))
-			;
-		nh[j] = s->h[i];
-		no[j] = s->off[i];
-	}
-	free(s->h);
-	free(s->off);
-	s->h = nh;
-	s->off = no;
-	s->cap = ncap;
-	return 0;
-}
-
-/* set_add - add a string; 1 when new, 0 when present, -1 out of memory */
-static int
-set_add(struct kset *s, const char *str, size_t n)
-{
-	uint64_t h = hash(str, n);
-	size_t	 j;
-
-	if ((s->n + 1) * 2 > s->cap && set_grow(s) != 0)
-		return -1;
-	for (j = h & (s->cap - 1); s->h[j] != 0; j = (j + 1) & (s->cap - 1))
-		if (s->h[j] == h && strncmp(s->pool.p + s->off[j], str, n) == 0 &&
-		    s->pool.p[s->off[j] + n] == '\0')
-			return 0;
-	s->h[j] = h;
-	s->off[j] = s->pool.len;
-	ks_add(&s->pool, str, n);
-	ks_addc(&s->pool, '\0');
-	if (!ks_ok(&s->pool))
-		return -1;
-	s->n++;
-	return 1;
-}
-
-/* set_has - 1 when the string is in the set */
-static int
-set_has(const struct kset *s, const char *str, size_t n)
-{
-	uint64_t h;
-	size_t	 j;
-
-	if (s->cap == 0)
-		return 0;
-	h = hash(str, n);
-	for (j = h & (s->cap - 1); s->h[j] != 0; j = (j + 1) & (s->cap - 1))
-		if (s->h[j] == h && strncmp(s->pool.p + s->off[j], str, n) == 0 &&
-		    s->pool.p[s->off[j] + n] == '\0')
-			return 1;
-	return 0;
-}
-
-/* set_free - release a set */
-static void
-set_free(struct kset *s)
-{
-	free(s->h);
-	free(s->off);
-	ks_dispose(&s->pool);
+	return kmap_add(m, str, n, &v);
 }
 
 /* One parsed record: unquoted fields packed in buf. */
@@ -287,20 +201,6 @@ put_field(kstr *o, const char *s, size_t n)
 	ks_addc(o, '"');
 }
 
-/* put_row - the record's fields and one extra field, CRLF */
-static void
-put_row(kstr *o, const struct rec *r, const char *extra)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		put_field(o, r->buf.p + r->start[i], r->len[i]);
-		ks_addc(o, ',');
-	}
-	put_field(o, extra, strlen(extra));
-	ks_add(o, "\r\n", 2);
-}
-
 /* is_addr_header - a column name that holds addresses */
 static int
 is_addr_header(const char *s, size_t n)
@@ -349,45 +249,248 @@ pick_column(const struct rec *r, const char *want, size_t *col, int *header)
 	return 0;
 }
 
-struct loadctx {
-	struct kset *supp, *dom;
+/* What csv_rows() hands over: each record in turn. */
+struct csvrow {
+	const struct rec *r;
+	int		  header;	/* the header record */
+	const char	 *addr;		/* the address field, trimmed; NULL when the record has none */
+	size_t		  an;
+};
+
+typedef int (*csvrow_fn)(void *arg, const struct csvrow *row);
+
+/*
+ * csv_rows - each record of a CSV list to fn, blank lines skipped, the
+ * first record taken for a header as pick_column() decides; malformed
+ * input fails with KAERU_EPARSE naming the line
+ */
+static int
+csv_rows(const char *data, size_t len, const kaeru_clean_opts *o, csvrow_fn fn, void *arg)
+{
+	struct csv c;
+	struct rec r;
+	size_t	   col = 0;
+	int	   rc, first = 1, header = 0;
+
+	memset(&r, 0, sizeof(r));
+	c.d = data;
+	c.len = len;
+	c.pos = 0;
+	c.line = 1;
+	c.max = o->max_line ? o->max_line : DEFAULT_MAX_LINE;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		c.pos = 3;
+	while ((rc = read_rec(&c, &r)) == 1) {
+		struct csvrow row = { &r, 0, NULL, 0 };
+
+		if (r.n == 1 && r.len[0] == 0)
+			continue;	/* blank line */
+		if (first) {
+			first = 0;
+			if ((rc = pick_column(&r, o->column, &col, &header)) != 0)
+				break;
+			row.header = header;
+		}
+		if (!row.header && col < r.n) {
+			row.addr = r.buf.p + r.start[col];
+			row.an = r.len[col];
+			while (row.an > 0 && k_isspace((unsigned char)*row.addr)) {
+				row.addr++;
+				row.an--;
+			}
+			while (row.an > 0 && k_isspace((unsigned char)row.addr[row.an - 1]))
+				row.an--;
+		}
+		if ((rc = fn(arg, &row)) != 0)
+			break;
+	}
+	ks_dispose(&r.buf);
+	free(r.start);
+	free(r.len);
+	return rc;
+}
+
+/* A CSV list's addresses, for kcsv_addresses(). */
+struct addrs_ctx {
+	kcsv_fn fn;
+	void	*arg;
+};
+
+static int
+addrs_row(void *arg, const struct csvrow *row)
+{
+	struct addrs_ctx *x = arg;
+
+	return row->header ? 0 : x->fn(x->arg, row->r->line, row->addr, row->an);
+}
+
+/* kcsv_addresses - each data row's address of a CSV list, read as kaeru_clean() reads it */
+int
+kcsv_addresses(const char *data, size_t len, const kaeru_clean_opts *o, kcsv_fn fn, void *arg)
+{
+	struct addrs_ctx x = { fn, arg };
+
+	return csv_rows(data, len, o, addrs_row, &x);
+}
+
+/* The first pass of cleaning: a verdict per data row. */
+struct verdict {
+	int	kept;
+	size_t	text;		/* did_you_mean or why dropped, in the pool */
+};
+
+struct decide {
+	kaeru_clean_stats *st;
+	struct kmap	   supp, dom, seen;
+	kstr		   key, pool;
+	struct verdict	  *v;
+	size_t		   n, cap;
+	int		   fold;
 };
 
 static int
 load_supp(void *arg, const kaeru_suppression *sp)
 {
-	struct loadctx *l = arg;
+	struct decide *d = arg;
 
-	return set_add(l->supp, sp->address, strlen(sp->address)) < 0 ?
+	return set_add(&d->supp, sp->address, strlen(sp->address)) < 0 ?
 	    kerr_set(KAERU_ENOMEM, "out of memory") : 0;
 }
 
 static int
 load_dom(void *arg, const char *domain, int64_t since, const char *address)
 {
-	struct loadctx *l = arg;
+	struct decide *d = arg;
 
 	(void)since;
 	(void)address;
-	return set_add(l->dom, domain, strlen(domain)) < 0 ? kerr_set(KAERU_ENOMEM, "out of memory") : 0;
+	return set_add(&d->dom, domain, strlen(domain)) < 0 ? kerr_set(KAERU_ENOMEM, "out of memory") : 0;
 }
 
-/* kaeru_clean - drop what must not be mailed, keep the rest */
+/* decide_row - the verdict on one data row */
+static int
+decide_row(void *arg, const struct csvrow *row)
+{
+	struct decide  *d = arg;
+	struct verdict *v;
+	const char     *why = NULL, *drop = NULL, *typo = NULL, *at;
+	char		hint[320];
+
+	if (row->header)
+		return 0;
+	if (d->n == d->cap) {
+		size_t		ncap = d->cap ? d->cap * 2 : 1024;
+		struct verdict *nv = realloc(d->v, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		d->v = nv;
+		d->cap = ncap;
+	}
+	v = &d->v[d->n++];
+	d->st->rows++;
+	hint[0] = '\0';
+	if (row->addr == NULL) {
+		drop = "invalid: no address column";
+		d->st->invalid++;
+	} else if (kaddr_norm(row->addr, row->an, &d->key, &why, KADDR_CHECK | d->fold) != 0) {
+		if (!ks_ok(&d->key))
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		snprintf(hint, sizeof(hint), "invalid: %s", why);
+		drop = hint;
+		d->st->invalid++;
+	} else {
+		at = strrchr(d->key.p, '@');
+		if (kmap_find(&d->supp, d->key.p, d->key.len, NULL)) {
+			drop = "suppressed";
+			d->st->suppressed++;
+		} else if (kmap_find(&d->dom, at + 1, strlen(at + 1), NULL)) {
+			drop = "domain_does_not_exist";
+			d->st->bad_domain++;
+		} else {
+			int a = set_add(&d->seen, d->key.p, d->key.len);
+			if (a < 0)
+				return kerr_set(KAERU_ENOMEM, "out of memory");
+			if (a == 0) {
+				drop = "duplicate";
+				d->st->duplicate++;
+			} else if ((typo = kaeru_domain_typo(at + 1)) != NULL) {
+				/* The local part as written: the key may have folded its case. */
+				const char *wat = row->addr + row->an;
+
+				while (wat > row->addr && wat[-1] != '@')
+					wat--;
+				snprintf(hint, sizeof(hint), "%.*s%s", (int)(wat - row->addr), row->addr, typo);
+				d->st->typos++;
+			}
+		}
+	}
+	v->kept = drop == NULL;
+	if (v->kept)
+		d->st->kept++;
+	v->text = d->pool.len;
+	ks_adds(&d->pool, drop != NULL ? drop : hint);
+	ks_addc(&d->pool, '\0');
+	return ks_ok(&d->pool) ? 0 : kerr_set(KAERU_ENOMEM, "out of memory");
+}
+
+/* The second pass: each record with its verdict to the callbacks. */
+struct emit {
+	const struct decide *d;
+	kaeru_clean_cb	     kept, dropped;
+	void		    *arg;
+	size_t		     i;
+	const char	   **fields;
+	size_t		     nf;
+};
+
+static int
+emit_row(void *arg, const struct csvrow *row)
+{
+	struct emit	   *e = arg;
+	const struct rec   *r = row->r;
+	kaeru_clean_row	    cr;
+	size_t		    i;
+	int		    rc;
+
+	if (r->n > e->nf) {
+		const char **nf = realloc(e->fields, r->n * sizeof(*nf));
+		if (nf == NULL)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		e->fields = nf;
+		e->nf = r->n;
+	}
+	for (i = 0; i < r->n; i++)
+		e->fields[i] = r->buf.p + r->start[i];
+	cr.line = r->line;
+	cr.fields = e->fields;
+	cr.lens = r->len;
+	cr.n = r->n;
+	cr.header = row->header;
+	if (row->header) {
+		cr.extra = "did_you_mean";
+		if (e->kept != NULL && (rc = e->kept(e->arg, &cr)) != 0)
+			return rc;
+		cr.extra = "dropped";
+		return e->dropped != NULL ? e->dropped(e->arg, &cr) : 0;
+	}
+	cr.extra = e->d->pool.p + e->d->v[e->i].text;
+	if (e->d->v[e->i++].kept)
+		return e->kept != NULL ? e->kept(e->arg, &cr) : 0;
+	return e->dropped != NULL ? e->dropped(e->arg, &cr) : 0;
+}
+
+/* kaeru_clean_each - the rows kept and dropped, once the whole input is known good */
 int
-kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts *o,
-    kaeru_buf *out, kaeru_buf *rejects, kaeru_clean_stats *st)
+kaeru_clean_each(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts *o,
+    kaeru_clean_cb kept, kaeru_clean_cb dropped, void *arg, kaeru_clean_stats *st)
 {
 	kaeru_clean_opts  defo = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats dst;
-	struct kset	  supp, dom, seen;
-	struct loadctx	  l = { &supp, &dom };
-	struct rec	  r;
-	struct csv	  c;
-	kstr		  ko = KSTR_INIT, kr = KSTR_INIT, key = KSTR_INIT;
-	size_t		  col = 0;
-	int		  rc = 0, first = 1, header = 0;
+	struct decide	  d;
+	struct emit	  e;
+	int		  rc = 0;
 
-	if (out == NULL || (data == NULL && len > 0))
+	if (data == NULL && len > 0)
 		return kerr_set(KAERU_EINVAL, "kaeru_clean: NULL argument");
 	if (o == NULL)
 		o = &defo;
@@ -397,120 +500,88 @@ kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts
 	if (st == NULL)
 		st = &dst;
 	memset(st, 0, sizeof(*st));
-	memset(&supp, 0, sizeof(supp));
-	memset(&dom, 0, sizeof(dom));
-	memset(&seen, 0, sizeof(seen));
-	memset(&r, 0, sizeof(r));
-	c.d = data;
-	c.len = len;
-	c.pos = 0;
-	c.line = 1;
-	c.max = o->max_line ? o->max_line : DEFAULT_MAX_LINE;
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		c.pos = 3;
-	if (s != NULL && ((rc = kaeru_store_suppressions(s, o->now, 0, load_supp, &l)) != 0 ||
-	    (rc = kaeru_store_domains(s, load_dom, &l)) != 0))
+	memset(&d, 0, sizeof(d));
+	memset(&e, 0, sizeof(e));
+	d.st = st;
+	d.fold = s == NULL || s->fold ? KADDR_FOLD : 0;
+	if (s != NULL && ((rc = kaeru_store_suppressions(s, o->now, 0, load_supp, &d)) != 0 ||
+	    (rc = kaeru_store_domains(s, load_dom, &d)) != 0))
 		goto done;
-	while ((rc = read_rec(&c, &r)) == 1) {
-		const char *addr, *why = NULL, *drop = NULL, *typo = NULL, *at;
-		size_t	    an;
-		char	    hint[320];
-
-		if (r.n == 1 && r.len[0] == 0)
-			continue;	/* blank line */
-		if (first) {
-			first = 0;
-			if ((rc = pick_column(&r, o->column, &col, &header)) != 0)
-				goto done;
-			if (header) {
-				put_row(&ko, &r, "did_you_mean");
-				put_row(&kr, &r, "dropped");
-				continue;
-			}
-		}
-		st->rows++;
-		hint[0] = '\0';
-		if (col >= r.n) {
-			drop = "invalid: no address column";
-			st->invalid++;
-			goto put;
-		}
-		addr = r.buf.p + r.start[col];
-		an = r.len[col];
-		while (an > 0 && k_isspace((unsigned char)*addr)) {
-			addr++;
-			an--;
-		}
-		while (an > 0 && k_isspace((unsigned char)addr[an - 1]))
-			an--;
-		if (kaddr_norm(addr, an, &key, &why, 1) != 0) {
-			if (!ks_ok(&key)) {
-				rc = kerr_set(KAERU_ENOMEM, "out of memory");
-				goto done;
-			}
-			snprintf(hint, sizeof(hint), "invalid: %s", why);
-			drop = hint;
-			st->invalid++;
-			goto put;
-		}
-		at = strrchr(key.p, '@');
-		if (set_has(&supp, key.p, key.len)) {
-			drop = "suppressed";
-			st->suppressed++;
-		} else if (set_has(&dom, at + 1, strlen(at + 1))) {
-			drop = "domain_does_not_exist";
-			st->bad_domain++;
-		} else {
-			int a = set_add(&seen, key.p, key.len);
-			if (a < 0) {
-				rc = kerr_set(KAERU_ENOMEM, "out of memory");
-				goto done;
-			}
-			if (a == 0) {
-				drop = "duplicate";
-				st->duplicate++;
-			} else if ((typo = kaeru_domain_typo(at + 1)) != NULL) {
-				snprintf(hint, sizeof(hint), "%.*s@%s", (int)(at - key.p), key.p, typo);
-				st->typos++;
-			}
-		}
-put:
-		if (drop != NULL) {
-			if (rejects != NULL)
-				put_row(&kr, &r, drop);
-		} else {
-			put_row(&ko, &r, hint);
-			st->kept++;
-		}
-	}
+	if ((rc = csv_rows(data, len, o, decide_row, &d)) != 0)
+		goto done;
+	e.d = &d;
+	e.kept = kept;
+	e.dropped = dropped;
+	e.arg = arg;
+	rc = csv_rows(data, len, o, emit_row, &e);
 done:
-	if (rc == 0 && (!ks_ok(&ko) || !ks_ok(&kr)))
-		rc = kerr_set(KAERU_ENOMEM, "out of memory");
-	if (rc == 0) {
-		kaeru_buf_dispose(out);
-		out->ptr = ko.p;
-		out->size = ko.len;
-		out->asize = ko.cap;
-		if (rejects != NULL) {
-			kaeru_buf_dispose(rejects);
-			rejects->ptr = kr.p;
-			rejects->size = kr.len;
-			rejects->asize = kr.cap;
-		} else
-			ks_dispose(&kr);
-	} else {
-		ks_dispose(&ko);
-		ks_dispose(&kr);
-		kaeru_buf_dispose(out);
-		if (rejects != NULL)
-			kaeru_buf_dispose(rejects);
-	}
-	ks_dispose(&key);
-	ks_dispose(&r.buf);
-	free(r.start);
-	free(r.len);
-	set_free(&supp);
-	set_free(&dom);
-	set_free(&seen);
+	kmap_free(&d.supp);
+	kmap_free(&d.dom);
+	kmap_free(&d.seen);
+	ks_dispose(&d.key);
+	ks_dispose(&d.pool);
+	free(d.v);
+	free(e.fields);
 	return rc;
+}
+
+/* put_clean_row - a row back to CSV with its extra field */
+static void
+put_clean_row(kstr *o, const kaeru_clean_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		put_field(o, r->fields[i], r->lens[i]);
+		ks_addc(o, ',');
+	}
+	put_field(o, r->extra, strlen(r->extra));
+	ks_add(o, "\r\n", 2);
+}
+
+static int
+csv_kept(void *arg, const kaeru_clean_row *r)
+{
+	put_clean_row(&((kstr *)arg)[0], r);
+	return 0;
+}
+
+static int
+csv_dropped(void *arg, const kaeru_clean_row *r)
+{
+	put_clean_row(&((kstr *)arg)[1], r);
+	return 0;
+}
+
+/* kaeru_clean - drop what must not be mailed, keep the rest, as CSV */
+int
+kaeru_clean(kaeru_store *s, const char *data, size_t len, const kaeru_clean_opts *o,
+    kaeru_buf *out, kaeru_buf *rejects, kaeru_clean_stats *st)
+{
+	kstr k[2] = { KSTR_INIT, KSTR_INIT };
+	int  rc;
+
+	if (out == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_clean: NULL argument");
+	rc = kaeru_clean_each(s, data, len, o, csv_kept, rejects != NULL ? csv_dropped : NULL, k, st);
+	if (rc == 0 && (!ks_ok(&k[0]) || !ks_ok(&k[1])))
+		rc = kerr_set(KAERU_ENOMEM, "out of memory");
+	kaeru_buf_dispose(out);
+	if (rejects != NULL)
+		kaeru_buf_dispose(rejects);
+	if (rc != 0) {
+		ks_dispose(&k[0]);
+		ks_dispose(&k[1]);
+		return rc;
+	}
+	out->ptr = k[0].p;
+	out->size = k[0].len;
+	out->asize = k[0].cap;
+	if (rejects != NULL) {
+		rejects->ptr = k[1].p;
+		rejects->size = k[1].len;
+		rejects->asize = k[1].cap;
+	} else
+		ks_dispose(&k[1]);
+	return 0;
 }

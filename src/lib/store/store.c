@@ -107,31 +107,27 @@ static const char *const migrations[] = {
 	" address TEXT NOT NULL,"
 	" added BIGINT NOT NULL,"
 	" PRIMARY KEY (list_id, address));",
+	/*
+	 * 2: the address as first seen, for display (keys may fold the local
+	 * part's case); settings (how this store keys local parts: see
+	 * keymode(), which then folds the existing keys, merging addresses)
+	 */
+	"ALTER TABLE addresses ADD COLUMN display TEXT NOT NULL DEFAULT '';"
+	"UPDATE addresses SET display = address;"
+	"ALTER TABLE subscribers ADD COLUMN display TEXT NOT NULL DEFAULT '';"
+	"UPDATE subscribers SET display = address;"
+	"CREATE TABLE settings ("
+	" name TEXT PRIMARY KEY,"
+	" value TEXT NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-enum {
-	ST_VERSION_GET, ST_VERSION_SET,
-	ST_EV_INSERT, ST_ADDR_GET, ST_ADDR_PUT, ST_HIST_ADD, ST_HIST_GET,
-	ST_SUPP_GET, ST_SUPP_PUT, ST_SUPP_DEL, ST_SUPP_LIST,
-	ST_DAY_ADD, ST_DAYS_GET,
-	ST_SENDER_ADD, ST_DOMFAIL_ADD, ST_DOMFAIL_COUNT, ST_DOMAIN_FLAG, ST_DOMAINS_LIST,
-	ST_STATS_TOTAL, ST_STATS_DAY, ST_STATS_DOMAIN, ST_STATS_REASON, ST_STATS_SENDER,
-	ST_LIST_NEW, ST_LIST_ID, ST_SUB_ADD, ST_SUB_DEL, ST_SUB_LIST,
-	ST_COUNT
-};
 
 static const char *const sql[ST_COUNT] = {
 	[ST_VERSION_GET] = "SELECT COALESCE(MAX(version), 0) FROM schema_version",
 	[ST_VERSION_SET] = "INSERT INTO schema_version (version) VALUES (?)",
-	[ST_EV_INSERT] = "INSERT INTO events (token, recipient, ts, reason, hardbounce,"
-	    " category, action_hint, kind, senderdomain, destination, event_rule,"
-	    " deliverystatus, replycode, origin, ingested)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	    " ON CONFLICT (token, recipient) DO NOTHING RETURNING id",
-	[ST_ADDR_GET] = "SELECT state, score, reset_ts, updated FROM addresses WHERE address = ?",
-	[ST_ADDR_PUT] = "INSERT INTO addresses (address, domain, state, score, reset_ts, updated)"
-	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
+	[ST_ADDR_GET] = "SELECT state, score, reset_ts, updated, display FROM addresses WHERE address = ?",
+	[ST_ADDR_PUT] = "INSERT INTO addresses (address, domain, display, state, score, reset_ts, updated)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
 	    " state = excluded.state, score = excluded.score,"
 	    " reset_ts = excluded.reset_ts, updated = excluded.updated",
 	[ST_HIST_ADD] = "INSERT INTO history (address, ts, old_state, new_state, event_id,"
@@ -145,22 +141,10 @@ static const char *const sql[ST_COUNT] = {
 	    " reason = excluded.reason, source = excluded.source, event_id = excluded.event_id,"
 	    " since_ts = excluded.since_ts, until_ts = excluded.until_ts",
 	[ST_SUPP_DEL] = "DELETE FROM suppressions WHERE address = ?",
-	[ST_SUPP_LIST] = "SELECT address, reason, source, event_id, since_ts, until_ts"
-	    " FROM suppressions WHERE until_ts = 0 OR until_ts > ? ORDER BY address",
-	[ST_DAY_ADD] = "INSERT INTO bounce_days (address, day, ts) VALUES (?, ?, ?)"
-	    " ON CONFLICT (address, day) DO UPDATE SET ts = CASE WHEN excluded.ts > bounce_days.ts"
-	    " THEN excluded.ts ELSE bounce_days.ts END",
-	[ST_DAYS_GET] = "SELECT day FROM bounce_days WHERE address = ? AND ts > ?"
-	    " AND day > ? AND day <= ? ORDER BY day DESC",
-	[ST_SENDER_ADD] = "INSERT INTO sender_issues (senderdomain, reason, n, first_ts, last_ts)"
-	    " VALUES (?, ?, 1, ?, ?) ON CONFLICT (senderdomain, reason) DO UPDATE SET"
-	    " n = sender_issues.n + 1, last_ts = CASE WHEN excluded.last_ts > sender_issues.last_ts"
-	    " THEN excluded.last_ts ELSE sender_issues.last_ts END",
-	[ST_DOMFAIL_ADD] = "INSERT INTO domain_failures (domain, address, ts) VALUES (?, ?, ?)"
-	    " ON CONFLICT (domain, address) DO NOTHING",
-	[ST_DOMFAIL_COUNT] = "SELECT COUNT(*) FROM domain_failures WHERE domain = ?",
-	[ST_DOMAIN_FLAG] = "INSERT INTO domains (domain, since_ts) VALUES (?, ?)"
-	    " ON CONFLICT (domain) DO NOTHING RETURNING domain",
+	[ST_SUPP_LIST] = "SELECT s.address, s.reason, s.source, s.event_id, s.since_ts, s.until_ts,"
+	    " CASE WHEN a.display IS NULL OR a.display = '' THEN s.address ELSE a.display END"
+	    " FROM suppressions s LEFT JOIN addresses a ON a.address = s.address"
+	    " WHERE s.until_ts = 0 OR s.until_ts > ? ORDER BY s.address",
 	[ST_DOMAINS_LIST] = "SELECT d.domain, d.since_ts, f.address FROM domains d"
 	    " JOIN domain_failures f ON f.domain = d.domain ORDER BY d.domain, f.address",
 	[ST_STATS_TOTAL] = "SELECT 'total', kind, action_hint, COUNT(*) FROM events"
@@ -176,45 +160,197 @@ static const char *const sql[ST_COUNT] = {
 	    " GROUP BY senderdomain, kind, action_hint ORDER BY 1",
 	[ST_LIST_NEW] = "INSERT INTO lists (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
 	[ST_LIST_ID] = "SELECT id FROM lists WHERE name = ?",
-	[ST_SUB_ADD] = "INSERT INTO subscribers (list_id, address, added) VALUES (?, ?, ?)"
+	[ST_SUB_ADD] = "INSERT INTO subscribers (list_id, address, added, display) VALUES (?, ?, ?, ?)"
 	    " ON CONFLICT (list_id, address) DO NOTHING",
-	[ST_SUB_DEL] = "DELETE FROM subscribers WHERE list_id = ? AND address = ?",
-	[ST_SUB_LIST] = "SELECT address FROM subscribers WHERE list_id = ? ORDER BY address",
+	[ST_SUB_DEL] = "DELETE FROM subscribers WHERE list_id = ? AND address = ? RETURNING address",
+	[ST_LIST_CREATE] = "INSERT INTO lists (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id",
+	[ST_LISTS] = "SELECT id, name FROM lists ORDER BY name",
+	[ST_MEMBERS] = "SELECT s.display, s.added, a.state, CASE WHEN sp.address IS NULL THEN 0 ELSE 1 END,"
+	    " sp.until_ts, sp.reason, s.address FROM subscribers s"
+	    " LEFT JOIN addresses a ON a.address = s.address"
+	    " LEFT JOIN suppressions sp ON sp.address = s.address"
+	    " WHERE s.list_id = ? ORDER BY s.address",
+	/* Settings; the key folding of rekey.c. */
+	[ST_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
+	[ST_SETTING_PUT] = "INSERT INTO settings (name, value) VALUES (?, ?)"
+	    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[ST_CASED_ADDR] = "SELECT DISTINCT address FROM addresses WHERE address <> lower(address)",
+	[ST_CASED_SUPP] = "SELECT DISTINCT address FROM suppressions WHERE address <> lower(address)",
+	[ST_CASED_HIST] = "SELECT DISTINCT address FROM history WHERE address <> lower(address)",
+	[ST_CASED_DAYS] = "SELECT DISTINCT address FROM bounce_days WHERE address <> lower(address)",
+	[ST_CASED_DOMFAIL] = "SELECT DISTINCT address FROM domain_failures WHERE address <> lower(address)",
+	[ST_CASED_SUB] = "SELECT DISTINCT address FROM subscribers WHERE address <> lower(address)",
+	[ST_CASED_EV] = "SELECT DISTINCT recipient FROM events WHERE recipient <> lower(recipient)",
+	[ST_HIST_FIRST] = "SELECT ts, id FROM history WHERE address = ? ORDER BY ts, id LIMIT 1",
+	[ST_ADDR_DEL] = "DELETE FROM addresses WHERE address = ?",
+	[ST_ADDR_NEW] = "INSERT INTO addresses (address, domain, display, state, score, reset_ts, updated)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_HIST_MOVE] = "UPDATE history SET address = ? WHERE address = ?",
+	[ST_EV_MOVE] = "UPDATE events SET recipient = ? WHERE recipient = ? AND NOT EXISTS"
+	    " (SELECT 1 FROM events x WHERE x.token = events.token AND x.recipient = ?)",
+	[ST_EV_DROP] = "DELETE FROM events WHERE recipient = ?",
+	[ST_DAYS_MOVE] = "INSERT INTO bounce_days (address, day, ts) SELECT CAST(? AS TEXT), day, ts"
+	    " FROM bounce_days WHERE address = ? ON CONFLICT (address, day) DO UPDATE SET"
+	    " ts = CASE WHEN excluded.ts > bounce_days.ts THEN excluded.ts ELSE bounce_days.ts END",
+	[ST_DAYS_DROP] = "DELETE FROM bounce_days WHERE address = ?",
+	[ST_DOMFAIL_MOVE] = "INSERT INTO domain_failures (domain, address, ts) SELECT domain,"
+	    " CAST(? AS TEXT), ts FROM domain_failures WHERE address = ? ON CONFLICT (domain, address)"
+	    " DO NOTHING",
+	[ST_DOMFAIL_DROP] = "DELETE FROM domain_failures WHERE address = ?",
+	[ST_SUB_MOVE] = "INSERT INTO subscribers (list_id, address, added, display) SELECT list_id,"
+	    " CAST(? AS TEXT), added, display FROM subscribers WHERE address = ?"
+	    " ON CONFLICT (list_id, address) DO NOTHING",
+	[ST_SUB_DROP] = "DELETE FROM subscribers WHERE address = ?",
 };
 
-static const char *const state_names[KAERU_ADDR_STATE_COUNT] = {
+/*
+ * Batch statements (the ingest, ingest.c; list imports, lists.c): head,
+ * then the row repeated over n rows with ", " between, then tail.
+ * Parameters: the head's, then each row's in turn.
+ */
+static const struct {
+	const char *head, *row, *tail;
+} bsql[SB_COUNT] = {
+	[SB_EV_INSERT] = { "INSERT INTO events (token, recipient, ts, reason, hardbounce,"
+	    " category, action_hint, kind, senderdomain, destination, event_rule,"
+	    " deliverystatus, replycode, origin, ingested) VALUES ",
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    " ON CONFLICT (token, recipient) DO NOTHING RETURNING id, token, recipient" },
+	[SB_ADDR_GET] = { "SELECT address, state, score, reset_ts FROM addresses WHERE address IN (",
+	    "?", ")" },
+	[SB_SUPP_GET] = { "SELECT address, reason, source, event_id, since_ts, until_ts"
+	    " FROM suppressions WHERE address IN (", "?", ")" },
+	[SB_DAYS_GET] = { "SELECT address, day, ts FROM bounce_days WHERE day > ? AND address IN (",
+	    "?", ")" },
+	[SB_DOMFAIL_COUNT] = { "SELECT domain, COUNT(*) FROM domain_failures WHERE domain IN (",
+	    "?", ") GROUP BY domain" },
+	[SB_DOMFAIL_GET] = { "SELECT domain, address FROM domain_failures"
+	    " WHERE (domain, address) IN (VALUES ", "(?, ?)", ")" },
+	[SB_DOMAINS_GET] = { "SELECT domain FROM domains WHERE domain IN (", "?", ")" },
+	[SB_HIST_ADD] = { "INSERT INTO history (address, ts, old_state, new_state, event_id,"
+	    " reason, policy_rule) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", "" },
+	[SB_ADDR_PUT] = { "INSERT INTO addresses (address, domain, display, state, score, reset_ts,"
+	    " updated) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", " ON CONFLICT (address) DO UPDATE SET"
+	    " state = excluded.state, score = excluded.score,"
+	    " reset_ts = excluded.reset_ts, updated = excluded.updated" },
+	[SB_SUPP_PUT] = { "INSERT INTO suppressions (address, reason, source, event_id,"
+	    " since_ts, until_ts) VALUES ", "(?, ?, ?, ?, ?, ?)", " ON CONFLICT (address) DO UPDATE SET"
+	    " reason = excluded.reason, source = excluded.source, event_id = excluded.event_id,"
+	    " since_ts = excluded.since_ts, until_ts = excluded.until_ts" },
+	[SB_SUPP_DEL] = { "DELETE FROM suppressions WHERE address IN (", "?", ")" },
+	[SB_DAY_PUT] = { "INSERT INTO bounce_days (address, day, ts) VALUES ", "(?, ?, ?)",
+	    " ON CONFLICT (address, day) DO UPDATE SET ts = CASE WHEN excluded.ts > bounce_days.ts"
+	    " THEN excluded.ts ELSE bounce_days.ts END" },
+	[SB_SENDER_ADD] = { "INSERT INTO sender_issues (senderdomain, reason, n, first_ts, last_ts)"
+	    " VALUES ", "(?, ?, ?, ?, ?)", " ON CONFLICT (senderdomain, reason) DO UPDATE SET"
+	    " n = sender_issues.n + excluded.n, last_ts = CASE WHEN excluded.last_ts > sender_issues.last_ts"
+	    " THEN excluded.last_ts ELSE sender_issues.last_ts END" },
+	[SB_DOMFAIL_ADD] = { "INSERT INTO domain_failures (domain, address, ts) VALUES ", "(?, ?, ?)",
+	    " ON CONFLICT (domain, address) DO NOTHING" },
+	[SB_DOMAIN_FLAG] = { "INSERT INTO domains (domain, since_ts) VALUES ", "(?, ?)",
+	    " ON CONFLICT (domain) DO NOTHING" },
+	[SB_SUB_ADD] = { "INSERT INTO subscribers (list_id, address, added, display) VALUES ",
+	    "(?, ?, ?, ?)", " ON CONFLICT (list_id, address) DO NOTHING RETURNING address" },
+};
+
+const char *const kstore_state_names[KAERU_ADDR_STATE_COUNT] = {
 	"active", "soft_bouncing", "suppressed", "unsubscribed", "complained",
 };
 
-/* kstore_sql - the text of statement id */
+/* kstore_sql - the text of statement id; a batch statement's is built into buf */
 const char *
-kstore_sql(int id)
+kstore_sql(int id, kstr *buf)
 {
-	return id >= 0 && id < ST_COUNT ? sql[id] : NULL;
+	int kind, n, i;
+
+	if (id < 0 || id >= kstore_nstmt())
+		return NULL;
+	if (id < ST_COUNT)
+		return sql[id];
+	kind = (id - ST_COUNT) / KSTORE_BATCH_LOG;
+	n = 1 << ((id - ST_COUNT) % KSTORE_BATCH_LOG);
+	ks_clear(buf);
+	ks_adds(buf, bsql[kind].head);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			ks_add(buf, ", ", 2);
+		ks_adds(buf, bsql[kind].row);
+	}
+	ks_adds(buf, bsql[kind].tail);
+	return ks_ok(buf) ? buf->p : NULL;
 }
 
-/* kstore_nstmt - how many statements there are */
+/* kstore_nstmt - how many statement ids there are */
 int
 kstore_nstmt(void)
 {
-	return ST_COUNT;
+	return ST_COUNT + SB_COUNT * KSTORE_BATCH_LOG;
+}
+
+/* kstore_batch - batch statement kind over n rows, in chunks */
+int
+kstore_batch(kaeru_store *s, enum kbatch kind, const struct kparam *head, size_t nhead,
+    size_t nrow, size_t n, kstore_fill_fn fill, kstore_row_fn row, void *arg)
+{
+	size_t	       done = 0, most = KSTORE_BATCH_MAX, i;
+	struct kparam *p;
+	int	       rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((p = malloc((nhead + most * nrow) * sizeof(*p))) == NULL)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	for (i = 0; i < nhead; i++)
+		p[i] = head[i];
+	while (rc == 0 && done < n) {
+		size_t m = most;
+		int    id, np;
+
+		while (m > n - done)
+			m >>= 1;
+		for (i = 0; i < m; i++)
+			fill(arg, done + i, p + nhead + i * nrow);
+		id = kstore_batch_id(kind, m);
+		np = (int)(nhead + m * nrow);
+		if (row == NULL)
+			rc = s->ops->send(s, id, p, np);
+		else if ((rc = s->ops->run(s, id, p, np)) == 0) {
+			while ((rc = s->ops->next(s)) == 1)
+				if ((rc = row(arg)) != 0)
+					break;
+		}
+		done += m;
+	}
+	free(p);
+	return rc < 0 ? rc : 0;
+}
+
+/* kstore_batch_id - the id of batch statement kind over n rows (a power of two) */
+int
+kstore_batch_id(enum kbatch kind, size_t n)
+{
+	int l = 0;
+
+	while (((size_t)1 << l) < n)
+		l++;
+	return ST_COUNT + (int)kind * KSTORE_BATCH_LOG + l;
 }
 
 /* kaeru_addr_state_name - static name of a state */
 const char *
 kaeru_addr_state_name(kaeru_addr_state st)
 {
-	return (unsigned)st < KAERU_ADDR_STATE_COUNT ? state_names[st] : NULL;
+	return (unsigned)st < KAERU_ADDR_STATE_COUNT ? kstore_state_names[st] : NULL;
 }
 
-/* state_from_name - the state called name; active when unknown */
-static kaeru_addr_state
-state_from_name(const char *name)
+/* kstore_state - the state called name; active when unknown */
+kaeru_addr_state
+kstore_state(const char *name)
 {
 	int i;
 
 	for (i = 0; i < KAERU_ADDR_STATE_COUNT; i++)
-		if (strcmp(name, state_names[i]) == 0)
+		if (strcmp(name, kstore_state_names[i]) == 0)
 			return (kaeru_addr_state)i;
 	return KAERU_ADDR_ACTIVE;
 }
@@ -261,9 +397,9 @@ kaeru_store_default_path(kaeru_buf *out)
 	return 0;
 }
 
-/* one_int - run a statement expected to return one integer */
-static int
-one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out)
+/* kstore_one_int - run a statement expected to return one integer (0 without a row) */
+int
+kstore_one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out)
 {
 	int rc;
 
@@ -277,17 +413,45 @@ one_int(kaeru_store *s, int id, const struct kparam *p, int np, int64_t *out)
 	return rc < 0 ? rc : 0;
 }
 
-/* run_all - run a statement that returns no rows we need */
+/*
+ * run_write - run a statement that returns no rows we need; inside a
+ * write transaction the backend may queue it (its error then comes back
+ * from the next statement that returns rows, or from the commit)
+ */
 static int
-run_all(kaeru_store *s, int id, const struct kparam *p, int np)
+run_write(kaeru_store *s, int id, const struct kparam *p, int np)
 {
-	int rc;
+	return s->ops->send(s, id, p, np);
+}
 
-	if ((rc = s->ops->run(s, id, p, np)) != 0)
+/*
+ * keymode - how this store keys local parts, kept in settings: a store
+ * that folds their case cannot go back (the keys lost it); a store that
+ * kept it, or one that knew no setting (created before migration 2), is
+ * folded now when the policy wants it: rekey.c merges the addresses that
+ * then agree, history included.
+ */
+static int
+keymode(kaeru_store *s, int64_t now)
+{
+	struct kparam p[] = { P_T("local_part_case"), P_T(s->fold ? "fold" : "keep") };
+	char	      was[16] = "";
+	int	      rc;
+
+	if ((rc = s->ops->run(s, ST_SETTING_GET, p, 1)) != 0)
 		return rc;
 	while ((rc = s->ops->next(s)) == 1)
-		;
-	return rc;
+		snprintf(was, sizeof(was), "%s", s->ops->text(s, 0));
+	if (rc < 0)
+		return rc;
+	if (strcmp(was, p[1].s) == 0)
+		return 0;
+	if (strcmp(was, "fold") == 0)
+		return kerr_set(KAERU_EINVAL, "this store matches addresses whatever the case of their"
+		    " local part; it cannot be opened with local_part_case_sensitive = 1");
+	if (s->fold && (rc = kstore_rekey(s, now)) != 0)
+		return rc;
+	return run_write(s, ST_SETTING_PUT, p, 2);
 }
 
 /* migrate - bring the schema up to date under the writers' lock */
@@ -300,7 +464,7 @@ migrate(kaeru_store *s)
 	if ((rc = s->ops->begin(s)) != 0)
 		return rc;
 	if ((rc = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")) != 0 ||
-	    (rc = one_int(s, ST_VERSION_GET, NULL, 0, &v)) != 0)
+	    (rc = kstore_one_int(s, ST_VERSION_GET, NULL, 0, &v)) != 0)
 		goto fail;
 	if (v > NMIGRATIONS) {
 		rc = kerr_set(KAERU_EVERSION, "the database has schema version %lld; this kaeru knows up to %d",
@@ -325,9 +489,11 @@ migrate(kaeru_store *s)
 		}
 		rc = s->ops->exec(s, q.p);
 		ks_dispose(&q);
-		if (rc != 0 || (rc = run_all(s, ST_VERSION_SET, p, 1)) != 0)
+		if (rc != 0 || (rc = run_write(s, ST_VERSION_SET, p, 1)) != 0)
 			goto fail;
 	}
+	if ((rc = keymode(s, (int64_t)time(NULL))) != 0)
+		goto fail;
 	return s->ops->commit(s);
 fail:
 	s->ops->rollback(s);
@@ -354,6 +520,7 @@ kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *po
 		s->pol = *pol;
 	else
 		kaeru_policy_defaults(&s->pol);
+	s->fold = !s->pol.local_part_case_sensitive;
 	if (location != NULL && (strncmp(location, "postgresql://", 13) == 0 ||
 	    strncmp(location, "postgres://", 11) == 0))
 		rc = kstore_pgsql_open(s, location);
@@ -393,6 +560,7 @@ kaeru_store_free(kaeru_store *s)
 	ks_dispose(&s->addr);
 	ks_dispose(&s->s1);
 	ks_dispose(&s->s2);
+	ks_dispose(&s->disp);
 	free(s);
 }
 
@@ -438,9 +606,9 @@ kaeru_store_rollback(kaeru_store *s)
 	return s->ops->rollback(s);
 }
 
-/* Auto-transaction around one call when the caller has none open. */
-static int
-auto_begin(kaeru_store *s, int *own)
+/* kstore_auto_begin - a transaction around one call when the caller has none open */
+int
+kstore_auto_begin(kaeru_store *s, int *own)
 {
 	int rc;
 
@@ -452,9 +620,9 @@ auto_begin(kaeru_store *s, int *own)
 	return rc;
 }
 
-/* auto_end - commit on success, roll back on failure, when we own the transaction */
-static int
-auto_end(kaeru_store *s, int own, int rc)
+/* kstore_auto_end - commit on success, roll back on failure, when we own the transaction */
+int
+kstore_auto_end(kaeru_store *s, int own, int rc)
 {
 	if (!own)
 		return rc;
@@ -468,13 +636,14 @@ auto_end(kaeru_store *s, int own, int rc)
 	}
 }
 
-/* norm - normalise an address into s->addr; EINVAL when it has no domain */
-static int
-norm(kaeru_store *s, const char *address)
+/* kstore_norm - normalise an address into s->addr; EINVAL when it has no domain */
+int
+kstore_norm(kaeru_store *s, const char *address)
 {
 	const char *why = NULL;
 
-	if (address == NULL || kaddr_norm(address, strlen(address), &s->addr, &why, 0) != 0)
+	if (address == NULL || kaddr_norm(address, strlen(address), &s->addr, &why,
+	    s->fold ? KADDR_FOLD : 0) != 0)
 		return kerr_set(KAERU_EINVAL, "\"%s\" is not an address: %s",
 		    address ? address : "(null)", why ? why : "no domain");
 	return 0;
@@ -505,7 +674,7 @@ addr_get(kaeru_store *s, struct addr_row *a)
 		return rc;
 	if (rc == 1) {
 		a->known = 1;
-		a->state = state_from_name(s->ops->text(s, 0));
+		a->state = kstore_state(s->ops->text(s, 0));
 		a->score = (int)s->ops->int64(s, 1);
 		a->reset_ts = s->ops->int64(s, 2);
 		while ((rc = s->ops->next(s)) == 1)
@@ -514,15 +683,15 @@ addr_get(kaeru_store *s, struct addr_row *a)
 	return rc < 0 ? rc : 0;
 }
 
-/* addr_put - write the address row of s->addr */
+/* addr_put - write the address row of s->addr; display is kept only by a new row (first seen) */
 static int
-addr_put(kaeru_store *s, const struct addr_row *a, int64_t now)
+addr_put(kaeru_store *s, const struct addr_row *a, const char *display, int64_t now)
 {
 	const char   *at = strrchr(s->addr.p, '@');
-	struct kparam p[] = { P_T(s->addr.p), P_T(at ? at + 1 : ""),
-		P_T(state_names[a->state]), P_I(a->score), P_I(a->reset_ts), P_I(now) };
+	struct kparam p[] = { P_T(s->addr.p), P_T(at ? at + 1 : ""), P_T(display),
+		P_T(kstore_state_names[a->state]), P_I(a->score), P_I(a->reset_ts), P_I(now) };
 
-	return run_all(s, ST_ADDR_PUT, p, 6);
+	return run_write(s, ST_ADDR_PUT, p, 7);
 }
 
 /* hist_add - one line of history for s->addr */
@@ -530,10 +699,10 @@ static int
 hist_add(kaeru_store *s, int64_t ts, kaeru_addr_state from, kaeru_addr_state to,
     int64_t event, const char *reason, const char *rule)
 {
-	struct kparam p[] = { P_T(s->addr.p), P_I(ts), P_T(state_names[from]),
-		P_T(state_names[to]), P_I(event), P_T(reason), P_T(rule) };
+	struct kparam p[] = { P_T(s->addr.p), P_I(ts), P_T(kstore_state_names[from]),
+		P_T(kstore_state_names[to]), P_I(event), P_T(reason), P_T(rule) };
 
-	return run_all(s, ST_HIST_ADD, p, 7);
+	return run_write(s, ST_HIST_ADD, p, 7);
 }
 
 /* supp_get - the suppression row of s->addr */
@@ -564,238 +733,7 @@ supp_put(kaeru_store *s, const char *reason, const char *source, int64_t event,
 	struct kparam p[] = { P_T(s->addr.p), P_T(reason), P_T(source), P_I(event),
 		P_I(since), P_I(until) };
 
-	return run_all(s, ST_SUPP_PUT, p, 6);
-}
-
-/*
- * expire_old - drop s->addr's suppression when its time is over; the
- * address becomes active again, with a line of history
- */
-static int
-expire_old(kaeru_store *s, struct addr_row *a, struct supp_row *sp, int64_t now)
-{
-	struct kparam p[] = { P_T(s->addr.p) };
-	char	      rule[128];
-	int	      rc;
-
-	if (!sp->found || sp->until == 0 || sp->until > now)
-		return 0;
-	if ((rc = run_all(s, ST_SUPP_DEL, p, 1)) != 0)
-		return rc;
-	snprintf(rule, sizeof(rule), "policy: the %s suppression expired", sp->reason);
-	if ((rc = hist_add(s, now, a->state, KAERU_ADDR_ACTIVE, 0, sp->reason, rule)) != 0)
-		return rc;
-	a->state = KAERU_ADDR_ACTIVE;
-	a->score = 0;
-	a->reset_ts = sp->until;
-	sp->found = 0;
-	return 0;
-}
-
-/* soft_score - count s->addr's bounce days up to day, after the last reset */
-static int
-soft_score(kaeru_store *s, int64_t day, int64_t reset_ts, int *score)
-{
-	struct kparam p[] = { P_T(s->addr.p), P_I(reset_ts),
-		P_I(day - s->pol.soft_window_days), P_I(day) };
-	int64_t	      days[512];
-	size_t	      n = 0;
-	int	      rc;
-
-	if ((rc = s->ops->run(s, ST_DAYS_GET, p, 4)) != 0)
-		return rc;
-	while ((rc = s->ops->next(s)) == 1)
-		if (n < sizeof(days) / sizeof(days[0]))
-			days[n++] = s->ops->int64(s, 0);
-	if (rc < 0)
-		return rc;
-	*score = kpol_soft_score(&s->pol, days, n);
-	return 0;
-}
-
-/* domain_check - count a hostunknown address of its domain; flag the domain at the threshold */
-static int
-domain_check(kaeru_store *s, int64_t ts, kaeru_ingest_result *res)
-{
-	const char   *at = strrchr(s->addr.p, '@');
-	struct kparam p[] = { P_T(at ? at + 1 : ""), P_T(s->addr.p), P_I(ts) };
-	int64_t	      n;
-	int	      rc;
-
-	if (at == NULL || at[1] == '\0')
-		return 0;
-	if ((rc = run_all(s, ST_DOMFAIL_ADD, p, 3)) != 0 ||
-	    (rc = one_int(s, ST_DOMFAIL_COUNT, p, 1, &n)) != 0)
-		return rc;
-	if (n >= s->pol.domain_threshold) {
-		struct kparam q[] = { P_T(at + 1), P_I(ts) };
-		if ((rc = s->ops->run(s, ST_DOMAIN_FLAG, q, 2)) != 0 || (rc = s->ops->next(s)) < 0)
-			return rc;
-		if (rc == 1) {
-			res->domain_flagged = 1;
-			while ((rc = s->ops->next(s)) == 1)
-				;
-		}
-	}
-	return rc < 0 ? rc : 0;
-}
-
-/* apply - the policy for a new event of s->addr */
-static int
-apply(kaeru_store *s, const kaeru_record *r, int64_t event, int64_t ts, int64_t now,
-    kaeru_ingest_result *res)
-{
-	struct addr_row	 a;
-	struct supp_row	 sp;
-	enum kpol_effect eff = kpol_effect(r);
-	kaeru_addr_state before;
-	char		 rule[512];
-	int		 rc, changed = 0;
-
-	if (eff == KPOL_NONE)
-		return 0;
-	if (eff == KPOL_SENDER) {
-		struct kparam p[] = { P_T(r->senderdomain[0] ? r->senderdomain : "(unknown)"),
-			P_T(r->reason), P_I(ts), P_I(ts) };
-		return run_all(s, ST_SENDER_ADD, p, 4);
-	}
-	if ((rc = addr_get(s, &a)) != 0 || (rc = supp_get(s, &sp)) != 0 ||
-	    (rc = expire_old(s, &a, &sp, now)) != 0)
-		return rc;
-	before = a.state;
-	switch (eff) {
-	case KPOL_DELIVERED:
-		if (a.score > 0 || a.state == KAERU_ADDR_SOFT_BOUNCING) {
-			snprintf(rule, sizeof(rule), "policy: a delivery resets the soft bounce score (was %d)", a.score);
-			if (a.state == KAERU_ADDR_SOFT_BOUNCING)
-				a.state = KAERU_ADDR_ACTIVE;
-			changed = 1;
-		}
-		a.score = 0;
-		if (ts > a.reset_ts)
-			a.reset_ts = ts;
-		break;
-	case KPOL_HARD:
-	case KPOL_COMPLAINT: {
-		const char *why = eff == KPOL_HARD ? "a hard bounce suppresses at once"
-		    : "a complaint suppresses at once, for good";
-		int64_t until = kpol_until(&s->pol, r->reason, ts);
-		/* A lasting suppression is never shortened by a passing one. */
-		if (sp.found && (sp.until == 0 || (until != 0 && until <= sp.until)) &&
-		    !(eff == KPOL_COMPLAINT && !kpol_never_expires(sp.reason)))
-			break;
-		if ((rc = supp_put(s, eff == KPOL_COMPLAINT ? "feedback" : r->reason, "policy",
-		    event, ts, eff == KPOL_COMPLAINT ? 0 : until)) != 0)
-			return rc;
-		if (a.state != KAERU_ADDR_UNSUBSCRIBED)
-			a.state = eff == KPOL_COMPLAINT ? KAERU_ADDR_COMPLAINED : KAERU_ADDR_SUPPRESSED;
-		res->new_suppression = !sp.found;
-		snprintf(rule, sizeof(rule), "policy: %s (%s; %s)", why, r->reason, r->rule);
-		changed = 1;
-		break;
-	}
-	case KPOL_SOFT: {
-		int64_t	      day = ts / 86400;
-		struct kparam p[] = { P_T(s->addr.p), P_I(day), P_I(ts) };
-		int	      score;
-
-		if ((rc = run_all(s, ST_DAY_ADD, p, 3)) != 0 ||
-		    (rc = soft_score(s, day, a.reset_ts, &score)) != 0)
-			return rc;
-		if (sp.found) {
-			a.score = score;
-			break;
-		}
-		if (score >= s->pol.soft_threshold) {
-			int64_t until = kpol_until(&s->pol, r->reason, ts);
-			if ((rc = supp_put(s, r->reason, "policy", event, ts, until)) != 0)
-				return rc;
-			a.state = KAERU_ADDR_SUPPRESSED;
-			res->new_suppression = 1;
-			snprintf(rule, sizeof(rule), "policy: %d soft bounce days within %d days (threshold %d; %s)",
-			    score, s->pol.soft_window_days, s->pol.soft_threshold, r->reason);
-			changed = 1;
-		} else if (score != a.score || a.state == KAERU_ADDR_ACTIVE) {
-			a.state = KAERU_ADDR_SOFT_BOUNCING;
-			snprintf(rule, sizeof(rule), "policy: soft bounce, score %d of %d (%s)",
-			    score, s->pol.soft_threshold, r->reason);
-			changed = 1;
-		}
-		a.score = score;
-		break;
-	}
-	case KPOL_NONE:
-	case KPOL_SENDER:
-		break;
-	}
-	if (changed && (rc = hist_add(s, ts, before, a.state, event, r->reason, rule)) != 0)
-		return rc;
-	if ((rc = addr_put(s, &a, now)) != 0)
-		return rc;
-	res->state = a.state;
-	if (r->reason_id == KAERU_REASON_HOSTUNKNOWN)
-		return domain_check(s, ts, res);
-	return 0;
-}
-
-/* kaeru_store_ingest - store one record once and apply the policy */
-int
-kaeru_store_ingest(kaeru_store *s, const kaeru_record *r, int64_t now, kaeru_ingest_result *res)
-{
-	kaeru_ingest_result dummy;
-	int64_t		    ts, event = 0;
-	int		    rc, own;
-
-	if (res == NULL)
-		res = &dummy;
-	memset(res, 0, sizeof(*res));
-	if (s == NULL || r == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_ingest: NULL argument");
-	if (r->recipient == NULL || strchr(r->recipient, '@') == NULL || norm(s, r->recipient) != 0) {
-		res->skipped = 1;
-		return 0;
-	}
-	ts = r->timestamp > 0 ? r->timestamp : now;
-	if ((rc = auto_begin(s, &own)) != 0)
-		return rc;
-	{
-		struct kparam p[] = {
-			P_T(r->token ? r->token : ""), P_T(s->addr.p), P_I(ts),
-			P_T(r->reason ? r->reason : ""), P_I(r->hardbounce),
-			P_T(r->category ? r->category : ""),
-			P_T(r->action_hint ? r->action_hint : ""),
-			P_T(kaeru_kind_name(r->kind) ? kaeru_kind_name(r->kind) : ""),
-			P_T(r->senderdomain ? r->senderdomain : ""),
-			P_T(r->destination ? r->destination : ""),
-			P_T(r->rule ? r->rule : ""),
-			P_T(r->deliverystatus ? r->deliverystatus : ""),
-			P_T(r->replycode ? r->replycode : ""),
-			P_T(r->origin ? r->origin : ""), P_I(now),
-		};
-		if ((rc = s->ops->run(s, ST_EV_INSERT, p, 15)) != 0 || (rc = s->ops->next(s)) < 0)
-			return auto_end(s, own, rc < 0 ? rc : KAERU_ESTORE);
-		if (rc == 0) {
-			res->duplicate = 1;
-			return auto_end(s, own, 0);
-		}
-		event = s->ops->int64(s, 0);
-		while ((rc = s->ops->next(s)) == 1)
-			;
-		if (rc < 0)
-			return auto_end(s, own, rc);
-	}
-	res->stored = 1;
-	{
-		kaeru_record rr = *r;
-		if (rr.reason == NULL)
-			rr.reason = "";
-		if (rr.rule == NULL)
-			rr.rule = "";
-		if (rr.senderdomain == NULL)
-			rr.senderdomain = "";
-		rc = apply(s, &rr, event, ts, now, res);
-	}
-	return auto_end(s, own, rc);
+	return run_write(s, ST_SUPP_PUT, p, 6);
 }
 
 /* kaeru_store_suppress - suppress an address by hand */
@@ -810,22 +748,22 @@ kaeru_store_suppress(kaeru_store *s, const char *address, const char *reason,
 
 	if (s == NULL || reason == NULL || *reason == '\0')
 		return kerr_set(KAERU_EINVAL, "kaeru_store_suppress: NULL argument");
-	if ((rc = norm(s, address)) != 0)
+	if ((rc = kstore_norm(s, address)) != 0)
 		return rc;
 	if (kpol_never_expires(reason))
 		until = 0;
 	st = strcmp(reason, "unsubscribe") == 0 ? KAERU_ADDR_UNSUBSCRIBED :
 	    strcmp(reason, "feedback") == 0 ? KAERU_ADDR_COMPLAINED : KAERU_ADDR_SUPPRESSED;
-	if ((rc = auto_begin(s, &own)) != 0)
+	if ((rc = kstore_auto_begin(s, &own)) != 0)
 		return rc;
 	if ((rc = addr_get(s, &a)) == 0 && (rc = supp_put(s, reason, "manual", 0, now, until)) == 0) {
 		snprintf(rule, sizeof(rule), "manual: suppressed (%s)", reason);
 		if ((rc = hist_add(s, now, a.state, st, 0, reason, rule)) == 0) {
 			a.state = st;
-			rc = addr_put(s, &a, now);
+			rc = addr_put(s, &a, address, now);
 		}
 	}
-	return auto_end(s, own, rc);
+	return kstore_auto_end(s, own, rc);
 }
 
 /* kaeru_store_unsuppress - lift a suppression */
@@ -838,26 +776,26 @@ kaeru_store_unsuppress(kaeru_store *s, const char *address, int64_t now)
 
 	if (s == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_store_unsuppress: NULL store");
-	if ((rc = norm(s, address)) != 0)
+	if ((rc = kstore_norm(s, address)) != 0)
 		return rc;
-	if ((rc = auto_begin(s, &own)) != 0)
+	if ((rc = kstore_auto_begin(s, &own)) != 0)
 		return rc;
 	if ((rc = addr_get(s, &a)) != 0 || (rc = supp_get(s, &sp)) != 0)
-		return auto_end(s, own, rc);
+		return kstore_auto_end(s, own, rc);
 	if (!sp.found)
-		return auto_end(s, own, kerr_set(KAERU_ENOTFOUND, "%s is not suppressed", s->addr.p));
+		return kstore_auto_end(s, own, kerr_set(KAERU_ENOTFOUND, "%s is not suppressed", address));
 	{
 		struct kparam p[] = { P_T(s->addr.p) };
-		if ((rc = run_all(s, ST_SUPP_DEL, p, 1)) == 0 &&
+		if ((rc = run_write(s, ST_SUPP_DEL, p, 1)) == 0 &&
 		    (rc = hist_add(s, now, a.state, KAERU_ADDR_ACTIVE, 0, sp.reason,
 		    "manual: suppression removed")) == 0) {
 			a.state = KAERU_ADDR_ACTIVE;
 			a.score = 0;
 			a.reset_ts = now;
-			rc = addr_put(s, &a, now);
+			rc = addr_put(s, &a, address, now);
 		}
 	}
-	return auto_end(s, own, rc);
+	return kstore_auto_end(s, own, rc);
 }
 
 /* kaeru_store_suppressions - each suppression in force (or all) */
@@ -882,6 +820,7 @@ kaeru_store_suppressions(kaeru_store *s, int64_t now, int include_expired,
 		sp.event_id = s->ops->int64(s, 3);
 		sp.since = s->ops->int64(s, 4);
 		sp.until = s->ops->int64(s, 5);
+		sp.display = s->ops->text(s, 6);
 		if ((r = cb(arg, &sp)) != 0)
 			return r;
 	}
@@ -897,7 +836,7 @@ kaeru_store_is_suppressed(kaeru_store *s, const char *address, int64_t now)
 
 	if (s == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_store_is_suppressed: NULL store");
-	if ((rc = norm(s, address)) != 0 || (rc = supp_get(s, &sp)) != 0)
+	if ((rc = kstore_norm(s, address)) != 0 || (rc = supp_get(s, &sp)) != 0)
 		return rc;
 	return sp.found && (sp.until == 0 || sp.until > now);
 }
@@ -912,19 +851,27 @@ kaeru_store_address(kaeru_store *s, const char *address, int64_t now,
 
 	if (s == NULL || info == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_store_address: NULL argument");
-	if ((rc = norm(s, address)) != 0)
+	if ((rc = kstore_norm(s, address)) != 0)
 		return rc;
 	memset(info, 0, sizeof(*info));
 	info->address = s->addr.p;
+	info->display = s->addr.p;
 	info->supp_reason = "";
 	p[0] = (struct kparam)P_T(s->addr.p);
 	if ((rc = s->ops->run(s, ST_ADDR_GET, p, 1)) != 0)
 		return rc;
 	while ((rc = s->ops->next(s)) == 1) {
 		known = 1;
-		info->state = state_from_name(s->ops->text(s, 0));
+		info->state = kstore_state(s->ops->text(s, 0));
 		info->score = (int)s->ops->int64(s, 1);
 		info->updated = s->ops->int64(s, 3);
+		if (s->ops->text(s, 4)[0] != '\0') {
+			ks_clear(&s->disp);
+			ks_adds(&s->disp, s->ops->text(s, 4));
+			if (!ks_ok(&s->disp))
+				return kerr_set(KAERU_ENOMEM, "out of memory");
+			info->display = s->disp.p;
+		}
 	}
 	if (rc < 0)
 		return rc;
@@ -942,7 +889,7 @@ kaeru_store_address(kaeru_store *s, const char *address, int64_t now,
 	if (rc < 0)
 		return rc;
 	if (!known)
-		return kerr_set(KAERU_ENOTFOUND, "%s: no events, no suppression", s->addr.p);
+		return kerr_set(KAERU_ENOTFOUND, "%s: no events, no suppression", address);
 	if (!info->suppressed && (info->state == KAERU_ADDR_SUPPRESSED ||
 	    info->state == KAERU_ADDR_UNSUBSCRIBED || info->state == KAERU_ADDR_COMPLAINED))
 		info->state = KAERU_ADDR_ACTIVE;	/* the suppression expired */
@@ -1054,82 +1001,4 @@ kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since, kaeru_stats_
 		have = 1;
 	}
 	return have ? cb(arg, &row) : 0;
-}
-
-/* list_id - the id of a list, created when create is set */
-static int
-list_id(kaeru_store *s, const char *list, int create, int64_t *id)
-{
-	struct kparam p[] = { P_T(list) };
-	int	      rc;
-
-	if (list == NULL || *list == '\0')
-		return kerr_set(KAERU_EINVAL, "a list needs a name");
-	if (create && (rc = run_all(s, ST_LIST_NEW, p, 1)) != 0)
-		return rc;
-	*id = 0;
-	if ((rc = one_int(s, ST_LIST_ID, p, 1, id)) != 0)
-		return rc;
-	return *id == 0 ? kerr_set(KAERU_ENOTFOUND, "no list \"%s\"", list) : 0;
-}
-
-/* kaeru_store_subscribe - add an address to a list (created on first use) */
-int
-kaeru_store_subscribe(kaeru_store *s, const char *list, const char *address, int64_t now)
-{
-	int64_t id;
-	int	rc, own;
-
-	if (s == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_subscribe: NULL store");
-	if ((rc = norm(s, address)) != 0 || (rc = auto_begin(s, &own)) != 0)
-		return rc;
-	if ((rc = list_id(s, list, 1, &id)) == 0) {
-		struct kparam p[] = { P_I(id), P_T(s->addr.p), P_I(now) };
-		rc = run_all(s, ST_SUB_ADD, p, 3);
-	}
-	return auto_end(s, own, rc);
-}
-
-/* kaeru_store_unsubscribe - remove an address from a list and suppress it */
-int
-kaeru_store_unsubscribe(kaeru_store *s, const char *list, const char *address, int64_t now)
-{
-	int64_t id;
-	int	rc, own;
-
-	if (s == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_unsubscribe: NULL store");
-	if ((rc = norm(s, address)) != 0 || (rc = auto_begin(s, &own)) != 0)
-		return rc;
-	if ((rc = list_id(s, list, 0, &id)) == 0) {
-		struct kparam p[] = { P_I(id), P_T(s->addr.p) };
-		if ((rc = run_all(s, ST_SUB_DEL, p, 2)) == 0)
-			rc = kaeru_store_suppress(s, address, "unsubscribe", now, 0);
-	}
-	return auto_end(s, own, rc);
-}
-
-/* kaeru_store_members - the addresses of a list */
-int
-kaeru_store_members(kaeru_store *s, const char *list, kaeru_member_cb cb, void *arg)
-{
-	int64_t id;
-	int	rc;
-
-	if (s == NULL || cb == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_store_members: NULL argument");
-	if ((rc = list_id(s, list, 0, &id)) != 0)
-		return rc;
-	{
-		struct kparam p[] = { P_I(id) };
-		if ((rc = s->ops->run(s, ST_SUB_LIST, p, 1)) != 0)
-			return rc;
-	}
-	while ((rc = s->ops->next(s)) == 1) {
-		int r = cb(arg, s->ops->text(s, 0));
-		if (r != 0)
-			return r;
-	}
-	return rc;
 }

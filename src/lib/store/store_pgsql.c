@@ -8,6 +8,16 @@
  *	each write transaction starts with a transaction-scoped advisory
  *	lock, so concurrent ingests never deadlock on address rows and never
  *	need a retry; readers are not affected. Server notices are dropped.
+ *
+ *	A write transaction runs in libpq's pipeline mode: a statement sent
+ *	with send() (no rows wanted) is queued and the call returns at once;
+ *	the queue goes to the server with the next run(), whose result comes
+ *	after theirs. An ingest thus waits for the server once or twice per
+ *	record instead of once per statement. The first error among the
+ *	queued statements is returned by the next run(), exec() or commit();
+ *	the server has then aborted the transaction, and commit() rolls it
+ *	back. The queue stays short (it is read at every run()), so the
+ *	server never blocks writing results we do not read.
  * OWNERSHIP
  *	The backend state (struct pg) belongs to the store; column text is
  *	libpq's, valid until the next run.
@@ -24,11 +34,28 @@
 /* The writers' lock: "kaeru" in ASCII. */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(461195617653)"
 
+/*
+ * A write transaction's reads are lookups of listed keys (IN lists of up
+ * to 128 keys), each best done on the index. Told nothing, the planner
+ * takes a table that was never analysed (a new store during its first
+ * import) for a small one and plans a scan of it, and the prepared
+ * statement keeps that plan as the table grows: every batch then reads the
+ * whole table. Within write transactions only (stats and listings scan).
+ */
+#define KEY_LOOKUPS "SET LOCAL enable_seqscan = off"
+
 struct pg {
 	PGconn		*conn;
 	char		*prepared;	/* 1 per statement once prepared */
+	char	       **texts;		/* per statement: its text with $1, $2, ... */
 	PGresult	*res;		/* the open cursor */
 	int		 row, nrows;
+	int		 pipeline;	/* 1: in pipeline mode (a write transaction) */
+	int		 pending;	/* statements sent whose results are unread */
+	kstr		 text;		/* a batch statement's text */
+	const char     **vals;		/* parameters as text */
+	char		(*nums)[24];	/* ... numbers written out */
+	int		 nvals;		/* room in vals and nums */
 };
 
 /* pg_err - error text from the connection or a result */
@@ -53,33 +80,142 @@ pg_clear(struct pg *g)
 	g->row = g->nrows = 0;
 }
 
+/* pg_ok - 1 when r is a success */
+static int
+pg_ok(const PGresult *r)
+{
+	int st = r != NULL ? (int)PQresultStatus(r) : PGRES_FATAL_ERROR;
+
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* pg_status - 0 when r is a success, else the error, its text set */
+static int
+pg_status(struct pg *g, PGresult *r, const char *what)
+{
+	switch (r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		return 0;
+	case PGRES_PIPELINE_ABORTED:	/* the first failure was reported already */
+		return kerr_set(KAERU_ESTORE, "postgresql: %s: an earlier statement of the transaction failed",
+		    what);
+	default:
+		return pg_err(g, r, what);
+	}
+}
+
+/* pg_take - the result of the next statement in the pipeline (NULL if the connection failed) */
+static PGresult *
+pg_take(struct pg *g)
+{
+	PGresult *r = PQgetResult(g->conn), *x;
+
+	if (r == NULL)
+		return NULL;
+	while ((x = PQgetResult(g->conn)) != NULL)	/* a statement's results end with NULL */
+		PQclear(x);
+	return r;
+}
+
+/* pg_drain - read the results of the statements sent; the first error, if any */
+static int
+pg_drain(struct pg *g)
+{
+	int rc = 0;
+
+	while (g->pending > 0) {
+		PGresult *r = pg_take(g);
+
+		g->pending--;
+		if (r == NULL) {
+			g->pending = 0;
+			return rc != 0 ? rc : pg_err(g, NULL, "pipeline");
+		}
+		if (rc == 0 && !pg_ok(r))
+			rc = pg_status(g, r, "query");	/* only the first error's text */
+		PQclear(r);
+	}
+	return rc;
+}
+
+/* pg_flush - send what is queued and ask the server to send its results */
+static int
+pg_flush(struct pg *g)
+{
+	if (PQsendFlushRequest(g->conn) != 1 || PQflush(g->conn) != 0)
+		return pg_err(g, NULL, "send");
+	return 0;
+}
+
+/* pg_sync - end the pipeline: read every result and the sync point, leave pipeline mode */
+static int
+pg_sync(struct pg *g)
+{
+	PGresult *r;
+	int	  rc, e = 0;
+
+	if (!g->pipeline)
+		return 0;
+	if (PQpipelineSync(g->conn) != 1)
+		e = pg_err(g, NULL, "sync");
+	rc = pg_drain(g);
+	if (e == 0) {
+		r = PQgetResult(g->conn);
+		if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+			e = pg_err(g, r, "sync");
+		PQclear(r);
+	}
+	g->pipeline = 0;
+	if (PQexitPipelineMode(g->conn) != 1 && e == 0)
+		e = pg_err(g, NULL, "pipeline");
+	return rc != 0 ? rc : e;
+}
+
+/* pg_pipeline - enter pipeline mode */
+static int
+pg_pipeline(struct pg *g)
+{
+	if (PQenterPipelineMode(g->conn) != 1)
+		return pg_err(g, NULL, "pipeline");
+	g->pipeline = 1;
+	return 0;
+}
+
 /* pg_exec - run SQL without parameters (several statements allowed) */
 static int
 pg_exec(kaeru_store *s, const char *sql)
 {
 	struct pg *g = s->be;
 	PGresult  *r;
-	int	   st, rc = 0;
+	int	   st, rc, pipe = g->pipeline;
 
 	pg_clear(g);
+	/* PQexec is not allowed in pipeline mode: leave it for the call. */
+	if ((rc = pg_sync(g)) != 0)
+		return rc;
 	r = PQexec(g->conn, sql);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = pg_err(g, r, "exec");
 	PQclear(r);
+	if (rc == 0 && pipe)
+		rc = pg_pipeline(g);
 	return rc;
 }
 
-/* pg_prepare - prepare statement id on the server */
-static int
-pg_prepare(struct pg *g, int id)
+/* pg_text_of - statement id's text with $1, $2, ... for "?", made once */
+static const char *
+pg_text_of(struct pg *g, int id)
 {
-	const char *q = kstore_sql(id);
+	const char *q;
 	kstr	    t = KSTR_INIT;
-	char	    name[16];
-	int	    n = 0, rc = 0;
-	PGresult   *r;
+	int	    n = 0;
 
+	if (g->texts[id] != NULL)
+		return g->texts[id];
+	if ((q = kstore_sql(id, &g->text)) == NULL)
+		return NULL;
 	for (; *q; q++)
 		if (*q == '?')
 			ks_addf(&t, "$%d", ++n);
@@ -87,54 +223,124 @@ pg_prepare(struct pg *g, int id)
 			ks_addc(&t, *q);
 	if (!ks_ok(&t)) {
 		ks_dispose(&t);
+		return NULL;
+	}
+	return g->texts[id] = ks_release(&t, NULL);
+}
+
+/* pg_prepare - prepare statement id on the server */
+static int
+pg_prepare(struct pg *g, int id)
+{
+	const char *q = pg_text_of(g, id);
+	char	    name[16];
+	int	    rc = 0;
+	PGresult   *r;
+
+	if (q == NULL)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
+	snprintf(name, sizeof(name), "k%d", id);
+	if (g->pipeline) {
+		/* Queued like the rest; read at once, so that a failure leaves it unprepared. */
+		if (PQsendPrepare(g->conn, name, q, 0, NULL) != 1)
+			rc = pg_err(g, NULL, "prepare");
+		else {
+			g->pending++;
+			if ((rc = pg_flush(g)) == 0)
+				rc = pg_drain(g);
+		}
+	} else {
+		r = PQprepare(g->conn, name, q, 0, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_err(g, r, "prepare");
+		PQclear(r);
+	}
+	if (rc == 0)
+		g->prepared[id] = 1;
+	return rc;
+}
+
+/* pg_send_stmt - send statement id (prepared first if need be); in pipeline mode, queued */
+static int
+pg_send_stmt(struct pg *g, int id, const struct kparam *p, int np)
+{
+	char name[16];
+	int  i, rc;
+
+	if (np > g->nvals) {
+		const char **nv = realloc(g->vals, (size_t)np * sizeof(*nv));
+		char	   (*nn)[24];
+
+		if (nv == NULL)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		g->vals = nv;
+		if ((nn = realloc(g->nums, (size_t)np * sizeof(*nn))) == NULL)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		g->nums = nn;
+		g->nvals = np;
+	}
+	if (!g->prepared[id] && (rc = pg_prepare(g, id)) != 0)
+		return rc;
+	for (i = 0; i < np; i++) {
+		if (p[i].type == KP_TEXT)
+			g->vals[i] = p[i].s;
+		else if (p[i].type == KP_INT) {
+			snprintf(g->nums[i], sizeof(g->nums[i]), "%" PRId64, p[i].i);
+			g->vals[i] = g->nums[i];
+		} else
+			g->vals[i] = NULL;
 	}
 	snprintf(name, sizeof(name), "k%d", id);
-	r = PQprepare(g->conn, name, t.p, 0, NULL);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		rc = pg_err(g, r, "prepare");
-	else
-		g->prepared[id] = 1;
-	PQclear(r);
-	ks_dispose(&t);
-	return rc;
+	rc = PQsendQueryPrepared(g->conn, name, np, g->vals, NULL, NULL, 0);
+	return rc == 1 ? 0 : pg_err(g, NULL, "query");
 }
 
 /* pg_run - execute statement id; the rows wait in the result */
 static int
 pg_run(kaeru_store *s, int id, const struct kparam *p, int np)
 {
-	struct pg  *g = s->be;
-	const char *vals[20];
-	char	    nums[20][24];
-	char	    name[16];
-	int	    i, st, rc;
+	struct pg *g = s->be;
+	PGresult  *r;
+	int	   rc;
 
 	pg_clear(g);
-	if (np > 20)
-		return kerr_set(KAERU_EINVAL, "too many parameters");
-	if (!g->prepared[id] && (rc = pg_prepare(g, id)) != 0)
+	if ((rc = pg_send_stmt(g, id, p, np)) != 0)
 		return rc;
-	for (i = 0; i < np; i++) {
-		if (p[i].type == KP_TEXT)
-			vals[i] = p[i].s;
-		else if (p[i].type == KP_INT) {
-			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, p[i].i);
-			vals[i] = nums[i];
-		} else
-			vals[i] = NULL;
+	if (g->pipeline && (rc = pg_flush(g)) != 0)
+		return rc;
+	rc = pg_drain(g);		/* the statements queued before this one */
+	r = g->pipeline ? pg_take(g) : PQgetResult(g->conn);
+	if (!g->pipeline) {
+		PGresult *x;
+		while ((x = PQgetResult(g->conn)) != NULL)
+			PQclear(x);
 	}
-	snprintf(name, sizeof(name), "k%d", id);
-	g->res = PQexecPrepared(g->conn, name, np, vals, NULL, NULL, 0);
-	st = PQresultStatus(g->res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		rc = pg_err(g, g->res, "query");
+	if (rc != 0 || (rc = pg_status(g, r, "query")) != 0) {
+		PQclear(r);
+		return rc;
+	}
+	g->res = r;
+	g->nrows = PQntuples(r);
+	g->row = -1;
+	return 0;
+}
+
+/* pg_send - a statement whose rows are not wanted: queued in a write transaction */
+static int
+pg_send(kaeru_store *s, int id, const struct kparam *p, int np)
+{
+	struct pg *g = s->be;
+	int	   rc;
+
+	if (!g->pipeline) {
+		rc = pg_run(s, id, p, np);
 		pg_clear(g);
 		return rc;
 	}
-	g->nrows = PQntuples(g->res);
-	g->row = -1;
-	return 0;
+	pg_clear(g);
+	if ((rc = pg_send_stmt(g, id, p, np)) == 0)
+		g->pending++;
+	return rc;
 }
 
 /* pg_next - 1 with a row, 0 at the end */
@@ -175,22 +381,39 @@ pgs_int64(kaeru_store *s, int col)
 	return strtoll(PQgetvalue(g->res, g->row, col), NULL, 10);
 }
 
-/* pg_begin - a transaction holding the writers' lock */
+/* pg_begin - a transaction holding the writers' lock, in pipeline mode */
 static int
 pg_begin(kaeru_store *s)
 {
-	int rc = pg_exec(s, "BEGIN; " WRITER_LOCK);
+	struct pg *g = s->be;
+	int	   rc = pg_exec(s, "BEGIN; " KEY_LOOKUPS "; " WRITER_LOCK);
 
-	if (rc != 0)
-		pg_exec(s, "ROLLBACK");
+	if (rc == 0 && (rc = pg_pipeline(g)) == 0)
+		return 0;
+	pg_exec(s, "ROLLBACK");
 	return rc;
 }
 
+/* pg_commit - COMMIT at the end of the pipeline; on any error, roll back */
 static int
 pg_commit(kaeru_store *s)
 {
-	int rc = pg_exec(s, "COMMIT");
+	struct pg *g = s->be;
+	int	   rc = 0;
 
+	pg_clear(g);
+	if (g->pipeline) {
+		if (PQsendQueryParams(g->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1)
+			rc = pg_err(g, NULL, "commit");
+		else
+			g->pending++;
+		{
+			int e = pg_sync(g);
+			if (rc == 0)
+				rc = e;
+		}
+	} else
+		rc = pg_exec(s, "COMMIT");
 	if (rc != 0)
 		pg_exec(s, "ROLLBACK");
 	return rc;
@@ -199,6 +422,10 @@ pg_commit(kaeru_store *s)
 static int
 pg_rollback(kaeru_store *s)
 {
+	struct pg *g = s->be;
+
+	pg_clear(g);
+	pg_sync(g);		/* errors of a doomed transaction do not matter */
 	return pg_exec(s, "ROLLBACK");
 }
 
@@ -206,12 +433,19 @@ static void
 pg_close(kaeru_store *s)
 {
 	struct pg *g = s->be;
+	int	   i;
 
 	if (g == NULL)
 		return;
 	pg_clear(g);
 	PQfinish(g->conn);
+	for (i = 0; g->texts != NULL && i < kstore_nstmt(); i++)
+		free(g->texts[i]);
+	free(g->texts);
 	free(g->prepared);
+	ks_dispose(&g->text);
+	free(g->vals);
+	free(g->nums);
 	free(g);
 	s->be = NULL;
 }
@@ -226,7 +460,7 @@ quiet(void *arg, const char *msg)
 
 static const struct kstore_ops pgsql_ops = {
 	"postgresql", "BIGSERIAL PRIMARY KEY",
-	pg_exec, pg_run, pg_next, pg_isnull, pg_text, pgs_int64,
+	pg_exec, pg_run, pg_send, pg_next, pg_isnull, pg_text, pgs_int64,
 	pg_begin, pg_commit, pg_rollback, pg_close,
 };
 
@@ -237,7 +471,10 @@ kstore_pgsql_open(kaeru_store *s, const char *conninfo)
 	struct pg *g;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL ||
-	    (g->prepared = calloc((size_t)kstore_nstmt(), 1)) == NULL) {
+	    (g->prepared = calloc((size_t)kstore_nstmt(), 1)) == NULL ||
+	    (g->texts = calloc((size_t)kstore_nstmt(), sizeof(*g->texts))) == NULL) {
+		if (g != NULL)
+			free(g->prepared);
 		free(g);
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	}

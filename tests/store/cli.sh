@@ -1,0 +1,131 @@
+#!/bin/sh
+# cli.sh KAERU HERE DB TMP - the store commands on the command line, against
+# an empty database DB: every listing takes --format table|jsonl|json|csv
+# and prints the same columns and rows in each (formats.py); kaeru clean in
+# each format; the shared options (--help, a bad --format).
+set -u
+kaeru=$1
+here=$2
+db=$3
+tmp=$4
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL cli: $*"; fail=$((fail + 1)); }
+
+# alike NAME ARGS... - the listing in the four formats agrees (formats.py)
+alike() {
+	name=$1
+	shift
+	split=""
+	case "$name" in address*) split=1 ;; esac
+	for f in csv jsonl json table; do
+		"$kaeru" "$@" --db "$db" --format $f >"$tmp/$name.$f" 2>"$tmp/$name.err" ||
+		    { bad "$name --format $f: exit $?"; cat "$tmp/$name.err"; return; }
+	done
+	if python3 "$here/formats.py" "$tmp/$name.csv" "$tmp/$name.jsonl" "$tmp/$name.json" \
+	    "$tmp/$name.table" $split >"$tmp/$name.check"; then
+		ok
+	else
+		bad "$name: $(cat "$tmp/$name.check")"
+	fi
+}
+
+python3 "$here/gen_mbox.py" "$tmp/cli.mbox" 0 40
+"$kaeru" ingest --db "$db" "$tmp/cli.mbox" >/dev/null || bad "ingest"
+"$kaeru" suppressions add --db "$db" --reason unsubscribe Someone@Example.org || bad "suppressions add"
+
+alike ingest ingest "$tmp/cli.mbox"
+alike supp-list suppressions list
+alike supp-export suppressions export
+alike supp-domains suppressions domains
+alike address address USER0@d0.example
+alike stats stats
+alike stats-domain stats --by domain
+
+# Values: the address as first seen; a number column is a JSON number.
+grep -q '^Someone@Example.org,unsubscribe,manual,' "$tmp/supp-list.csv" && ok ||
+    bad "suppressions list: the address as first seen: $(cat "$tmp/supp-list.csv")"
+grep -q '"events":40,' "$tmp/stats.jsonl" && ok || bad "stats jsonl: $(cat "$tmp/stats.jsonl")"
+
+# kaeru clean: CSV by default, the same columns in every format, rejects too.
+printf '\357\273\277name,Email\r\nNeko,Neko@gmial.com\nDup,NEKO@gmial.com\nGone,user0@d0.example\n"Quoted, name",inu@example.jp\n' >"$tmp/list.csv"
+"$kaeru" clean --db "$db" "$tmp/list.csv" >"$tmp/clean.default" 2>/dev/null || bad "clean: exit $?"
+for f in csv jsonl json table; do
+	"$kaeru" clean --db "$db" --format $f --rejects "$tmp/rej.$f" "$tmp/list.csv" >"$tmp/clean.$f" 2>"$tmp/clean.err" ||
+	    { bad "clean --format $f: exit $?"; cat "$tmp/clean.err"; }
+done
+cmp -s "$tmp/clean.default" "$tmp/clean.csv" && ok || bad "clean: CSV is the default"
+grep -q '^Neko,Neko@gmial.com,Neko@gmail.com' "$tmp/clean.csv" && ok || bad "clean csv: $(cat "$tmp/clean.csv")"
+grep -q '"did_you_mean":"Neko@gmail.com"' "$tmp/clean.jsonl" && ok || bad "clean jsonl: $(cat "$tmp/clean.jsonl")"
+python3 "$here/formats.py" "$tmp/clean.csv" "$tmp/clean.jsonl" "$tmp/clean.json" "$tmp/clean.table" >"$tmp/c.check" &&
+    ok || bad "clean: $(cat "$tmp/c.check")"
+python3 "$here/formats.py" "$tmp/rej.csv" "$tmp/rej.jsonl" "$tmp/rej.json" "$tmp/rej.table" >"$tmp/c.check" &&
+    ok || bad "clean rejects: $(cat "$tmp/c.check")"
+grep -q '"dropped":"suppressed"' "$tmp/rej.jsonl" && ok || bad "clean rejects jsonl: $(cat "$tmp/rej.jsonl")"
+printf 'a@gmial.com,x\nb@example.org\n' | "$kaeru" clean --db "$db" --format jsonl - 2>/dev/null >"$tmp/nohead.jsonl"
+grep -q '^{"column1":"a@gmial.com","column2":"x","did_you_mean":"a@gmail.com"}$' "$tmp/nohead.jsonl" && ok ||
+    bad "clean without a header: $(cat "$tmp/nohead.jsonl")"
+printf 'email\n"broken\n' >"$tmp/broken.csv"
+"$kaeru" clean --db "$db" --format table "$tmp/broken.csv" >"$tmp/broken.out" 2>"$tmp/broken.err"
+[ $? -eq 1 ] && [ ! -s "$tmp/broken.out" ] && grep -q "line 2" "$tmp/broken.err" && ok ||
+    bad "clean of malformed CSV: $(cat "$tmp/broken.err")"
+
+# kaeru lists: create, import (all or nothing, bad lines named), show and
+# export in every format, export without the suppressed, add, remove,
+# unsubscribe.
+"$kaeru" lists create --db "$db" news weekly && ok || bad "lists create"
+"$kaeru" lists create --db "$db" news 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'exists already' "$tmp/err" && ok || bad "lists create again: $(cat "$tmp/err")"
+printf 'email
+ok@example.org
+not an address
+"x@",y
+' >"$tmp/badsub.csv"
+"$kaeru" lists import --db "$db" news "$tmp/badsub.csv" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'badsub.csv: line 3: not an address: no @' "$tmp/err" &&
+    grep -q 'badsub.csv: line 4: x@: ' "$tmp/err" && grep -q 'nothing imported' "$tmp/err" && ok ||
+    bad "lists import of bad rows: $(cat "$tmp/err")"
+printf 'email
+"broken
+' | "$kaeru" lists import --db "$db" news - >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'line 2' "$tmp/err" && ok || bad "lists import of malformed CSV: $(cat "$tmp/err")"
+printf '\357\273\277Name,E-mail\r\n"Neko, the cat",Neko@Example.org\r\nHard,USER0@d0.example\r\nAgain,neko@example.org\r\nFine,fine@example.org\r\n' >"$tmp/sub.csv"
+"$kaeru" lists import --db "$db" --format csv news "$tmp/sub.csv" >"$tmp/import.out" 2>"$tmp/err" || bad "lists import: $(cat "$tmp/err")"
+[ "$(tail -n 1 "$tmp/import.out" | tr -d '\r')" = "4,3,1" ] && ok || bad "lists import: $(cat "$tmp/import.out")"
+alike lists-show lists show
+alike lists-one lists show news
+alike lists-export lists export news
+alike lists-all lists export --all news
+[ "$(tr -d '\r' <"$tmp/lists-export.csv" | cut -d, -f1-3 | paste -sd ' ' -)" = \
+    "address,state,mailable fine@example.org,active,yes Neko@Example.org,active,yes" ] && ok ||
+    bad "lists export: the mailable, as first seen: $(cat "$tmp/lists-export.csv")"
+grep -q '^USER0@d0.example,suppressed,no,' "$tmp/lists-all.csv" && ok || bad "lists export --all: $(cat "$tmp/lists-all.csv")"
+grep -q '^news,3,2,0,1,0,0,2' "$tmp/lists-show.csv" && ok || bad "lists show: $(cat "$tmp/lists-show.csv")"
+"$kaeru" lists export --db "$db" news >"$tmp/default.out" && cmp -s "$tmp/default.out" "$tmp/lists-export.csv" && ok ||
+    bad "lists export: CSV is the default"
+"$kaeru" lists add --db "$db" weekly New@example.org && "$kaeru" lists remove --db "$db" news NEKO@example.org &&
+    "$kaeru" lists unsubscribe --db "$db" news fine@example.org && ok || bad "lists add, remove, unsubscribe"
+"$kaeru" lists remove --db "$db" news neko@example.org 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'not on the list' "$tmp/err" && ok || bad "lists remove again: $(cat "$tmp/err")"
+"$kaeru" lists show --db "$db" --format csv >"$tmp/show2.csv"
+grep -q '^news,1,0,0,1,0,0,0' "$tmp/show2.csv" && grep -q '^weekly,1,1,0,0,0,0,1' "$tmp/show2.csv" && ok ||
+    bad "lists after add, remove, unsubscribe: $(cat "$tmp/show2.csv")"
+"$kaeru" address --db "$db" fine@example.org --format csv | grep -q '^fine@example.org,unsubscribed,' && ok ||
+    bad "lists unsubscribe suppresses"
+"$kaeru" lists export --db "$db" nosuch >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'no list "nosuch"' "$tmp/err" && ok || bad "lists export of no list"
+
+# The options every store command shares.
+for c in ingest suppressions address clean stats lists; do
+	"$kaeru" $c --help >"$tmp/help" 2>&1 && grep -q "usage: kaeru $c" "$tmp/help" && ok ||
+	    bad "$c --help: $(cat "$tmp/help")"
+done
+"$kaeru" stats --db "$db" --format xml >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'unknown format "xml"' "$tmp/err" && ok || bad "a bad --format: $(cat "$tmp/err")"
+"$kaeru" address --db "$db" --bogus x >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "usage: kaeru address" "$tmp/err" && ok || bad "a bad option: $(cat "$tmp/err")"
+
+echo "cli ($db): $pass passed, $fail failed"
+[ $fail -eq 0 ]

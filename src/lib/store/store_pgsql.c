@@ -25,8 +25,9 @@
 #include "store_int.h"
 #include "../error.h"
 
+#include "libpq.h"
+
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@
 #define KEY_LOOKUPS "SET LOCAL enable_seqscan = off"
 
 struct pg {
+	struct kpq	 pq;		/* libpq, opened for this store (libpq.h) */
 	PGconn		*conn;
 	char		*prepared;	/* 1 per statement once prepared */
 	char	       **texts;		/* per statement: its text with $1, $2, ... */
@@ -57,6 +59,33 @@ struct pg {
 	char		(*nums)[24];	/* ... numbers written out */
 	int		 nvals;		/* room in vals and nums */
 };
+
+/*
+ * libpq's calls go through the store's table: every function here has
+ * its struct pg as g.
+ */
+#define PQclear(r)			g->pq.clear(r)
+#define PQconnectdb(c)			g->pq.connectdb(c)
+#define PQenterPipelineMode(c)		g->pq.enterPipelineMode(c)
+#define PQerrorMessage(c)		g->pq.errorMessage(c)
+#define PQexec(c, q)			g->pq.exec(c, q)
+#define PQexitPipelineMode(c)		g->pq.exitPipelineMode(c)
+#define PQfinish(c)			g->pq.finish(c)
+#define PQflush(c)			g->pq.flush(c)
+#define PQgetResult(c)			g->pq.getResult(c)
+#define PQgetisnull(r, i, j)		g->pq.getisnull(r, i, j)
+#define PQgetvalue(r, i, j)		g->pq.getvalue(r, i, j)
+#define PQntuples(r)			g->pq.ntuples(r)
+#define PQpipelineSync(c)		g->pq.pipelineSync(c)
+#define PQprepare(c, n, q, k, t)	g->pq.prepare(c, n, q, k, t)
+#define PQresultErrorMessage(r)		g->pq.resultErrorMessage(r)
+#define PQresultStatus(r)		g->pq.resultStatus(r)
+#define PQsendFlushRequest(c)		g->pq.sendFlushRequest(c)
+#define PQsendPrepare(c, n, q, k, t)	g->pq.sendPrepare(c, n, q, k, t)
+#define PQsendQueryParams(c, q, k, t, v, l, f, r) g->pq.sendQueryParams(c, q, k, t, v, l, f, r)
+#define PQsendQueryPrepared(c, n, k, v, l, f, r) g->pq.sendQueryPrepared(c, n, k, v, l, f, r)
+#define PQsetNoticeProcessor(c, p, a)	g->pq.setNoticeProcessor(c, p, a)
+#define PQstatus(c)			g->pq.status(c)
 
 /* pg_err - error text from the connection or a result */
 static int
@@ -82,7 +111,7 @@ pg_clear(struct pg *g)
 
 /* pg_ok - 1 when r is a success */
 static int
-pg_ok(const PGresult *r)
+pg_ok(const struct pg *g, const PGresult *r)
 {
 	int st = r != NULL ? (int)PQresultStatus(r) : PGRES_FATAL_ERROR;
 
@@ -132,7 +161,7 @@ pg_drain(struct pg *g)
 			g->pending = 0;
 			return rc != 0 ? rc : pg_err(g, NULL, "pipeline");
 		}
-		if (rc == 0 && !pg_ok(r))
+		if (rc == 0 && !pg_ok(g, r))
 			rc = pg_status(g, r, "query");	/* only the first error's text */
 		PQclear(r);
 	}
@@ -438,7 +467,9 @@ pg_close(kaeru_store *s)
 	if (g == NULL)
 		return;
 	pg_clear(g);
-	PQfinish(g->conn);
+	if (g->conn != NULL)
+		PQfinish(g->conn);
+	kpq_unload(&g->pq);
 	for (i = 0; g->texts != NULL && i < kstore_nstmt(); i++)
 		free(g->texts[i]);
 	free(g->texts);
@@ -480,6 +511,11 @@ kstore_pgsql_open(kaeru_store *s, const char *conninfo)
 	}
 	s->ops = &pgsql_ops;
 	s->be = g;
+	{
+		char why[256];
+		if (kpq_load(&g->pq, why, sizeof(why)) != 0)
+			return kerr_set(KAERU_EIO, "%s", why);
+	}
 	g->conn = PQconnectdb(conninfo);
 	if (g->conn == NULL)
 		return kerr_set(KAERU_ENOMEM, "out of memory");

@@ -8,7 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The sonames to try: Debian's and other systems' (libpq keeps ABI 5). */
+/*
+ * The sonames to try: Debian's and other systems' (libpq keeps ABI 5).
+ * Once loaded libpq stays (RTLD_NODELETE): its TLS and OpenSSL's exit
+ * handlers must outlive the store, and unmapping it under LeakSanitizer
+ * crashed the leak check at exit.
+ */
 static const char *const sonames[] = { "libpq.so.5", "libpq.so" };
 
 int
@@ -47,7 +52,7 @@ kpq_load(struct kpq *q, char *err, size_t errlen)
 
 	memset(q, 0, sizeof(*q));
 	for (i = 0; i < sizeof(sonames) / sizeof(sonames[0]) && q->dl == NULL; i++)
-		q->dl = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+		q->dl = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (q->dl == NULL) {
 		snprintf(err, errlen, "PostgreSQL needs libpq (Debian: apt-get install libpq5): %s", dlerror());
 		return -1;

@@ -22,7 +22,9 @@
  *	kaeru_reader_next() returns 1 with a mail, 0 at the end, or a
  *	negative code when one input could not be read; the reader then goes
  *	on with the next input at the following call. The mail's bytes and
- *	origin belong to the reader until its next call.
+ *	origin belong to the reader until its next call; data[len] is a NUL,
+ *	so the bytes may also be read as a C string (a mail holding NUL
+ *	bytes then ends early that way; len is the truth).
  */
 #ifndef KAERU_READER_H
 #define KAERU_READER_H

@@ -56,13 +56,13 @@ big_mbox(const char *dir)
 		char want[64];
 		int  wl = snprintf(want, sizeof(want), "From m%d@x ", n);
 		if (n >= 300 || m.len != sizes[n] || memcmp(m.data, want, (size_t)wl) != 0 ||
-		    memmem(m.data, m.len, "\n>From", 7) != NULL)
+		    memmem(m.data, m.len, "\n>From", 7) != NULL || m.data[m.len] != '\0')
 			ok = 0;
 		n++;
 	}
 	kaeru_reader_free(r);
 	T_EQ_INT(n, 300, "big mbox: every mail");
-	T_OK(ok, "big mbox: each mail whole, in order, unquoted");
+	T_OK(ok, "big mbox: each mail whole, in order, unquoted, NUL after");
 	o.max_mail_size = 30000;
 	kaeru_reader_open(&r, path, &o);
 	n = 0;

@@ -44,6 +44,8 @@ struct kaeru_reader {
 	char		nl;	/* the mbox's line end: '\n', or '\r' in an old Mac file; 0 until read */
 	char	       *mboxpath;
 	kstr		blk;	/* mbox bytes read and not yet handed out: [boff, blk.len) */
+	char	       *held;	/* in blk: the byte after the last mail, made NUL, or NULL */
+	char		heldc;	/* ... and what it was */
 	size_t		boff;
 
 	kstr		mail;	/* the current mail's bytes */
@@ -108,6 +110,7 @@ close_mbox(kaeru_reader *r)
 	free(r->mboxpath);
 	r->mboxpath = NULL;
 	ks_clear(&r->blk);
+	r->held = NULL;
 	r->boff = 0;
 }
 
@@ -392,6 +395,10 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 	int    cut = 0;
 
 	*truncated = 0;
+	if (r->held != NULL) {
+		*r->held = r->heldc;	/* the byte the last mail's NUL stood on */
+		r->held = NULL;
+	}
 	if (r->blk.len == r->boff && mbox_fill(r) < 0)
 		return -1;
 	if (r->blk.len == r->boff)
@@ -440,6 +447,14 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		*len = r->mail.len;
 		return 1;
 	}
+	/*
+	 * Handed out as a C string too: the byte after the mail (the next
+	 * From_ line's "F", or the buffer's own NUL) becomes NUL until the
+	 * next call puts it back.
+	 */
+	r->held = r->blk.p + end;
+	r->heldc = *r->held;
+	*r->held = '\0';
 	*data = r->blk.p + start;
 	*len = end - start;
 	return 1;
@@ -570,8 +585,15 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			/* A large single mail is mapped: no copy, no page of heap; its pages
 			   are read in at once (MAP_POPULATE) rather than fault by fault. */
 			struct stat fst;
+			/*
+			 * Only a whole file that ends inside a page: the rest of
+			 * that page reads as zeros, so data[len] is the NUL the
+			 * API promises. Others are read (a cut one, or one whose
+			 * end is a page's end).
+			 */
 			if (fstat(fileno(f), &fst) == 0 && S_ISREG(fst.st_mode) &&
-			    (size_t)fst.st_size >= MAP_MIN) {
+			    (size_t)fst.st_size >= MAP_MIN && (size_t)fst.st_size <= r->maxsize &&
+			    (size_t)fst.st_size % (size_t)sysconf(_SC_PAGESIZE) != 0) {
 				size_t len = (size_t)fst.st_size < r->maxsize ? (size_t)fst.st_size : r->maxsize;
 				void  *mp = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
 				if (mp != MAP_FAILED) {

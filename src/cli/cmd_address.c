@@ -6,8 +6,9 @@
  * DESCRIPTION
  *	Prints one row with the state, the soft bounce score and the
  *	suppression in force, then the history, oldest first: each change
- *	with the rule behind it. An address the store has never seen exits
- *	with status 1.
+ *	with the rule behind it. As JSON the two are one document,
+ *	{"summary": [row], "history": [rows]}. An address the store has
+ *	never seen exits with status 1.
  */
 #include "cli.h"
 
@@ -88,15 +89,22 @@ cmd_address(int argc, char **argv)
 		vals[4] = info.supp_reason;
 		vals[5] = since;
 		vals[6] = info.supp_reason[0] ? (info.supp_until ? until : "never") : "";
+		/* JSON: one document, {"summary": [row], "history": [rows]}. */
+		if (so.fmt == FMT_JSON)
+			fputs("{\"summary\":", stdout);
 		cli_out_start(&sum, so.fmt, scols, 7);
 		cli_out_row(&sum, vals);
 		cli_out_end(&sum);
 	}
 	if (so.fmt == FMT_TABLE)
 		putchar('\n');
+	if (so.fmt == FMT_JSON)
+		fputs(",\"history\":", stdout);
 	cli_out_start(&o, so.fmt, cols, 6);
 	rc = kaeru_store_address(s, argv[optind], (int64_t)time(NULL), &info, hist_row, &o);
 	cli_out_end(&o);
+	if (so.fmt == FMT_JSON)
+		fputs("}\n", stdout);
 	if (rc != 0) {
 		cli_warn("%s", kaeru_error_last());
 		status = EXIT_FAILURE_;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """formats.py CSV JSONL JSON TABLE [SPLIT] - one listing printed in the four
 formats must carry the same columns and the same rows. SPLIT: the listing
-is two tables (kaeru address: a summary of SPLIT rows, then the history).
+is two tables (kaeru address: a summary of SPLIT rows, then the history;
+in JSON one object {"summary": [...], "history": [...]}).
 CSV and JSON(L) must agree value for value; the table on its column names
 and its number of rows."""
 import csv, io, json, sys
@@ -43,11 +44,15 @@ def main():
     num = dict(parse_float=str, parse_int=str)
     objs_l = [json.loads(l, **num) for l in jl.splitlines() if l.strip()]
     cb = blocks_csv(c, split)
-    if j.strip().startswith("["):
-        objs_j = json.loads(j, **num) if split is None else [o for part in j.split("]\n") if part.strip()
-                                                              for o in json.loads(part + "]", **num)]
+    doc = json.loads(j, **num)	# one JSON document, whatever the listing
+    if split is None:
+        if not isinstance(doc, list):
+            fail("json output is not an array")
+        objs_j = doc
     else:
-        fail("json output is not an array")
+        if not isinstance(doc, dict) or list(doc) != ["summary", "history"]:
+            fail("json output is not {\"summary\": [...], \"history\": [...]}")
+        objs_j = doc["summary"] + doc["history"]
     for name, objs in (("jsonl", objs_l), ("json", objs_j)):
         for blk, ob in zip(cb, blocks_json(objs, split)):
             head, rows = blk[0], blk[1:]

@@ -223,7 +223,10 @@ command_at(const char *s, size_t n, size_t i)
 	size_t j;
 
 	for (j = 0; j < sizeof(commands) / sizeof(commands[0]); j++) {
-		size_t cl = strlen(commands[j]);
+		size_t cl;
+		if (commands[j][0] != s[i])
+			continue;	/* most words start with another letter */
+		cl = strlen(commands[j]);
 		if (i + cl <= n && memcmp(s + i, commands[j], cl) == 0 &&
 		    (i + cl == n || !k_isalpha((unsigned char)s[i + cl])))
 			return commands[j];

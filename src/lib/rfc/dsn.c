@@ -50,7 +50,8 @@ dsn_field(const char *line, size_t n, struct dsn_field *f)
 		return DSN_NONE;
 	nl = (size_t)(colon - line);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (strlen(fields[i].name) == nl && k_strncaseeq(line, fields[i].name, nl))
+		if (fields[i].name[0] == k_lower((unsigned char)line[0]) && strlen(fields[i].name) == nl &&
+		    k_strncaseeq(line, fields[i].name, nl))
 			break;
 	if (i == sizeof(fields) / sizeof(fields[0]))
 		return DSN_NONE;

@@ -238,6 +238,7 @@ set_origin(kaeru_reader *r, const char *o)
 }
 
 #define MBOX_CHUNK	((size_t)1 << 20)	/* bytes per read of an mbox */
+#define MBOX_FIRST	((size_t)64 << 10)	/* ... and of its first read */
 
 /*
  * mbox_fill - read the next chunk of the mbox after the held bytes
@@ -247,7 +248,7 @@ set_origin(kaeru_reader *r, const char *o)
 static ssize_t
 mbox_fill(kaeru_reader *r)
 {
-	size_t k;
+	size_t k, want;
 
 	if (r->mbox_eof)
 		return 0;
@@ -257,9 +258,11 @@ mbox_fill(kaeru_reader *r)
 		r->blk.len = keep;
 		r->boff = 0;
 	}
-	if (ks_reserve(&r->blk, MBOX_CHUNK) != 0)
+	/* The first read is small: many mboxes are (a mail saved as one). */
+	want = r->nl == 0 ? MBOX_FIRST : MBOX_CHUNK;
+	if (ks_reserve(&r->blk, want) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
-	k = fread(r->blk.p + r->blk.len, 1, MBOX_CHUNK, r->mbox);
+	k = fread(r->blk.p + r->blk.len, 1, want, r->mbox);
 	if (r->nl == 0) {
 		/* Old Mac files end lines with CR alone: their From_ lines follow a CR. */
 		const char *b = r->blk.p;
@@ -268,7 +271,7 @@ mbox_fill(kaeru_reader *r)
 	}
 	r->blk.len += k;
 	r->blk.p[r->blk.len] = '\0';
-	if (k < MBOX_CHUNK) {
+	if (k < want) {
 		if (ferror(r->mbox))
 			return kerr_set(KAERU_EIO, "%s: %s", r->mboxpath ? r->mboxpath : "-", strerror(errno));
 		r->mbox_eof = 1;

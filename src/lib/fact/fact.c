@@ -311,17 +311,23 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 	const char *addresser = NULL;
 	const char *first_by = NULL, *last_from = NULL;	/* received_host(), once per mail */
 	/*
-	 * The previous record's inputs and answers: the recipients of one
-	 * report often share a diagnostic, which is then read once.
+	 * The recipients of one report often share a diagnostic, which is
+	 * then read once: the codes of the last few texts, the reason
+	 * tables' match of the last text, the previous record's verdict.
 	 */
-	struct {
-		int		 codes, verdict;	/* which halves hold something */
+	struct codes {
 		const char	*rawdiag, *dstatus, *dreply, *dcmd;
 		const char	*diag, *status, *reply, *cmd;
+	} codes[4];			/* the last texts' codes, round robin */
+	size_t		 ncodes = 0, nextc = 0;
+	struct {
+		int		 verdict;	/* set once a verdict is kept */
 		struct kfacts	 f;
 		struct kverdict	 v;
 	} prev;
+	struct kr_memo	 pm;		/* the reason tables' answer for the last text */
 
+	memset(&pm, 0, sizeof(pm));
 	memset(&prev, 0, sizeof(prev));
 
 	for (i = 0; i < b->n; i++) {
@@ -342,12 +348,16 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			return KAERU_ENOMEM;
 		{
 			const char *raw = d->diagnosis != NULL && d->diagnosis[0] != '\0' ? d->diagnosis : d->status_comment;
-			if (prev.codes && same(raw, prev.rawdiag) && same(d->status, prev.dstatus) &&
-			    same(d->replycode, prev.dreply) && same(d->command, prev.dcmd)) {
-				diag = prev.diag;
-				status = prev.status;
-				reply = prev.reply;
-				cmd = prev.cmd;
+			size_t k;
+			for (k = 0; k < ncodes; k++)
+				if (same(raw, codes[k].rawdiag) && same(d->status, codes[k].dstatus) &&
+				    same(d->replycode, codes[k].dreply) && same(d->command, codes[k].dcmd))
+					break;
+			if (k < ncodes) {
+				diag = codes[k].diag;
+				status = codes[k].status;
+				reply = codes[k].reply;
+				cmd = codes[k].cmd;
 			} else {
 				diag = sweep(m, raw);
 				if (diag[0] != '\0')
@@ -364,15 +374,18 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 					cmd = NULL;
 				if (cmd == NULL && diag[0] != '\0')
 					cmd = smtp_command_find(diag, strlen(diag));
-				prev.rawdiag = raw;
-				prev.dstatus = d->status;
-				prev.dreply = d->replycode;
-				prev.dcmd = d->command;
-				prev.diag = diag;
-				prev.status = status;
-				prev.reply = reply;
-				prev.cmd = cmd;
-				prev.codes = 1;
+				k = nextc;
+				nextc = (nextc + 1) % (sizeof(codes) / sizeof(codes[0]));
+				if (ncodes < sizeof(codes) / sizeof(codes[0]))
+					ncodes++;
+				codes[k].rawdiag = raw;
+				codes[k].dstatus = d->status;
+				codes[k].dreply = d->replycode;
+				codes[k].dcmd = d->command;
+				codes[k].diag = diag;
+				codes[k].status = status;
+				codes[k].reply = reply;
+				codes[k].cmd = cmd;
 			}
 		}
 
@@ -443,6 +456,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		f.decoder = r->decodedby;
 		f.rhost = r->rhost;
 		f.destination = r->destination;
+		f.memo = &pm;
 		if (b->kind == KAERU_KIND_FEEDBACK) {
 			v.reason = KAERU_REASON_FEEDBACK;
 			snprintf(v.rule, sizeof(v.rule), "report:feedback-report");

@@ -289,7 +289,21 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		return;
 	if (kr_status_reason(f->status, &c.s) != 0)
 		c.s = NONE;
-	kr_phrases(f->diag ? f->diag : "", f->diag ? f->diaglen : 0, &c.ph);
+	{
+		const char *d = f->diag ? f->diag : "";
+		size_t	    dn = f->diag ? f->diaglen : 0;
+		struct kr_memo *mm = f->memo;
+		if (mm != NULL && mm->text != NULL && mm->len == dn && memcmp(mm->text, d, dn) == 0)
+			c.ph = mm->r;
+		else {
+			kr_phrases(d, dn, &c.ph);
+			if (mm != NULL) {
+				mm->text = d;
+				mm->len = dn;
+				mm->r = c.ph;
+			}
+		}
+	}
 
 	/* 4. specific reasons: codes and phrases together, in order */
 	if (smtp) {

@@ -14,6 +14,16 @@
 
 #include "phrase.h"
 
+/*
+ * The reason tables' answer for the last text, kept by the caller across
+ * the records of one mail: recipients often share a diagnosis (kf_build).
+ */
+struct kr_memo {
+	const char	*text;		/* must stay valid while the memo is used */
+	size_t		 len;
+	struct ph_result r;
+};
+
 struct kfacts {
 	const char	*status;	/* RFC 3463 code or "" */
 	const char	*replycode;	/* "550" or "" */
@@ -27,6 +37,7 @@ struct kfacts {
 	const char	*decoder;	/* decoder name */
 	const char	*rhost;		/* remote host or "" */
 	const char	*destination;	/* recipient's domain or "" */
+	struct kr_memo	*memo;		/* optional: reuse the phrase match of the same text */
 };
 
 struct kverdict {

@@ -418,35 +418,40 @@ lh_recipient_from_orig(struct kmsg *m, struct kbounce *b)
 void
 lh_fill_codes(struct kmsg *m, struct kds *d)
 {
-	char	    st[SMTP_STATUS_MAX], rc[4];
-	size_t	    n;
-	const char *status_in = d->status;
+	char			 st[SMTP_STATUS_MAX], rc[4];
+	size_t			 n, k;
+	const char		*status_in = d->status;
+	struct kcodes_memo	*e;
 
 	if (d->diagnosis == NULL)
 		return;
 	n = strlen(d->diagnosis);
-	/* The same text and status as last time: the same answers. */
-	if (m->codes_memo.text != NULL && m->codes_memo.len == n &&
-	    (m->codes_memo.status_in == d->status ||
-	    (m->codes_memo.status_in != NULL && d->status != NULL && strcmp(m->codes_memo.status_in, d->status) == 0)) &&
-	    memcmp(m->codes_memo.text, d->diagnosis, n) == 0) {
-		if (m->codes_memo.status_out != NULL && m->codes_memo.status_out != m->codes_memo.status_src)
-			d->status = m->codes_memo.status_out;	/* a code found in the text */
-		if (d->replycode == NULL)
-			d->replycode = m->codes_memo.reply;
-		return;
+	/* The same text and status as a recent call: the same answers. */
+	for (k = 0; k < 4; k++) {
+		const struct kcodes_memo *c = &m->codes_memo[k];
+		if (c->text != NULL && c->len == n &&
+		    (c->status_in == d->status ||
+		    (c->status_in != NULL && d->status != NULL && strcmp(c->status_in, d->status) == 0)) &&
+		    memcmp(c->text, d->diagnosis, n) == 0) {
+			if (c->status_out != NULL && c->status_out != c->status_src)
+				d->status = c->status_out;	/* a code found in the text */
+			if (d->replycode == NULL)
+				d->replycode = c->reply;
+			return;
+		}
 	}
 	if (generic_status(d->status) && smtp_status_find(d->diagnosis, n, st))
 		if (!generic_status(st) || d->status == NULL)
 			d->status = kb_str(m, st, strlen(st));
-	m->codes_memo.reply = smtp_reply_find(d->diagnosis, n, rc) ? kb_str(m, rc, 3) : NULL;
+	e = &m->codes_memo[m->codes_next++ % 4];
+	e->reply = smtp_reply_find(d->diagnosis, n, rc) ? kb_str(m, rc, 3) : NULL;
 	if (d->replycode == NULL)
-		d->replycode = m->codes_memo.reply;
-	m->codes_memo.text = ka_strndup(m->a, d->diagnosis, n);
-	m->codes_memo.len = n;
-	m->codes_memo.status_in = status_in ? ka_strdup(m->a, status_in) : NULL;
-	m->codes_memo.status_out = d->status;
-	m->codes_memo.status_src = status_in;
+		d->replycode = e->reply;
+	e->text = ka_strndup(m->a, d->diagnosis, n);
+	e->len = n;
+	e->status_in = status_in ? ka_strdup(m->a, status_in) : NULL;
+	e->status_out = d->status;
+	e->status_src = status_in;
 }
 
 #include "../reason/phrase.h"
@@ -463,7 +468,7 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 	struct ph_result r;
 	unsigned	 i, t, best = 0;
 	int32_t		 bestrule = -1;
-	size_t		 n;
+	size_t		 n, k;
 	const char	*res = NULL;
 
 	if (text == NULL)
@@ -475,9 +480,10 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 		return NULL;
 	n = strlen(text);
 	/* The recipients of one notice often share a text: match it once. */
-	if (m->phrase_memo.text != NULL && m->phrase_memo.family == i && m->phrase_memo.len == n &&
-	    memcmp(m->phrase_memo.text, text, n) == 0)
-		return m->phrase_memo.result;
+	for (k = 0; k < 4; k++)
+		if (m->phrase_memo[k].text != NULL && m->phrase_memo[k].family == i &&
+		    m->phrase_memo[k].len == n && memcmp(m->phrase_memo[k].text, text, n) == 0)
+			return m->phrase_memo[k].result;
 	ph_match(ph_families[i].a, text, n, &r);
 	if (r.tags != 0) {
 		for (t = 0; t < PH_MAX_TAGS; t++)
@@ -488,10 +494,11 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 		res = kaeru_reason_name((kaeru_reason)best);
 	}
 	/* A copy: the caller's text may live in a buffer it reuses. */
-	m->phrase_memo.text = ka_strndup(m->a, text, n);
-	m->phrase_memo.len = n;
-	m->phrase_memo.family = i;
-	m->phrase_memo.result = res;
+	k = m->phrase_next++ % 4;
+	m->phrase_memo[k].text = ka_strndup(m->a, text, n);
+	m->phrase_memo[k].len = n;
+	m->phrase_memo[k].family = i;
+	m->phrase_memo[k].result = res;
 	return res;
 }
 

@@ -112,16 +112,18 @@ struct kmsg {
 	size_t		 subject_len;
 	const char	*from_lc;
 	size_t		 from_len;
-	/* The decoders' last lh_phrase() and lh_fill_codes() (lhost.c), reused for the same text. */
+	/* The decoders' last lh_phrase() and lh_fill_codes() answers (lhost.c), reused for the same text. */
 	struct {
 		const char *text, *result;
 		size_t	    len;
 		unsigned    family;
-	} phrase_memo;
-	struct {
+	} phrase_memo[4];		/* round robin */
+	unsigned	 phrase_next;
+	struct kcodes_memo {
 		const char *text, *status_in, *status_out, *status_src, *reply;
 		size_t	    len;
-	} codes_memo;
+	} codes_memo[4];
+	unsigned	 codes_next;
 	uint64_t	 subject_bi[8];	/* kh_bigrams() of subject_lc and of from_lc */
 	uint64_t	 from_bi[8];
 	unsigned	 nparts;

@@ -293,14 +293,19 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		const char *d = f->diag ? f->diag : "";
 		size_t	    dn = f->diag ? f->diaglen : 0;
 		struct kr_memo *mm = f->memo;
-		if (mm != NULL && mm->text != NULL && mm->len == dn && memcmp(mm->text, d, dn) == 0)
-			c.ph = mm->r;
+		unsigned	k = 0;
+		while (mm != NULL && k < 4 && !(mm->e[k].text != NULL && mm->e[k].len == dn &&
+		    memcmp(mm->e[k].text, d, dn) == 0))
+			k++;
+		if (mm != NULL && k < 4)
+			c.ph = mm->e[k].r;
 		else {
 			kr_phrases(d, dn, &c.ph);
 			if (mm != NULL) {
-				mm->text = d;
-				mm->len = dn;
-				mm->r = c.ph;
+				k = mm->next++ % 4;
+				mm->e[k].text = d;
+				mm->e[k].len = dn;
+				mm->e[k].r = c.ph;
 			}
 		}
 	}

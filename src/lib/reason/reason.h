@@ -15,13 +15,16 @@
 #include "phrase.h"
 
 /*
- * The reason tables' answer for the last text, kept by the caller across
+ * The reason tables' answers for the last texts, kept by the caller across
  * the records of one mail: recipients often share a diagnosis (kf_build).
  */
 struct kr_memo {
-	const char	*text;		/* must stay valid while the memo is used */
-	size_t		 len;
-	struct ph_result r;
+	struct {
+		const char	*text;	/* must stay valid while the memo is used */
+		size_t		 len;
+		struct ph_result r;
+	} e[4];			/* the last four texts, round robin */
+	unsigned	 next;
 };
 
 struct kfacts {

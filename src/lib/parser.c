@@ -161,20 +161,9 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 		}
 	}
 	m.only_standard = p->only_standard;
-	{
-		/* Lower-cased copies for the decoders' many subject and From tests. */
-		char *sl = ka_strdup(m.a, m.subject), *fl = ka_strdup(m.a, m.from);
-		if (sl == NULL || fl == NULL)
-			return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
-		m.subject_len = strlen(sl);
-		m.from_len = strlen(fl);
-		k_lowercase(sl, m.subject_len);
-		k_lowercase(fl, m.from_len);
-		m.subject_lc = sl;
-		m.from_lc = fl;
-		kh_bigrams(sl, m.subject_len, m.subject_bi);
-		kh_bigrams(fl, m.from_len, m.from_bi);
-	}
+	/* Lower-cased copies for the decoders' many subject and From tests. */
+	if (lh_prepare_tests(&m) != 0)
+		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
 	if ((r = lhost_decode(&m, &b)) < 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
 	if (r == 0)

@@ -437,7 +437,6 @@ wrapped_bounce(struct kmsg *m, struct kbounce *b)
 	struct kbounce	   ib;
 	kstr		   flat = KSTR_INIT, held = KSTR_INIT;
 	const char	  *end = m->raw + m->rawlen;
-	char		  *sl, *fl;
 	size_t		   i;
 	int		   r;
 
@@ -471,17 +470,8 @@ wrapped_bounce(struct kmsg *m, struct kbounce *b)
 	in.flat = &held;
 	in.subject = kh_get_decoded(&in, &in.hdr, "subject");
 	in.from = kh_get_decoded(&in, &in.hdr, "from");
-	if ((sl = ka_strdup(in.a, in.subject)) == NULL || (fl = ka_strdup(in.a, in.from)) == NULL)
+	if (lh_prepare_tests(&in) != 0)	/* as the parser prepares a mail (parser.c) */
 		goto done;
-	in.subject_len = strlen(sl);
-	in.from_len = strlen(fl);
-	k_lowercase(sl, in.subject_len);
-	k_lowercase(fl, in.from_len);
-	in.subject_lc = sl;
-	in.from_lc = fl;
-	/* as the parser prepares a mail (parser.c) */
-	kh_bigrams(sl, in.subject_len, in.subject_bi);
-	kh_bigrams(fl, in.from_len, in.from_bi);
 	if ((r = lhost_decode(&in, &ib)) <= 0 || ib.kind != KAERU_KIND_BOUNCE)
 		goto done;
 	for (i = 0; i < ib.n; i++) {

@@ -189,6 +189,30 @@ lh_subject_has_n(const struct kmsg *m, const char *needle, size_t k)
 	return lc_has_n(m->subject_lc, m->subject_len, m->subject_bi, needle, k);
 }
 
+/*
+ * lh_prepare_tests - the lower-cased copies of m->subject and m->from and
+ *	their bigram sketches, which the subject and From tests read; the
+ *	parser and the generic reader's nested mail both call it once the
+ *	two are set. Returns -1 on ENOMEM.
+ */
+int
+lh_prepare_tests(struct kmsg *m)
+{
+	char *sl = ka_strdup(m->a, m->subject), *fl = ka_strdup(m->a, m->from);
+
+	if (sl == NULL || fl == NULL)
+		return -1;
+	m->subject_len = strlen(sl);
+	m->from_len = strlen(fl);
+	k_lowercase(sl, m->subject_len);
+	k_lowercase(fl, m->from_len);
+	m->subject_lc = sl;
+	m->from_lc = fl;
+	kh_bigrams(sl, m->subject_len, m->subject_bi);
+	kh_bigrams(fl, m->from_len, m->from_bi);
+	return 0;
+}
+
 /* lh_subject_has - case-insensitive substring test on the decoded subject */
 int
 (lh_subject_has)(const struct kmsg *m, const char *needle)

@@ -29,6 +29,7 @@ struct klhost {
 /* Helpers (lhost.c) */
 const char *lh_header(struct kmsg *m, const char *name);
 int	 lh_has_header(const struct kmsg *m, const char *name);
+int	 lh_prepare_tests(struct kmsg *m);
 int	 lh_subject_has(const struct kmsg *m, const char *needle);
 int	 lh_subject_has_n(const struct kmsg *m, const char *needle, size_t k);
 int	 lh_subject_starts(const struct kmsg *m, const char *prefix);

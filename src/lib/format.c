@@ -145,17 +145,22 @@ kaeru_record_json(const kaeru_record *r, unsigned flags, kaeru_buf *out)
 static int
 csv_cell(const char *s, kaeru_buf *out)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 	int    rc = 0;
 
 	if (strpbrk(s, ",\"\r\n") == NULL && (n == 0 || (s[0] != ' ' && s[n - 1] != ' ')))
 		return buf_add(out, s, n);
+	/* Quoted: copy the runs between quotes whole, doubling each quote. */
 	rc |= buf_add(out, "\"", 1);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			rc |= buf_add(out, "\"\"", 2);
-		else
-			rc |= buf_add(out, s + i, 1);
+	while (n > 0) {
+		const char *q = memchr(s, '"', n);
+		size_t	    run = q != NULL ? (size_t)(q - s) + 1 : n;
+
+		rc |= buf_add(out, s, run);
+		if (q != NULL)
+			rc |= buf_add(out, "\"", 1);
+		s += run;
+		n -= run;
 	}
 	rc |= buf_add(out, "\"", 1);
 	return rc;

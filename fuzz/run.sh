@@ -3,6 +3,9 @@
 #
 #   sh fuzz/run.sh BUILD-FUZZ SECONDS CORPUS [target...]
 #
+# FUZZ_FLAGS adds libFuzzer flags (e.g. -entropic=0, which trades the
+# entropic scheduler's bookkeeping for speed on a large working corpus).
+#
 # Seeds are made from CORPUS (fuzz/seeds.py) into BUILD-FUZZ/seeds; the
 # growing working corpus lives in BUILD-FUZZ/work/<target> and is kept
 # between runs; crashes, leaks and timeouts land in
@@ -40,7 +43,7 @@ for t in $TARGETS; do
 	mkdir -p "$B/work/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
 	log="$B/artifacts/$name.log"
 	"$B/fuzz/$name" -max_total_time="$SECS" -timeout=1 -rss_limit_mb=2048 \
-		-max_len=$maxlen -print_final_stats=1 \
+		-max_len=$maxlen -print_final_stats=1 ${FUZZ_FLAGS:-} \
 		-artifact_prefix="$B/artifacts/$name/" \
 		"$B/work/$name" "$B/seeds/$name" "$SRC/corpora/$name" >"$log" 2>&1
 	rc=$?

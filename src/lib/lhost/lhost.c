@@ -40,19 +40,7 @@ static const struct klhost *const standards[] = {
 int	mda_apply(struct kmsg *m, struct kbounce *b);
 
 /* order.c */
-int	lhost_order(const struct kmsg *m, const char **names, int max);
-
-/* by_name - a family by its name */
-static const struct klhost *
-by_name(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NFAMILY; i++)
-		if (strcmp(families[i]->name, name) == 0)
-			return families[i];
-	return NULL;
-}
+int	lhost_order(const struct kmsg *m, const struct klhost **fams, int max);
 
 /* attempt - run one decoder on a clean kbounce; >0 when it decoded */
 static int
@@ -86,7 +74,7 @@ attempt(const struct klhost *l, struct kmsg *m, struct kbounce *b)
 int
 lhost_decode(struct kmsg *m, struct kbounce *b)
 {
-	const char *first[16];
+	const struct klhost *first[16];
 	unsigned char tried[NFAMILY > 0 ? NFAMILY : 1];
 	int	    nfirst, i, r;
 	size_t	    k;
@@ -94,12 +82,12 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 	memset(tried, 0, sizeof(tried));
 	nfirst = m->only_standard ? 0 : lhost_order(m, first, 16);
 	for (i = 0; i < nfirst; i++) {
-		const struct klhost *l = by_name(first[i]);
-		if (l == NULL)
-			continue;
+		const struct klhost *l = first[i];
 		for (k = 0; k < NFAMILY; k++)
-			if (families[k] == l)
+			if (families[k] == l) {
 				tried[k] = 1;
+				break;
+			}
 		if ((r = attempt(l, m, b)) != 0)
 			return r;
 	}

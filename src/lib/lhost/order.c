@@ -9,45 +9,50 @@
 #include "lhost.h"
 
 #define S(z) z, sizeof(z) - 1
+#define L(x) &lhost_##x
+
+#define KAERU_LHOST(x) extern const struct klhost lhost_##x;
+#include "lhost_list.h"
+#undef KAERU_LHOST
 
 static const struct {
 	const char *subject;		/* case-insensitive substring */
 	size_t	    len;
-	const char *families[4];	/* decoder names, NULL-terminated */
+	const struct klhost *families[4];	/* NULL-terminated */
 } hints[] = {
-	{ S("undelivered mail returned to sender"), { "SendGrid", "Zoho", "Yandex" } },
-	{ S("undelivered mail returned to sender"), { "Postfix" } },
-	{ S("delayed mail (still being retried)"), { "Postfix" } },
-	{ S("see transcript for details"), { "Sendmail" } },
-	{ S("mail delivery failed: returning message to sender"), { "GMX", "EinsUndEins" } },
-	{ S("mail failure"), { "MailRu" } },
-	{ S("mail system error - returned mail"), { "EZweb" } },
-	{ S("sorry, your message could not be delivered"), { "Facebook" } },
-	{ S("mail delivery failed"), { "Exim" } },
-	{ S("failure notice"), { "qmail" } },
-	{ S("delivery status notification"), { "GoogleGroups", "Gmail", "GoogleWorkspace" } },
-	{ S("failure notice"), { "mFILTER", "X4" } },
-	{ S("delivery status notification"), { "X3", "OpenSMTPD", "Outlook" } },
-	{ S("undeliverable"), { "Office365", "Exchange2007", "Exchange2003" } },
-	{ S("undeliverable"), { "IMailServer", "MailMarshalSMTP", "Notes" } },
-	{ S("delivery failure:"), { "Domino" } },
-	{ S("returned mail:"), { "V5sendmail" } },
-	{ S("delivery report"), { "PowerMTA" } },
-	{ S("notice: mail delivery status"), { "Courier" } },
-	{ S("warning: delayed mail"), { "Courier" } },
-	{ S("message delivery has failed"), { "MailFoundry" } },
-	{ S("mail delivery failure"), { "MessageLabs", "X1", "Mimecast" } },
-	{ S("returned mail: "), { "X1" } },
-	{ S("there was an error sending your mail"), { "X6" } },
-	{ S("delivery notification:"), { "MessagingServer" } },
-	{ S("bulk email filter"), { "Barracuda" } },
-	{ S("[bounce]"), { "ApacheJames" } },
-	{ S("mail could not be delivered"), { "InterScanMSS" } },
-	{ S("mail delivery failed"), { "MXLogic" } },
-	{ S("mail delivery failed"), { "DragonFly" } },
-	{ S("delivery failure"), { "X2" } },
-	{ S("failed delivery"), { "X2" } },
-	{ S("failure delivery"), { "X2" } },
+	{ S("undelivered mail returned to sender"), { L(sendgrid), L(zoho), L(yandex) } },
+	{ S("undelivered mail returned to sender"), { L(postfix) } },
+	{ S("delayed mail (still being retried)"), { L(postfix) } },
+	{ S("see transcript for details"), { L(sendmail) } },
+	{ S("mail delivery failed: returning message to sender"), { L(gmx), L(einsundeins) } },
+	{ S("mail failure"), { L(mailru) } },
+	{ S("mail system error - returned mail"), { L(ezweb) } },
+	{ S("sorry, your message could not be delivered"), { L(facebook) } },
+	{ S("mail delivery failed"), { L(exim) } },
+	{ S("failure notice"), { L(qmail) } },
+	{ S("delivery status notification"), { L(googlegroups), L(gmail), L(googleworkspace) } },
+	{ S("failure notice"), { L(mfilter), L(x4) } },
+	{ S("delivery status notification"), { L(x3), L(opensmtpd), L(outlook) } },
+	{ S("undeliverable"), { L(office365), L(exchange2007), L(exchange2003) } },
+	{ S("undeliverable"), { L(imailserver), L(mailmarshalsmtp), L(notes) } },
+	{ S("delivery failure:"), { L(domino) } },
+	{ S("returned mail:"), { L(v5sendmail) } },
+	{ S("delivery report"), { L(powermta) } },
+	{ S("notice: mail delivery status"), { L(courier) } },
+	{ S("warning: delayed mail"), { L(courier) } },
+	{ S("message delivery has failed"), { L(mailfoundry) } },
+	{ S("mail delivery failure"), { L(messagelabs), L(x1), L(mimecast) } },
+	{ S("returned mail: "), { L(x1) } },
+	{ S("there was an error sending your mail"), { L(x6) } },
+	{ S("delivery notification:"), { L(messagingserver) } },
+	{ S("bulk email filter"), { L(barracuda) } },
+	{ S("[bounce]"), { L(apachejames) } },
+	{ S("mail could not be delivered"), { L(interscanmss) } },
+	{ S("mail delivery failed"), { L(mxlogic) } },
+	{ S("mail delivery failed"), { L(dragonfly) } },
+	{ S("delivery failure"), { L(x2) } },
+	{ S("failed delivery"), { L(x2) } },
+	{ S("failure delivery"), { L(x2) } },
 };
 
 /*
@@ -56,35 +61,35 @@ static const struct {
  */
 static const struct {
 	const char *field;		/* lower case */
-	const char *families[4];
+	const struct klhost *families[4];
 } header_hints[] = {
-	{ "x-ses-outgoing", { "AmazonWorkMail", "ReceivingSES", "AmazonSES" } },
-	{ "x-aws-outgoing", { "AmazonSES" } },
-	{ "x-amz-sns-message-id", { "AmazonSES" } },
-	{ "x-ymailisg", { "Yahoo" } },
-	{ "x-aol-ip", { "Aol" } },
-	{ "x-gmx-antispam", { "GMX" } },
-	{ "x-zohomail", { "Zoho" } },
-	{ "x-mlserver", { "FML" } },
-	{ "x-ms-exchange-message-is-ndr", { "Office365", "Exchange2007" } },
+	{ "x-ses-outgoing", { L(amazonworkmail), L(receivingses), L(amazonses) } },
+	{ "x-aws-outgoing", { L(amazonses) } },
+	{ "x-amz-sns-message-id", { L(amazonses) } },
+	{ "x-ymailisg", { L(yahoo) } },
+	{ "x-aol-ip", { L(aol) } },
+	{ "x-gmx-antispam", { L(gmx) } },
+	{ "x-zohomail", { L(zoho) } },
+	{ "x-mlserver", { L(fml) } },
+	{ "x-ms-exchange-message-is-ndr", { L(office365), L(exchange2007) } },
 };
 
 /* add - append a family once */
 static void
-add(const char **names, int *n, int max, const char *family)
+add(const struct klhost **fams, int *n, int max, const struct klhost *family)
 {
 	int k;
 
 	for (k = 0; k < *n; k++)
-		if (strcmp(names[k], family) == 0)
+		if (fams[k] == family)
 			return;
 	if (*n < max)
-		names[(*n)++] = family;
+		fams[(*n)++] = family;
 }
 
-/* lhost_order - names of the families to try first; returns how many */
+/* lhost_order - the families to try first; returns how many */
 int
-lhost_order(const struct kmsg *m, const char **names, int max)
+lhost_order(const struct kmsg *m, const struct klhost **fams, int max)
 {
 	size_t i, j;
 	int    n = 0;
@@ -93,13 +98,13 @@ lhost_order(const struct kmsg *m, const char **names, int max)
 		if (!lh_subject_has_n(m, hints[i].subject, hints[i].len))
 			continue;
 		for (j = 0; j < 4 && hints[i].families[j] != NULL; j++)
-			add(names, &n, max, hints[i].families[j]);
+			add(fams, &n, max, hints[i].families[j]);
 	}
 	for (i = 0; i < sizeof(header_hints) / sizeof(header_hints[0]); i++) {
 		if (!lh_has_header(m, header_hints[i].field))
 			continue;
 		for (j = 0; j < 4 && header_hints[i].families[j] != NULL; j++)
-			add(names, &n, max, header_hints[i].families[j]);
+			add(fams, &n, max, header_hints[i].families[j]);
 	}
 	return n;
 }

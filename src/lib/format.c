@@ -14,17 +14,43 @@
 #include "../util/codec.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+/*
+ * The fields in output order. S: a string member of the record; the
+ * others are written from their own members.
+ */
+#define KAERU_FIELDS(S, T) \
+	T(timestamp, F_TIME) S(timezoneoffset) S(origin) S(addresser) \
+	S(senderdomain) S(recipient) S(destination) S(alias) S(action) \
+	S(replycode) S(deliverystatus) S(command) S(reason) S(diagnosticcode) \
+	S(diagnostictype) S(feedbacktype) S(feedbackid) T(hardbounce, F_HARD) \
+	S(subject) S(messageid) S(listid) S(decodedby) S(lhost) S(rhost) \
+	S(token) S(category) S(action_hint) S(rule) T(kind, F_KIND) \
+	T(truncated, F_TRUNC)
+
+enum ftype { F_STR, F_TIME, F_HARD, F_KIND, F_TRUNC };
+
+#define NAME_S(x) #x,
+#define NAME_T(x, t) #x,
 static const char *const field_names[] = {
-	"timestamp", "timezoneoffset", "origin", "addresser", "senderdomain",
-	"recipient", "destination", "alias", "action", "replycode",
-	"deliverystatus", "command", "reason", "diagnosticcode",
-	"diagnostictype", "feedbacktype", "feedbackid", "hardbounce", "subject",
-	"messageid", "listid", "decodedby", "lhost", "rhost", "token",
-	"category", "action_hint", "rule", "kind", "truncated", NULL,
+	KAERU_FIELDS(NAME_S, NAME_T) NULL,
 };
+
+static const struct field {
+	const char *name;
+	const char *key;	/* "name": as JSON, quotes and colon included */
+	unsigned char keylen;
+	unsigned char type;	/* enum ftype */
+	unsigned short off;	/* of a string member */
+} fields[] = {
+#define SPEC_S(x) { #x, "\"" #x "\":", sizeof(#x) + 2, F_STR, offsetof(kaeru_record, x) },
+#define SPEC_T(x, t) { #x, "\"" #x "\":", sizeof(#x) + 2, t, 0 },
+	KAERU_FIELDS(SPEC_S, SPEC_T)
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 const char *const *
 kaeru_record_fields(void)
@@ -32,20 +58,48 @@ kaeru_record_fields(void)
 	return field_names;
 }
 
-/* str_field - the string value of a named field, NULL for non-strings */
+/* field_str - a string field's value, never NULL */
 static const char *
-str_field(const kaeru_record *r, const char *name)
+field_str(const kaeru_record *r, const struct field *f)
 {
-#define F(x) if (strcmp(name, #x) == 0) return r->x
-	F(timezoneoffset); F(origin); F(addresser); F(senderdomain);
-	F(recipient); F(destination); F(alias); F(action); F(replycode);
-	F(deliverystatus); F(command); F(reason); F(diagnosticcode);
-	F(diagnostictype); F(feedbacktype); F(feedbackid); F(subject);
-	F(messageid); F(listid); F(decodedby); F(lhost); F(rhost); F(token);
-	F(category); F(action_hint); F(rule);
-#undef F
-	if (strcmp(name, "kind") == 0)
-		return kaeru_kind_name(r->kind);
+	const char *v = *(const char *const *)(const void *)((const char *)r + f->off);
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * field_text - the value of any field as text: strings as they are,
+ *	the others spelt out (num holds the timestamp's digits)
+ */
+static const char *
+field_text(const kaeru_record *r, const struct field *f, char num[32])
+{
+	switch (f->type) {
+	case F_TIME:
+		snprintf(num, 32, "%" PRId64, r->timestamp);
+		return num;
+	case F_HARD:
+		return r->hardbounce ? "true" : "false";
+	case F_TRUNC:
+		return (r->flags & KAERU_RECORD_TRUNCATED) ? "true" : "false";
+	case F_KIND: {
+		const char *k = kaeru_kind_name(r->kind);
+		return k != NULL ? k : "";
+	}
+	default:
+		return field_str(r, f);
+	}
+}
+
+/* field_by_name - the field called name, NULL when there is none */
+static const struct field *
+field_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (strcmp(fields[i].name, name) == 0)
+			return &fields[i];
 	return NULL;
 }
 
@@ -69,7 +123,18 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 	kstr   k = { out->ptr, out->size, out->asize, 0 };
 	size_t i = 0;
 
-	ks_addc(&k, '"');
+	/* Printable ASCII without quotes or backslashes goes out as it is. */
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			break;
+		i++;
+	}
+	if (ks_reserve(&k, i + 2) == 0) {
+		k.p[k.len++] = '"';
+		memcpy(k.p + k.len, s, i);
+		k.len += i;
+	}
 	while (i < n) {
 		size_t v = kc_utf8_valid_prefix(s + i, n - i), j, start = i;
 		for (j = i; j < i + v; j++) {
@@ -107,37 +172,33 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 int
 kaeru_record_json(const kaeru_record *r, unsigned flags, kaeru_buf *out)
 {
-	const char *const *f;
-	int	    first = 1, rc = 0;
-	const char *sep = (flags & KAERU_FORMAT_PRETTY) ? ",\n  " : ",";
-	const char *colon = (flags & KAERU_FORMAT_PRETTY) ? ": " : ":";
+	int    pretty = (flags & KAERU_FORMAT_PRETTY) != 0, rc = 0;
+	size_t i;
+	char   num[32];
 
-	rc |= buf_add(out, (flags & KAERU_FORMAT_PRETTY) ? "{\n  " : "{", (flags & KAERU_FORMAT_PRETTY) ? 4 : 1);
-	for (f = field_names; *f != NULL; f++) {
-		const char *v;
-		char	    num[32];
+	rc |= buf_add(out, pretty ? "{\n  " : "{", pretty ? 4 : 1);
+	for (i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+		const char	   *v;
 
-		if (!first)
-			rc |= buf_add(out, sep, strlen(sep));
-		first = 0;
-		rc |= kaeru_json_string(*f, strlen(*f), out);
-		rc |= buf_add(out, colon, strlen(colon));
-		if (strcmp(*f, "timestamp") == 0) {
-			snprintf(num, sizeof(num), "%" PRId64, r->timestamp);
-			rc |= buf_add(out, num, strlen(num));
-		} else if (strcmp(*f, "hardbounce") == 0) {
-			rc |= buf_add(out, r->hardbounce ? "true" : "false", r->hardbounce ? 4 : 5);
-		} else if (strcmp(*f, "truncated") == 0) {
-			int t = (r->flags & KAERU_RECORD_TRUNCATED) != 0;
-			rc |= buf_add(out, t ? "true" : "false", t ? 4 : 5);
-		} else {
-			v = str_field(r, *f);
-			if (v == NULL)
-				v = "";
+		if (i > 0)
+			rc |= buf_add(out, pretty ? ",\n  " : ",", pretty ? 4 : 1);
+		rc |= buf_add(out, f->key, f->keylen);
+		if (pretty)
+			rc |= buf_add(out, " ", 1);
+		switch (f->type) {
+		case F_TIME:
+		case F_HARD:
+		case F_TRUNC:
+			v = field_text(r, f, num);
+			rc |= buf_add(out, v, strlen(v));
+			break;
+		default:
+			v = field_text(r, f, num);
 			rc |= kaeru_json_string(v, strlen(v), out);
 		}
 	}
-	rc |= buf_add(out, (flags & KAERU_FORMAT_PRETTY) ? "\n}" : "}", (flags & KAERU_FORMAT_PRETTY) ? 2 : 1);
+	rc |= buf_add(out, pretty ? "\n}" : "}", pretty ? 2 : 1);
 	return rc ? KAERU_ENOMEM : 0;
 }
 
@@ -184,21 +245,16 @@ kaeru_record_csv_header(kaeru_buf *out)
 int
 kaeru_record_field(const kaeru_record *r, const char *name, kaeru_buf *out)
 {
-	const char *v;
-	char	    num[32];
+	const struct field *f = field_by_name(name);
+	const char	   *v;
+	char		    num[32];
 
 	out->size = 0;
 	if (out->ptr != NULL)
 		out->ptr[0] = '\0';
-	if (strcmp(name, "timestamp") == 0) {
-		snprintf(num, sizeof(num), "%" PRId64, r->timestamp);
-		v = num;
-	} else if (strcmp(name, "hardbounce") == 0)
-		v = r->hardbounce ? "true" : "false";
-	else if (strcmp(name, "truncated") == 0)
-		v = (r->flags & KAERU_RECORD_TRUNCATED) ? "true" : "false";
-	else if ((v = str_field(r, name)) == NULL)
+	if (f == NULL)
 		return kerr_set(KAERU_ENOTFOUND, "no field named %s", name);
+	v = field_text(r, f, num);
 	{
 		/* Sanitise to UTF-8 for terminals too. */
 		kstr k = { out->ptr, out->size, out->asize, 0 };
@@ -215,14 +271,14 @@ kaeru_record_field(const kaeru_record *r, const char *name, kaeru_buf *out)
 int
 kaeru_record_csv(const kaeru_record *r, kaeru_buf *out)
 {
-	const char *const *f;
-	kaeru_buf   cell = KAERU_BUF_INIT;
-	int	    rc = 0;
+	kaeru_buf cell = KAERU_BUF_INIT;
+	int	  rc = 0;
+	size_t	  i;
 
-	for (f = field_names; *f != NULL; f++) {
-		if (f != field_names)
+	for (i = 0; i < NFIELDS; i++) {
+		if (i > 0)
 			rc |= buf_add(out, ",", 1);
-		if ((rc |= kaeru_record_field(r, *f, &cell)) != 0)
+		if ((rc |= kaeru_record_field(r, fields[i].name, &cell)) != 0)
 			break;
 		rc |= csv_cell(cell.ptr ? cell.ptr : "", out);
 	}

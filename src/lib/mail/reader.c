@@ -318,20 +318,35 @@ strict_from(const char *l, const char *end, char nl)
 /*
  * next_from - offset in p[0..n) of the next From_ line that starts a mail
  *	(one that follows an empty line, or a strict_from() one), searching
- *	from off; or n.
+ *	from off; or n. "From " is found by its 'F', which is rarer than a
+ *	newline, and the same pass sets *quoted when it passes a ">From "
+ *	line (any number of '>') that mboxrd quoting will have to undo.
  */
 static size_t
-next_from(const char *p, size_t n, size_t off, char nl)
+next_from(const char *p, size_t n, size_t off, char nl, int *quoted)
 {
 	const char *q = p + off, *end = p + n;
 
-	while (q < end && (q = memchr(q, nl, (size_t)(end - q))) != NULL) {
-		const char *l = q + 1;
-		if ((size_t)(end - l) >= 5 && memcmp(l, "From ", 5) == 0 &&
-		    ((q > p && q[-1] == nl) || (q - p >= 2 && q[-1] == '\r' && q[-2] == '\n') ||
-		    strict_from(l, end, nl)))
-			return (size_t)(l - p);
-		q = l;
+	while (q < end && (q = memchr(q, 'F', (size_t)(end - q))) != NULL) {
+		const char *t = q;
+
+		if ((size_t)(end - q) < 5 || memcmp(q, "From ", 5) != 0) {
+			q++;
+			continue;
+		}
+		while (t > p && t[-1] == '>')
+			t--;
+		if (t < q) {
+			/* p is always the start of a line (of a mail). */
+			if (t == p || t[-1] == nl)
+				*quoted = 1;
+		} else if (q > p + off && q[-1] == nl) {
+			const char *e = q - 1;	/* the newline before */
+			if ((e > p && e[-1] == nl) || (e - p >= 2 && e[-1] == '\r' && e[-2] == '\n') ||
+			    strict_from(q, end, nl))
+				return (size_t)(q - p);
+		}
+		q++;
 	}
 	return n;
 }
@@ -363,27 +378,6 @@ unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 	}
 }
 
-/* quoted - does a mail hold a ">From " line (after any number of '>') */
-static int
-quoted(const char *p, size_t n, char nl)
-{
-	const char *q = p, *end = p + n;
-
-	while (q < end && (q = memchr(q, '>', (size_t)(end - q))) != NULL) {
-		if (q == p || q[-1] == nl) {
-			const char *t = q;
-			while (t < end && *t == '>')
-				t++;
-			if ((size_t)(end - t) >= 5 && memcmp(t, "From ", 5) == 0)
-				return 1;
-			q = t;
-			continue;
-		}
-		q++;
-	}
-	return 0;
-}
-
 /*
  * mbox_next - the next mail of the open mbox
  *	The mbox is read in large chunks; a mail is handed out where it
@@ -395,7 +389,7 @@ static int
 mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 {
 	size_t start, end, scan;
-	int    cut = 0;
+	int    cut = 0, quoted = 0;
 
 	*truncated = 0;
 	if (r->held != NULL) {
@@ -408,7 +402,7 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		return 0;
 	scan = r->boff + 1;	/* the mail's own From_ line is not its end */
 	for (;;) {
-		end = next_from(r->blk.p, r->blk.len, scan, r->nl);
+		end = next_from(r->blk.p, r->blk.len, scan, r->nl, &quoted);
 		if (end < r->blk.len || r->mbox_eof)
 			break;
 		/* Not in the buffer yet: past the limit, keep the head and skip the rest. */
@@ -442,7 +436,7 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		*truncated = 1;
 		end = start + r->maxsize;
 	}
-	if (quoted(r->blk.p + start, end - start, r->nl)) {
+	if (quoted) {
 		unquote(r, r->blk.p + start, end - start, r->nl);
 		if (!ks_ok(&r->mail))
 			return kerr_set(KAERU_ENOMEM, "out of memory");

@@ -332,13 +332,21 @@ find_delim(const char *start, const char *p, const char *end, const char *b,
     size_t bl, int *close, const char **next)
 {
 	const char *l, *nl;
+	char	    needle[256];
+	size_t	    nn = bl + 3;
 
 	/*
 	 * The line starts at or after p - 2 (the delimiter's "--" may sit
-	 * just before p): start itself, then one after each newline. Lines
-	 * are found with memchr, which outruns a substring search over
-	 * long attachments.
+	 * just before p): start itself, then one after each newline. With
+	 * a boundary of sane length, lines that begin "--B" are found by
+	 * searching for "\n--B" (a long needle: the search skips most of an
+	 * attachment); otherwise each line is looked at.
 	 */
+	if (nn <= sizeof(needle)) {
+		needle[0] = '\n';
+		needle[1] = needle[2] = '-';
+		memcpy(needle + 3, b, bl);
+	}
 	if (p - start <= 2)
 		l = start;
 	else if ((nl = memchr(p - 3, '\n', (size_t)(end - (p - 3)))) != NULL)
@@ -364,7 +372,11 @@ find_delim(const char *start, const char *p, const char *end, const char *b,
 				return l;
 			}
 		}
-		if ((nl = memchr(l, '\n', (size_t)(end - l))) == NULL)
+		if (nn <= sizeof(needle))
+			nl = memmem(l, (size_t)(end - l), needle, nn);
+		else
+			nl = memchr(l, '\n', (size_t)(end - l));
+		if (nl == NULL)
 			return NULL;
 		l = nl + 1;
 	}

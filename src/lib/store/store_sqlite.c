@@ -24,15 +24,35 @@
  *	SQLite's, valid until the next step.
  */
 #include "store_int.h"
+#include "libsqlite.h"
 #include "../error.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* SQLite is reached through the store's table (libsqlite.h): q in scope. */
+#define sqlite3_bind_int64(st, i, v)	q->lib.bind_int64(st, i, v)
+#define sqlite3_bind_null(st, i)	q->lib.bind_null(st, i)
+#define sqlite3_bind_text(st, i, v, n, d) q->lib.bind_text(st, i, v, n, d)
+#define sqlite3_busy_timeout(db, ms)	q->lib.busy_timeout(db, ms)
+#define sqlite3_clear_bindings(st)	q->lib.clear_bindings(st)
+#define sqlite3_close(db)		q->lib.close(db)
+#define sqlite3_column_int64(st, c)	q->lib.column_int64(st, c)
+#define sqlite3_column_text(st, c)	q->lib.column_text(st, c)
+#define sqlite3_column_type(st, c)	q->lib.column_type(st, c)
+#define sqlite3_errmsg(db)		q->lib.errmsg(db)
+#define sqlite3_exec(db, sql, cb, a, e)	q->lib.exec(db, sql, cb, a, e)
+#define sqlite3_finalize(st)		q->lib.finalize(st)
+#define sqlite3_get_autocommit(db)	q->lib.get_autocommit(db)
+#define sqlite3_open_v2(p, db, f, v)	q->lib.open_v2(p, db, f, v)
+#define sqlite3_prepare_v3(db, t, n, f, st, tl) q->lib.prepare_v3(db, t, n, f, st, tl)
+#define sqlite3_reset(st)		q->lib.reset(st)
+#define sqlite3_step(st)		q->lib.step(st)
 
 #define BUSY_TIMEOUT_MS	60000
 
 struct sq {
+	struct ksq	 lib;		/* libsqlite3, opened by this store */
 	sqlite3		*db;
 	sqlite3_stmt   **stmts;
 	sqlite3_stmt	*cur;		/* the open cursor */
@@ -157,13 +177,16 @@ sq_send(kaeru_store *s, int id, const struct kparam *p, int np)
 static int
 sq_isnull(kaeru_store *s, int col)
 {
-	return sqlite3_column_type(((struct sq *)s->be)->cur, col) == SQLITE_NULL;
+	struct sq *q = s->be;
+
+	return sqlite3_column_type(q->cur, col) == SQLITE_NULL;
 }
 
 static const char *
 sq_text(kaeru_store *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(((struct sq *)s->be)->cur, col);
+	struct sq	    *q = s->be;
+	const unsigned char *t = sqlite3_column_text(q->cur, col);
 
 	return t != NULL ? (const char *)t : "";
 }
@@ -171,7 +194,9 @@ sq_text(kaeru_store *s, int col)
 static int64_t
 sq_int64(kaeru_store *s, int col)
 {
-	return sqlite3_column_int64(((struct sq *)s->be)->cur, col);
+	struct sq *q = s->be;
+
+	return sqlite3_column_int64(q->cur, col);
 }
 
 /* sq_begin - take the write lock now, waiting for other writers; temporary storage in memory */
@@ -223,11 +248,14 @@ sq_close(kaeru_store *s)
 
 	if (q == NULL)
 		return;
-	for (i = 0; q->stmts != NULL && i < kstore_nstmt(); i++)
-		sqlite3_finalize(q->stmts[i]);
+	if (q->lib.dl != NULL) {
+		for (i = 0; q->stmts != NULL && i < kstore_nstmt(); i++)
+			sqlite3_finalize(q->stmts[i]);
+		sqlite3_close(q->db);
+	}
 	free(q->stmts);
 	ks_dispose(&q->text);
-	sqlite3_close(q->db);
+	ksq_unload(&q->lib);
 	free(q);
 	s->be = NULL;
 }
@@ -244,6 +272,7 @@ kstore_sqlite_open(kaeru_store *s, const char *path)
 {
 	struct sq *q;
 	int	   rc;
+	char	   why[256];
 
 	if ((q = calloc(1, sizeof(*q))) == NULL ||
 	    (q->stmts = calloc((size_t)kstore_nstmt(), sizeof(*q->stmts))) == NULL) {
@@ -252,6 +281,8 @@ kstore_sqlite_open(kaeru_store *s, const char *path)
 	}
 	s->ops = &sqlite_ops;
 	s->be = q;
+	if (ksq_load(&q->lib, why, sizeof(why)) != 0)
+		return kerr_set(KAERU_ESTORE, "sqlite: %s", why);
 	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

@@ -11,8 +11,8 @@
 
 #define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
 
-static void
-block(ksha1 *s, const uint8_t *p)
+void
+ksha1_block_c(uint32_t h[5], const uint8_t *p)
 {
 	uint32_t w[80], a, b, c, d, e, t;
 	int	 i;
@@ -22,7 +22,7 @@ block(ksha1 *s, const uint8_t *p)
 		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (i = 16; i < 80; i++)
 		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3]; e = s->h[4];
+	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4];
 	/* Four loops of twenty rounds: no branch inside a round. */
 #define ROUND(f, k) do { \
 		t = ROL(a, 5) + (f) + e + (k) + w[i]; \
@@ -37,7 +37,80 @@ block(ksha1 *s, const uint8_t *p)
 	for (; i < 80; i++)
 		ROUND(b ^ c ^ d, 0xca62c1d6u);
 #undef ROUND
-	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d; s->h[4] += e;
+	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/*
+ * The same block with the x86 SHA extensions: four rounds per
+ * instruction, ten times fewer instructions than the loops above. Group
+ * g (rounds 4g..4g+3) takes message words W[g], built from the four
+ * before it, and E from the state before the previous group.
+ */
+__attribute__((target("sha,sse4.1"))) static void
+block_ni(uint32_t h[5], const uint8_t *p)
+{
+	const __m128i swap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	__m128i	      abcd, abcd0, e0, e, prev, w[4];
+
+	abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+	e0 = _mm_set_epi32((int)h[4], 0, 0, 0);
+	abcd0 = abcd;
+	prev = abcd;
+#define LOAD(g) w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * (g))), swap)
+#define NEXT(g) w[(g) & 3] = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(w[(g) & 3], \
+	    w[((g) + 1) & 3]), w[((g) + 2) & 3]), w[((g) + 3) & 3])
+#define GROUP(g, f) do { \
+		e = (g) == 0 ? _mm_add_epi32(e0, w[0]) : _mm_sha1nexte_epu32(prev, w[(g) & 3]); \
+		prev = abcd; \
+		abcd = _mm_sha1rnds4_epu32(abcd, e, f); \
+	} while (0)
+	LOAD(0); GROUP(0, 0);
+	LOAD(1); GROUP(1, 0);
+	LOAD(2); GROUP(2, 0);
+	LOAD(3); GROUP(3, 0);
+	NEXT(4); GROUP(4, 0);
+	NEXT(5); GROUP(5, 1); NEXT(6); GROUP(6, 1); NEXT(7); GROUP(7, 1);
+	NEXT(8); GROUP(8, 1); NEXT(9); GROUP(9, 1);
+	NEXT(10); GROUP(10, 2); NEXT(11); GROUP(11, 2); NEXT(12); GROUP(12, 2);
+	NEXT(13); GROUP(13, 2); NEXT(14); GROUP(14, 2);
+	NEXT(15); GROUP(15, 3); NEXT(16); GROUP(16, 3); NEXT(17); GROUP(17, 3);
+	NEXT(18); GROUP(18, 3); NEXT(19); GROUP(19, 3);
+#undef LOAD
+#undef NEXT
+#undef GROUP
+	e = _mm_sha1nexte_epu32(prev, e0);
+	abcd = _mm_shuffle_epi32(_mm_add_epi32(abcd, abcd0), 0x1b);
+	_mm_storeu_si128((__m128i *)(void *)h, abcd);
+	h[4] = (uint32_t)_mm_extract_epi32(e, 3);
+}
+
+int
+ksha1_block_ni(uint32_t h[5], const uint8_t *p)
+{
+	if (!__builtin_cpu_supports("sha") || !__builtin_cpu_supports("sse4.1"))
+		return 0;
+	block_ni(h, p);
+	return 1;
+}
+#else
+int
+ksha1_block_ni(uint32_t h[5], const uint8_t *p)
+{
+	(void)h;
+	(void)p;
+	return 0;
+}
+#endif
+
+/* block - one 64-byte block into the state, by the fastest way this CPU has */
+static void
+block(ksha1 *s, const uint8_t *p)
+{
+	if (!ksha1_block_ni(s->h, p))
+		ksha1_block_c(s->h, p);
 }
 
 /* ksha1_init - start a digest */

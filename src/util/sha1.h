@@ -22,4 +22,9 @@ void	ksha1_init(ksha1 *s);
 void	ksha1_update(ksha1 *s, const void *p, size_t n);
 void	ksha1_hex(ksha1 *s, char out[41]);
 
+/* One block into state h, portably; and with the CPU's SHA instructions
+ * when it has them (returns 0, h untouched, when it has not). */
+void	ksha1_block_c(uint32_t h[5], const uint8_t *p);
+int	ksha1_block_ni(uint32_t h[5], const uint8_t *p);
+
 #endif

@@ -202,6 +202,63 @@ rcpt_eq(const struct truth *t, const char *got)
 	return 0;
 }
 
+/* A row of disputed.tsv: a truth field kaeru reads otherwise on purpose. */
+struct dispute {
+	char *file, *field;
+	int   index;
+};
+
+/* load_disputes - the rows of a disputed.tsv (comments and blank lines skipped) */
+static int
+load_disputes(const char *path, struct dispute **out, size_t *n)
+{
+	FILE  *f = fopen(path, "r");
+	char   line[4096];
+	size_t cap = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "corpus_test: cannot read %s\n", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *file = line, *idx, *field, *e;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if ((idx = strchr(file, '\t')) == NULL || (field = strchr(idx + 1, '\t')) == NULL ||
+		    (e = strchr(field + 1, '\t')) == NULL) {
+			fprintf(stderr, "corpus_test: %s: a row needs file, index, field, truth, kaeru, why\n", path);
+			fclose(f);
+			return -1;
+		}
+		*idx++ = '\0';
+		*field++ = '\0';
+		*e = '\0';
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((*out = realloc(*out, cap * sizeof(**out))) == NULL)
+				return -1;
+		}
+		(*out)[*n].file = xstrdup(file);
+		(*out)[*n].index = atoi(idx);
+		(*out)[*n].field = xstrdup(field);
+		(*n)++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static struct dispute *
+find_dispute(struct dispute *d, size_t n, const char *file, int index, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (d[i].index == index && strcmp(d[i].file, file) == 0 && strcmp(d[i].field, field) == 0)
+			return &d[i];
+	return NULL;
+}
+
 static const struct got *
 find_got(const struct got *g, size_t ng, const char *file, int index)
 {
@@ -220,7 +277,9 @@ main(int argc, char **argv)
 	double	      floor[5] = { 0, 0, 0, 0, 0 };
 	long	      agree[5] = { 0 };
 	int	      verbose = 0, generic = 0, failed = 0, i, a;
-	const char   *corpus = NULL;
+	const char   *corpus = NULL, *disputed = NULL;
+	struct dispute *dl = NULL;
+	size_t	      ndl = 0, nlisted = 0, nunlisted = 0;
 	char	      path[4096], line[8192];
 	FILE	     *tf;
 	struct truth *t = NULL;
@@ -236,6 +295,8 @@ main(int argc, char **argv)
 			verbose = 1;
 		else if (strcmp(argv[a], "-g") == 0)
 			generic = 1;
+		else if (strcmp(argv[a], "-d") == 0 && a + 1 < argc)
+			disputed = argv[++a];
 		else if (strcmp(argv[a], "-f") == 0 && a + 1 < argc) {
 			char *eq = strchr(argv[++a], '=');
 			if (eq == NULL)
@@ -248,12 +309,14 @@ main(int argc, char **argv)
 			corpus = argv[a];
 	}
 	if (corpus == NULL) {
-		fprintf(stderr, "usage: corpus_test [-v] [-f FIELD=FLOOR] CORPUS_DIR\n");
+		fprintf(stderr, "usage: corpus_test [-v] [-g] [-d DISPUTED.tsv] [-f FIELD=FLOOR] CORPUS_DIR\n");
 		return 2;
 	}
 	if (kaeru_parser_new(&p, NULL) != 0)
 		return 2;
 	kaeru_parser_only_standard(p, generic);
+	if (disputed != NULL && load_disputes(disputed, &dl, &ndl) != 0)
+		return 2;
 	snprintf(path, sizeof(path), "%s/truth.tsv", corpus);
 	if ((tf = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "corpus_test: cannot read %s\n", path);
@@ -302,13 +365,27 @@ main(int argc, char **argv)
 		ok[3] = x && strcmp(t[k].reply, x->reply) == 0;
 		ok[4] = x && strcmp(t[k].hard, x->hard) == 0;
 		for (i = 0; i < 5; i++) {
+			struct dispute *d = find_dispute(dl, ndl, t[k].file, t[k].index, fields[i]);
+
 			agree[i] += ok[i];
-			if (!ok[i] && verbose)
-				printf("MISS %-10s %s#%d want=%s got=%s\n", fields[i], t[k].file, t[k].index,
+			if (d != NULL && ok[i])
+				printf("SETTLED %s#%d %s: now agrees with truth; drop it from %s\n",
+				    t[k].file, t[k].index, fields[i], disputed);
+			if (!ok[i] && disputed != NULL) {
+				if (d != NULL)
+					nlisted++;
+				else {
+					nunlisted++;
+					printf("UNLISTED ");
+				}
+			}
+			if (!ok[i] && (verbose || (disputed != NULL && d == NULL)))
+				printf("MISS %-10s %s#%d want=%s got=%s%s\n", fields[i], t[k].file, t[k].index,
 				    i == 0 ? t[k].recipient : i == 1 ? t[k].reason : i == 2 ? t[k].status :
 				    i == 3 ? t[k].reply : t[k].hard,
 				    x == NULL ? "(no record)" : i == 0 ? x->recipient : i == 1 ? x->reason :
-				    i == 2 ? x->status : i == 3 ? x->reply : x->hard);
+				    i == 2 ? x->status : i == 3 ? x->reply : x->hard,
+				    d != NULL ? "  DISPUTED" : "");
 		}
 	}
 	/* Records truth does not list, in files truth covers. */
@@ -336,6 +413,11 @@ main(int argc, char **argv)
 			failed = 1;
 	}
 	printf("  extra records (not in truth): %zu\n", nextra);
+	if (disputed != NULL) {
+		printf("  misses listed in %s: %zu; not listed: %zu\n", disputed, nlisted, nunlisted);
+		if (nunlisted > 0)
+			failed = 1;
+	}
 
 	/* maildir/not: nothing */
 	{

@@ -510,6 +510,28 @@ static const struct {
 	    "carol@example.net\n"
 	    "\n"
 	    "This message hasn't been delivered yet. Delivery will continue to be attempted.\n" },
+	{ "RFC 3464: the Status field's comment counts where the reply is silent", "dave@example.jp", "suspend", "5.2.1", "550",
+	    "From: MAILER-DAEMON@mta.example.net\n"
+	    "To: alice@example.org\n"
+	    "Subject: Delivery report\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "  <dave@example.jp>  delivery failed; will not continue trying\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns;mta.example.net\n"
+	    "\n"
+	    "Final-Recipient: rfc822;dave@example.jp\n"
+	    "Action: failed\n"
+	    "Status: 5.2.1 (mailbox disabled, not accepting messages)\n"
+	    "Diagnostic-Code: smtp;550 5.2.1 <dave@example.jp>... User Unknown\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -124,7 +124,8 @@ same_facts(const struct kfacts *f, const struct kfacts *g)
 	    same(f->command, g->command) && same(f->diagtype, g->diagtype) &&
 	    same(f->action, g->action) && same(f->decoder_reason, g->decoder_reason) &&
 	    same(f->decoder_rule, g->decoder_rule) && same(f->decoder, g->decoder) &&
-	    same(f->rhost, g->rhost) && same(f->destination, g->destination);
+	    same(f->rhost, g->rhost) && same(f->destination, g->destination) &&
+	    same(f->comment, g->comment);
 }
 
 /* clean_host - "dns; mx.example.jp", "[192.0.2.1]", "host.example." to a name */
@@ -454,6 +455,9 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		f.decoder_reason = d->reason;
 		f.decoder_rule = d->rule;
 		f.decoder = r->decodedby;
+		/* The Status field's comment, when the diagnosis came from elsewhere. */
+		if (d->diagnosis != NULL && d->diagnosis[0] != '\0')
+			f.comment = d->status_comment;
 		f.rhost = r->rhost;
 		f.destination = r->destination;
 		f.memo = &pm;

@@ -310,6 +310,25 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		}
 	}
 
+	/*
+	 * "Status: 5.2.1 (mailbox disabled, not accepting messages)": the
+	 * reporting MTA's reading of the code. Its phrases count where the
+	 * reply's own words are silent on that reason; the reply's words
+	 * are what the record shows.
+	 */
+	if (f->comment != NULL && f->comment[0] != '\0') {
+		struct ph_result cr;
+		unsigned	 t;
+
+		kr_phrases(f->comment, strlen(f->comment), &cr);
+		for (t = 0; t < PH_MAX_TAGS; t++)
+			if (ph_has(&cr, t) && !ph_has(&c.ph, t)) {
+				c.ph.tags |= (uint64_t)1 << t;
+				c.ph.rule[t] = cr.rule[t];
+				c.ph.pos[t] = cr.pos[t];
+			}
+	}
+
 	/* 4. specific reasons: codes and phrases together, in order */
 	if (smtp) {
 		for (i = 0; i < NELEM(order4); i++) {

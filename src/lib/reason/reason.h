@@ -40,6 +40,7 @@ struct kfacts {
 	const char	*decoder;	/* decoder name */
 	const char	*rhost;		/* remote host or "" */
 	const char	*destination;	/* recipient's domain or "" */
+	const char	*comment;	/* "(...)" after a DSN's Status code, or NULL */
 	struct kr_memo	*memo;		/* optional: reuse the phrase match of the same text */
 };
 

@@ -96,8 +96,16 @@ smtp_status_find(const char *s, size_t n, char out[SMTP_STATUS_MAX])
 	size_t i, len, best = 0, blen = 0;
 	int    brank = 0;
 
+	/* A code has a dot at its second byte: look only there. */
 	for (i = 0; i + 5 <= n; i++) {
-		int rank;
+		const char *dot = memchr(s + i + 1, '.', n - i - 1);
+		int	    rank;
+
+		if (dot == NULL)
+			break;
+		i = (size_t)(dot - s) - 1;
+		if (i + 5 > n)
+			break;
 		if ((len = status_at(s, n, i)) == 0)
 			continue;
 		if (s[i] == '2')

@@ -2,6 +2,7 @@
 #include "t.h"
 #include "util/codec.h"
 #include "util/sha1.h"
+#include "util/str.h"
 
 #include <stdlib.h>
 
@@ -143,6 +144,35 @@ main(void)
 			T_OK(same, "SHA-1: the SHA instructions and the portable rounds agree");
 		else
 			printf("# SHA-1: this CPU has no SHA instructions; the portable rounds were checked above\n");
+	}
+	/*
+	 * ASCII case folding, eight bytes at a time: every pair of byte
+	 * values, inside the word-sized part and in the tail, against the
+	 * one-byte rule.
+	 */
+	{
+		unsigned char a[16], b[16];
+		int	      c, d, bad = 0;
+		for (c = 0; c < 256; c++)
+			for (d = 0; d < 256; d++) {
+				int want = k_lower(c) == k_lower(d);
+				memset(a, 'x', sizeof(a));
+				memset(b, 'x', sizeof(b));
+				a[5] = a[13] = (unsigned char)c;
+				b[5] = b[13] = (unsigned char)d;
+				bad += k_strncaseeq((char *)a, (char *)b, 16) != want;
+				bad += k_strncaseeq((char *)a, (char *)b, 6) != want;
+			}
+		for (c = 0; c < 256; c++) {
+			char s[11];
+			int  i;
+			for (i = 0; i < 11; i++)
+				s[i] = (char)(c + i);
+			k_lowercase(s, 11);
+			for (i = 0; i < 11; i++)
+				bad += (unsigned char)s[i] != k_lower((c + i) & 255);
+		}
+		T_OK(bad == 0, "k_strncaseeq and k_lowercase fold exactly A-Z, for every byte");
 	}
 	return t_done("codec");
 }

@@ -111,16 +111,21 @@ push(karena *a, struct khdrs *h, const char *name, size_t nlen,
 static size_t
 field_name_len(const char *p, size_t n)
 {
-	size_t i;
+	/* RFC 5322 ftext: printable ASCII but the colon */
+#define R4(c) F(c) F(c + 1) F(c + 2) F(c + 3)
+#define R16(c) R4(c) R4(c + 4) R4(c + 8) R4(c + 12)
+#define F(c) ((c) > ' ' && (c) < 127 && (c) != ':'),
+	static const unsigned char ftext[256] = {
+		R16(0) R16(16) R16(32) R16(48) R16(64) R16(80) R16(96) R16(112)
+	};
+#undef F
+#undef R16
+#undef R4
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == ':')
-			break;
-		if (c <= ' ' || c >= 127)
-			return 0;
-	}
-	if (i == 0 || i == n)
+	while (i < n && ftext[(unsigned char)p[i]])
+		i++;
+	if (i == 0 || i == n || p[i] != ':')
 		return 0;
 	return i;
 }

@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -123,7 +124,23 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 	kstr   k = { out->ptr, out->size, out->asize, 0 };
 	size_t i = 0;
 
-	/* Printable ASCII without quotes or backslashes goes out as it is. */
+	/*
+	 * Printable ASCII without quotes or backslashes goes out as it is;
+	 * eight bytes are checked at once (a word holding a control byte,
+	 * '"', '\\', DEL or a byte >= 0x80 stops the fast scan).
+	 */
+	while (i + 8 <= n) {
+		const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+		uint64_t       x, q, b, d;
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		d = x ^ (ones * 0x7f);
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((d - ones) & ~d) | x) & high)
+			break;
+		i += 8;
+	}
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')

@@ -43,5 +43,44 @@ main(void)
 		T_OK(kaeru_record_field(&r, "nosuchfield", &b) == KAERU_ENOTFOUND, "unknown field");
 		kaeru_buf_dispose(&b);
 	}
+	/*
+	 * kaeru_json_string checks eight bytes at a time before it escapes:
+	 * every byte value at every position of a 17-byte string (inside a
+	 * word, across words, in the tail) against a bytewise rule.
+	 */
+	{
+		unsigned bad = 0;
+		int	 c, pos, i;
+		for (c = 0; c < 256; c++)
+			for (pos = 0; pos < 17; pos++) {
+				char	  s[17], want[64];
+				int	  k = 0;
+				kaeru_buf o = KAERU_BUF_INIT;
+				memset(s, 'a', sizeof(s));
+				s[pos] = (char)c;
+				want[k++] = '"';
+				for (i = 0; i < 17; i++) {
+					unsigned char ch = (unsigned char)s[i];
+					if (ch == '"' || ch == '\\') {
+						want[k++] = '\\';
+						want[k++] = (char)ch;
+					} else if (ch == '\n' || ch == '\r' || ch == '\t') {
+						want[k++] = '\\';
+						want[k++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+					} else if (ch < 0x20)
+						k += snprintf(want + k, sizeof(want) - (size_t)k, "\\u%04x", ch);
+					else if (ch >= 0x80) {
+						memcpy(want + k, "\xef\xbf\xbd", 3);
+						k += 3;
+					} else
+						want[k++] = (char)ch;
+				}
+				want[k++] = '"';
+				kaeru_json_string(s, sizeof(s), &o);
+				bad += o.size != (size_t)k || memcmp(o.ptr, want, (size_t)k) != 0;
+				kaeru_buf_dispose(&o);
+			}
+		T_OK(bad == 0, "kaeru_json_string: every byte at every position escapes as one byte at a time would");
+	}
 	return t_done("format");
 }

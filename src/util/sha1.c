@@ -40,7 +40,12 @@ ksha1_block_c(uint32_t h[5], const uint8_t *p)
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * GCC's __builtin_cpu_supports() knows "sha" (it reads the CPU model
+ * libgcc filled at start, no cpuid per call); clang 14's does not, so
+ * clang builds take the portable rounds.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
 
 /*

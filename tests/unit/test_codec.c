@@ -146,9 +146,9 @@ main(void)
 			printf("# SHA-1: this CPU has no SHA instructions; the portable rounds were checked above\n");
 	}
 	/*
-	 * ASCII case folding, eight bytes at a time: every pair of byte
-	 * values, inside the word-sized part and in the tail, against the
-	 * one-byte rule.
+	 * ASCII case folding: every pair of byte values against the
+	 * one-byte rule; k_lowercase works eight bytes at a time, so also
+	 * inside a word and in the tail.
 	 */
 	{
 		unsigned char a[16], b[16];

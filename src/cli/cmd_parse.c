@@ -580,6 +580,17 @@ cmd_parse(int argc, char **argv)
 		jobs = 1;	/* the table waits for every row anyway */
 	if (e.lang == NULL)
 		e.lang = cli_lang();
+	/*
+	 * Into a file or a pipe, records go out in 64 KiB writes rather than
+	 * stdio's 4 KiB (a 100 MB mbox: 1,200 writes instead of 25,000); a
+	 * terminal keeps its line buffering. (glibc ignores the size unless
+	 * it is given the buffer; stdout keeps it until the process ends.)
+	 */
+	if (!isatty(STDOUT_FILENO)) {
+		char *ob = malloc((size_t)64 << 10);
+		if (ob != NULL && setvbuf(stdout, ob, _IOFBF, (size_t)64 << 10) != 0)
+			free(ob);
+	}
 	for (t = 0; t < jobs; t++)
 		if (kaeru_parser_new(&w[t].p, &po) != 0) {
 			cli_warn("%s", kaeru_error_last());

@@ -495,5 +495,10 @@ main(int argc, char **argv)
 		free(t[k].hard);
 	}
 	free(t);
+	for (k = 0; k < ndl; k++) {
+		free(dl[k].file);
+		free(dl[k].field);
+	}
+	free(dl);
 	return failed;
 }

@@ -9,7 +9,9 @@
  *	is streamed: one mail at a time is kept, split at "From " lines that
  *	follow an empty line (or start the file), with mboxrd quoting
  *	(">From ", ">>From ") undone. Other files and standard input are
- *	one mail each; a file of 256 KiB or more is mapped rather than copied.
+ *	one mail each; a file of 256 KiB or more is mapped rather than copied,
+ *	a smaller one is read with one read() of its size plus a byte (a
+ *	Maildir file costs stat, open, read and close).
  *	Anything past max_mail_size is skipped and the mail flagged truncated.
  *
  *	A path that cannot be read makes kaeru_reader_next() return
@@ -24,6 +26,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,6 +495,77 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 	return 0;
 }
 
+/*
+ * read_small - a regular file under MAP_MIN bytes, st its stat: read
+ *	into r->mail with the file's own descriptor, asking once for one
+ *	byte more than its size (a short read of a regular file is its end),
+ *	so that a Maildir file costs open, read and close. An mbox found
+ *	this way keeps its descriptor as the stream and its bytes as the
+ *	first chunk. Returns 1 with a mail in r->mail, 0 when it became the
+ *	open mbox, <0 on error.
+ */
+static int
+read_small(kaeru_reader *r, const char *path, const struct stat *st, int *truncated)
+{
+	size_t want = (size_t)st->st_size + 1, got = 0;
+	int    fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*truncated = 0;
+	if (fd < 0)
+		return kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
+	ks_clear(&r->mail);
+	for (;;) {
+		ssize_t k;
+
+		if (ks_reserve(&r->mail, want - got) != 0) {
+			close(fd);
+			return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
+		}
+		k = read(fd, r->mail.p + got, want - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int e = errno;
+			close(fd);
+			return kerr_set(KAERU_EIO, "%s: %s", path, strerror(e));
+		}
+		got += (size_t)k;
+		r->mail.len = got;
+		if (k == 0 || got < want)
+			break;
+		/* It grew since stat: read on, in steps of its first size. */
+		want = got + (size_t)st->st_size + 1;
+	}
+	r->mail.p[r->mail.len] = '\0';
+	if (got >= 5 && memcmp(r->mail.p, "From ", 5) == 0) {
+		/* An mbox: these bytes are its first chunk, the descriptor its stream. */
+		kstr t = r->blk;
+		FILE *f = fdopen(fd, "rb");
+
+		if (f == NULL) {
+			close(fd);
+			return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
+		}
+		r->blk = r->mail;
+		r->mail = t;
+		ks_clear(&r->mail);
+		r->mbox = f;
+		r->mbox_is_stdin = 0;
+		r->boff = 0;
+		r->mbox_eof = got < want;	/* the short read was its end */
+		/* Old Mac files end lines with CR alone (as mbox_fill decides). */
+		r->nl = memchr(r->blk.p, '\n', got) == NULL && memchr(r->blk.p, '\r', got) != NULL ? '\r' : '\n';
+		return 0;
+	}
+	close(fd);
+	if (r->mail.len > r->maxsize) {
+		r->mail.len = r->maxsize;
+		r->mail.p[r->mail.len] = '\0';
+		*truncated = 1;
+	}
+	return 1;
+}
+
 int
 kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 {
@@ -548,6 +622,25 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			if (!S_ISREG(st.st_mode)) {
 				free(path);
 				continue;	/* sockets, fifos, devices inside a tree */
+			}
+			if ((size_t)st.st_size < MAP_MIN) {
+				if (set_origin(r, path) != 0) {
+					free(path);
+					return kerr_set(KAERU_ENOMEM, "out of memory");
+				}
+				rc = read_small(r, path, &st, &truncated);
+				if (rc == 0) {
+					r->mboxpath = path;	/* the open mbox owns it now */
+					continue;
+				}
+				free(path);
+				if (rc < 0)
+					return rc;
+				mail->data = ks_str(&r->mail);
+				mail->len = r->mail.len;
+				mail->origin = r->origin;
+				mail->truncated = truncated;
+				return 1;
 			}
 			if ((f = fopen(path, "rb")) == NULL) {
 				rc = kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));

@@ -262,9 +262,18 @@ struct slot {
 	int		 readerr;	/* the reader failed: msg holds the text */
 	kaeru_buf	 out;		/* formatted records */
 	size_t		 nrec;
-	char		 msg[512];	/* an error to print, in order */
+	char		*msg;		/* an error to print, in order (heap), or NULL */
 	int		 failed;
 };
+
+/* slot_msg - set the slot's error to "a: b" (or "a" when b is NULL) */
+static void
+slot_msg(struct slot *sl, const char *a, const char *b)
+{
+	free(sl->msg);
+	if (asprintf(&sl->msg, b != NULL ? "%s: %s" : "%s", a, b) < 0)
+		sl->msg = NULL;
+}
 
 #define TRUNCATED_NONE "a limit was reached before any record was found " \
 	"(see --max-size, --max-depth, --max-parts, --max-header)"
@@ -282,13 +291,13 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 	if (sl->readerr)
 		return;
 	if (kaeru_parser_parse(w->p, sl->data, sl->len, sl->origin, &rec, &n) != 0) {
-		snprintf(sl->msg, sizeof(sl->msg), "%s: %s", sl->origin, kaeru_error_last());
+		slot_msg(sl, sl->origin, kaeru_error_last());
 		sl->failed = 1;
 		return;
 	}
 	if (n == 0 && (sl->truncated || kaeru_parser_truncated(w->p))) {
 		/* Cut before anything was found: say so rather than print nothing. */
-		snprintf(sl->msg, sizeof(sl->msg), "%s: %s", sl->origin, TRUNCATED_NONE);
+		slot_msg(sl, sl->origin, TRUNCATED_NONE);
 		sl->failed = 1;
 		return;
 	}
@@ -299,7 +308,7 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 		if (sl->truncated)
 			rr.flags |= KAERU_RECORD_TRUNCATED;
 		if (format_record(e, &rr, &sl->out, &w->one, &w->text) != 0) {
-			snprintf(sl->msg, sizeof(sl->msg), "%s: out of memory", sl->origin);
+			slot_msg(sl, sl->origin, "out of memory");
 			sl->failed = 1;
 			return;
 		}
@@ -392,7 +401,7 @@ pipe_finish(struct pipeline *p, size_t *nrec, int *status)
 		struct slot *sl = &p->fslots[i];
 		if (sl->readerr || sl->failed) {
 			fflush(stdout);
-			cli_warn("%s", sl->msg);
+			cli_warn("%s", sl->msg != NULL ? sl->msg : "out of memory");
 			*status = EXIT_INPUT;
 			continue;
 		}
@@ -449,7 +458,7 @@ slot_fill(struct slot *sl, const kaeru_mail *m, const char *err)
 	sl->readerr = err != NULL;
 	sl->failed = 0;
 	if (err != NULL) {
-		snprintf(sl->msg, sizeof(sl->msg), "%s", err);
+		slot_msg(sl, err, NULL);
 		return 0;
 	}
 	if (m->len + 1 > sl->cap) {
@@ -713,6 +722,7 @@ done:
 	for (k = 0; slots != NULL && k < 2 * BATCH; k++) {
 		free(slots[k].data);
 		free(slots[k].origin);
+		free(slots[k].msg);
 		kaeru_buf_dispose(&slots[k].out);
 	}
 	free(slots);

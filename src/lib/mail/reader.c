@@ -531,10 +531,10 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		}
 		got += (size_t)k;
 		r->mail.len = got;
-		if (k == 0 || got < want)
+		if (k == 0 || got < want || got > r->maxsize)
 			break;
-		/* It grew since stat: read on, in steps of its first size. */
-		want = got + (size_t)st->st_size + 1;
+		/* It grew since stat: read on, up to the size limit. */
+		want = got + ((size_t)st->st_size > 65536 ? (size_t)st->st_size : 65536) + 1;
 	}
 	r->mail.p[r->mail.len] = '\0';
 	if (got >= 5 && memcmp(r->mail.p, "From ", 5) == 0) {

@@ -172,24 +172,6 @@ k_strncaseeq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* k_startswith_ci - does s[0..n) begin with prefix, ignoring ASCII case */
-int
-k_startswith_ci(const char *s, size_t n, const char *prefix)
-{
-	size_t pn = strlen(prefix);
-
-	return pn <= n && k_strncaseeq(s, prefix, pn);
-}
-
-/* k_startswith - does s[0..n) begin with prefix */
-int
-k_startswith(const char *s, size_t n, const char *prefix)
-{
-	size_t pn = strlen(prefix);
-
-	return pn <= n && memcmp(s, prefix, pn) == 0;
-}
-
 /* k_endswith_ci - does s[0..n) end with suffix, ignoring ASCII case */
 int
 k_endswith_ci(const char *s, size_t n, const char *suffix)
@@ -281,13 +263,6 @@ k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn)
 			return p;
 	}
 	return NULL;
-}
-
-/* k_strstr_ci - case-insensitive search of a NUL-terminated needle */
-const char *
-k_strstr_ci(const char *h, size_t hn, const char *z)
-{
-	return k_memmem_ci(h, hn, z, strlen(z));
 }
 
 /* k_trim - strip ASCII white space from both ends of a byte range */

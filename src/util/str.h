@@ -50,14 +50,40 @@ static inline int k_isblank(int c) { return c == ' ' || c == '\t'; }
 static inline int k_isxdigit(int c) { return k_isdigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
 
 int	 k_strncaseeq(const char *a, const char *b, size_t n);
-int	 k_startswith_ci(const char *s, size_t n, const char *prefix);
-int	 k_startswith(const char *s, size_t n, const char *prefix);
 int	 k_endswith_ci(const char *s, size_t n, const char *suffix);
 const char *k_memmem(const char *h, size_t hn, const char *n, size_t nn);
 size_t	 k_blank_line(const char *h, size_t hn);
 const char *k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn);
-const char *k_strstr_ci(const char *h, size_t hn, const char *z);
 void	 k_trim(const char **s, size_t *n);
+
+/*
+ * Tests against a NUL-terminated needle, inline so that the needle's
+ * strlen() folds to a constant when it is a literal (most callers).
+ */
+/* k_startswith - does s[0..n) begin with prefix */
+static inline int
+k_startswith(const char *s, size_t n, const char *prefix)
+{
+	size_t pn = strlen(prefix);
+
+	return pn <= n && memcmp(s, prefix, pn) == 0;
+}
+
+/* k_startswith_ci - does s[0..n) begin with prefix, ignoring ASCII case */
+static inline int
+k_startswith_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t pn = strlen(prefix);
+
+	return pn <= n && k_strncaseeq(s, prefix, pn);
+}
+
+/* k_strstr_ci - case-insensitive search of a NUL-terminated needle */
+static inline const char *
+k_strstr_ci(const char *h, size_t hn, const char *z)
+{
+	return k_memmem_ci(h, hn, z, strlen(z));
+}
 void	 k_lowercase(char *s, size_t n);
 
 #endif

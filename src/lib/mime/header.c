@@ -15,18 +15,11 @@
 #include <stdlib.h>
 
 /*
- * kh_name_key - length, first and last letter of a field name, any case
- *	Cheap to make at parse time and at lookup; it tells almost every
- *	pair of real field names apart, and the names are compared anyway.
+ * Fields are keyed by kh_name_key() (message.h): length, first and last
+ * letter of the name, any case. Cheap to make at parse time and at
+ * lookup; it tells almost every pair of real field names apart, and the
+ * names are compared anyway.
  */
-uint32_t
-kh_name_key(const char *name, size_t n)
-{
-	if (n == 0)
-		return 0;
-	return (uint32_t)(n & 0xffff) << 16 | (uint32_t)k_lower((unsigned char)name[0]) << 8 |
-	    (uint32_t)k_lower((unsigned char)name[n - 1]);
-}
 
 /* slot_of - home slot of a key in a khdrs table */
 static unsigned
@@ -207,18 +200,14 @@ name_eq(const struct khdr *f, const char *z, size_t zn, uint32_t zk)
 	return f->key == zk && f->nlen == zn && k_strncaseeq(f->name, z, zn);
 }
 
-/* kh_find - first field called name, or NULL */
+/* kh_find_n - first field called name (zn bytes, key zk), or NULL */
 const struct khdr *
-kh_find(const struct khdrs *h, const char *name)
+kh_find_n(const struct khdrs *h, const char *name, size_t zn, uint32_t zk)
 {
-	size_t	 zn;
-	uint32_t zk;
 	unsigned s;
 
 	if (h->n > KH_SLOTS / 2)
 		return kh_find_next(h, NULL, name);
-	zn = strlen(name);
-	zk = kh_name_key(name, zn);
 	for (s = slot_of(zk); h->slot[s] != 0; s = (s + 1) % KH_SLOTS) {
 		const struct khdr *f = &h->v[h->slot[s] - 1];
 		if (name_eq(f, name, zn, zk))

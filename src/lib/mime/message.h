@@ -143,7 +143,15 @@ int	 km_parse(struct kmsg *m, const char *buf, size_t len);
 /* Headers */
 int	 kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
 	    struct khdrs *out, size_t *bodyoff, unsigned *truncated);
-uint32_t kh_name_key(const char *name, size_t n);
+/* kh_name_key - a field name's length and first and last letters, lower case */
+static inline uint32_t
+kh_name_key(const char *name, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return (uint32_t)(n & 0xffff) << 16 | (uint32_t)k_lower((unsigned char)name[0]) << 8 |
+	    (uint32_t)k_lower((unsigned char)name[n - 1]);
+}
 void	 kh_bigrams(const char *lc, size_t n, uint64_t set[8]);
 
 #define KH_BIGRAM(a, b) ((((unsigned)(a) * 31u) ^ (unsigned)(b)) & 511u)
@@ -156,7 +164,15 @@ kh_bigram_in(const uint64_t set[8], unsigned char a, unsigned char b)
 
 	return (int)((set[k >> 6] >> (k & 63)) & 1);
 }
-const struct khdr *kh_find(const struct khdrs *h, const char *name);
+const struct khdr *kh_find_n(const struct khdrs *h, const char *name, size_t zn, uint32_t zk);
+/* kh_find - first field called name, or NULL (inline: a literal's key folds) */
+static inline const struct khdr *
+kh_find(const struct khdrs *h, const char *name)
+{
+	size_t zn = strlen(name);
+
+	return kh_find_n(h, name, zn, kh_name_key(name, zn));
+}
 const struct khdr *kh_find_next(const struct khdrs *h, const struct khdr *after,
 	    const char *name);
 size_t	 kh_count(const struct khdrs *h, const char *name);

@@ -29,6 +29,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* SQLite is reached through the store's table (libsqlite.h): q in scope. */
 #define sqlite3_bind_int64(st, i, v)	q->lib.bind_int64(st, i, v)
@@ -271,7 +272,7 @@ int
 kstore_sqlite_open(kaeru_store *s, const char *path)
 {
 	struct sq *q;
-	int	   rc;
+	int	   rc, waited;
 	char	   why[256];
 
 	if ((q = calloc(1, sizeof(*q))) == NULL ||
@@ -291,7 +292,18 @@ kstore_sqlite_open(kaeru_store *s, const char *path)
 		return rc;
 	}
 	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-	if ((rc = sq_exec(s, "PRAGMA journal_mode=WAL")) != 0 ||
+	/*
+	 * Switching a new database to WAL needs it alone; SQLite answers
+	 * "locked" at once rather than call the busy handler (which could
+	 * deadlock), as when two ingests create one store together. Retry
+	 * for as long as the busy timeout.
+	 */
+	for (waited = 0; (rc = sq_exec(s, "PRAGMA journal_mode=WAL")) == KAERU_EBUSY &&
+	    waited < BUSY_TIMEOUT_MS; waited += 10) {
+		struct timespec ts = { 0, 10 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (rc != 0 ||
 	    (rc = sq_exec(s, "PRAGMA synchronous=NORMAL")) != 0 ||
 	    (rc = sq_exec(s, "PRAGMA foreign_keys=ON")) != 0 ||
 	    (rc = sq_exec(s, "PRAGMA wal_autocheckpoint = 10000")) != 0)

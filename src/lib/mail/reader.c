@@ -566,6 +566,17 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 	return 1;
 }
 
+/* hand_out - the mail read into r->mail, as kaeru_reader_next() returns it */
+static int
+hand_out(kaeru_reader *r, kaeru_mail *mail, int truncated)
+{
+	mail->data = ks_str(&r->mail);
+	mail->len = r->mail.len;
+	mail->origin = r->origin;
+	mail->truncated = truncated;
+	return 1;
+}
+
 int
 kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 {
@@ -636,11 +647,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				free(path);
 				if (rc < 0)
 					return rc;
-				mail->data = ks_str(&r->mail);
-				mail->len = r->mail.len;
-				mail->origin = r->origin;
-				mail->truncated = truncated;
-				return 1;
+				return hand_out(r, mail, truncated);
 			}
 			if ((f = fopen(path, "rb")) == NULL) {
 				rc = kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
@@ -705,10 +712,6 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 		free(path);
 		if (rc != 0)
 			return rc;
-		mail->data = ks_str(&r->mail);
-		mail->len = r->mail.len;
-		mail->origin = r->origin;
-		mail->truncated = truncated;
-		return 1;
+		return hand_out(r, mail, truncated);
 	}
 }

@@ -5,17 +5,73 @@
  *	Checks the promises of message.h: the flat text is NUL-terminated
  *	LF text without CR or NUL, every section lies inside it, decoded
  *	header values are valid UTF-8, the returned headers lie inside the
- *	mail.
+ *	mail. Then the mail goes through the elider (mail/elide.c) in a
+ *	window of 64 to 1084 bytes, as the reader's skip_attachments reads
+ *	it, and km_parse() of what it keeps must give the same flat text,
+ *	sections and returned headers.
  */
 #include "fuzz.h"
 
+#include "lib/mail/elide.h"
 #include "lib/mime/message.h"
 #include "util/codec.h"
+
+#include <stdlib.h>
 
 static kcharset *cs;
 static karena	 arena;
 static kstr	 flat;
 static kstr	 scratch[3];
+static kstr	 flat2, kept, first;
+static struct kelide el;
+static char	*win;
+
+#define WIN_MAX 1084
+
+/* elide - data through the elider as the reader feeds it, into kept */
+static void
+elide(const uint8_t *data, size_t size, size_t w)
+{
+	size_t have = 0, off = 0, used;
+	int    eof = 0;
+
+	ks_clear(&kept);
+	kel_begin(&el, &kept);
+	for (;;) {
+		if (!eof) {
+			size_t k = w - have < size - off ? w - have : size - off;
+			memcpy(win + have, data + off, k);
+			have += k;
+			off += k;
+			eof = off == size;
+		}
+		used = kel_feed(&el, &kept, win, have, eof);
+		if (used == 0 && have == w) {
+			kel_off(&el);
+			continue;
+		}
+		memmove(win, win + used, have - used);
+		have -= used;
+		if (eof && have == 0)
+			break;
+	}
+}
+
+/* same_hdrs - two header indexes with the same fields */
+static int
+same_hdrs(const struct khdrs *a, const struct khdrs *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].nlen != b->v[i].nlen || a->v[i].vlen != b->v[i].vlen ||
+		    memcmp(a->v[i].name, b->v[i].name, a->v[i].nlen) != 0 ||
+		    memcmp(a->v[i].val, b->v[i].val, a->v[i].vlen) != 0)
+			return 0;
+	return 1;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -30,6 +86,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cs = kcs_new();
 		ka_init(&arena, 0);
 		ks_init(&flat);
+		kel_init(&el, lim.max_header_len);
+		if ((win = malloc(WIN_MAX)) == NULL)
+			abort();
 	}
 	ka_reset(&arena);
 	memset(&m, 0, sizeof(m));
@@ -60,6 +119,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (m.orig != NULL) {
 		v = kh_get_decoded(&m, &m.orighdr, "subject");
 		FUZZ_CHECK(v != NULL && kc_utf8_valid(v, strlen(v)));
+	}
+
+	/* What the elider keeps reads the same. */
+	elide(data, size, 64 + (size > 0 ? data[size / 2] * 4u : 0));
+	FUZZ_CHECK(kept.len + el.elided <= size);
+	if (el.elided > 0) {
+		struct kmsg m2;
+		unsigned    ns = m.nsect, tr = m.truncated, np = m.nparts;
+		struct ksect sect[KM_MAX_SECTS];
+		struct khdrs oh = m.orighdr;
+		int	    has_orig = m.orig != NULL;
+
+		memcpy(sect, m.sect, sizeof(sect));
+		ks_clear(&first);
+		ks_add(&first, ks_str(&flat), flat.len);
+		memset(&m2, 0, sizeof(m2));
+		m2.a = &arena;
+		m2.cs = cs;
+		m2.lim = &lim;
+		m2.flat = &flat2;
+		m2.scratch = scratch;
+		FUZZ_CHECK(km_parse(&m2, ks_str(&kept), kept.len) == 0);
+		FUZZ_CHECK(flat2.len == first.len && memcmp(ks_str(&flat2), ks_str(&first), first.len) == 0);
+		FUZZ_CHECK(m2.nsect == ns && m2.truncated == tr && m2.nparts == np);
+		for (i = 0; i < ns && i < KM_MAX_SECTS; i++)
+			FUZZ_CHECK(m2.sect[i].off == sect[i].off && m2.sect[i].len == sect[i].len &&
+			    m2.sect[i].type == sect[i].type);
+		FUZZ_CHECK((m2.orig != NULL) == has_orig);
+		if (has_orig)
+			FUZZ_CHECK(same_hdrs(&oh, &m2.orighdr));
 	}
 	return 0;
 }

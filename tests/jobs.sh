@@ -3,7 +3,10 @@
 #   Every mail of the corpus (several batches of the parse pipeline), once
 #   as files and once as one mbox, with 1, 2, 3 and 8 threads, in each
 #   output format that streams; plus a run that mixes small mails with a
-#   large one (parsed in place, outside the batches).
+#   large one (parsed in place, outside the batches). Then a 3 MB bounce
+#   returning photos, LF and CRLF: its records are the same whether its
+#   attachments are left out as it is read (the default, file or stdin)
+#   or it is read whole (--keep-attachments).
 set -u
 kaeru=$1
 corpus=$2
@@ -60,6 +63,17 @@ for fmt in jsonl csv json; do
 	check "directory, $fmt" "$tmp"/dir-$fmt-*
 	check "mbox, $fmt" "$tmp"/mbox-$fmt-*
 	check "files, a large mail and an mbox, $fmt" "$tmp"/mix-$fmt-*
+done
+python3 "$(dirname "$0")/../bench/mkmail.py" big "$tmp/photos.eml" 3000000
+sed 's/$/\r/' "$tmp/photos.eml" >"$tmp/photos-crlf.eml"
+for m in photos photos-crlf; do
+	"$kaeru" parse "$tmp/$m.eml" >"$tmp/$m-skip" 2>&1
+	"$kaeru" parse - <"$tmp/$m.eml" | sed "s|\"origin\":\"-\"|\"origin\":\"$tmp/$m.eml\"|" >"$tmp/$m-stdin" 2>&1
+	"$kaeru" parse --keep-attachments "$tmp/$m.eml" >"$tmp/$m-keep" 2>&1
+	"$kaeru" parse --jobs 2 "$corpus/maildir/bsd" "$tmp/$m.eml" | tail -n 1 >"$tmp/$m-jobs" 2>&1
+	check "a large bounce with photos ($m): attachments left out or kept" \
+	    "$tmp/$m-skip" "$tmp/$m-stdin" "$tmp/$m-keep" "$tmp/$m-jobs"
+	grep -q '"reason":"mailboxfull"' "$tmp/$m-skip" || { fail=$((fail + 1)); echo "FAIL: $m: no record"; }
 done
 echo "jobs: $pass passed, $fail failed"
 [ "$fail" = 0 ]

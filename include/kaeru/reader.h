@@ -25,6 +25,16 @@
  *	origin belong to the reader until its next call; data[len] is a NUL,
  *	so the bytes may also be read as a C string (a mail holding NUL
  *	bytes then ends early that way; len is the truth).
+ *
+ *	With skip_attachments set, a mail file of 256 KiB or more and a mail
+ *	on standard input are streamed in 256 KiB pieces and handed out
+ *	without the bodies of their base64 attachments (images, archives:
+ *	the parts that kaeru_parser_parse() never reads); headers, boundary
+ *	lines and every other byte are kept, so the parser's records are
+ *	the same. Give the parser's max_header_len with it, so that both
+ *	read part headers alike. A 15 MB bounce full of photos then costs a
+ *	few KB of memory, and its attachments are never mapped or copied.
+ *	Leave it unset to get the mail's bytes as they are (to store them).
  */
 #ifndef KAERU_READER_H
 #define KAERU_READER_H
@@ -44,14 +54,17 @@ typedef struct kaeru_mail {
 	int		 truncated;	/* 1 when max_mail_size cut this mail */
 } kaeru_mail;
 
-#define KAERU_READER_OPTS_VERSION 1
+#define KAERU_READER_OPTS_VERSION 2
 
 typedef struct kaeru_reader_opts {
-	unsigned int	version;
+	unsigned int	version;	/* KAERU_READER_OPTS_VERSION; 1 still reads max_mail_size */
 	size_t		max_mail_size;	/* 0: KAERU_DEFAULT_MAX_MAIL_SIZE */
+	/* Since version 2: */
+	int		skip_attachments;
+	size_t		max_header_len;	/* the parser's (0: KAERU_DEFAULT_MAX_HEADER_LEN) */
 } kaeru_reader_opts;
 
-#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0 }
+#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0, 0, 0 }
 
 KAERU_EXTERN int  kaeru_reader_open(kaeru_reader **out, const char *path,
 		    const kaeru_reader_opts *opts);

@@ -139,10 +139,12 @@ cmd_ingest(int argc, char **argv)
 		return EXIT_FAILURE_;
 	}
 	for (i = optind; i < argc && status != EXIT_FAILURE_; i++) {
-		kaeru_reader *r;
-		kaeru_mail    m;
+		kaeru_reader	 *r;
+		kaeru_mail	  m;
+		kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
 
-		if (kaeru_reader_open(&r, argv[i], NULL) != 0) {
+		ro.skip_attachments = 1;	/* large mails: base64 attachments are not kept */
+		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
 			cli_warn("%s", kaeru_error_last());
 			status = EXIT_INPUT;
 			continue;

@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	kaeru parse [--format jsonl|json|csv|table] [--only bounces]
  *		    [--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES]
- *		    [--explain] [--lang en|ja] [--jobs N] PATH...
+ *		    [--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir or an
  *	mbox. Every record is printed, labelled by its kind (bounce,
@@ -20,6 +20,12 @@
  *	the mail is classified from what was read and its records say
  *	"truncated": true; a mail cut before any record was found gets a
  *	line on stderr and the exit status 1.
+ *
+ *	A mail file of 256 KiB or more, and a mail on standard input, is
+ *	streamed and its base64 attachments' bodies are left out as it is
+ *	read (kaeru_reader_opts.skip_attachments): the records are the same,
+ *	and a 15 MB bounce full of photos is never held in memory.
+ *	--keep-attachments reads such a mail whole instead.
  *
  *	--jobs N (default: the number of cores) parses with N threads, each
  *	with a parser of its own. Mails are read in batches of 256 (or 8 MiB);
@@ -61,7 +67,7 @@ parse_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
 	    "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] "
-	    "[--explain] [--lang en|ja] [--jobs N] PATH...\n");
+	    "[--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...\n");
 }
 
 static int
@@ -491,6 +497,7 @@ cmd_parse(int argc, char **argv)
 		{ "explain", no_argument, NULL, 'x' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "keep-attachments", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -507,8 +514,9 @@ cmd_parse(int argc, char **argv)
 
 	memset(&tab, 0, sizeof(tab));
 	memset(w, 0, sizeof(w));
+	ro.skip_attachments = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:m:D:P:H:xl:j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:m:D:P:H:xl:j:kh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (cli_format_opt(optarg, &e.fmt, "jsonl, json, csv, table") != 0)
@@ -569,6 +577,9 @@ cmd_parse(int argc, char **argv)
 			jobs = (int)v;
 			break;
 		}
+		case 'k':
+			ro.skip_attachments = 0;
+			break;
 		case 'h':
 			parse_usage(stdout);
 			return 0;
@@ -581,6 +592,7 @@ cmd_parse(int argc, char **argv)
 		parse_usage(stderr);
 		return EXIT_USAGE;
 	}
+	ro.max_header_len = po.max_header_len;	/* the elider reads part headers as the parser does */
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;

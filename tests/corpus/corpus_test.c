@@ -2,7 +2,7 @@
  * NAME
  *	corpus_test - the analyzer against the expected results of a corpus
  * SYNOPSIS
- *	corpus_test [-v] [-g] [-f FIELD=FLOOR ...] CORPUS_DIR
+ *	corpus_test [-v] [-g] [-e] [-f FIELD=FLOOR ...] CORPUS_DIR
  * DESCRIPTION
  *	CORPUS_DIR holds truth.tsv and maildir/{bsd,dos,mac,not}. Every mail
  *	of maildir/bsd is parsed through the library (kind bounce, delivered,
@@ -22,6 +22,9 @@
  *	-g reads every mail with the standard readers alone (RFC 3464, ARF,
  *	RFC 3834, generic), as if kaeru knew none of the MTA families: the
  *	figure that tells how it fares on bounces of MTAs it has never seen.
+ *	-e also parses each mail as the reader's skip_attachments hands it
+ *	out (its base64 attachments' bodies left out, mail/elide.c) and
+ *	fails when any record differs from the whole mail's.
  */
 #include <kaeru/kaeru.h>
 
@@ -31,7 +34,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/mail/elide.h"
+
 #define MAXF 16
+
+/* -e: mails with something left out, and those whose records then differ. */
+static size_t n_elided, n_elide_diff;
+static int    check_elide;
 
 /* Internal hook of libkaeru (src/lib/parser.c): standard readers only. */
 void kaeru_parser_only_standard(kaeru_parser *p, int on);
@@ -64,6 +73,53 @@ xstrdup(const char *s)
  *	that starts with a From_ line is an mbox and may hold several
  *	mails, whose records are numbered in a row.
  */
+/* json - the records of a parse as one string, appended to b */
+static void
+json(const kaeru_record *r, size_t n, kaeru_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		kaeru_record_json(&r[i], 0, b);
+}
+
+/*
+ * elide_check - parse m as skip_attachments hands it out and compare
+ *	with r[0..n), the records of the whole mail (still valid: a second
+ *	parser is used)
+ */
+static void
+elide_check(const kaeru_mail *m, const char *path, const kaeru_record *r, size_t n)
+{
+	static kaeru_parser *q;
+	struct kelide	     e;
+	kstr		     out = KSTR_INIT;
+	kaeru_buf	     a = KAERU_BUF_INIT, b = KAERU_BUF_INIT;
+	const kaeru_record  *r2;
+	size_t		     n2;
+
+	if (q == NULL && kaeru_parser_new(&q, NULL) != 0)
+		exit(2);
+	kel_init(&e, 0);
+	kel_begin(&e, &out);
+	kel_feed(&e, &out, m->data, m->len, 1);
+	if (e.elided > 0) {
+		n_elided++;
+		if (kaeru_parser_parse(q, ks_str(&out), out.len, path, &r2, &n2) != 0)
+			exit(2);
+		json(r, n, &a);
+		json(r2, n2, &b);
+		if (a.size != b.size || (a.size > 0 && memcmp(a.ptr, b.ptr, a.size) != 0)) {
+			n_elide_diff++;
+			printf("  elided differs: %s\n", path);
+		}
+	}
+	kel_dispose(&e);
+	ks_dispose(&out);
+	kaeru_buf_dispose(&a);
+	kaeru_buf_dispose(&b);
+}
+
 static size_t
 parse_file(kaeru_parser *p, const char *dir, const char *name, struct got **g, size_t *ng, size_t *cap)
 {
@@ -88,6 +144,8 @@ parse_file(kaeru_parser *p, const char *dir, const char *name, struct got **g, s
 			fprintf(stderr, "corpus_test: %s: %s\n", path, kaeru_error_last());
 			exit(2);
 		}
+		if (check_elide)
+			elide_check(&m, path, r, n);
 		for (i = 0; i < n; i++) {
 			struct got *x;
 			if (*ng == *cap) {
@@ -295,6 +353,8 @@ main(int argc, char **argv)
 			verbose = 1;
 		else if (strcmp(argv[a], "-g") == 0)
 			generic = 1;
+		else if (strcmp(argv[a], "-e") == 0)
+			check_elide = 1;
 		else if (strcmp(argv[a], "-d") == 0 && a + 1 < argc)
 			disputed = argv[++a];
 		else if (strcmp(argv[a], "-f") == 0 && a + 1 < argc) {
@@ -309,7 +369,7 @@ main(int argc, char **argv)
 			corpus = argv[a];
 	}
 	if (corpus == NULL) {
-		fprintf(stderr, "usage: corpus_test [-v] [-g] [-d DISPUTED.tsv] [-f FIELD=FLOOR] CORPUS_DIR\n");
+		fprintf(stderr, "usage: corpus_test [-v] [-g] [-e] [-d DISPUTED.tsv] [-f FIELD=FLOOR] CORPUS_DIR\n");
 		return 2;
 	}
 	if (kaeru_parser_new(&p, NULL) != 0)
@@ -481,6 +541,12 @@ main(int argc, char **argv)
 			if (diff)
 				failed = 1;
 		}
+	}
+	if (check_elide) {
+		printf("  skip_attachments: %zu mails had base64 attachments left out, %zu of them gave other records%s\n",
+		    n_elided, n_elide_diff, n_elide_diff ? "  FAIL" : "");
+		if (n_elide_diff)
+			failed = 1;
 	}
 	kaeru_parser_free(p);
 	free_got(g, ng);

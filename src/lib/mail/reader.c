@@ -21,6 +21,7 @@
 #include <kaeru/reader.h>
 #include <kaeru/parse.h>
 
+#include "elide.h"
 #include "../error.h"
 #include "../../util/str.h"
 
@@ -55,9 +56,15 @@ struct kaeru_reader {
 	char	       *origin;	/* the current mail's origin */
 	void	       *map;	/* a large file mapped instead of read, or NULL */
 	size_t		maplen;
+
+	int		skip;	/* skip_attachments: large mails go through el */
+	size_t		maxhdr;
+	struct kelide  *el;	/* made at the first such mail */
+	char	       *win;	/* its read window, EL_WIN bytes */
 };
 
 #define MAP_MIN	((size_t)256 << 10)	/* files this large are mapped, not copied */
+#define EL_WIN	((size_t)256 << 10)	/* read window of a mail streamed through the elider */
 
 static int
 push(kaeru_reader *r, const char *path)
@@ -86,12 +93,16 @@ kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts 
 	if (out == NULL || path == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_reader_open: NULL argument");
 	*out = NULL;
-	if (opts != NULL && opts->version != KAERU_READER_OPTS_VERSION)
-		return kerr_set(KAERU_EVERSION, "kaeru_reader_opts version %u, want %u",
+	if (opts != NULL && (opts->version < 1 || opts->version > KAERU_READER_OPTS_VERSION))
+		return kerr_set(KAERU_EVERSION, "kaeru_reader_opts version %u, want 1 to %u",
 		    opts->version, KAERU_READER_OPTS_VERSION);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	r->maxsize = opts && opts->max_mail_size ? opts->max_mail_size : KAERU_DEFAULT_MAX_MAIL_SIZE;
+	if (opts != NULL && opts->version >= 2) {
+		r->skip = opts->skip_attachments != 0;
+		r->maxhdr = opts->max_header_len;
+	}
 	ks_init(&r->mail);
 	ks_init(&r->blk);
 	if (push(r, path) != 0) {
@@ -142,6 +153,11 @@ kaeru_reader_free(kaeru_reader *r)
 	ks_dispose(&r->blk);
 	free(r->origin);
 	ks_dispose(&r->mail);
+	if (r->el != NULL) {
+		kel_dispose(r->el);
+		free(r->el);
+	}
+	free(r->win);
 	free(r);
 }
 
@@ -496,6 +512,71 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 }
 
 /*
+ * read_elided - a mail from f (prefix[0..pn) already read from it) into
+ *	r->mail through the elider, up to max_mail_size bytes read: the
+ *	bytes pass through a window of EL_WIN bytes, and only what the
+ *	elider keeps is stored.
+ */
+static int
+read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated, const char *path)
+{
+	size_t have, total, used;
+	int    eof = 0;
+
+	*truncated = 0;
+	if (r->el == NULL) {
+		if ((r->el = malloc(sizeof(*r->el))) == NULL)
+			return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
+		kel_init(r->el, r->maxhdr);
+	}
+	if (r->win == NULL && (r->win = malloc(EL_WIN)) == NULL)
+		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
+	ks_clear(&r->mail);
+	kel_begin(r->el, &r->mail);
+	have = total = pn < r->maxsize ? pn : r->maxsize;
+	memcpy(r->win, prefix, have);
+	for (;;) {
+		if (!eof) {
+			size_t want = EL_WIN - have, k;
+
+			if (want > r->maxsize - total)
+				want = r->maxsize - total;
+			k = want > 0 ? fread(r->win + have, 1, want, f) : 0;
+			have += k;
+			total += k;
+			if (k < want)
+				eof = 1;
+			else if (total == r->maxsize) {
+				/* The limit: whatever follows is skipped, and said so. */
+				eof = 1;
+				if (getc(f) != EOF) {
+					*truncated = 1;
+					while (fread(r->win + have, 1, EL_WIN - have, f) > 0)
+						;
+				}
+			}
+		}
+		used = kel_feed(r->el, &r->mail, r->win, have, eof);
+		if (used == 0 && have == EL_WIN) {
+			/* One line fills the window: copy the rest as it is. */
+			kel_off(r->el);
+			continue;
+		}
+		memmove(r->win, r->win + used, have - used);
+		have -= used;
+		if (eof && have == 0)
+			break;
+	}
+	if (ferror(f))
+		return kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
+	if (!ks_ok(&r->mail))
+		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
+	if (ks_reserve(&r->mail, 1) == 0)
+		r->mail.p[r->mail.len] = '\0';
+	return 0;
+}
+
+/*
  * read_small - a regular file under MAP_MIN bytes, st its stat: read
  *	into r->mail with the file's own descriptor, asking once for one
  *	byte more than its size (a short read of a regular file is its end),
@@ -677,6 +758,16 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				return kerr_set(KAERU_ENOMEM, "out of memory");
 			}
 			continue;
+		}
+		if (r->skip) {
+			/* Streamed, its attachments left out. */
+			rc = read_elided(r, f, head, hn, &truncated, path);
+			if (f != stdin)
+				fclose(f);
+			free(path);
+			if (rc != 0)
+				return rc;
+			return hand_out(r, mail, truncated);
 		}
 		if (f != stdin) {
 			/* A large single mail is mapped: no copy, no page of heap; its pages

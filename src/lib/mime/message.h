@@ -139,8 +139,13 @@ struct kmsg {
 };
 
 int	 km_parse(struct kmsg *m, const char *buf, size_t len);
+/* How km_parse() reads a part: by its lower-case media type, its Content-Transfer-Encoding. */
+enum kpart_type km_part_type(const char *mt);
+enum kcte km_cte(const struct khdrs *h);
 
 /* Headers */
+/* Length of "Name" when the line p[0..n) starts a field "Name:", else 0 (as kh_parse() reads lines). */
+size_t	 kh_field_name_len(const char *p, size_t n);
 int	 kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
 	    struct khdrs *out, size_t *bodyoff, unsigned *truncated);
 /* kh_name_key - a field name's length and first and last letters, lower case */

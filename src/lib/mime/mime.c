@@ -146,9 +146,9 @@ decode_body(enum kcte cte, const char *b, size_t n, kstr *tmp, const char **out,
 	}
 }
 
-/* cte_of - Content-Transfer-Encoding of a part */
-static enum kcte
-cte_of(const struct khdrs *h)
+/* km_cte - Content-Transfer-Encoding of a part */
+enum kcte
+km_cte(const struct khdrs *h)
 {
 	const struct khdr *f = kh_find(h, "content-transfer-encoding");
 	const char *v;
@@ -276,9 +276,9 @@ add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
 	end_sect(m);
 }
 
-/* type_of - classify a lower-case media type */
-static enum kpart_type
-type_of(const char *mt)
+/* km_part_type - classify a lower-case media type */
+enum kpart_type
+km_part_type(const char *mt)
 {
 	if (mt[0] == '\0' || strcmp(mt, "text/plain") == 0)
 		return KP_TEXT;
@@ -506,8 +506,8 @@ walk(struct kmsg *m, const char *p, size_t n, int depth, const char *deftype,
 		kh_media_type(ct->val, ct->vlen, mt, sizeof(mt));
 	else
 		snprintf(mt, sizeof(mt), "%s", deftype);
-	t = type_of(mt);
-	cte = cte_of(&h);
+	t = km_part_type(mt);
+	cte = km_cte(&h);
 	p += bo;
 	n -= bo;
 	switch (t) {
@@ -618,24 +618,24 @@ km_parse(struct kmsg *m, const char *buf, size_t len)
 		kh_media_type(ct->val, ct->vlen, mt, sizeof(mt));
 	if ((m->ctype = ka_strdup(m->a, mt)) == NULL)
 		return -1;
-	switch (type_of(mt)) {
+	switch (km_part_type(mt)) {
 	case KP_MULTIPART:
 		walk_multipart(m, ct, mt, m->body, m->bodylen, 0);
 		break;
 	case KP_HTML:
-		add_text(m, ct, cte_of(&m->hdr), 1, m->body, m->bodylen);
+		add_text(m, ct, km_cte(&m->hdr), 1, m->body, m->bodylen);
 		break;
 	case KP_DSN:
 	case KP_FEEDBACK:
-		add_report(m, type_of(mt), ct, cte_of(&m->hdr), m->body, m->bodylen);
+		add_report(m, km_part_type(mt), ct, km_cte(&m->hdr), m->body, m->bodylen);
 		break;
 	case KP_RFC822:
 	case KP_HEADERS:
-		add_message(m, type_of(mt), cte_of(&m->hdr), m->body, m->bodylen);
+		add_message(m, km_part_type(mt), km_cte(&m->hdr), m->body, m->bodylen);
 		break;
 	default:
 		/* text/plain, or an unknown type: bounce text may hide anywhere. */
-		add_text(m, ct, cte_of(&m->hdr), 0, m->body, m->bodylen);
+		add_text(m, ct, km_cte(&m->hdr), 0, m->body, m->bodylen);
 		break;
 	}
 	return ks_ok(m->flat) ? 0 : -1;

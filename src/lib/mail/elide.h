@@ -1,0 +1,74 @@
+/*
+ * NAME
+ *	elide - stream a mail, leaving out the bodies of base64 attachments
+ * SYNOPSIS
+ *	struct kelide e;
+ *
+ *	kel_init(&e, max_header_len);
+ *	kel_begin(&e, &out);
+ *	while (more bytes) {
+ *		used = kel_feed(&e, &out, win, have, eof);
+ *		(keep win[used..have) for the next call, read more after it)
+ *	}
+ *	kel_dispose(&e);
+ * DESCRIPTION
+ *	A 15 MB bounce is mostly the photos it returns. km_parse() never
+ *	reads them, but mapping or copying them costs more than parsing the
+ *	rest. kel_feed() copies the mail to out as it comes, except the body
+ *	of each part that km_parse() would skip and no decoder can read: a
+ *	part of a multipart whose media type km_part_type() calls KP_OTHER
+ *	(image/, application/, audio/ ...) and whose transfer encoding is
+ *	base64. Boundary lines, part headers and every other byte are kept,
+ *	so parsing the output gives the records that parsing the input gives.
+ *
+ *	It reads the MIME structure as km_parse() does: header blocks by
+ *	kh_parse() with the parser's max_header_len, boundaries by
+ *	kh_param(), delimiter lines "--B" or "--B--" with only blanks after,
+ *	the outermost multipart's first, CRLF as LF. When the mail leaves
+ *	what it can follow with certainty (a CR alone, a header block over
+ *	256 KiB, a line longer than the caller's window) it stops leaving
+ *	anything out: the rest is copied as it is.
+ *
+ *	kel_feed() takes whole lines: it returns how many of the n bytes it
+ *	used (the rest begins an unfinished line, to be given again with
+ *	more bytes); with eof set it uses all. When a caller's full window
+ *	comes back unused, kel_off() makes the next call take everything.
+ */
+#ifndef KAERU_MAIL_ELIDE_H
+#define KAERU_MAIL_ELIDE_H
+
+#include "../../util/arena.h"
+#include "../../util/str.h"
+
+#include <stddef.h>
+
+#define KEL_DEPTH 32	/* nested multiparts followed; deeper ones are copied */
+
+struct kel_bd {
+	size_t		 off;	/* a multipart's boundary: bds.p[off..off+n) */
+	size_t		 n;
+};
+
+struct kelide {
+	karena		 a;		/* the header block being read, parsed */
+	kstr		 hdr;		/* a header block with CRLF made LF, to parse */
+	kstr		 bds;		/* the open multiparts' boundaries, end to end */
+	size_t		 maxhdr;	/* the parser's max_header_len */
+	struct kel_bd	 bd[KEL_DEPTH];	/* open multiparts, outermost first */
+	int		 nbd;
+	int		 st;		/* KEL_HEAD, KEL_COPY, KEL_SKIP or KEL_OFF */
+	int		 bol;		/* the next byte fed starts a line */
+	int		 parent;	/* in KEL_HEAD: KEL_TOP, KEL_PART or KEL_MSG */
+	int		 lead;		/* in KEL_HEAD: no line of the block seen yet */
+	size_t		 nfields;	/* in KEL_HEAD: field lines seen */
+	size_t		 hoff;		/* in KEL_HEAD: where the block starts in out */
+	size_t		 elided;	/* bytes left out of this mail */
+};
+
+void	kel_init(struct kelide *e, size_t max_header_len);
+void	kel_dispose(struct kelide *e);
+void	kel_begin(struct kelide *e, const kstr *out);
+size_t	kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof);
+void	kel_off(struct kelide *e);
+
+#endif

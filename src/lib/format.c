@@ -68,6 +68,23 @@ field_str(const kaeru_record *r, const struct field *f)
 	return v != NULL ? v : "";
 }
 
+/* i64_text - v in decimal into num (no printf: it is a tenth of a record's JSON) */
+static const char *
+i64_text(int64_t v, char num[32])
+{
+	char	*p = num + 31;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 /*
  * field_text - the value of any field as text: strings as they are,
  *	the others spelt out (num holds the timestamp's digits)
@@ -77,8 +94,7 @@ field_text(const kaeru_record *r, const struct field *f, char num[32])
 {
 	switch (f->type) {
 	case F_TIME:
-		snprintf(num, 32, "%" PRId64, r->timestamp);
-		return num;
+		return i64_text(r->timestamp, num);
 	case F_HARD:
 		return r->hardbounce ? "true" : "false";
 	case F_TRUNC:
@@ -117,18 +133,17 @@ buf_add(kaeru_buf *out, const char *s, size_t n)
 	return k.broken ? kerr_set(KAERU_ENOMEM, "out of memory") : 0;
 }
 
-int
-kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
+/*
+ * plain_len - how many bytes of s[0..n) are printable ASCII without
+ *	quotes or backslashes, which JSON takes as they are; eight bytes
+ *	are checked at once (a word holding a control byte, '"', '\\', DEL
+ *	or a byte >= 0x80 stops the fast scan)
+ */
+static size_t
+plain_len(const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	kstr   k = { out->ptr, out->size, out->asize, 0 };
 	size_t i = 0;
 
-	/*
-	 * Printable ASCII without quotes or backslashes goes out as it is;
-	 * eight bytes are checked at once (a word holding a control byte,
-	 * '"', '\\', DEL or a byte >= 0x80 stops the fast scan).
-	 */
 	while (i + 8 <= n) {
 		const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
 		uint64_t       x, q, b, d;
@@ -147,6 +162,16 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 			break;
 		i++;
 	}
+	return i;
+}
+
+int
+kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	kstr   k = { out->ptr, out->size, out->asize, 0 };
+	size_t i = plain_len(s, n);
+
 	if (ks_reserve(&k, i + 2) == 0) {
 		k.p[k.len++] = '"';
 		memcpy(k.p + k.len, s, i);
@@ -186,6 +211,71 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 	return k.broken ? kerr_set(KAERU_ENOMEM, "out of memory") : 0;
 }
 
+/* buf_reserve - room for n more bytes in out */
+static int
+buf_reserve(kaeru_buf *out, size_t n)
+{
+	kstr k = { out->ptr, out->size, out->asize, 0 };
+
+	if (ks_reserve(&k, n) != 0)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	out->ptr = k.p;
+	out->asize = k.cap;
+	return 0;
+}
+
+/*
+ * record_json_compact - kaeru_record_json() without KAERU_FORMAT_PRETTY:
+ *	room for the whole object is made once (values that need no
+ *	escaping, the usual case, take their length), and keys and values
+ *	are copied in; a value that needs escaping goes through
+ *	kaeru_json_string().
+ */
+static int
+record_json_compact(const kaeru_record *r, kaeru_buf *out)
+{
+	const char *v[NFIELDS];
+	size_t	    len[NFIELDS], need = 2, i;
+	char	    num[32], *o;
+
+	for (i = 0; i < NFIELDS; i++) {
+		v[i] = field_text(r, &fields[i], num);
+		len[i] = strlen(v[i]);
+		need += fields[i].keylen + len[i] + 3;
+	}
+	if (buf_reserve(out, need) != 0)
+		return KAERU_ENOMEM;
+	o = out->ptr + out->size;
+	*o++ = '{';
+	for (i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+
+		need -= f->keylen + len[i] + 3;
+		if (i > 0)
+			*o++ = ',';
+		memcpy(o, f->key, f->keylen);
+		o += f->keylen;
+		if (f->type == F_TIME || f->type == F_HARD || f->type == F_TRUNC) {
+			memcpy(o, v[i], len[i]);
+			o += len[i];
+		} else if (plain_len(v[i], len[i]) == len[i]) {
+			*o++ = '"';
+			memcpy(o, v[i], len[i]);
+			o += len[i];
+			*o++ = '"';
+		} else {
+			out->size = (size_t)(o - out->ptr);
+			if (kaeru_json_string(v[i], len[i], out) != 0 || buf_reserve(out, need) != 0)
+				return KAERU_ENOMEM;
+			o = out->ptr + out->size;
+		}
+	}
+	*o++ = '}';
+	out->size = (size_t)(o - out->ptr);
+	out->ptr[out->size] = '\0';
+	return 0;
+}
+
 int
 kaeru_record_json(const kaeru_record *r, unsigned flags, kaeru_buf *out)
 {
@@ -193,6 +283,8 @@ kaeru_record_json(const kaeru_record *r, unsigned flags, kaeru_buf *out)
 	size_t i;
 	char   num[32];
 
+	if (!pretty)
+		return record_json_compact(r, out);
 	rc |= buf_add(out, pretty ? "{\n  " : "{", pretty ? 4 : 1);
 	for (i = 0; i < NFIELDS; i++) {
 		const struct field *f = &fields[i];

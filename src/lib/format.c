@@ -351,18 +351,16 @@ kaeru_record_csv_header(kaeru_buf *out)
 	return rc ? KAERU_ENOMEM : 0;
 }
 
-int
-kaeru_record_field(const kaeru_record *r, const char *name, kaeru_buf *out)
+/* field_value - the value of field f into out, sanitised to UTF-8 */
+static int
+field_value(const kaeru_record *r, const struct field *f, kaeru_buf *out)
 {
-	const struct field *f = field_by_name(name);
-	const char	   *v;
-	char		    num[32];
+	const char *v;
+	char	    num[32];
 
 	out->size = 0;
 	if (out->ptr != NULL)
 		out->ptr[0] = '\0';
-	if (f == NULL)
-		return kerr_set(KAERU_ENOTFOUND, "no field named %s", name);
 	v = field_text(r, f, num);
 	{
 		/* Sanitise to UTF-8 for terminals too. */
@@ -378,6 +376,20 @@ kaeru_record_field(const kaeru_record *r, const char *name, kaeru_buf *out)
 }
 
 int
+kaeru_record_field(const kaeru_record *r, const char *name, kaeru_buf *out)
+{
+	const struct field *f = field_by_name(name);
+
+	if (f == NULL) {
+		out->size = 0;
+		if (out->ptr != NULL)
+			out->ptr[0] = '\0';
+		return kerr_set(KAERU_ENOTFOUND, "no field named %s", name);
+	}
+	return field_value(r, f, out);
+}
+
+int
 kaeru_record_csv(const kaeru_record *r, kaeru_buf *out)
 {
 	kaeru_buf cell = KAERU_BUF_INIT;
@@ -387,7 +399,7 @@ kaeru_record_csv(const kaeru_record *r, kaeru_buf *out)
 	for (i = 0; i < NFIELDS; i++) {
 		if (i > 0)
 			rc |= buf_add(out, ",", 1);
-		if ((rc |= kaeru_record_field(r, fields[i].name, &cell)) != 0)
+		if ((rc |= field_value(r, &fields[i], &cell)) != 0)
 			break;
 		rc |= csv_cell(cell.ptr ? cell.ptr : "", out);
 	}

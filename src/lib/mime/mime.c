@@ -373,7 +373,7 @@ find_delim(const char *start, const char *p, const char *end, const char *b,
 			}
 		}
 		if (nn <= sizeof(needle))
-			nl = memmem(l, (size_t)(end - l), needle, nn);
+			nl = k_memmem(l, (size_t)(end - l), needle, nn);
 		else
 			nl = memchr(l, '\n', (size_t)(end - l));
 		if (nl == NULL)

@@ -288,6 +288,48 @@ k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn)
 		return h;
 	if (nn > hn)
 		return NULL;
+#if defined(__SSE2__)
+	if (nn >= 2) {
+		/*
+		 * As k_memmem: the places of the first two bytes in any case,
+		 * sixteen at a time. A letter is compared with its 0x20 bit
+		 * set on both sides ("M" and "m" meet, nothing else does).
+		 */
+		unsigned char a = (unsigned char)n[0], b = (unsigned char)n[1];
+		char	      fa = k_isalpha(a) ? 0x20 : 0, fb = k_isalpha(b) ? 0x20 : 0;
+		const __m128i va = _mm_set1_epi8((char)(a | fa)), vb = _mm_set1_epi8((char)(b | fb));
+		const __m128i ma = _mm_set1_epi8(fa), mb = _mm_set1_epi8(fb);
+		const char   *lim = h + hn - nn + 2;
+
+		p = h;
+		for (;;) {
+			const char *c = NULL;
+
+			while (lim - p >= 17) {
+				__m128i	 x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), ma);
+				__m128i	 y = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), mb);
+				unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, va),
+				    _mm_cmpeq_epi8(y, vb)));
+				if (m != 0) {
+					c = p + __builtin_ctz(m);
+					break;
+				}
+				p += 16;
+			}
+			if (c == NULL) {
+				for (; lim - p >= 2; p++)
+					if (((unsigned char)p[0] | fa) == (a | fa) && ((unsigned char)p[1] | fb) == (b | fb))
+						break;
+				if (lim - p < 2)
+					return NULL;
+				c = p;
+			}
+			if (k_strncaseeq(c + 2, n + 2, nn - 2))
+				return c;
+			p = c + 1;
+		}
+	}
+#endif
 	c0 = k_lower((unsigned char)n[0]);
 	c1 = k_upper((unsigned char)n[0]);
 	end = h + hn - nn + 1;

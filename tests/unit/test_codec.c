@@ -93,6 +93,55 @@ main(void)
 		T_OK(k_strstr_ci(h, big, "mailer") == h + big - 6, "4 MB of M: match at the end");
 		free(h);
 	}
+	/*
+	 * k_memmem and k_memmem_ci against the plain definition: random
+	 * haystacks and needles over a small alphabet (cases, NUL, a byte
+	 * >= 0x80, '-' and '@' whose 0x20 bit differs from a letter's), at
+	 * every length around the sixteen-byte blocks.
+	 */
+	{
+		static const char abc[] = "aAbB-\n@`\0\xc3\xe3 ";
+		unsigned	  seed = 12345, bad = 0, bad_ci = 0, t;
+		char		  h[80], nd[7];
+
+		for (t = 0; t < 200000; t++) {
+			size_t hn, nn, i, j;
+			const char *want = NULL, *want_ci = NULL;
+
+			seed = seed * 1103515245u + 12345u;
+			hn = (seed >> 8) % 70;
+			nn = 1 + (seed >> 20) % 6;
+			for (i = 0; i < hn; i++) {
+				seed = seed * 1103515245u + 12345u;
+				h[i] = abc[(seed >> 16) % (sizeof(abc) - 1)];
+			}
+			for (i = 0; i < nn; i++) {
+				seed = seed * 1103515245u + 12345u;
+				nd[i] = abc[(seed >> 16) % (sizeof(abc) - 1)];
+			}
+			for (i = 0; i + nn <= hn && (want == NULL || want_ci == NULL); i++) {
+				int eq = 1, eq_ci = 1;
+				for (j = 0; j < nn; j++) {
+					eq &= h[i + j] == nd[j];
+					eq_ci &= k_lower((unsigned char)h[i + j]) == k_lower((unsigned char)nd[j]);
+				}
+				if (eq && want == NULL)
+					want = h + i;
+				if (eq_ci && want_ci == NULL)
+					want_ci = h + i;
+			}
+			{
+				/* An exact copy on the heap: a read past it trips ASan. */
+				char *x = malloc(hn + (hn == 0));
+				memcpy(x, h, hn);
+				bad += k_memmem(x, hn, nd, nn) != (want ? x + (want - h) : NULL);
+				bad_ci += k_memmem_ci(x, hn, nd, nn) != (want_ci ? x + (want_ci - h) : NULL);
+				free(x);
+			}
+		}
+		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
+		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
+	}
 	/* SHA-1 (record tokens): the FIPS 180 examples, one and two blocks, and a million "a". */
 	{
 		static const struct { const char *in, *hex; } kat[] = {

@@ -11,7 +11,10 @@
  *	(">From ", ">>From ") undone. Other files and standard input are
  *	one mail each; a file of 256 KiB or more is mapped rather than copied,
  *	a smaller one is read with one read() of its size plus a byte (a
- *	Maildir file costs stat, open, read and close).
+ *	Maildir file costs stat, open, read and close). With skip_attachments,
+ *	a file of 256 KiB or more and standard input are streamed through the
+ *	elider instead (elide.h): the bodies of base64 attachments are never
+ *	kept.
  *	Anything past max_mail_size is skipped and the mail flagged truncated.
  *
  *	A path that cannot be read makes kaeru_reader_next() return
@@ -550,8 +553,10 @@ read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *trunca
 				/* The limit: whatever follows is skipped, and said so. */
 				eof = 1;
 				if (getc(f) != EOF) {
+					char skip[4096];
+
 					*truncated = 1;
-					while (fread(r->win + have, 1, EL_WIN - have, f) > 0)
+					while (fread(skip, 1, sizeof(skip), f) > 0)
 						;
 				}
 			}

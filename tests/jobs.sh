@@ -74,6 +74,10 @@ for m in photos photos-crlf; do
 	check "a large bounce with photos ($m): attachments left out or kept" \
 	    "$tmp/$m-skip" "$tmp/$m-stdin" "$tmp/$m-keep" "$tmp/$m-jobs"
 	grep -q '"reason":"mailboxfull"' "$tmp/$m-skip" || { fail=$((fail + 1)); echo "FAIL: $m: no record"; }
+	# A small --max-header cuts part headers: the elider reads them as cut too.
+	"$kaeru" parse --max-header 40 "$tmp/$m.eml" >"$tmp/$m-h40" 2>&1
+	"$kaeru" parse --max-header 40 --keep-attachments "$tmp/$m.eml" >"$tmp/$m-h40-keep" 2>&1
+	check "$m with --max-header 40: attachments left out or kept" "$tmp/$m-h40" "$tmp/$m-h40-keep"
 done
 echo "jobs: $pass passed, $fail failed"
 [ "$fail" = 0 ]

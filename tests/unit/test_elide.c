@@ -285,6 +285,29 @@ test_cases(kaeru_parser *p)
 	}
 }
 
+/* Past 4,096 parts nothing more is left out (and the records stay the same). */
+static void
+test_many_parts(kaeru_parser *p)
+{
+	kstr   m = KSTR_INIT, o = KSTR_INIT;
+	size_t el, nrec;
+	int    i;
+
+	ks_adds(&m, "From: MAILER-DAEMON@x\nContent-Type: multipart/mixed; boundary=P\n\n"
+	    "--P\nContent-Type: text/plain\n\n550 5.1.1 <a@example.com>: user unknown\n");
+	for (i = 0; i < 5000; i++) {
+		ks_adds(&m, "--P\nContent-Type: image/gif\nContent-Transfer-Encoding: base64\n\n");
+		image(&m, 1);
+	}
+	ks_adds(&m, "--P--\n");
+	run(m.p, m.len, 4096, &o, &el);
+	T_OK(el > 4000 * 70 && el < 4100 * 80, "5,000 image parts: the first 4,095 or so left out");
+	T_OK(memmem(o.p, o.len, "PHOTO", 5) != NULL, "the later ones kept");
+	T_OK(same_records(p, m.p, m.len, o.p, o.len, &nrec), "5,000 parts: the same records");
+	ks_dispose(&m);
+	ks_dispose(&o);
+}
+
 /* The reader: a 3 MB mail file with skip_attachments, and a size limit. */
 static void
 test_reader(kaeru_parser *p)
@@ -340,6 +363,7 @@ main(void)
 		return 1;
 	test_photos(p);
 	test_cases(p);
+	test_many_parts(p);
 	test_reader(p);
 	kaeru_parser_free(p);
 	return t_done("elide");

@@ -12,7 +12,8 @@
  *		  looked at, for a delimiter of an open multipart.
  *	KEL_SKIP  the body of a base64 attachment: as KEL_COPY, but the
  *		  bytes up to the next delimiter are left out.
- *	KEL_OFF   everything is copied.
+ *	KEL_OFF   everything is copied (also past KEL_MAXPARTS parts: following
+ *		  a million empty parts cost six times as long as copying them).
  *
  *	Bodies are crossed with memchr() for '-' at a line start, so a
  *	base64 attachment (whose alphabet has no '-') is crossed at memory
@@ -30,6 +31,7 @@ enum { KEL_HEAD, KEL_COPY, KEL_SKIP, KEL_OFF };
 enum { KEL_TOP, KEL_PART, KEL_MSG };
 
 #define KEL_MAXHDR ((size_t)256 << 10)	/* a header block longer than this: stop */
+#define KEL_MAXPARTS 4096		/* parts followed; the parser reads 1,024 by default */
 
 void
 kel_init(struct kelide *e, size_t max_header_len)
@@ -66,6 +68,7 @@ kel_begin(struct kelide *e, const kstr *out)
 {
 	ks_clear(&e->bds);
 	e->nbd = 0;
+	e->nparts = 0;
 	e->bol = 1;
 	e->elided = 0;
 	start_head(e, out, KEL_TOP);
@@ -127,6 +130,9 @@ at_delim(struct kelide *e, const kstr *out, int lvl, int close)
 		/* Its epilogue: kept, and the multipart is over. */
 		pop_to(e, lvl);
 		e->st = KEL_COPY;
+	} else if (++e->nparts > KEL_MAXPARTS) {
+		/* A million empty parts cost more to follow than to keep. */
+		e->st = KEL_OFF;
 	} else {
 		pop_to(e, lvl + 1);
 		start_head(e, out, KEL_PART);

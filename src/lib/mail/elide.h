@@ -26,8 +26,8 @@
  *	kh_param(), delimiter lines "--B" or "--B--" with only blanks after,
  *	the outermost multipart's first, CRLF as LF. When the mail leaves
  *	what it can follow with certainty (a CR alone, a header block over
- *	256 KiB, a line longer than the caller's window) it stops leaving
- *	anything out: the rest is copied as it is.
+ *	256 KiB, a line longer than the caller's window) or past 4,096 parts,
+ *	it stops leaving anything out: the rest is copied as it is.
  *
  *	kel_feed() takes whole lines: it returns how many of the n bytes it
  *	used (the rest begins an unfinished line, to be given again with
@@ -62,6 +62,7 @@ struct kelide {
 	int		 lead;		/* in KEL_HEAD: no line of the block seen yet */
 	size_t		 nfields;	/* in KEL_HEAD: field lines seen */
 	size_t		 hoff;		/* in KEL_HEAD: where the block starts in out */
+	size_t		 nparts;	/* parts begun (delimiters seen) */
 	size_t		 elided;	/* bytes left out of this mail */
 };
 

@@ -203,26 +203,39 @@ k_blank_line(const char *h, size_t hn)
 
 #if defined(__SSE2__)
 /*
- * pair - first p in [h, lim - 1) with p[0] == a and p[1] == b, or NULL:
- *	sixteen places at a time (SSE2 is in every x86-64)
+ * firstlast - first place of needle n (nn >= 2 bytes) in h[0..hn), or
+ *	NULL. Places where both the needle's first and last bytes stand
+ *	are found sixteen at a time, and only those are compared in full.
+ *	fold, for a case-insensitive search: OR-ed into the haystack's
+ *	bytes at the first and last places (0x20 where the needle has a
+ *	letter there, whose own 0x20 bit is set in n0 and nl: "M" and "m"
+ *	then meet and nothing else does).
  */
 static const char *
-pair(const char *h, const char *lim, char a, char b)
+firstlast(const char *h, size_t hn, const char *n, size_t nn, int ci)
 {
-	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
-	const char   *p = h;
+	unsigned char a = (unsigned char)n[0], z = (unsigned char)n[nn - 1];
+	char	      fa = ci && k_isalpha(a) ? 0x20 : 0, fz = ci && k_isalpha(z) ? 0x20 : 0;
+	const __m128i va = _mm_set1_epi8((char)(a | fa)), vz = _mm_set1_epi8((char)(z | fz));
+	const __m128i ma = _mm_set1_epi8(fa), mz = _mm_set1_epi8(fz);
+	const char   *p = h, *last = h + hn - nn;	/* the last place a match may start */
 
-	while (lim - p >= 17) {
-		__m128i	 x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i	 y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	while (last - p >= 15) {
+		__m128i	 x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), ma);
+		__m128i	 y = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + nn - 1)), mz);
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, va),
-		    _mm_cmpeq_epi8(y, vb)));
-		if (m != 0)
-			return p + __builtin_ctz(m);
+		    _mm_cmpeq_epi8(y, vz)));
+		while (m != 0) {
+			const char *c = p + __builtin_ctz(m);
+			if (ci ? k_strncaseeq(c + 1, n + 1, nn - 2) : memcmp(c + 1, n + 1, nn - 2) == 0)
+				return c;
+			m &= m - 1;
+		}
 		p += 16;
 	}
-	for (; lim - p >= 2; p++)
-		if (p[0] == a && p[1] == b)
+	for (; p <= last; p++)
+		if (((unsigned char)p[0] | fa) == (a | fa) && ((unsigned char)p[nn - 1] | fz) == (z | fz) &&
+		    (ci ? k_strncaseeq(p + 1, n + 1, nn - 2) : memcmp(p + 1, n + 1, nn - 2) == 0))
 			return p;
 	return NULL;
 }
@@ -230,10 +243,10 @@ pair(const char *h, const char *lim, char a, char b)
 
 /*
  * k_memmem - first occurrence of needle in haystack, or NULL
- *	With SSE2, places where the needle's first two bytes stand are found
- *	sixteen at a time and only those are compared: several times faster
- *	than glibc's memmem on the MIME delimiters ("\n--boundary") and
- *	phrases searched here.
+ *	With SSE2, firstlast(): several times faster than glibc's memmem on
+ *	the MIME delimiters ("\n--boundary") and phrases searched here, and
+ *	a text of lines that start "--" does not make every line a place to
+ *	compare (as the needle's first two bytes would).
  */
 const char *
 k_memmem(const char *h, size_t hn, const char *n, size_t nn)
@@ -245,16 +258,7 @@ k_memmem(const char *h, size_t hn, const char *n, size_t nn)
 	if (nn == 1)
 		return memchr(h, n[0], hn);
 #if defined(__SSE2__)
-	{
-		const char *p = h, *lim = h + hn - nn + 2;
-
-		while ((p = pair(p, lim, n[0], n[1])) != NULL) {
-			if (memcmp(p + 2, n + 2, nn - 2) == 0)
-				return p;
-			p++;
-		}
-		return NULL;
-	}
+	return firstlast(h, hn, n, nn, 0);
 #else
 	if (hn < 512) {
 		/* Short haystacks: memmem's setup costs more than the search. */
@@ -272,7 +276,8 @@ k_memmem(const char *h, size_t hn, const char *n, size_t nn)
 
 /*
  * k_memmem_ci - first case-insensitive occurrence, or NULL
- *	The next place of each case of the needle's first letter is
+ *	With SSE2, firstlast() in either case. Otherwise (and for a
+ *	one-byte needle) the next place of each case of the first letter is
  *	remembered and searched again only once the scan has passed it, so
  *	the haystack is read once per case. (Searching both from every
  *	candidate, as before, was quadratic: 200 KB of "M" without an "m"
@@ -289,46 +294,8 @@ k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn)
 	if (nn > hn)
 		return NULL;
 #if defined(__SSE2__)
-	if (nn >= 2) {
-		/*
-		 * As k_memmem: the places of the first two bytes in any case,
-		 * sixteen at a time. A letter is compared with its 0x20 bit
-		 * set on both sides ("M" and "m" meet, nothing else does).
-		 */
-		unsigned char a = (unsigned char)n[0], b = (unsigned char)n[1];
-		char	      fa = k_isalpha(a) ? 0x20 : 0, fb = k_isalpha(b) ? 0x20 : 0;
-		const __m128i va = _mm_set1_epi8((char)(a | fa)), vb = _mm_set1_epi8((char)(b | fb));
-		const __m128i ma = _mm_set1_epi8(fa), mb = _mm_set1_epi8(fb);
-		const char   *lim = h + hn - nn + 2;
-
-		p = h;
-		for (;;) {
-			const char *c = NULL;
-
-			while (lim - p >= 17) {
-				__m128i	 x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), ma);
-				__m128i	 y = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), mb);
-				unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, va),
-				    _mm_cmpeq_epi8(y, vb)));
-				if (m != 0) {
-					c = p + __builtin_ctz(m);
-					break;
-				}
-				p += 16;
-			}
-			if (c == NULL) {
-				for (; lim - p >= 2; p++)
-					if (((unsigned char)p[0] | fa) == (a | fa) && ((unsigned char)p[1] | fb) == (b | fb))
-						break;
-				if (lim - p < 2)
-					return NULL;
-				c = p;
-			}
-			if (k_strncaseeq(c + 2, n + 2, nn - 2))
-				return c;
-			p = c + 1;
-		}
-	}
+	if (nn >= 2)
+		return firstlast(h, hn, n, nn, 1);
 #endif
 	c0 = k_lower((unsigned char)n[0]);
 	c1 = k_upper((unsigned char)n[0]);

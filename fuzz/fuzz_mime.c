@@ -22,39 +22,52 @@ static kcharset *cs;
 static karena	 arena;
 static kstr	 flat;
 static kstr	 scratch[3];
-static kstr	 flat2, kept, first;
+static kstr	 flat2, kept;
+static const struct klimits lim = { 1 << 20, 12, 200, 8192, 256 << 10 };
 static struct kelide el;
 static char	*win;
 
 #define WIN_MAX 1084
 
-/* elide - data through the elider as the reader feeds it, into kept */
+/* A byte range, as kel_stream() reads it. */
+struct memsrc {
+	const uint8_t *p;
+	size_t	       left;
+};
+
+static size_t
+mem_fill(void *arg, char *buf, size_t n)
+{
+	struct memsrc *m = arg;
+
+	if (n > m->left)
+		n = m->left;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return n;
+}
+
+/* elide - data through the elider as the reader streams it, into kept */
 static void
 elide(const uint8_t *data, size_t size, size_t w)
 {
-	size_t have = 0, off = 0, used;
-	int    eof = 0;
+	struct memsrc src = { data, size };
 
 	ks_clear(&kept);
-	kel_begin(&el, &kept);
-	for (;;) {
-		if (!eof) {
-			size_t k = w - have < size - off ? w - have : size - off;
-			memcpy(win + have, data + off, k);
-			have += k;
-			off += k;
-			eof = off == size;
-		}
-		used = kel_feed(&el, &kept, win, have, eof);
-		if (used == 0 && have == w) {
-			kel_off(&el);
-			continue;
-		}
-		memmove(win, win + used, have - used);
-		have -= used;
-		if (eof && have == 0)
-			break;
-	}
+	kel_stream(&el, &kept, win, w, mem_fill, &src);
+}
+
+/* msg - a kmsg for km_parse() that writes its flat text to fl */
+static void
+msg(struct kmsg *m, kstr *fl)
+{
+	memset(m, 0, sizeof(*m));
+	m->a = &arena;
+	m->cs = cs;
+	m->lim = &lim;
+	m->flat = fl;
+	m->scratch = scratch;
 }
 
 /* same_hdrs - two header indexes with the same fields */
@@ -76,7 +89,6 @@ same_hdrs(const struct khdrs *a, const struct khdrs *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct klimits lim = { 1 << 20, 12, 200, 8192, 256 << 10 };
 	struct kmsg m;
 	const char *v;
 	unsigned    i;
@@ -91,12 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	ka_reset(&arena);
-	memset(&m, 0, sizeof(m));
-	m.a = &arena;
-	m.cs = cs;
-	m.lim = &lim;
-	m.flat = &flat;
-	m.scratch = scratch;
+	msg(&m, &flat);
 	if (km_parse(&m, (const char *)data, size) != 0)
 		return 0;
 	FUZZ_CHECK(flat.len == 0 || flat.p[flat.len] == '\0');
@@ -125,30 +132,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	elide(data, size, 64 + (size > 0 ? data[size / 2] * 4u : 0));
 	FUZZ_CHECK(kept.len + el.elided <= size);
 	if (el.elided > 0) {
+		/* m stays as it was: m2 has a flat text of its own. */
 		struct kmsg m2;
-		unsigned    ns = m.nsect, tr = m.truncated, np = m.nparts;
-		struct ksect sect[KM_MAX_SECTS];
-		struct khdrs oh = m.orighdr;
-		int	    has_orig = m.orig != NULL;
 
-		memcpy(sect, m.sect, sizeof(sect));
-		ks_clear(&first);
-		ks_add(&first, ks_str(&flat), flat.len);
-		memset(&m2, 0, sizeof(m2));
-		m2.a = &arena;
-		m2.cs = cs;
-		m2.lim = &lim;
-		m2.flat = &flat2;
-		m2.scratch = scratch;
+		msg(&m2, &flat2);
 		FUZZ_CHECK(km_parse(&m2, ks_str(&kept), kept.len) == 0);
-		FUZZ_CHECK(flat2.len == first.len && memcmp(ks_str(&flat2), ks_str(&first), first.len) == 0);
-		FUZZ_CHECK(m2.nsect == ns && m2.truncated == tr && m2.nparts == np);
-		for (i = 0; i < ns && i < KM_MAX_SECTS; i++)
-			FUZZ_CHECK(m2.sect[i].off == sect[i].off && m2.sect[i].len == sect[i].len &&
-			    m2.sect[i].type == sect[i].type);
-		FUZZ_CHECK((m2.orig != NULL) == has_orig);
-		if (has_orig)
-			FUZZ_CHECK(same_hdrs(&oh, &m2.orighdr));
+		FUZZ_CHECK(flat2.len == flat.len && memcmp(ks_str(&flat2), ks_str(&flat), flat.len) == 0);
+		FUZZ_CHECK(m2.nsect == m.nsect && m2.truncated == m.truncated && m2.nparts == m.nparts);
+		for (i = 0; i < m.nsect && i < KM_MAX_SECTS; i++)
+			FUZZ_CHECK(m2.sect[i].off == m.sect[i].off && m2.sect[i].len == m.sect[i].len &&
+			    m2.sect[i].type == m.sect[i].type);
+		FUZZ_CHECK((m2.orig != NULL) == (m.orig != NULL));
+		if (m.orig != NULL)
+			FUZZ_CHECK(same_hdrs(&m.orighdr, &m2.orighdr));
 	}
 	return 0;
 }

@@ -13,36 +13,36 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* run - the reader's loop (reader.c, read_elided) over in, with a window of win bytes */
+/* A mail in memory, as kel_stream() reads it. */
+struct memsrc {
+	const char *p;
+	size_t	    left;
+};
+
+static size_t
+mem_fill(void *arg, char *buf, size_t n)
+{
+	struct memsrc *m = arg;
+
+	if (n > m->left)
+		n = m->left;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return n;
+}
+
+/* run - in through the elider as the reader streams it, with a window of win bytes */
 static void
 run(const char *in, size_t n, size_t win, kstr *out, size_t *elided)
 {
 	struct kelide e;
+	struct memsrc src = { in, n };
 	char	     *w = malloc(win);
-	size_t	      have = 0, off = 0, used;
-	int	      eof = 0;
 
 	kel_init(&e, 0);
 	ks_clear(out);
-	kel_begin(&e, out);
-	for (;;) {
-		if (!eof) {
-			size_t k = win - have < n - off ? win - have : n - off;
-			memcpy(w + have, in + off, k);
-			have += k;
-			off += k;
-			eof = off == n;
-		}
-		used = kel_feed(&e, out, w, have, eof);
-		if (used == 0 && have == win) {
-			kel_off(&e);
-			continue;
-		}
-		memmove(w, w + used, have - used);
-		have -= used;
-		if (eof && have == 0)
-			break;
-	}
+	kel_stream(&e, out, w, win, mem_fill, &src);
 	*elided = e.elided;
 	kel_dispose(&e);
 	free(w);

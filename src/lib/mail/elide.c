@@ -272,6 +272,25 @@ head_line(struct kelide *e, kstr *out, const char *l, size_t len, size_t full)
 		e->st = KEL_OFF;
 }
 
+/*
+ * line_at - the line that starts at p[pos]: *len bytes without its line
+ *	end (LF or CRLF), the next one at *next. 0 when it has no end in
+ *	p[0..n) and more bytes are to come.
+ */
+static int
+line_at(const char *p, size_t n, size_t pos, int eof, size_t *len, size_t *next)
+{
+	const char *nl = memchr(p + pos, '\n', n - pos);
+
+	if (nl == NULL && !eof)
+		return 0;
+	*next = nl ? (size_t)(nl - p) + 1 : n;
+	*len = (nl ? (size_t)(nl - p) : n) - pos;
+	if (*len > 0 && p[pos + *len - 1] == '\r')
+		(*len)--;
+	return 1;
+}
+
 size_t
 kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof)
 {
@@ -301,7 +320,7 @@ kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof)
 		}
 	}
 	while (pos < n) {
-		const char *nl, *d;
+		const char *d;
 		size_t	    next, len, q, cand;
 		int	    close, lvl;
 
@@ -311,12 +330,8 @@ kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof)
 			break;
 		}
 		if (e->st == KEL_HEAD) {
-			if ((nl = memchr(p + pos, '\n', n - pos)) == NULL && !eof)
+			if (!line_at(p, n, pos, eof, &len, &next))
 				break;
-			next = nl ? (size_t)(nl - p) + 1 : n;
-			len = (nl ? (size_t)(nl - p) : n) - pos;
-			if (len > 0 && p[pos + len - 1] == '\r')
-				len--;
 			head_line(e, out, p + pos, len, next - pos);
 			pos = next;
 			continue;
@@ -334,12 +349,8 @@ kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof)
 		pos = cand;
 		if (cand == n)
 			break;
-		if ((nl = memchr(p + cand, '\n', n - cand)) == NULL && !eof)
+		if (!line_at(p, n, cand, eof, &len, &next))
 			break;
-		next = nl ? (size_t)(nl - p) + 1 : n;
-		len = (nl ? (size_t)(nl - p) : n) - cand;
-		if (len > 0 && p[cand + len - 1] == '\r')
-			len--;
 		if ((lvl = delim(e, p + cand, len, &close)) >= 0) {
 			ks_add(out, p + cand, next - cand);
 			at_delim(e, out, lvl, close);
@@ -350,4 +361,32 @@ kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof)
 	if (pos > 0)
 		e->bol = p[pos - 1] == '\n';
 	return pos;
+}
+
+void
+kel_stream(struct kelide *e, kstr *out, char *win, size_t winsize,
+    size_t (*fill)(void *ctx, char *buf, size_t n), void *ctx)
+{
+	size_t have = 0, used;
+	int    eof = 0;
+
+	kel_begin(e, out);
+	for (;;) {
+		if (!eof && have < winsize) {
+			size_t want = winsize - have, k = fill(ctx, win + have, want);
+
+			have += k;
+			eof = k < want;
+		}
+		used = kel_feed(e, out, win, have, eof);
+		if (used == 0 && have == winsize) {
+			/* One line fills the window: copy the rest as it is. */
+			kel_off(e);
+			continue;
+		}
+		memmove(win, win + used, have - used);
+		have -= used;
+		if (eof && have == 0)
+			break;
+	}
 }

@@ -5,11 +5,7 @@
  *	struct kelide e;
  *
  *	kel_init(&e, max_header_len);
- *	kel_begin(&e, &out);
- *	while (more bytes) {
- *		used = kel_feed(&e, &out, win, have, eof);
- *		(keep win[used..have) for the next call, read more after it)
- *	}
+ *	kel_stream(&e, &out, win, sizeof(win), fill, ctx);	(one mail)
  *	kel_dispose(&e);
  * DESCRIPTION
  *	A 15 MB bounce is mostly the photos it returns. km_parse() never
@@ -29,10 +25,13 @@
  *	256 KiB, a line longer than the caller's window) or past 4,096 parts,
  *	it stops leaving anything out: the rest is copied as it is.
  *
- *	kel_feed() takes whole lines: it returns how many of the n bytes it
- *	used (the rest begins an unfinished line, to be given again with
- *	more bytes); with eof set it uses all. When a caller's full window
- *	comes back unused, kel_off() makes the next call take everything.
+ *	kel_stream() reads one mail through the window win: fill(ctx, buf, n)
+ *	puts up to n bytes of it in buf and returns how many, fewer only at
+ *	its end. Underneath, kel_begin() starts a mail and kel_feed() takes
+ *	whole lines: it returns how many of the n bytes it used (the rest
+ *	begins an unfinished line, to be given again with more bytes); with
+ *	eof set it uses all. When a full window comes back unused (one line
+ *	fills it), kel_off() makes the next call take everything.
  */
 #ifndef KAERU_MAIL_ELIDE_H
 #define KAERU_MAIL_ELIDE_H
@@ -71,5 +70,7 @@ void	kel_dispose(struct kelide *e);
 void	kel_begin(struct kelide *e, const kstr *out);
 size_t	kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof);
 void	kel_off(struct kelide *e);
+void	kel_stream(struct kelide *e, kstr *out, char *win, size_t winsize,
+	    size_t (*fill)(void *ctx, char *buf, size_t n), void *ctx);
 
 #endif

@@ -514,6 +514,42 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 	return 0;
 }
 
+/* What read_elided() fills the elider's window from. */
+struct elsrc {
+	FILE	   *f;
+	const char *prefix;	/* bytes already read from f, given first */
+	size_t	    pn;
+	size_t	    left;	/* bytes still allowed by max_mail_size */
+	int	    truncated;	/* the limit cut the mail */
+};
+
+/* el_fill - up to n bytes of the mail: the prefix, then f, within the limit */
+static size_t
+el_fill(void *arg, char *buf, size_t n)
+{
+	struct elsrc *c = arg;
+	size_t	      k;
+
+	if (n > c->left)
+		n = c->left;
+	k = c->pn < n ? c->pn : n;
+	memcpy(buf, c->prefix, k);
+	c->prefix += k;
+	c->pn -= k;
+	if (k < n)
+		k += fread(buf + k, 1, n - k, c->f);
+	c->left -= k;
+	if (c->left == 0 && !c->truncated && getc(c->f) != EOF) {
+		/* The limit: whatever follows is skipped, and said so. */
+		char skip[4096];
+
+		c->truncated = 1;
+		while (fread(skip, 1, sizeof(skip), c->f) > 0)
+			;
+	}
+	return k;
+}
+
 /*
  * read_elided - a mail from f (prefix[0..pn) already read from it) into
  *	r->mail through the elider, up to max_mail_size bytes read: the
@@ -523,10 +559,8 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 static int
 read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated, const char *path)
 {
-	size_t have, total, used;
-	int    eof = 0;
+	struct elsrc src = { f, prefix, pn, r->maxsize, 0 };
 
-	*truncated = 0;
 	if (r->el == NULL) {
 		if ((r->el = malloc(sizeof(*r->el))) == NULL)
 			return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
@@ -535,43 +569,8 @@ read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *trunca
 	if (r->win == NULL && (r->win = malloc(EL_WIN)) == NULL)
 		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
 	ks_clear(&r->mail);
-	kel_begin(r->el, &r->mail);
-	have = total = pn < r->maxsize ? pn : r->maxsize;
-	memcpy(r->win, prefix, have);
-	for (;;) {
-		if (!eof) {
-			size_t want = EL_WIN - have, k;
-
-			if (want > r->maxsize - total)
-				want = r->maxsize - total;
-			k = want > 0 ? fread(r->win + have, 1, want, f) : 0;
-			have += k;
-			total += k;
-			if (k < want)
-				eof = 1;
-			else if (total == r->maxsize) {
-				/* The limit: whatever follows is skipped, and said so. */
-				eof = 1;
-				if (getc(f) != EOF) {
-					char skip[4096];
-
-					*truncated = 1;
-					while (fread(skip, 1, sizeof(skip), f) > 0)
-						;
-				}
-			}
-		}
-		used = kel_feed(r->el, &r->mail, r->win, have, eof);
-		if (used == 0 && have == EL_WIN) {
-			/* One line fills the window: copy the rest as it is. */
-			kel_off(r->el);
-			continue;
-		}
-		memmove(r->win, r->win + used, have - used);
-		have -= used;
-		if (eof && have == 0)
-			break;
-	}
+	kel_stream(r->el, &r->mail, r->win, EL_WIN, el_fill, &src);
+	*truncated = src.truncated;
 	if (ferror(f))
 		return kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
 	if (!ks_ok(&r->mail))
@@ -764,17 +763,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			}
 			continue;
 		}
-		if (r->skip) {
-			/* Streamed, its attachments left out. */
-			rc = read_elided(r, f, head, hn, &truncated, path);
-			if (f != stdin)
-				fclose(f);
-			free(path);
-			if (rc != 0)
-				return rc;
-			return hand_out(r, mail, truncated);
-		}
-		if (f != stdin) {
+		if (!r->skip && f != stdin) {
 			/* A large single mail is mapped: no copy, no page of heap; its pages
 			   are read in at once (MAP_POPULATE) rather than fault by fault. */
 			struct stat fst;
@@ -802,7 +791,9 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				}
 			}
 		}
-		rc = read_all(r, f, head, hn, &truncated, path);
+		/* With skip_attachments: streamed, its attachments left out. */
+		rc = r->skip ? read_elided(r, f, head, hn, &truncated, path) :
+		    read_all(r, f, head, hn, &truncated, path);
 		if (f != stdin)
 			fclose(f);
 		free(path);

@@ -224,6 +224,13 @@ buf_reserve(kaeru_buf *out, size_t n)
 	return 0;
 }
 
+/* is_literal - a field written bare (a number or true/false), not as a JSON string */
+static int
+is_literal(const struct field *f)
+{
+	return f->type == F_TIME || f->type == F_HARD || f->type == F_TRUNC;
+}
+
 /*
  * record_json_compact - kaeru_record_json() without KAERU_FORMAT_PRETTY:
  *	room for the whole object is made once (values that need no
@@ -255,7 +262,7 @@ record_json_compact(const kaeru_record *r, kaeru_buf *out)
 			*o++ = ',';
 		memcpy(o, f->key, f->keylen);
 		o += f->keylen;
-		if (f->type == F_TIME || f->type == F_HARD || f->type == F_TRUNC) {
+		if (is_literal(f)) {
 			memcpy(o, v[i], len[i]);
 			o += len[i];
 		} else if (plain_len(v[i], len[i]) == len[i]) {
@@ -279,35 +286,28 @@ record_json_compact(const kaeru_record *r, kaeru_buf *out)
 int
 kaeru_record_json(const kaeru_record *r, unsigned flags, kaeru_buf *out)
 {
-	int    pretty = (flags & KAERU_FORMAT_PRETTY) != 0, rc = 0;
+	int    rc = 0;
 	size_t i;
 	char   num[32];
 
-	if (!pretty)
+	if ((flags & KAERU_FORMAT_PRETTY) == 0)
 		return record_json_compact(r, out);
-	rc |= buf_add(out, pretty ? "{\n  " : "{", pretty ? 4 : 1);
+	/* Pretty: one field a line, indented. */
+	rc |= buf_add(out, "{\n  ", 4);
 	for (i = 0; i < NFIELDS; i++) {
 		const struct field *f = &fields[i];
-		const char	   *v;
+		const char	   *v = field_text(r, f, num);
 
 		if (i > 0)
-			rc |= buf_add(out, pretty ? ",\n  " : ",", pretty ? 4 : 1);
+			rc |= buf_add(out, ",\n  ", 4);
 		rc |= buf_add(out, f->key, f->keylen);
-		if (pretty)
-			rc |= buf_add(out, " ", 1);
-		switch (f->type) {
-		case F_TIME:
-		case F_HARD:
-		case F_TRUNC:
-			v = field_text(r, f, num);
+		rc |= buf_add(out, " ", 1);
+		if (is_literal(f))
 			rc |= buf_add(out, v, strlen(v));
-			break;
-		default:
-			v = field_text(r, f, num);
+		else
 			rc |= kaeru_json_string(v, strlen(v), out);
-		}
 	}
-	rc |= buf_add(out, pretty ? "\n}" : "}", pretty ? 2 : 1);
+	rc |= buf_add(out, "\n}", 2);
 	return rc ? KAERU_ENOMEM : 0;
 }
 

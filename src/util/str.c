@@ -202,14 +202,20 @@ k_blank_line(const char *h, size_t hn)
 }
 
 #if defined(__SSE2__)
+/* middle_eq - do the bytes between the first and the last of needle n stand at c */
+static inline int
+middle_eq(const char *c, const char *n, size_t nn, int ci)
+{
+	return ci ? k_strncaseeq(c + 1, n + 1, nn - 2) : memcmp(c + 1, n + 1, nn - 2) == 0;
+}
+
 /*
  * firstlast - first place of needle n (nn >= 2 bytes) in h[0..hn), or
  *	NULL. Places where both the needle's first and last bytes stand
  *	are found sixteen at a time, and only those are compared in full.
- *	fold, for a case-insensitive search: OR-ed into the haystack's
- *	bytes at the first and last places (0x20 where the needle has a
- *	letter there, whose own 0x20 bit is set in n0 and nl: "M" and "m"
- *	then meet and nothing else does).
+ *	With ci (any case), where the needle has a letter first or last,
+ *	the 0x20 bit is set on both sides of that comparison (fa, fz):
+ *	"M" and "m" then meet and nothing else does.
  */
 static const char *
 firstlast(const char *h, size_t hn, const char *n, size_t nn, int ci)
@@ -227,7 +233,7 @@ firstlast(const char *h, size_t hn, const char *n, size_t nn, int ci)
 		    _mm_cmpeq_epi8(y, vz)));
 		while (m != 0) {
 			const char *c = p + __builtin_ctz(m);
-			if (ci ? k_strncaseeq(c + 1, n + 1, nn - 2) : memcmp(c + 1, n + 1, nn - 2) == 0)
+			if (middle_eq(c, n, nn, ci))
 				return c;
 			m &= m - 1;
 		}
@@ -235,7 +241,7 @@ firstlast(const char *h, size_t hn, const char *n, size_t nn, int ci)
 	}
 	for (; p <= last; p++)
 		if (((unsigned char)p[0] | fa) == (a | fa) && ((unsigned char)p[nn - 1] | fz) == (z | fz) &&
-		    (ci ? k_strncaseeq(p + 1, n + 1, nn - 2) : memcmp(p + 1, n + 1, nn - 2) == 0))
+		    middle_eq(p, n, nn, ci))
 			return p;
 	return NULL;
 }

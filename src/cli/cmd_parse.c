@@ -461,9 +461,9 @@ pipe_wait(struct pipeline *p)
 	p->busy = 0;
 }
 
-/* pipe_write - the output of a parsed batch, in order */
+/* write_slots - the output of parsed slots, in order */
 static void
-pipe_write(const struct pipeline *p, struct slot *sls, size_t n, size_t *nrec, int *status)
+write_slots(const struct emit *e, struct slot *sls, size_t n, size_t *nrec, int *status)
 {
 	size_t i;
 
@@ -478,7 +478,7 @@ pipe_write(const struct pipeline *p, struct slot *sls, size_t n, size_t *nrec, i
 		if (sl->out.size == 0)
 			continue;
 		/* The first JSON object of the run has no comma before it. */
-		if (p->e->fmt == FMT_JSON && *nrec == 0)
+		if (e->fmt == FMT_JSON && *nrec == 0)
 			cli_write(stdout, sl->out.ptr + 1, sl->out.size - 1);
 		else
 			cli_write(stdout, sl->out.ptr, sl->out.size);
@@ -493,7 +493,7 @@ pipe_finish(struct pipeline *p, size_t *nrec, int *status)
 	if (!p->busy)
 		return;
 	pipe_wait(p);
-	pipe_write(p, p->fslots, p->fn, nrec, status);
+	write_slots(p->e, p->fslots, p->fn, nrec, status);
 }
 
 /* pipe_stop - the helpers told to quit and joined */
@@ -544,21 +544,15 @@ pipe_full(struct pipeline *p, size_t *nrec, int *status)
 	done = p->fslots;
 	n = p->fn;
 	pipe_start(p);
-	pipe_write(p, done, n, nrec, status);
+	write_slots(p->e, done, n, nrec, status);
 }
 
 /* parse_here - one mail parsed where the reader holds it, on this thread */
 static void
 parse_here(const struct emit *e, struct worker *w, struct slot *view, size_t *nrec, int *status)
 {
-	struct pipeline one;
-
-	pipe_init(&one, e, w, 1);
-	one.slots[0] = view;
-	one.nb = 1;
-	pipe_start(&one);
-	pipe_finish(&one, nrec, status);
-	pipe_stop(&one);
+	emit_mail(e, w, view);
+	write_slots(e, view, 1, nrec, status);
 }
 
 /*

@@ -69,12 +69,6 @@ xstrdup(const char *s)
 	return d;
 }
 
-/*
- * parse_file - the records of one file, appended to *g
- *	The file is read as kaeru parse reads it (kaeru_reader): a file
- *	that starts with a From_ line is an mbox and may hold several
- *	mails, whose records are numbered in a row.
- */
 /* json - the records of a parse as one string, appended to b */
 static void
 json(const kaeru_record *r, size_t n, kaeru_buf *b)
@@ -175,6 +169,12 @@ elide_check(const kaeru_mail *m, const char *path)
 	ks_dispose(&v);
 }
 
+/*
+ * parse_file - the records of one file, appended to *g
+ *	The file is read as kaeru parse reads it (kaeru_reader): a file
+ *	that starts with a From_ line is an mbox and may hold several
+ *	mails, whose records are numbered in a row.
+ */
 static size_t
 parse_file(kaeru_parser *p, const char *dir, const char *name, struct got **g, size_t *ng, size_t *cap)
 {

@@ -6,7 +6,9 @@
  *	/proc/self/fd path, so the reader's own open, stat and stream code
  *	runs without touching the disk. The mails handed back must hold
  *	no more bytes than the file, and with max_mail_size small enough
- *	the cap must hold.
+ *	the cap must hold. Three readers over ranges that tile the file
+ *	(cut where the second and third bytes say) must hand out the same
+ *	mails, in the same order.
  */
 #include "fuzz.h"
 
@@ -18,6 +20,36 @@
 
 static int  fd = -1;
 static char path[64];
+
+/* The mails seen, as hashes of (length, bytes, truncated). */
+struct seen {
+	uint64_t h[512];
+	size_t	 n;
+};
+
+/* mails - read the range [from, to) of the file with o into s */
+static void
+mails(kaeru_reader_opts o, uint64_t from, uint64_t to, struct seen *s)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+	int	      rc;
+
+	o.range_from = from;
+	o.range_to = to;
+	FUZZ_CHECK(kaeru_reader_open(&r, path, &o) == 0);
+	while ((rc = kaeru_reader_next(r, &m)) == 1) {
+		uint64_t h = 1469598103934665603ull ^ m.len ^ ((uint64_t)m.truncated << 63);
+		size_t	 i;
+		for (i = 0; i < m.len; i++)
+			h = (h ^ (unsigned char)m.data[i]) * 1099511628211ull;
+		if (s->n < 512)
+			s->h[s->n] = h;
+		s->n++;
+	}
+	FUZZ_CHECK(rc == 0);
+	kaeru_reader_free(r);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,5 +83,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* mboxrd unquoting only removes bytes. */
 	FUZZ_CHECK(total <= size);
 	kaeru_reader_free(r);
+	if (size >= 3) {
+		static struct seen whole, parts;
+		uint64_t a = (uint64_t)data[1] * size / 256, b = a + (uint64_t)data[2] * (size - a) / 256;
+
+		whole.n = parts.n = 0;
+		mails(o, 0, 0, &whole);
+		FUZZ_CHECK(whole.n == nmail);
+		if (a > 0)
+			mails(o, 0, a, &parts);
+		if (b > a)
+			mails(o, a, b, &parts);
+		mails(o, b, 0, &parts);
+		FUZZ_CHECK(parts.n == whole.n);
+		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
+	}
 	return 0;
 }

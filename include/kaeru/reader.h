@@ -35,6 +35,22 @@
  *	read part headers alike. A 15 MB bounce full of photos then costs a
  *	few KB of memory, and its attachments are never mapped or copied.
  *	Leave it unset to get the mail's bytes as they are (to store them).
+ *
+ *	A range (range_from, range_to) gives only the mails that start at a
+ *	byte offset in [range_from, range_to) of their file: an mbox's mails
+ *	whose From_ line starts there, split exactly as a reader of the
+ *	whole file splits them; a single-mail file's mail when the range
+ *	holds offset 0. Readers over ranges that tile a file hand out its
+ *	mails once each, in order, and each reads little more than its own
+ *	range (the file's first chunk, to learn its line end, and the end of
+ *	its last mail): threads can split one large mbox this way. A range
+ *	needs a file: standard input is refused (KAERU_EINVAL).
+ *
+ *	kaeru_reader_reopen() starts r over on another path (or range), as
+ *	kaeru_reader_open() would, but keeps its buffers: a thread that reads
+ *	range after range reuses the same memory instead of having fresh
+ *	pages faulted in for each. On an error r reads nothing until the
+ *	next successful reopen.
  */
 #ifndef KAERU_READER_H
 #define KAERU_READER_H
@@ -54,19 +70,25 @@ typedef struct kaeru_mail {
 	int		 truncated;	/* 1 when max_mail_size cut this mail */
 } kaeru_mail;
 
-#define KAERU_READER_OPTS_VERSION 2
+#define KAERU_READER_OPTS_VERSION 3
 
 typedef struct kaeru_reader_opts {
-	unsigned int	version;	/* KAERU_READER_OPTS_VERSION; 1 still reads max_mail_size */
+	unsigned int	version;	/* KAERU_READER_OPTS_VERSION; 1 and 2 still read their fields */
 	size_t		max_mail_size;	/* 0: KAERU_DEFAULT_MAX_MAIL_SIZE */
 	/* Since version 2: */
 	int		skip_attachments;
 	size_t		max_header_len;	/* the parser's (0: KAERU_DEFAULT_MAX_HEADER_LEN) */
+	/* Since version 3: only the mails that start at a byte offset in
+	   [range_from, range_to) of their file (range_to 0: to its end) */
+	uint64_t	range_from;
+	uint64_t	range_to;
 } kaeru_reader_opts;
 
-#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0, 0, 0 }
+#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0, 0, 0, 0, 0 }
 
 KAERU_EXTERN int  kaeru_reader_open(kaeru_reader **out, const char *path,
+		    const kaeru_reader_opts *opts);
+KAERU_EXTERN int  kaeru_reader_reopen(kaeru_reader *r, const char *path,
 		    const kaeru_reader_opts *opts);
 KAERU_EXTERN int  kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail);
 KAERU_EXTERN void kaeru_reader_free(kaeru_reader *r);

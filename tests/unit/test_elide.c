@@ -346,7 +346,7 @@ test_reader(kaeru_parser *p)
 	T_OK(kaeru_reader_open(&r, path, &o) == 0, "version 1 options");
 	T_OK(kaeru_reader_next(r, &mail) == 1 && mail.len == (1u << 20), "version 1: the bytes as they are");
 	kaeru_reader_free(r);
-	o.version = 3;
+	o.version = KAERU_READER_OPTS_VERSION + 1;
 	T_OK(kaeru_reader_open(&r, path, &o) != 0, "an unknown version is refused");
 	unlink(path);
 	kaeru_buf_dispose(&x);

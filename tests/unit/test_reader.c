@@ -20,6 +20,80 @@ put(const char *name, const char *text)
 	fclose(f);
 }
 
+/* One mail as read: its length, a hash of its bytes, its truncated flag. */
+struct seen {
+	size_t	      len;
+	unsigned long h;
+	int	      truncated;
+};
+
+/* collect - the mails of path read with o (and range [from, to)) appended to v */
+static size_t
+collect(const char *path, kaeru_reader_opts o, uint64_t from, uint64_t to, struct seen *v, size_t n, size_t cap)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+
+	o.range_from = from;
+	o.range_to = to;
+	if (kaeru_reader_open(&r, path, &o) != 0)
+		return (size_t)-1;
+	while (kaeru_reader_next(r, &m) == 1) {
+		unsigned long h = 5381;
+		size_t	      i;
+		for (i = 0; i < m.len; i++)
+			h = h * 33 + (unsigned char)m.data[i];
+		if (n < cap) {
+			v[n].len = m.len;
+			v[n].h = h;
+			v[n].truncated = m.truncated;
+		}
+		n++;
+	}
+	kaeru_reader_free(r);
+	return n;
+}
+
+/*
+ * by_ranges - do readers over ranges of step bytes that tile path (the
+ *	last open-ended) hand out the same mails as one reader of it all;
+ *	a step of 0 tiles with pseudo-random steps of 1 byte to 2 MB
+ */
+static int
+by_ranges(const char *path, kaeru_reader_opts o, uint64_t step, size_t *nmails)
+{
+	struct stat   st;
+	struct seen  *whole, *parts;
+	size_t	      cap = 4096, nw, np = 0;
+	uint64_t      at = 0, seed = 7;
+	int	      same;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	whole = calloc(cap, sizeof(*whole));
+	parts = calloc(cap, sizeof(*parts));
+	nw = collect(path, o, 0, 0, whole, 0, cap);
+	while (np != (size_t)-1) {
+		uint64_t s = step;
+		if (s == 0) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			s = 1 + (seed >> 33) % (seed >> 63 ? 2000000 : 3000);
+		}
+		if (at + s >= (uint64_t)st.st_size) {
+			np = collect(path, o, at, 0, parts, np, cap);
+			break;
+		}
+		np = collect(path, o, at, at + s, parts, np, cap);
+		at += s;
+	}
+	same = nw <= cap && np == nw && memcmp(whole, parts, nw * sizeof(*whole)) == 0;
+	if (nmails != NULL)
+		*nmails = nw;
+	free(whole);
+	free(parts);
+	return same;
+}
+
 /*
  * big_mbox - an mbox read in chunks: 300 mails of growing size (the
  *	largest span several chunks), separators on every side of a chunk
@@ -76,6 +150,46 @@ big_mbox(const char *dir)
 	kaeru_reader_free(r);
 	T_EQ_INT(n, 300, "big mbox with a limit: every mail");
 	T_OK(ok && cut > 0, "big mbox with a limit: long mails cut and marked");
+	{
+		static const uint64_t steps[] = { 4099, 65536 + 5, 300001, (1u << 20) - 1, 1u << 20,
+						  (1u << 20) + 3, 0 };
+		kaeru_reader_opts w = KAERU_READER_OPTS_INIT;
+		size_t		  i;
+		for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			T_OK(by_ranges(path, w, steps[i], NULL), "big mbox: ranges read as the whole");
+			T_OK(by_ranges(path, o, steps[i], NULL), "big mbox with a limit: ranges read as the whole");
+		}
+	}
+}
+
+/*
+ * glued_big - an mbox of 3,000 mails glued by strict From_ lines with no
+ *	empty line before them, some 200 bytes long: some straddle the
+ *	reader's chunks, and each must still end the mail before it
+ */
+static void
+glued_big(const char *dir)
+{
+	char		  path[4096];
+	FILE		 *f;
+	size_t		  i, k, n = 0;
+	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+
+	snprintf(path, sizeof(path), "%s/glued-big.mbox", dir);
+	f = fopen(path, "wb");
+	for (i = 0; i < 3000; i++) {
+		fprintf(f, "From sender%zu@example.org", i);
+		for (k = 0; k < 150 + i % 50; k++)
+			fputc(' ', f);
+		fprintf(f, "Mon Jan  1 00:00:%02zu 2001\nSubject: %zu\n\n", i % 60, i);
+		for (k = 0; k < (i * 7919) % 5000; k++)
+			fputc(k % 71 == 70 ? '\n' : 'a' + (int)(k % 26), f);
+		fputc('\n', f);
+	}
+	fclose(f);
+	T_OK(by_ranges(path, o, 1u << 20, &n), "glued big mbox: ranges of 1 MiB read as the whole");
+	T_EQ_INT(n, 3000, "glued big mbox: every strict From_ line ends a mail, across chunks");
+	T_OK(by_ranges(path, o, 0, NULL), "glued big mbox: random ranges read as the whole");
 }
 
 /* count - mails and errors read from path */
@@ -156,6 +270,7 @@ main(void)
 	count(p, &n, &e, &o, &t);
 	T_OK(n == 1 && t == 1, "size limit marks truncated");
 	big_mbox(dir);
+	glued_big(dir);
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"
@@ -177,6 +292,25 @@ main(void)
 		kaeru_reader_next(r, &m);
 		T_OK(memmem(m.data, m.len, "\rFrom quoted", 12) != NULL, "CR-only mbox: >From unquoted");
 		kaeru_reader_free(r);
+	}
+	{
+		/* Ranges over small files, every step; and what a range cannot be. */
+		static const char *const names[] = { "box.mbox", "glued.mbox", "mac.mbox", "one.eml" };
+		kaeru_reader	       *r;
+		size_t			i, ok = 1;
+		uint64_t		s;
+		for (i = 0; i < 4; i++) {
+			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+			for (s = 1; s < 200; s++)
+				ok &= (size_t)by_ranges(p, o, s, NULL);
+		}
+		T_OK(ok, "small files: ranges of 1 to 199 bytes read as the whole");
+		o.range_from = 10;
+		o.range_to = 10;
+		T_EQ_INT(kaeru_reader_open(&r, p, &o), KAERU_EINVAL, "an empty range is refused");
+		o.range_to = 0;
+		T_EQ_INT(kaeru_reader_open(&r, "-", &o), KAERU_EINVAL, "a range of standard input is refused");
+		o.range_from = 0;
 	}
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	T_OK(system(p) == 0, "cleanup");

@@ -54,6 +54,9 @@ struct kaeru_reader {
 	char	       *held;	/* in blk: the byte after the last mail, made NUL, or NULL */
 	char		heldc;	/* ... and what it was */
 	size_t		boff;
+	uint64_t	base;	/* the file offset of blk.p[0] */
+	uint64_t	from;	/* the range: mails that start in [from, to) of their file */
+	uint64_t	to;	/* 0: to the end */
 
 	kstr		mail;	/* the current mail's bytes */
 	char	       *origin;	/* the current mail's origin */
@@ -88,26 +91,55 @@ push(kaeru_reader *r, const char *path)
 	return 0;
 }
 
-int
-kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts *opts)
+/* set_opts - take opts (NULL: the defaults) for reading path */
+static int
+set_opts(kaeru_reader *r, const char *path, const kaeru_reader_opts *opts)
 {
-	kaeru_reader *r;
-
-	if (out == NULL || path == NULL)
-		return kerr_set(KAERU_EINVAL, "kaeru_reader_open: NULL argument");
-	*out = NULL;
 	if (opts != NULL && (opts->version < 1 || opts->version > KAERU_READER_OPTS_VERSION))
 		return kerr_set(KAERU_EVERSION, "kaeru_reader_opts version %u, want 1 to %u",
 		    opts->version, KAERU_READER_OPTS_VERSION);
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return kerr_set(KAERU_ENOMEM, "out of memory");
 	r->maxsize = opts && opts->max_mail_size ? opts->max_mail_size : KAERU_DEFAULT_MAX_MAIL_SIZE;
+	r->skip = 0;
+	r->maxhdr = 0;
+	r->from = r->to = 0;
 	if (opts != NULL && opts->version >= 2) {
 		r->skip = opts->skip_attachments != 0;
 		r->maxhdr = opts->max_header_len;
 	}
+	if (opts != NULL && opts->version >= 3) {
+		if (opts->range_to != 0 && opts->range_to <= opts->range_from)
+			return kerr_set(KAERU_EINVAL, "kaeru_reader_open: empty range [%llu, %llu)",
+			    (unsigned long long)opts->range_from, (unsigned long long)opts->range_to);
+		if ((opts->range_from != 0 || opts->range_to != 0) && strcmp(path, "-") == 0)
+			return kerr_set(KAERU_EINVAL, "kaeru_reader_open: a range needs a file, not standard input");
+		r->from = opts->range_from;
+		r->to = opts->range_to;
+	}
+	if (r->el != NULL && r->el->maxhdr != (r->maxhdr ? r->maxhdr : KAERU_DEFAULT_MAX_HEADER_LEN)) {
+		kel_dispose(r->el);
+		free(r->el);
+		r->el = NULL;	/* made again, for the new header limit, when needed */
+	}
+	return 0;
+}
+
+int
+kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts *opts)
+{
+	kaeru_reader *r;
+	int	      rc;
+
+	if (out == NULL || path == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_reader_open: NULL argument");
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
 	ks_init(&r->mail);
 	ks_init(&r->blk);
+	if ((rc = set_opts(r, path, opts)) != 0) {
+		free(r);
+		return rc;
+	}
 	if (push(r, path) != 0) {
 		free(r);
 		return kerr_set(KAERU_ENOMEM, "out of memory");
@@ -129,6 +161,7 @@ close_mbox(kaeru_reader *r)
 	ks_clear(&r->blk);
 	r->held = NULL;
 	r->boff = 0;
+	r->base = 0;
 }
 
 /* unmap - let go of the mapped file of the previous mail */
@@ -139,6 +172,26 @@ unmap(kaeru_reader *r)
 		munmap(r->map, r->maplen);
 	r->map = NULL;
 	r->maplen = 0;
+}
+
+int
+kaeru_reader_reopen(kaeru_reader *r, const char *path, const kaeru_reader_opts *opts)
+{
+	size_t i;
+	int    rc;
+
+	if (r == NULL || path == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_reader_reopen: NULL argument");
+	unmap(r);
+	close_mbox(r);
+	for (i = 0; i < r->nqueue; i++)
+		free(r->queue[i]);
+	r->nqueue = 0;
+	if ((rc = set_opts(r, path, opts)) != 0)
+		return rc;
+	if (push(r, path) != 0)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	return 0;
 }
 
 void
@@ -278,10 +331,18 @@ mbox_fill(kaeru_reader *r)
 		size_t keep = r->blk.len - r->boff;
 		memmove(r->blk.p, r->blk.p + r->boff, keep);
 		r->blk.len = keep;
+		r->base += r->boff;
 		r->boff = 0;
 	}
-	/* The first read is small: many mboxes are (a mail saved as one). */
-	want = r->nl == 0 ? MBOX_FIRST : MBOX_CHUNK;
+	/*
+	 * The first read is small: many mboxes are (a mail saved as one).
+	 * So is one past the end of a range: it only finishes the last mail.
+	 */
+	want = MBOX_CHUNK;
+	if (r->nl == 0 || (r->to != 0 && r->base + r->blk.len >= r->to))
+		want = MBOX_FIRST;
+	else if (r->to != 0 && r->to - (r->base + r->blk.len) < want)
+		want = r->to - (r->base + r->blk.len) > MBOX_FIRST ? r->to - (r->base + r->blk.len) : MBOX_FIRST;
 	if (ks_reserve(&r->blk, want) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	k = fread(r->blk.p + r->blk.len, 1, want, r->mbox);
@@ -308,14 +369,18 @@ mbox_fill(kaeru_reader *r)
  *	the mail before it even without an empty line in between, as in
  *	mailboxes concatenated by hand; prose never has this shape.
  */
+#define FROM_LINE_MAX 4096	/* strict_from() reads no further into a line */
+
 static int
 strict_from(const char *l, const char *end, char nl)
 {
 	static const char days[] = "MonTueWedThuFriSatSun";
-	const char *q = l + 5, *e = memchr(l, nl, (size_t)(end - l));
+	const char *q = l + 5, *e;
 	size_t	    i;
 
-	if (e == NULL)
+	if (end - l > FROM_LINE_MAX)
+		end = l + FROM_LINE_MAX;
+	if ((e = memchr(l, nl, (size_t)(end - l))) == NULL)
 		e = end;
 	if (q >= e || *q == ' ')
 		return 0;
@@ -343,12 +408,18 @@ strict_from(const char *l, const char *end, char nl)
  *	from off; or n. "From " is found by its 'F', which is rarer than a
  *	newline, and the same pass sets *quoted when it passes a ">From "
  *	line (any number of '>') that mboxrd quoting will have to undo.
+ *	When more bytes may follow (more), a From_ line with no blank line
+ *	before it that strict_from() cannot judge yet (its line, or the
+ *	first FROM_LINE_MAX bytes of it, not all in p) stops the search:
+ *	it returns n and *pending is that line's offset (else n), so that
+ *	where the reader's chunks fall never changes where mails end.
  */
 static size_t
-next_from(const char *p, size_t n, size_t off, char nl, int *quoted)
+next_from(const char *p, size_t n, size_t off, char nl, int more, int *quoted, size_t *pending)
 {
 	const char *q = p + off, *end = p + n;
 
+	*pending = n;
 	while (q < end && (q = memchr(q, 'F', (size_t)(end - q))) != NULL) {
 		const char *t = q;
 
@@ -367,6 +438,10 @@ next_from(const char *p, size_t n, size_t off, char nl, int *quoted)
 			if ((e > p && e[-1] == nl) || (e - p >= 2 && e[-1] == '\r' && e[-2] == '\n') ||
 			    strict_from(q, end, nl))
 				return (size_t)(q - p);
+			if (more && end - q < FROM_LINE_MAX && memchr(q, nl, (size_t)(end - q)) == NULL) {
+				*pending = (size_t)(q - p);
+				return n;
+			}
 		}
 		q++;
 	}
@@ -410,7 +485,7 @@ unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 static int
 mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 {
-	size_t start, end, scan;
+	size_t start, end, scan, pend;
 	int    cut = 0, quoted = 0;
 
 	*truncated = 0;
@@ -418,13 +493,15 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		*r->held = r->heldc;	/* the byte the last mail's NUL stood on */
 		r->held = NULL;
 	}
+	if (r->to != 0 && r->base + r->boff >= r->to)
+		return 0;	/* the range ends before this mail */
 	if (r->blk.len == r->boff && mbox_fill(r) < 0)
 		return -1;
 	if (r->blk.len == r->boff)
 		return 0;
 	scan = r->boff + 1;	/* the mail's own From_ line is not its end */
 	for (;;) {
-		end = next_from(r->blk.p, r->blk.len, scan, r->nl, &quoted);
+		end = next_from(r->blk.p, r->blk.len, scan, r->nl, !r->mbox_eof, &quoted, &pend);
 		if (end < r->blk.len || r->mbox_eof)
 			break;
 		/* Not in the buffer yet: past the limit, keep the head and skip the rest. */
@@ -439,6 +516,8 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 			r->boff = r->blk.len - 8;
 		}
 		scan = r->blk.len > 8 ? r->blk.len - 8 : 0;
+		if (pend < scan && pend > r->boff)
+			scan = pend - 1;	/* judge that From_ line again, whole */
 		start = r->boff;
 		if (mbox_fill(r) < 0)
 			return -1;
@@ -477,6 +556,66 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 	*data = r->blk.p + start;
 	*len = end - start;
 	return 1;
+}
+
+/*
+ * mbox_start - the open mbox made to start at the first mail whose From_
+ *	line begins at or after the range's start (r->from), as a reader
+ *	of the whole file would have split it: the line end is decided
+ *	from the file's first chunk as always, then the file is read from
+ *	three bytes before r->from (what next_from() looks back at).
+ */
+static int
+mbox_start(kaeru_reader *r)
+{
+	uint64_t from = r->from, scan;
+	size_t	 end, pend;
+	int	 quoted = 0;
+
+	if (from == 0)
+		return 0;
+	if (r->nl == 0) {
+		/* A newline in the first 4 KiB settles it; else the first chunk as always. */
+		char	probe[4096];
+		ssize_t k = pread(fileno(r->mbox), probe, sizeof(probe), 0);
+		if (k > 0 && memchr(probe, '\n', (size_t)k) != NULL)
+			r->nl = '\n';
+		else if (mbox_fill(r) < 0)
+			return -1;
+	}
+	if (from > r->base + r->blk.len && !r->mbox_eof) {
+		uint64_t at = from < 3 ? 0 : from - 3;
+		if (fseeko(r->mbox, (off_t)at, SEEK_SET) != 0)
+			return kerr_set(KAERU_EIO, "%s: %s", r->mboxpath, strerror(errno));
+		r->blk.len = 0;
+		r->boff = 0;
+		r->base = at;
+	}
+	scan = from - 1;	/* next_from() wants a From_ line after p + off */
+	for (;;) {
+		size_t off = scan > r->base ? (size_t)(scan - r->base) : 0;
+
+		if (off >= r->blk.len && r->mbox_eof) {
+			r->boff = r->blk.len;
+			return 0;
+		}
+		end = off < r->blk.len ? next_from(r->blk.p, r->blk.len, off, r->nl, !r->mbox_eof, &quoted, &pend) :
+		    (pend = r->blk.len);
+		if (end < r->blk.len || r->mbox_eof) {
+			r->boff = end;
+			return 0;
+		}
+		/* Read on, keeping the bytes a From_ line there may still need. */
+		if (pend < r->blk.len && pend > 0 && r->base + pend - 1 > scan)
+			scan = r->base + pend - 1;
+		else if (r->blk.len > 8 && r->base + r->blk.len - 8 > scan)
+			scan = r->base + r->blk.len - 8;
+		r->boff = scan >= r->base + 3 ? (size_t)(scan - 3 - r->base) : 0;
+		if (r->boff > r->blk.len)
+			r->boff = r->blk.len;
+		if (mbox_fill(r) < 0)
+			return -1;
+	}
 }
 
 /* read_all - the rest of stream f (after prefix) into r->mail, capped */
@@ -727,11 +866,17 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				rc = read_small(r, path, &st, &truncated);
 				if (rc == 0) {
 					r->mboxpath = path;	/* the open mbox owns it now */
+					if ((rc = mbox_start(r)) < 0) {
+						close_mbox(r);
+						return rc;
+					}
 					continue;
 				}
 				free(path);
 				if (rc < 0)
 					return rc;
+				if (r->from > 0)
+					continue;	/* a single mail starts at 0: not in the range */
 				return hand_out(r, mail, truncated);
 			}
 			if ((f = fopen(path, "rb")) == NULL) {
@@ -761,6 +906,17 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				close_mbox(r);
 				return kerr_set(KAERU_ENOMEM, "out of memory");
 			}
+			if ((rc = mbox_start(r)) < 0) {
+				close_mbox(r);
+				return rc;
+			}
+			continue;
+		}
+		if (r->from > 0) {
+			/* A single mail starts at 0: not in the range. */
+			if (f != stdin)
+				fclose(f);
+			free(path);
 			continue;
 		}
 		if (!r->skip && f != stdin) {

@@ -6,7 +6,8 @@
 #   large one (parsed in place, outside the batches). Then a 3 MB bounce
 #   returning photos, LF and CRLF: its records are the same whether its
 #   attachments are left out as it is read (the default, file or stdin)
-#   or it is read whole (--keep-attachments).
+#   or it is read whole (--keep-attachments). Last, files large enough to
+#   be split into ranges among the threads.
 set -u
 kaeru=$1
 corpus=$2
@@ -79,5 +80,26 @@ for m in photos photos-crlf; do
 	"$kaeru" parse --max-header 40 --keep-attachments "$tmp/$m.eml" >"$tmp/$m-h40-keep" 2>&1
 	check "$m with --max-header 40: attachments left out or kept" "$tmp/$m-h40" "$tmp/$m-h40-keep"
 done
+
+# Files of 4 MiB and more are split into ranges that the threads read
+# themselves: an mbox of the corpus three times over (about 7 MB, so
+# ranges of 1 MiB cut it everywhere), glued to the next by strict From_
+# lines, and a single 5 MB mail. With a small --max-size some mails give
+# an error instead of records: stdout and stderr together must come out
+# in the same order for any --jobs.
+cat "$tmp/all.mbox" "$tmp/all.mbox" "$tmp/all.mbox" >"$tmp/large.mbox"
+python3 "$(dirname "$0")/../bench/mkmail.py" big "$tmp/large.eml" 5000000
+for fmt in jsonl json csv; do
+	for j in 1 2 3 8; do
+		"$kaeru" parse --jobs $j --format $fmt "$tmp/large.mbox" "$tmp/large.eml" "$tmp/big.eml" \
+		    >"$tmp/large-$fmt-$j" 2>/dev/null
+		"$kaeru" parse --jobs $j --format $fmt --max-size 1500 "$tmp/big.eml" "$tmp/large.mbox" \
+		    >"$tmp/cut-$fmt-$j" 2>&1
+	done
+	check "a large mbox and a large mail in ranges, $fmt" "$tmp"/large-$fmt-*
+	check "a large mbox in ranges with errors among the records, $fmt" "$tmp"/cut-$fmt-*
+done
+grep -q "limit was reached" "$tmp/cut-jsonl-2" || { fail=$((fail + 1)); echo "FAIL: --max-size 1500: no error line"; }
+[ "$(grep -c '"reason"' "$tmp/large-jsonl-2")" -gt 1500 ] || { fail=$((fail + 1)); echo "FAIL: large mbox: too few records"; }
 echo "jobs: $pass passed, $fail failed"
 [ "$fail" = 0 ]

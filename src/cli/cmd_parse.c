@@ -32,7 +32,10 @@
  *	while the threads parse one batch the next is read, then the reading
  *	thread joins in. Each thread takes the next unparsed mail of the
  *	batch, and the batch's output is written in input order, so the
- *	output is the same for any N.
+ *	output is the same for any N. A file of 4 MiB or more named on the
+ *	command line (a large mbox) is not read by one thread: it is cut
+ *	into ranges of 1 MiB that the threads read, split and parse
+ *	themselves, and the ranges' output is written in order.
  */
 #include "cli.h"
 
@@ -43,6 +46,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Columns of --format table. */
@@ -256,6 +260,7 @@ struct worker {
 	kaeru_parser	*p;
 	kaeru_buf	 one;
 	kaeru_buf	 text;
+	kaeru_reader	*rd;		/* its reader of ranges, kept from one to the next */
 };
 
 /* One mail of a batch, and what it produced. */
@@ -285,14 +290,13 @@ slot_msg(struct slot *sl, const char *a, const char *b)
 #define TRUNCATED_NONE "a limit was reached before any record was found " \
 	"(see --max-size, --max-depth, --max-parts, --max-header)"
 
-/* emit_mail - parse one slot's mail and format its records into the slot */
+/* emit_mail - parse one slot's mail and add its records' text to the slot's out */
 static void
 emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 {
 	const kaeru_record *rec;
 	size_t		    n, k;
 
-	sl->out.size = 0;
 	sl->nrec = 0;
 	sl->failed = 0;
 	if (sl->readerr)
@@ -325,6 +329,24 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 
 #define BATCH 256
 #define BATCH_BYTES ((size_t)8 << 20)	/* a batch holds at most 8 MiB of mail */
+#define RANGE_BYTES ((uint64_t)1 << 20)	/* a thread's share of a large file at a time */
+#define RANGE_MIN   ((uint64_t)4 << 20)	/* files this large are split into ranges */
+
+/* An error to print after the records that came before it in a range. */
+struct note {
+	size_t	 at;		/* bytes of the range's output before it */
+	size_t	 nrec;		/* ... and records */
+	char	*msg;		/* heap, or NULL: out of memory */
+};
+
+/* What one range of a large file produced. */
+struct rslot {
+	int		 done;	/* parsed, not yet written */
+	kaeru_buf	 out;
+	size_t		 nrec;
+	struct note	*notes;
+	size_t		 nnotes, capnotes;
+};
 
 /*
  * The pipeline: mails are copied into one array of slots while the
@@ -334,6 +356,15 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
  * written batch by batch, in input order, while the helpers start on
  * the next batch. The jobs - 1 helper threads live as long as the run
  * and wait between batches, rather than being made and joined for each.
+ *
+ * A large regular file is not copied at all: it is cut into ranges of
+ * RANGE_BYTES, and each thread reads the mails of the next range itself
+ * (kaeru_reader_opts.range_from, range_to), so reading, splitting and
+ * parsing all run in parallel and each mail is parsed by the thread
+ * that read it, while it is in that core's cache. The calling thread
+ * writes each range's output in order as soon as it is done; a range
+ * is taken only within rwin ranges of the first unwritten one, which
+ * bounds the output held.
  */
 struct pipeline {
 	const struct emit *e;
@@ -358,6 +389,15 @@ struct pipeline {
 	int		   active;	/* helpers still on the batch in flight */
 	int		   quit;
 	int		   nth;		/* helpers running: th[1..nth] */
+
+	const char	  *rpath;	/* the file split into ranges, or NULL */
+	kaeru_reader_opts  rro;
+	size_t		   rn;		/* its ranges */
+	size_t		   rnext;	/* the next range to take (under mu) */
+	size_t		   rwritten;	/* ranges written (under mu) */
+	struct rslot	  *rs;		/* range k's output is rs[k % rwin] */
+	size_t		   rwin;
+	pthread_cond_t	   rmoved;	/* a range was written: the window moved */
 	pthread_t	   th[64];
 	struct share {
 		struct pipeline *p;
@@ -371,8 +411,97 @@ run_share(struct pipeline *p, int t)
 {
 	size_t i;
 
-	while ((i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < p->fn)
+	while ((i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < p->fn) {
+		p->fslots[i].out.size = 0;
 		emit_mail(p->e, &p->w[t], &p->fslots[i]);
+	}
+}
+
+/* range_note - an error after the range's output so far (msg: heap, taken) */
+static void
+range_note(struct rslot *rs, char *msg)
+{
+	if (rs->nnotes == rs->capnotes) {
+		size_t	     nc = rs->capnotes ? rs->capnotes * 2 : 4;
+		struct note *nn = realloc(rs->notes, nc * sizeof(*nn));
+		if (nn == NULL) {
+			free(msg);
+			return;	/* the note is lost; its mail's records were already left out */
+		}
+		rs->notes = nn;
+		rs->capnotes = nc;
+	}
+	rs->notes[rs->nnotes].at = rs->out.size;
+	rs->notes[rs->nnotes].nrec = rs->nrec;
+	rs->notes[rs->nnotes].msg = msg;
+	rs->nnotes++;
+}
+
+/* do_range - read, parse and format the mails of range k with worker t */
+static void
+do_range(struct pipeline *p, int t, size_t k)
+{
+	struct rslot	 *rs = &p->rs[k % p->rwin];
+	kaeru_reader_opts o = p->rro;
+	kaeru_reader	 *r;
+	kaeru_mail	  m;
+	int		  rc;
+
+	rs->out.size = 0;
+	rs->nrec = 0;
+	o.range_from = (uint64_t)k * RANGE_BYTES;
+	o.range_to = k + 1 == p->rn ? 0 : (uint64_t)(k + 1) * RANGE_BYTES;	/* the last: to the end */
+	if ((r = p->w[t].rd) != NULL ? kaeru_reader_reopen(r, p->rpath, &o) != 0 :
+	    kaeru_reader_open(&p->w[t].rd, p->rpath, &o) != 0) {
+		range_note(rs, strdup(kaeru_error_last()));
+		return;
+	}
+	r = p->w[t].rd;
+	while ((rc = kaeru_reader_next(r, &m)) != 0) {
+		struct slot sl;
+		size_t	    before = rs->out.size;
+
+		if (rc < 0) {
+			range_note(rs, strdup(kaeru_error_last()));
+			continue;
+		}
+		memset(&sl, 0, sizeof(sl));
+		sl.data = (char *)(uintptr_t)m.data;
+		sl.len = m.len;
+		sl.origin = (char *)(uintptr_t)m.origin;
+		sl.truncated = m.truncated;
+		sl.out = rs->out;
+		emit_mail(p->e, &p->w[t], &sl);
+		rs->out = sl.out;
+		if (sl.failed) {
+			rs->out.size = before;
+			range_note(rs, sl.msg);
+		} else
+			rs->nrec += sl.nrec;
+	}
+}
+
+/*
+ * run_ranges - take the next range of the file, within the window, until
+ *	none is left; called and returns with mu held
+ */
+static void
+run_ranges(struct pipeline *p, int t)
+{
+	while (p->rnext < p->rn) {
+		size_t k;
+
+		if (p->rnext >= p->rwritten + p->rwin) {
+			pthread_cond_wait(&p->rmoved, &p->mu);
+			continue;
+		}
+		k = p->rnext++;
+		pthread_mutex_unlock(&p->mu);
+		do_range(p, t, k);
+		pthread_mutex_lock(&p->mu);
+		p->rs[k % p->rwin].done = 1;
+		pthread_cond_signal(&p->done);	/* the writer may be waiting for it */
+	}
 }
 
 /* helper - a helper thread: its share of each batch, until told to quit */
@@ -390,9 +519,13 @@ helper(void *arg)
 		if (p->quit)
 			break;
 		seen = p->gen;
-		pthread_mutex_unlock(&p->mu);
-		run_share(p, sh->t);
-		pthread_mutex_lock(&p->mu);
+		if (p->rpath != NULL)
+			run_ranges(p, sh->t);	/* takes and leaves mu itself */
+		else {
+			pthread_mutex_unlock(&p->mu);
+			run_share(p, sh->t);
+			pthread_mutex_lock(&p->mu);
+		}
 		if (--p->active == 0)
 			pthread_cond_signal(&p->done);
 	}
@@ -411,6 +544,26 @@ pipe_init(struct pipeline *p, const struct emit *e, struct worker *w, int jobs)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->go, NULL);
 	pthread_cond_init(&p->done, NULL);
+	pthread_cond_init(&p->rmoved, NULL);
+}
+
+/* pipe_go - wake the helpers (made at the first call) on new work */
+static void
+pipe_go(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->nth + 1 < p->jobs) {
+		int t = p->nth + 1;
+		p->share[t].p = p;
+		p->share[t].t = t;
+		if (pthread_create(&p->th[t], NULL, helper, &p->share[t]) != 0)
+			break;	/* fewer helpers: the others take their share */
+		p->nth = t;
+	}
+	p->gen++;
+	p->active = p->nth;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
 }
 
 /* pipe_start - send the filled array to the threads; start filling the other */
@@ -430,19 +583,7 @@ pipe_start(struct pipeline *p)
 			sl->origin = p->buf[p->cur] + sl->ooff;
 		}
 	}
-	pthread_mutex_lock(&p->mu);
-	while (p->nth + 1 < p->jobs) {
-		int t = p->nth + 1;
-		p->share[t].p = p;
-		p->share[t].t = t;
-		if (pthread_create(&p->th[t], NULL, helper, &p->share[t]) != 0)
-			break;	/* fewer helpers: the others take their share */
-		p->nth = t;
-	}
-	p->gen++;
-	p->active = p->nth;
-	pthread_cond_broadcast(&p->go);
-	pthread_mutex_unlock(&p->mu);
+	pipe_go(p);
 	p->cur ^= 1;
 	p->nb = 0;
 	p->bytes = 0;
@@ -461,6 +602,29 @@ pipe_wait(struct pipeline *p)
 	p->busy = 0;
 }
 
+/* write_text - n formatted records' text (size bytes), after the *nrec already written */
+static void
+write_text(const struct emit *e, const char *text, size_t size, size_t n, size_t *nrec)
+{
+	if (size == 0)
+		return;
+	/* The first JSON object of the run has no comma before it. */
+	if (e->fmt == FMT_JSON && *nrec == 0)
+		cli_write(stdout, text + 1, size - 1);
+	else
+		cli_write(stdout, text, size);
+	*nrec += n;
+}
+
+/* write_note - an error, after the records before it */
+static void
+write_note(const char *msg, int *status)
+{
+	fflush(stdout);
+	cli_warn("%s", msg != NULL ? msg : "out of memory");
+	*status = EXIT_INPUT;
+}
+
 /* write_slots - the output of parsed slots, in order */
 static void
 write_slots(const struct emit *e, struct slot *sls, size_t n, size_t *nrec, int *status)
@@ -469,20 +633,10 @@ write_slots(const struct emit *e, struct slot *sls, size_t n, size_t *nrec, int 
 
 	for (i = 0; i < n; i++) {
 		struct slot *sl = &sls[i];
-		if (sl->readerr || sl->failed) {
-			fflush(stdout);
-			cli_warn("%s", sl->msg != NULL ? sl->msg : "out of memory");
-			*status = EXIT_INPUT;
-			continue;
-		}
-		if (sl->out.size == 0)
-			continue;
-		/* The first JSON object of the run has no comma before it. */
-		if (e->fmt == FMT_JSON && *nrec == 0)
-			cli_write(stdout, sl->out.ptr + 1, sl->out.size - 1);
+		if (sl->readerr || sl->failed)
+			write_note(sl->msg, status);
 		else
-			cli_write(stdout, sl->out.ptr, sl->out.size);
-		*nrec += sl->nrec;
+			write_text(e, sl->out.ptr, sl->out.size, sl->nrec, nrec);
 	}
 }
 
@@ -500,7 +654,8 @@ pipe_finish(struct pipeline *p, size_t *nrec, int *status)
 static void
 pipe_stop(struct pipeline *p)
 {
-	int t;
+	int    t;
+	size_t k;
 
 	pthread_mutex_lock(&p->mu);
 	p->quit = 1;
@@ -512,6 +667,82 @@ pipe_stop(struct pipeline *p)
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->go);
 	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->rmoved);
+	for (k = 0; p->rs != NULL && k < p->rwin; k++) {
+		kaeru_buf_dispose(&p->rs[k].out);
+		free(p->rs[k].notes);
+	}
+	free(p->rs);
+	p->rs = NULL;
+}
+
+/* write_range - a range's output, each of its errors where it fell */
+static void
+write_range(const struct emit *e, struct rslot *rs, size_t *nrec, int *status)
+{
+	size_t at = 0, n = 0, i;
+
+	for (i = 0; i < rs->nnotes; i++) {
+		struct note *no = &rs->notes[i];
+		write_text(e, rs->out.ptr + at, no->at - at, no->nrec - n, nrec);
+		write_note(no->msg, status);
+		free(no->msg);
+		at = no->at;
+		n = no->nrec;
+	}
+	write_text(e, rs->out.ptr + at, rs->out.size - at, rs->nrec - n, nrec);
+	rs->nnotes = 0;
+}
+
+/*
+ * pipe_ranges - a large file (size bytes) split into ranges among the
+ *	threads, each range's output written in order as soon as it is
+ *	done (nothing else may be in flight). Returns -1 when out of memory.
+ */
+static int
+pipe_ranges(struct pipeline *p, const char *path, const kaeru_reader_opts *ro, uint64_t size,
+    size_t *nrec, int *status)
+{
+	size_t i;
+
+	if (p->rs == NULL) {
+		p->rwin = 2 * (size_t)p->jobs + 2;
+		if ((p->rs = calloc(p->rwin, sizeof(*p->rs))) == NULL)
+			return -1;
+	}
+	for (i = 0; i < p->rwin; i++)
+		p->rs[i].done = 0;
+	p->rpath = path;
+	p->rro = *ro;
+	p->rn = (size_t)((size + RANGE_BYTES - 1) / RANGE_BYTES);
+	p->rnext = 0;
+	p->rwritten = 0;
+	pipe_go(p);
+	pthread_mutex_lock(&p->mu);
+	while (p->rwritten < p->rn) {
+		struct rslot *rs = &p->rs[p->rwritten % p->rwin];
+
+		if (rs->done) {
+			pthread_mutex_unlock(&p->mu);
+			write_range(p->e, rs, nrec, status);
+			pthread_mutex_lock(&p->mu);
+			rs->done = 0;
+			p->rwritten++;
+			pthread_cond_broadcast(&p->rmoved);
+		} else if (p->rnext < p->rn && p->rnext < p->rwritten + p->rwin) {
+			size_t k = p->rnext++;
+			pthread_mutex_unlock(&p->mu);
+			do_range(p, 0, k);
+			pthread_mutex_lock(&p->mu);
+			p->rs[k % p->rwin].done = 1;
+		} else
+			pthread_cond_wait(&p->done, &p->mu);
+	}
+	while (p->active > 0)
+		pthread_cond_wait(&p->done, &p->mu);
+	p->rpath = NULL;
+	pthread_mutex_unlock(&p->mu);
+	return 0;
 }
 
 /* pipe_flush - every mail read so far parsed and written */
@@ -551,6 +782,7 @@ pipe_full(struct pipeline *p, size_t *nrec, int *status)
 static void
 parse_here(const struct emit *e, struct worker *w, struct slot *view, size_t *nrec, int *status)
 {
+	view->out.size = 0;
 	emit_mail(e, w, view);
 	write_slots(e, view, 1, nrec, status);
 }
@@ -761,7 +993,23 @@ cmd_parse(int argc, char **argv)
 		kaeru_reader *r;
 		kaeru_mail    m;
 		int	      rc;
+		struct stat   st;
 
+		if (jobs > 1 && e.fmt != FMT_TABLE && strcmp(argv[i], "-") != 0 &&
+		    stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= RANGE_MIN &&
+		    access(argv[i], R_OK) == 0) {
+			/*
+			 * A large file: its ranges are read by the threads
+			 * themselves. (One that cannot be read goes the usual
+			 * way, to be reported once rather than once a range.)
+			 */
+			pipe_flush(&pl, &nrec, &status);
+			if (pipe_ranges(&pl, argv[i], &ro, (uint64_t)st.st_size, &nrec, &status) != 0) {
+				cli_warn("out of memory");
+				status = EXIT_FAILURE_;
+			}
+			continue;
+		}
 		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
 			if (slot_fill(&pl, NULL, kaeru_error_last()) != 0)
 				status = EXIT_FAILURE_;
@@ -821,6 +1069,7 @@ cmd_parse(int argc, char **argv)
 				view.out = slots[0].out;	/* nothing is in flight: borrow its buffer */
 				parse_here(&e, w, &view, &nrec, &status);
 				slots[0].out = view.out;
+				free(view.msg);
 				continue;
 			}
 			if (slot_fill(&pl, rc > 0 ? &m : NULL, rc > 0 ? NULL : kaeru_error_last()) != 0) {
@@ -845,6 +1094,7 @@ done:
 	kaeru_buf_dispose(&out);
 	for (t = 0; t < 64; t++) {
 		kaeru_parser_free(w[t].p);
+		kaeru_reader_free(w[t].rd);
 		kaeru_buf_dispose(&w[t].one);
 		kaeru_buf_dispose(&w[t].text);
 	}

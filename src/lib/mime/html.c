@@ -82,10 +82,27 @@ km_html_text(const char *s, size_t n, kstr *out)
 			continue;
 		}
 		if (skipto != NULL) {
-			i++;
+			/* Inside head, style or script: on to the next tag. */
+			const char *lt = memchr(s + i, '<', n - i);
+			i = lt != NULL ? (size_t)(lt - s) : n;
 			continue;
 		}
-		if (c == '&') {
+		if (c != '&') {
+			/* A run of text up to the next tag or entity, line ends made spaces. */
+			size_t j = i, k;
+			while (j < n && s[j] != '<' && s[j] != '&')
+				j++;
+			if (ks_reserve(out, j - i) == 0) {
+				char *o = out->p + out->len;
+				for (k = i; k < j; k++)
+					o[k - i] = s[k] == '\n' || s[k] == '\r' ? ' ' : s[k];
+				out->len += j - i;
+				out->p[out->len] = '\0';
+			}
+			i = j;
+			continue;
+		}
+		{
 			size_t j = i + 1, k;
 			while (j < n && j - i < 10 && s[j] != ';' && s[j] != '&' && !k_isspace((unsigned char)s[j]))
 				j++;

@@ -23,6 +23,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Marker lines written into the flat text before non-text sections. */
 #define MARK_DSN	"Content-Type: message/delivery-status\n"
@@ -30,13 +33,44 @@
 #define MARK_RFC822	"Content-Type: message/rfc822\n"
 #define MARK_HEADERS	"Content-Type: text/rfc822-headers\n"
 
-/* append_clean - append text with LF newlines, no trailing blanks, no NUL */
+/*
+ * line_stop - the first LF, CR or NUL in s[0..n), or NULL: sixteen bytes
+ *	at a time with SSE2 (a line of text is some 60 bytes, and a call of
+ *	glibc's memchr per line cost more than the scan)
+ */
+static inline const char *
+line_stop(const char *s, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128();
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lf),
+		    _mm_cmpeq_epi8(x, cr)), _mm_cmpeq_epi8(x, nul)));
+		if (m != 0)
+			return s + i + __builtin_ctz(m);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\0')
+			return s + i;
+	return NULL;
+}
+
+/*
+ * append_clean - append text with LF newlines (CRLF and a lone CR become
+ *	LF), no blanks at the end of a line, NUL bytes made spaces
+ */
 static void
 append_clean(struct kmsg *m, const char *s, size_t n)
 {
-	kstr	*f = m->flat;
-	size_t	 i, room;
-	char	*o, *base;
+	kstr	   *f = m->flat;
+	size_t	    room;
+	char	   *o, *base;
+	const char *p, *end;
 
 	if (n == 0)
 		return;
@@ -53,40 +87,29 @@ append_clean(struct kmsg *m, const char *s, size_t n)
 		return;
 	base = f->p + f->len;
 	o = base;
-	if (memchr(s, '\r', n) == NULL && memchr(s, '\0', n) == NULL) {
-		/* The common case: copy line by line, trimming trailing blanks. */
-		const char *p = s, *end = s + n;
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t	    len = (size_t)((nl ? nl : end) - p);
-			memcpy(o, p, len);
-			o += len;
-			while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
-				o--;
-			if (nl == NULL)
-				break;
-			*o++ = '\n';
-			p = nl + 1;
-		}
-	} else {
-		for (i = 0; i < n; i++) {
-			char c = s[i];
+	p = s;
+	end = s + n;
+	while (p < end) {
+		const char *q = line_stop(p, (size_t)(end - p));
+		size_t	    len = (size_t)((q != NULL ? q : end) - p);
 
-			if (c == '\r') {
-				if (i + 1 < n && s[i + 1] == '\n')
-					continue;
-				c = '\n';
-			}
-			if (c == '\n') {
-				while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
-					o--;
-			} else if (c == '\0')
-				c = ' ';
-			*o++ = c;
+		memcpy(o, p, len);
+		o += len;
+		if (q == NULL)
+			break;
+		p = q + 1;
+		if (*q == '\0') {
+			*o++ = ' ';
+			continue;
 		}
+		if (*q == '\r' && p < end && *p == '\n')
+			continue;	/* CRLF: its LF ends the line */
 		while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
 			o--;
+		*o++ = '\n';
 	}
+	while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
+		o--;
 	f->len = (size_t)(o - f->p);
 	/* Every section ends with a newline. */
 	if (f->len > 0 && f->p[f->len - 1] != '\n')

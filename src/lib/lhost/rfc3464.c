@@ -238,28 +238,54 @@ fuller(const struct kds *d, const char *const *alt, size_t nalt)
  *	wasn't delivered to a@b because the address couldn't be found."),
  *	for a record that has no Diagnostic-Code, no error line and no
  *	comment in its Status field; at most three lines, not counting a line
- *	that is the address alone or a report field
+ *	that is the address alone or a report field. p[0..n) ends before the
+ *	report's own "Content-Type: message/delivery-status" line (text_end()).
+ *	The recipient is searched in the text, not line by line: a notice of
+ *	many records and lines was read once per record, line by line.
  */
 static const char *
 mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
 {
-	const char *cur = p, *end = p + n, *line, *out = NULL;
-	size_t	    len;
+	const char *cur = p, *end = p + n, *out = NULL, *hit;
+	size_t	    rl;
 	int	    k = 0;
 
 	if (d->recipient == NULL || d->status_comment != NULL)
 		return NULL;
-	while (km_nextline(&cur, end, &line, &len) && k < 3) {
+	rl = strlen(d->recipient);
+	while (k < 3 && cur < end && (hit = k_memmem_ci(cur, (size_t)(end - cur), d->recipient, rl)) != NULL) {
+		const char	*line = hit, *nl;
+		size_t		 len;
 		struct dsn_field f;
-		if (k_startswith_ci(line, len, "Content-Type: message/delivery-status"))
-			break;
-		if (k_strstr_ci(line, len, d->recipient) == NULL || lh_line_addr(m, line, len) != NULL ||
-		    dsn_field(line, len, &f) != DSN_NONE)
+
+		while (line > cur && line[-1] != '\n')
+			line--;
+		nl = memchr(hit, '\n', (size_t)(end - hit));
+		len = (size_t)((nl != NULL ? nl : end) - line);
+		cur = nl != NULL ? nl + 1 : end;
+		if (hit + rl > line + len) {
+			cur = hit + 1;	/* across a line end: not a line that names it */
+			continue;
+		}
+		if (lh_line_addr(m, line, len) != NULL || dsn_field(line, len, &f) != DSN_NONE)
 			continue;
 		out = kb_append(m, out, line, len);
 		k++;
 	}
 	return out;
+}
+
+/* text_end - the length of p[0..n) before a line "Content-Type: message/delivery-status" (any case) */
+static size_t
+text_end(const char *p, size_t n)
+{
+	const char *cur = p, *end = p + n, *line;
+	size_t	    len;
+
+	while (km_nextline(&cur, end, &line, &len))
+		if (k_startswith_ci(line, len, "Content-Type: message/delivery-status"))
+			return (size_t)(line - p);
+	return n;
 }
 
 /*
@@ -288,7 +314,7 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	size_t	    nalt = 0;
 	size_t	    n, len, i;
 	int	    r, anywhere = 0, cont = 0;
-	size_t	    base = 0;
+	size_t	    base = 0, tn = SIZE_MAX;	/* text_end() of the notice, once needed */
 
 	memset(named, -1, sizeof(named));
 
@@ -341,8 +367,11 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 		struct kds *d = &b->ds[i];
 		const char *w, *c = NULL;
 		if (d->diagnosis == NULL || d->diagnosis[0] == '\0') {
-			if ((d->diagnosis = alt_for(m, b, d, alt, nalt, named)) == NULL)
-				d->diagnosis = mentions(m, d, p, (size_t)(end - p));
+			if ((d->diagnosis = alt_for(m, b, d, alt, nalt, named)) == NULL) {
+				if (tn == SIZE_MAX)
+					tn = text_end(p, (size_t)(end - p));
+				d->diagnosis = mentions(m, d, p, tn);
+			}
 		} else if (exit_status(d->diagnosis)) {
 			if ((w = alt_for(m, b, d, alt, nalt, named)) != NULL)
 				d->diagnosis = w;

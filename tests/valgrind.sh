@@ -50,6 +50,21 @@ check "a 2 MB bounce with photos" "$big"
 check "--keep-attachments" --keep-attachments "$big"
 stdin=$big
 check "the same on stdin" -
+# A 5 MB mbox (the 2 MB bounce and the corpus's mboxes, glued): split
+# into ranges of 1 MiB that two threads read, parse and hand back.
+stdin=/dev/null
+mbox=${TMPDIR:-/tmp}/kaeru-valgrind-ranges.$$.mbox
+{
+	for i in 1 2 3; do
+		printf 'From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n'
+		sed 's/^\(>*From \)/>\1/' "$big"
+		printf '\n'
+		cat "$CORPUS"/mailbox/* 2>/dev/null | head -c 200000
+		printf '\n'
+	done
+} >"$mbox"
+check "a 5 MB mbox in ranges, --jobs 2" --jobs 2 "$mbox"
+rm -f "$mbox"
 rm -f "$big"
 rm -f "$log"
 echo "valgrind: $pass passed, $fail failed"

@@ -314,6 +314,7 @@ set_origin(kaeru_reader *r, const char *o)
 
 #define MBOX_CHUNK	((size_t)1 << 20)	/* bytes per read of an mbox */
 #define MBOX_FIRST	((size_t)64 << 10)	/* ... and of its first read */
+#define MBOX_TAIL	((size_t)16 << 10)	/* ... and of one at the end of a range */
 
 /*
  * mbox_fill - read the next chunk of the mbox after the held bytes
@@ -323,7 +324,8 @@ set_origin(kaeru_reader *r, const char *o)
 static ssize_t
 mbox_fill(kaeru_reader *r)
 {
-	size_t k, want;
+	size_t	 k, want;
+	uint64_t at;
 
 	if (r->mbox_eof)
 		return 0;
@@ -336,13 +338,17 @@ mbox_fill(kaeru_reader *r)
 	}
 	/*
 	 * The first read is small: many mboxes are (a mail saved as one).
-	 * So is one past the end of a range: it only finishes the last mail.
+	 * In a range, reads stop near its end, and one past it only
+	 * finishes the last mail.
 	 */
+	at = r->base + r->blk.len;
 	want = MBOX_CHUNK;
-	if (r->nl == 0 || (r->to != 0 && r->base + r->blk.len >= r->to))
+	if (r->nl == 0)
 		want = MBOX_FIRST;
-	else if (r->to != 0 && r->to - (r->base + r->blk.len) < want)
-		want = r->to - (r->base + r->blk.len) > MBOX_FIRST ? r->to - (r->base + r->blk.len) : MBOX_FIRST;
+	else if (r->to != 0 && at >= r->to)
+		want = MBOX_TAIL;
+	else if (r->to != 0 && r->to - at < want)
+		want = r->to - at > MBOX_TAIL ? (size_t)(r->to - at) : MBOX_TAIL;
 	if (ks_reserve(&r->blk, want) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	k = fread(r->blk.p + r->blk.len, 1, want, r->mbox);

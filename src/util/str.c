@@ -193,7 +193,7 @@ k_blank_line(const char *h, size_t hn)
 {
 	const char *p = h, *end = h + hn, *nl;
 
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+	while (p < end && (nl = k_find_nl(p, (size_t)(end - p))) != NULL) {
 		if (nl + 1 < end && nl[1] == '\n')
 			return (size_t)(nl - h) + 1;
 		p = nl + 1;

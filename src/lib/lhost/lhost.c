@@ -113,20 +113,6 @@ lhost_decode(struct kmsg *m, struct kbounce *b)
 	return 0;
 }
 
-/* lh_header - unfolded raw value of a top-level header, "" if absent */
-const char *
-lh_header(struct kmsg *m, const char *name)
-{
-	return kh_get(m, &m->hdr, name);
-}
-
-/* lh_has_header - is a top-level header present */
-int
-lh_has_header(const struct kmsg *m, const char *name)
-{
-	return kh_find(&m->hdr, name) != NULL;
-}
-
 /*
  * lc_has - does a lower-cased text hold needle, in any case
  *	Decoders ask this of the subject and From dozens of times per mail;

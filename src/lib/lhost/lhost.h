@@ -27,8 +27,18 @@ struct klhost {
 };
 
 /* Helpers (lhost.c) */
-const char *lh_header(struct kmsg *m, const char *name);
-int	 lh_has_header(const struct kmsg *m, const char *name);
+/* lh_header - unfolded raw value of a top-level header, "" if absent (inline, as above) */
+static inline const char *
+lh_header(struct kmsg *m, const char *name)
+{
+	return kh_get(m, &m->hdr, name);
+}
+/* lh_has_header - has the mail's top header a field called name (inline: a literal's key folds) */
+static inline int
+lh_has_header(const struct kmsg *m, const char *name)
+{
+	return kh_find(&m->hdr, name) != NULL;
+}
 int	 lh_prepare_tests(struct kmsg *m);
 int	 lh_subject_has(const struct kmsg *m, const char *needle);
 int	 lh_subject_has_n(const struct kmsg *m, const char *needle, size_t k);

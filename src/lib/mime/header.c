@@ -137,7 +137,7 @@ parse_fields(karena *a, const char *p, size_t n, size_t maxlen,
 	out->v = NULL;
 	out->n = out->cap = 0;
 	while (cur < end) {
-		const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+		const char *nl = k_find_nl(cur, (size_t)(end - cur));
 		const char *lend = nl ? nl : end;
 		size_t	    llen = (size_t)(lend - cur), nlen;
 		const char *v, *vend;
@@ -160,7 +160,7 @@ parse_fields(karena *a, const char *p, size_t n, size_t maxlen,
 		/* Extend over continuation lines. */
 		vend = lend;
 		while (nl != NULL && nl + 1 < end && k_isblank((unsigned char)nl[1])) {
-			const char *nn = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+			const char *nn = k_find_nl(nl + 1, (size_t)(end - nl - 1));
 			/* A line of blanks only is a continuation too. */
 			vend = nn ? nn : end;
 			nl = nn;
@@ -284,12 +284,11 @@ memo(const struct khdrs *h, const struct khdr *f)
 	return &((struct khdr *)h->v)[f - h->v];
 }
 
-/* kh_get - unfolded raw value of the first field called name, or "" */
+/* kh_field_get - unfolded raw value of field f of h (NULL: none), or "" */
 const char *
-kh_get(struct kmsg *m, const struct khdrs *h, const char *name)
+kh_field_get(struct kmsg *m, const struct khdrs *h, const struct khdr *f)
 {
-	const struct khdr *f = kh_find(h, name);
-	struct khdr	  *w;
+	struct khdr *w;
 
 	if (f == NULL)
 		return "";
@@ -299,28 +298,28 @@ kh_get(struct kmsg *m, const struct khdrs *h, const char *name)
 	return w->unfolded ? w->unfolded : "";
 }
 
-/* kh_get_decoded - value with encoded words decoded to UTF-8, or "" */
+/* kh_field_get_decoded - field f's value with encoded words decoded to UTF-8, or "" */
 const char *
-kh_get_decoded(struct kmsg *m, const struct khdrs *h, const char *name)
+kh_field_get_decoded(struct kmsg *m, const struct khdrs *h, const struct khdr *f)
 {
-	const struct khdr *f = kh_find(h, name);
-	struct khdr	  *w;
-	kstr		   s = KSTR_INIT;
-	const char	  *v;
+	struct khdr *w;
+	kstr	     s = KSTR_INIT;
+	const char  *v;
+	size_t	     vn;
 
 	if (f == NULL)
 		return "";
 	w = memo(h, f);
 	if (w->decoded != NULL)
 		return w->decoded;
-	v = kh_get(m, h, name);
-	if (memchr(v, '=', strlen(v)) == NULL && memchr(v, 0x1b, strlen(v)) == NULL &&
-	    kc_is_ascii(v, strlen(v))) {
+	v = kh_field_get(m, h, f);
+	vn = strlen(v);
+	if (memchr(v, '=', vn) == NULL && memchr(v, 0x1b, vn) == NULL && kc_is_ascii(v, vn)) {
 		/* Plain ASCII, no encoded word: the unfolded value is the answer. */
 		w->decoded = (char *)v;
 		return v;
 	}
-	kh_decode_words(m->cs, v, strlen(v), &s);
+	kh_decode_words(m->cs, v, vn, &s);
 	w->decoded = ks_ok(&s) ? ka_strndup(m->a, ks_str(&s), s.len) : NULL;
 	ks_dispose(&s);
 	return w->decoded ? w->decoded : "";

@@ -182,8 +182,22 @@ const struct khdr *kh_find_next(const struct khdrs *h, const struct khdr *after,
 	    const char *name);
 size_t	 kh_count(const struct khdrs *h, const char *name);
 char	*kh_unfold(karena *a, const char *v, size_t n);
-const char *kh_get(struct kmsg *m, const struct khdrs *h, const char *name);
-const char *kh_get_decoded(struct kmsg *m, const struct khdrs *h, const char *name);
+const char *kh_field_get(struct kmsg *m, const struct khdrs *h, const struct khdr *f);
+const char *kh_field_get_decoded(struct kmsg *m, const struct khdrs *h, const struct khdr *f);
+
+/* kh_get - unfolded raw value of the first field called name, or "" */
+static inline const char *
+kh_get(struct kmsg *m, const struct khdrs *h, const char *name)
+{
+	return kh_field_get(m, h, kh_find(h, name));
+}
+
+/* kh_get_decoded - its value with encoded words decoded to UTF-8, or "" */
+static inline const char *
+kh_get_decoded(struct kmsg *m, const struct khdrs *h, const char *name)
+{
+	return kh_field_get_decoded(m, h, kh_find(h, name));
+}
 
 /* RFC 2047 encoded words to UTF-8 (appends). */
 void	 kh_decode_words(kcharset *cs, const char *s, size_t n, kstr *out);
@@ -204,7 +218,7 @@ km_nextline(const char **cur, const char *end, const char **line, size_t *len)
 
 	if (p >= end)
 		return 0;
-	nl = memchr(p, '\n', (size_t)(end - p));
+	nl = k_find_nl(p, (size_t)(end - p));
 	*line = p;
 	if (nl == NULL) {
 		*len = (size_t)(end - p);

@@ -372,7 +372,7 @@ find_delim(const char *start, const char *p, const char *end, const char *b,
 	}
 	if (p - start <= 2)
 		l = start;
-	else if ((nl = memchr(p - 3, '\n', (size_t)(end - (p - 3)))) != NULL)
+	else if ((nl = k_find_nl(p - 3, (size_t)(end - (p - 3)))) != NULL)
 		l = nl + 1;
 	else
 		return NULL;

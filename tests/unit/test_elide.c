@@ -259,6 +259,18 @@ test_cases(kaeru_parser *p)
 		  "Content-Type: text/plain\n\n550 5.1.1 <a@example.com>: user unknown\n--R\n"
 		  "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n",
 		  "--R--\n", 0 },
+		{ "a returned message whose header block ends at a line that is not a field",
+		  "From: MAILER-DAEMON@x\nContent-Type: multipart/report; boundary=O\n\n--O\n"
+		  "Content-Type: text/plain\n\n550 5.1.1 <a@example.com>: user unknown\n--O\n"
+		  "Content-Type: message/rfc822\n\nFrom: a@x\nContent-Type: multipart/mixed; boundary=I\n"
+		  "not a field\n--I\nContent-Type: image/gif\nContent-Transfer-Encoding: base64\n",
+		  "\n--I--\n--O--\n", 0 },
+		{ "... and one whose attachment has its empty line",
+		  "From: MAILER-DAEMON@x\nContent-Type: multipart/report; boundary=O\n\n--O\n"
+		  "Content-Type: text/plain\n\n550 5.1.1 <a@example.com>: user unknown\n--O\n"
+		  "Content-Type: message/rfc822\n\nFrom: a@x\nContent-Type: multipart/mixed; boundary=I\n"
+		  "not a field\n--I\nContent-Type: image/gif\nContent-Transfer-Encoding: base64\n\n",
+		  "\n--I--\n--O--\n", 1 },
 		{ "a digest's message",
 		  "From: MAILER-DAEMON@x\nContent-Type: multipart/digest; boundary=D\n\n--D\n\n"
 		  "From: a@x\nContent-Type: image/gif\nContent-Transfer-Encoding: base64\n\n",

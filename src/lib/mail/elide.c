@@ -71,6 +71,7 @@ kel_begin(struct kelide *e, const kstr *out)
 	e->nparts = 0;
 	e->bol = 1;
 	e->elided = 0;
+	e->unsafe = 0;
 	start_head(e, out, KEL_TOP);
 }
 
@@ -141,10 +142,16 @@ at_delim(struct kelide *e, const kstr *out, int lvl, int close)
 
 /*
  * decide - the header block out[hoff..end) is whole: parse it as
- *	km_parse() would and choose what to do with the body.
+ *	km_parse() would and choose what to do with the body. blank: the
+ *	block ended at an empty line. km_parse() copies a returned message's
+ *	text up to its first empty line whole, as its header block; when that
+ *	block ended early, at a line that is not a field, the text copied
+ *	runs on into the message's body, and an attachment there whose own
+ *	header block also ended without an empty line lies inside it: such
+ *	an attachment is kept.
  */
 static void
-decide(struct kelide *e, const kstr *out, size_t end)
+decide(struct kelide *e, const kstr *out, size_t end, int blank)
 {
 	const char	  *s = ks_str(out) + e->hoff;
 	size_t		   i, n = end - e->hoff, bo;
@@ -158,6 +165,8 @@ decide(struct kelide *e, const kstr *out, size_t end)
 	int		   parent = e->parent;
 
 	e->st = KEL_COPY;
+	if (parent == KEL_MSG && !blank)
+		e->unsafe = 1;
 	/* CRLF as LF (feed made sure that no other CR is left). */
 	ks_clear(&e->hdr);
 	if (ks_reserve(&e->hdr, n + 1) != 0) {
@@ -203,7 +212,7 @@ decide(struct kelide *e, const kstr *out, size_t end)
 		break;
 	case KP_OTHER:
 		/* An attachment that nothing reads: only a multipart's part. */
-		if (parent == KEL_PART && cte == CTE_BASE64)
+		if (parent == KEL_PART && cte == CTE_BASE64 && (blank || !e->unsafe))
 			e->st = KEL_SKIP;
 		break;
 	default:
@@ -253,12 +262,13 @@ head_line(struct kelide *e, kstr *out, const char *l, size_t len, size_t full)
 	if (len == 0) {
 		/* The blank line: the body follows it. */
 		ks_add(out, l, full);
-		decide(e, out, out->len);
+		e->unsafe = 0;
+		decide(e, out, out->len, 1);
 		return;
 	}
 	if (kh_field_name_len(l, len) == 0 && !(k_isblank((unsigned char)l[0]) && e->nfields > 0)) {
 		/* Neither a field nor its continuation: the body starts here. */
-		decide(e, out, out->len);
+		decide(e, out, out->len, 0);
 		if (e->st == KEL_HEAD)
 			head_line(e, out, l, len, full);
 		else

@@ -62,6 +62,9 @@ struct kelide {
 	size_t		 nfields;	/* in KEL_HEAD: field lines seen */
 	size_t		 hoff;		/* in KEL_HEAD: where the block starts in out */
 	size_t		 nparts;	/* parts begun (delimiters seen) */
+	int		 unsafe;	/* a returned message's header block ended at a
+					   line that is not a field, and no empty line
+					   has been seen since (see decide()) */
 	size_t		 elided;	/* bytes left out of this mail */
 };
 

@@ -611,6 +611,16 @@ mbox_start(kaeru_reader *r)
 			r->boff = end;
 			return 0;
 		}
+		if (r->to != 0 && r->base + r->blk.len >= r->to + 8 && !(pend < r->blk.len && r->base + pend < r->to)) {
+			/*
+			 * Every From_ line that could start in [from, to) was
+			 * judged, and none does: the range lies inside one mail
+			 * and holds none. (Reading on to that mail's end made
+			 * the ranges inside a large mail cost its size each.)
+			 */
+			r->boff = r->blk.len;
+			return 0;
+		}
 		/* Read on, keeping the bytes a From_ line there may still need. */
 		if (pend < r->blk.len && pend > 0 && r->base + pend - 1 > scan)
 			scan = r->base + pend - 1;

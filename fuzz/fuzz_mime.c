@@ -29,33 +29,14 @@ static char	*win;
 
 #define WIN_MAX 1084
 
-/* A byte range, as kel_stream() reads it. */
-struct memsrc {
-	const uint8_t *p;
-	size_t	       left;
-};
-
-static size_t
-mem_fill(void *arg, char *buf, size_t n)
-{
-	struct memsrc *m = arg;
-
-	if (n > m->left)
-		n = m->left;
-	memcpy(buf, m->p, n);
-	m->p += n;
-	m->left -= n;
-	return n;
-}
-
 /* elide - data through the elider as the reader streams it, into kept */
 static void
 elide(const uint8_t *data, size_t size, size_t w)
 {
-	struct memsrc src = { data, size };
+	struct kel_mem src = { (const char *)data, size };
 
 	ks_clear(&kept);
-	kel_stream(&el, &kept, win, w, mem_fill, &src);
+	kel_stream(&el, &kept, win, w, kel_mem_fill, &src);
 }
 
 /* msg - a kmsg for km_parse() that writes its flat text to fl */

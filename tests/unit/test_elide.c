@@ -13,36 +13,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* A mail in memory, as kel_stream() reads it. */
-struct memsrc {
-	const char *p;
-	size_t	    left;
-};
-
-static size_t
-mem_fill(void *arg, char *buf, size_t n)
-{
-	struct memsrc *m = arg;
-
-	if (n > m->left)
-		n = m->left;
-	memcpy(buf, m->p, n);
-	m->p += n;
-	m->left -= n;
-	return n;
-}
-
 /* run - in through the elider as the reader streams it, with a window of win bytes */
 static void
 run(const char *in, size_t n, size_t win, kstr *out, size_t *elided)
 {
 	struct kelide e;
-	struct memsrc src = { in, n };
+	struct kel_mem src = { in, n };
 	char	     *w = malloc(win);
 
 	kel_init(&e, 0);
 	ks_clear(out);
-	kel_stream(&e, out, w, win, mem_fill, &src);
+	kel_stream(&e, out, w, win, kel_mem_fill, &src);
 	*elided = e.elided;
 	kel_dispose(&e);
 	free(w);

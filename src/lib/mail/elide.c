@@ -373,6 +373,20 @@ kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof)
 	return pos;
 }
 
+/* kel_mem_fill - up to n bytes of a struct kel_mem, which moves past them */
+size_t
+kel_mem_fill(void *ctx, char *buf, size_t n)
+{
+	struct kel_mem *m = ctx;
+
+	if (n > m->left)
+		n = m->left;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return n;
+}
+
 void
 kel_stream(struct kelide *e, kstr *out, char *win, size_t winsize,
     size_t (*fill)(void *ctx, char *buf, size_t n), void *ctx)

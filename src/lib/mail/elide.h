@@ -32,6 +32,8 @@
  *	begins an unfinished line, to be given again with more bytes); with
  *	eof set it uses all. When a full window comes back unused (one line
  *	fills it), kel_off() makes the next call take everything.
+ *	kel_mem_fill() is such a fill for a mail already in memory (ctx: a
+ *	struct kel_mem, advanced as it is read).
  */
 #ifndef KAERU_MAIL_ELIDE_H
 #define KAERU_MAIL_ELIDE_H
@@ -73,6 +75,13 @@ void	kel_dispose(struct kelide *e);
 void	kel_begin(struct kelide *e, const kstr *out);
 size_t	kel_feed(struct kelide *e, kstr *out, const char *p, size_t n, int eof);
 void	kel_off(struct kelide *e);
+/* A mail in memory, as kel_mem_fill() hands it to kel_stream(). */
+struct kel_mem {
+	const char	*p;
+	size_t		 left;
+};
+
+size_t	kel_mem_fill(void *ctx, char *buf, size_t n);
 void	kel_stream(struct kelide *e, kstr *out, char *win, size_t winsize,
 	    size_t (*fill)(void *ctx, char *buf, size_t n), void *ctx);
 

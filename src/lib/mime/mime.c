@@ -23,42 +23,12 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* Marker lines written into the flat text before non-text sections. */
 #define MARK_DSN	"Content-Type: message/delivery-status\n"
 #define MARK_FBR	"Content-Type: message/feedback-report\n"
 #define MARK_RFC822	"Content-Type: message/rfc822\n"
 #define MARK_HEADERS	"Content-Type: text/rfc822-headers\n"
-
-/*
- * line_stop - the first LF, CR or NUL in s[0..n), or NULL: sixteen bytes
- *	at a time with SSE2 (a line of text is some 60 bytes, and a call of
- *	glibc's memchr per line cost more than the scan)
- */
-static inline const char *
-line_stop(const char *s, size_t n)
-{
-	size_t i = 0;
-
-#if defined(__SSE2__)
-	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128();
-
-	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lf),
-		    _mm_cmpeq_epi8(x, cr)), _mm_cmpeq_epi8(x, nul)));
-		if (m != 0)
-			return s + i + __builtin_ctz(m);
-	}
-#endif
-	for (; i < n; i++)
-		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\0')
-			return s + i;
-	return NULL;
-}
 
 /*
  * append_clean - append text with LF newlines (CRLF and a lone CR become
@@ -90,7 +60,7 @@ append_clean(struct kmsg *m, const char *s, size_t n)
 	p = s;
 	end = s + n;
 	while (p < end) {
-		const char *q = line_stop(p, (size_t)(end - p));
+		const char *q = k_find3(p, (size_t)(end - p), '\n', '\r', '\0');
 		size_t	    len = (size_t)((q != NULL ? q : end) - p);
 
 		memcpy(o, p, len);

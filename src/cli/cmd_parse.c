@@ -482,26 +482,33 @@ do_range(struct pipeline *p, int t, size_t k)
 }
 
 /*
- * run_ranges - take the next range of the file, within the window, until
- *	none is left; called and returns with mu held
+ * take_range - with worker t, parse the next range of the file if one is
+ *	left within the window; 0 when none is. Called and returns with mu
+ *	held.
  */
+static int
+take_range(struct pipeline *p, int t)
+{
+	size_t k;
+
+	if (p->rnext >= p->rn || p->rnext >= p->rwritten + p->rwin)
+		return 0;
+	k = p->rnext++;
+	pthread_mutex_unlock(&p->mu);
+	do_range(p, t, k);
+	pthread_mutex_lock(&p->mu);
+	p->rs[k % p->rwin].done = 1;
+	pthread_cond_signal(&p->done);	/* the writer may be waiting for it */
+	return 1;
+}
+
+/* run_ranges - a helper's ranges, until none is left; with mu held */
 static void
 run_ranges(struct pipeline *p, int t)
 {
-	while (p->rnext < p->rn) {
-		size_t k;
-
-		if (p->rnext >= p->rwritten + p->rwin) {
-			pthread_cond_wait(&p->rmoved, &p->mu);
-			continue;
-		}
-		k = p->rnext++;
-		pthread_mutex_unlock(&p->mu);
-		do_range(p, t, k);
-		pthread_mutex_lock(&p->mu);
-		p->rs[k % p->rwin].done = 1;
-		pthread_cond_signal(&p->done);	/* the writer may be waiting for it */
-	}
+	while (p->rnext < p->rn)
+		if (!take_range(p, t))
+			pthread_cond_wait(&p->rmoved, &p->mu);	/* the window is full */
 }
 
 /* helper - a helper thread: its share of each batch, until told to quit */
@@ -729,13 +736,7 @@ pipe_ranges(struct pipeline *p, const char *path, const kaeru_reader_opts *ro, u
 			rs->done = 0;
 			p->rwritten++;
 			pthread_cond_broadcast(&p->rmoved);
-		} else if (p->rnext < p->rn && p->rnext < p->rwritten + p->rwin) {
-			size_t k = p->rnext++;
-			pthread_mutex_unlock(&p->mu);
-			do_range(p, 0, k);
-			pthread_mutex_lock(&p->mu);
-			p->rs[k % p->rwin].done = 1;
-		} else
+		} else if (!take_range(p, 0))
 			pthread_cond_wait(&p->done, &p->mu);
 	}
 	while (p->active > 0)

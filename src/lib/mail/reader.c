@@ -317,6 +317,17 @@ set_origin(kaeru_reader *r, const char *o)
 #define MBOX_TAIL	((size_t)16 << 10)	/* ... and of one at the end of a range */
 
 /*
+ * line_end - an mbox's line end, from its first bytes b[0..n): '\r' when
+ *	they hold a CR and no LF (old Mac files, whose From_ lines follow a
+ *	CR), else '\n'
+ */
+static char
+line_end(const char *b, size_t n)
+{
+	return memchr(b, '\n', n) == NULL && memchr(b, '\r', n) != NULL ? '\r' : '\n';
+}
+
+/*
  * mbox_fill - read the next chunk of the mbox after the held bytes
  *	Consumed bytes are dropped first, so the buffer holds one mail and
  *	a chunk at most. Returns the bytes read (0 at the end), -1 on error.
@@ -352,12 +363,8 @@ mbox_fill(kaeru_reader *r)
 	if (ks_reserve(&r->blk, want) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	k = fread(r->blk.p + r->blk.len, 1, want, r->mbox);
-	if (r->nl == 0) {
-		/* Old Mac files end lines with CR alone: their From_ lines follow a CR. */
-		const char *b = r->blk.p;
-		size_t	    n = r->blk.len + k;
-		r->nl = memchr(b, '\n', n) == NULL && memchr(b, '\r', n) != NULL ? '\r' : '\n';
-	}
+	if (r->nl == 0)
+		r->nl = line_end(r->blk.p, r->blk.len + k);
 	r->blk.len += k;
 	r->blk.p[r->blk.len] = '\0';
 	if (k < want) {
@@ -567,9 +574,10 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 /*
  * mbox_start - the open mbox made to start at the first mail whose From_
  *	line begins at or after the range's start (r->from), as a reader
- *	of the whole file would have split it: the line end is decided
- *	from the file's first chunk as always, then the file is read from
- *	three bytes before r->from (what next_from() looks back at).
+ *	of the whole file would have split it: the line end is decided as
+ *	line_end() decides it from the first chunk (a newline in the first
+ *	4 KiB settles it without reading that chunk), then the file is read
+ *	from three bytes before r->from (what next_from() looks back at).
  */
 static int
 mbox_start(kaeru_reader *r)
@@ -793,8 +801,7 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		r->mbox_is_stdin = 0;
 		r->boff = 0;
 		r->mbox_eof = got < want;	/* the short read was its end */
-		/* Old Mac files end lines with CR alone (as mbox_fill decides). */
-		r->nl = memchr(r->blk.p, '\n', got) == NULL && memchr(r->blk.p, '\r', got) != NULL ? '\r' : '\n';
+		r->nl = line_end(r->blk.p, got);
 		return 0;
 	}
 	close(fd);

@@ -21,15 +21,19 @@
 static int  fd = -1;
 static char path[64];
 
-/* The mails seen, as hashes of (length, bytes, truncated). */
+/* The mails seen, as hashes of (length, bytes, truncated), and their bytes. */
 struct seen {
 	uint64_t h[512];
 	size_t	 n;
+	size_t	 total;
 };
 
-/* mails - read the range [from, to) of the file with o into s */
+/*
+ * mails - read the range [from, to) of the file (size bytes) with o into
+ *	s, checking each mail as it comes
+ */
 static void
-mails(kaeru_reader_opts o, uint64_t from, uint64_t to, struct seen *s)
+mails(kaeru_reader_opts o, uint64_t from, uint64_t to, size_t size, struct seen *s)
 {
 	kaeru_reader *r;
 	kaeru_mail    m;
@@ -41,11 +45,18 @@ mails(kaeru_reader_opts o, uint64_t from, uint64_t to, struct seen *s)
 	while ((rc = kaeru_reader_next(r, &m)) == 1) {
 		uint64_t h = 1469598103934665603ull ^ m.len ^ ((uint64_t)m.truncated << 63);
 		size_t	 i;
+
+		FUZZ_CHECK(m.data != NULL && m.origin != NULL);
+		FUZZ_CHECK(m.len == 0 || m.data[m.len] == '\0');
+		if (o.max_mail_size != 0)
+			FUZZ_CHECK(m.len <= o.max_mail_size + 4096);
 		for (i = 0; i < m.len; i++)
 			h = (h ^ (unsigned char)m.data[i]) * 1099511628211ull;
 		if (s->n < 512)
 			s->h[s->n] = h;
 		s->n++;
+		s->total += m.len;
+		FUZZ_CHECK(s->n <= size + 1);
 	}
 	FUZZ_CHECK(rc == 0);
 	kaeru_reader_free(r);
@@ -54,11 +65,8 @@ mails(kaeru_reader_opts o, uint64_t from, uint64_t to, struct seen *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	kaeru_reader	 *r;
-	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
-	kaeru_mail	  mail;
-	size_t		  total = 0, nmail = 0;
-	int		  rc;
+	static struct seen whole, parts;
+	kaeru_reader_opts  o = KAERU_READER_OPTS_INIT;
 
 	if (fd < 0) {
 		if ((fd = memfd_create("fuzz_mbox", 0)) < 0)
@@ -69,33 +77,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* The first byte's low bits choose a small cap now and then. */
 	o.max_mail_size = size > 0 && (data[0] & 3) == 3 ? 64 : 0;
-	FUZZ_CHECK(kaeru_reader_open(&r, path, &o) == 0);
-	while ((rc = kaeru_reader_next(r, &mail)) != 0) {
-		FUZZ_CHECK(rc == 1);
-		FUZZ_CHECK(mail.data != NULL && mail.origin != NULL);
-		FUZZ_CHECK(mail.len == 0 || mail.data[mail.len] == '\0');
-		if (o.max_mail_size != 0)
-			FUZZ_CHECK(mail.len <= o.max_mail_size + 4096);
-		total += mail.len;
-		nmail++;
-		FUZZ_CHECK(nmail <= size + 1);
-	}
+	memset(&whole, 0, sizeof(whole));
+	mails(o, 0, 0, size, &whole);
 	/* mboxrd unquoting only removes bytes. */
-	FUZZ_CHECK(total <= size);
-	kaeru_reader_free(r);
+	FUZZ_CHECK(whole.total <= size);
 	if (size >= 3) {
-		static struct seen whole, parts;
 		uint64_t a = (uint64_t)data[1] * size / 256, b = a + (uint64_t)data[2] * (size - a) / 256;
 
-		whole.n = parts.n = 0;
-		mails(o, 0, 0, &whole);
-		FUZZ_CHECK(whole.n == nmail);
+		memset(&parts, 0, sizeof(parts));
 		if (a > 0)
-			mails(o, 0, a, &parts);
+			mails(o, 0, a, size, &parts);
 		if (b > a)
-			mails(o, a, b, &parts);
-		mails(o, b, 0, &parts);
-		FUZZ_CHECK(parts.n == whole.n);
+			mails(o, a, b, size, &parts);
+		mails(o, b, 0, size, &parts);
+		FUZZ_CHECK(parts.n == whole.n && parts.total == whole.total);
 		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
 	}
 	return 0;

@@ -103,6 +103,7 @@ km_html_text(const char *s, size_t n, kstr *out)
 			continue;
 		}
 		{
+			/* An entity or a reference; else the '&' as it stands. */
 			size_t j = i + 1, k;
 			while (j < n && j - i < 10 && s[j] != ';' && s[j] != '&' && !k_isspace((unsigned char)s[j]))
 				j++;
@@ -138,9 +139,7 @@ km_html_text(const char *s, size_t n, kstr *out)
 				}
 			}
 		}
-		if (c == '\n' || c == '\r')
-			c = ' ';
-		ks_addc(out, c);
+		ks_addc(out, '&');
 		i++;
 	}
 }

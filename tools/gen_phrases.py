@@ -97,6 +97,42 @@ def cbytes(b):
             out.append('\\%03o' % c)
     return '"' + ''.join(out) + '"'
 
+SHALLOW = 3  # states of depth < SHALLOW are numbered breadth first
+
+def renumber(goto, outs):
+    """States in scan order: the first levels of the trie breadth first, so
+    that the states most texts visit share a few cache lines; below them
+    depth first, so that a state with one edge leads to the next state."""
+    depth = [0] * len(goto)
+    order = [0]
+    q = collections.deque([0])
+    deep = []
+    while q:
+        st = q.popleft()
+        for k in sorted(goto[st]):
+            t = goto[st][k]
+            depth[t] = depth[st] + 1
+            if depth[t] < SHALLOW:
+                order.append(t)
+                q.append(t)
+            else:
+                deep.append(t)
+    for root in deep:
+        stack = [root]
+        while stack:
+            st = stack.pop()
+            order.append(st)
+            stack.extend(goto[st][k] for k in sorted(goto[st], reverse=True))
+    new = [0] * len(goto)
+    for i, st in enumerate(order):
+        new[st] = i
+    g2 = [None] * len(goto)
+    o2 = [None] * len(goto)
+    for st in range(len(goto)):
+        g2[new[st]] = {k: new[t] for k, t in goto[st].items()}
+        o2[new[st]] = outs[st]
+    return g2, o2
+
 def build(name, crules_in, w):
     """Emit automaton NAME for rules [(tagvalue, phrase, src)] through w()."""
     fragid = {}
@@ -137,6 +173,7 @@ def build(name, crules_in, w):
                 goto[st][k] = len(goto) - 1
             st = goto[st][k]
         outs[st].add(fid)
+    goto, outs = renumber(goto, outs)
     n = len(goto)
     fail = [0] * n
     q = collections.deque()
@@ -151,15 +188,27 @@ def build(name, crules_in, w):
                 f = fail[f]
             fail[t] = goto[f].get(k, 0) if goto[f].get(k, 0) != t else 0
             q.append(t)
-    # Comb-compress the automaton (as flex does): the root keeps a full
-    # row; every other state stores only its trie edges, and a lookup that
-    # misses falls back to the state's failure link. Row placement is
-    # first fit into shared next/check arrays.
-    dt = 'uint16_t' if n < 65535 else 'uint32_t'
+    # Each state is two words: st[2s] and st[2s+1] = fail | flags. A
+    # "chain" state (flag 1 << 30) has one trie edge, to state s + 1, and
+    # st[2s] is that edge's byte class: inside a fragment the scan then
+    # reads consecutive words, not scattered comb cells. Fragments are
+    # inserted one after the other, so most states are such links. Any
+    # other state keeps a comb row (as flex does): st[2s] is its base, and
+    # edge k is trans[base + k] when that cell's high half (its check) is
+    # s, its low half then the target. The root has a full row. A miss
+    # continues from the failure link. Flag 1 << 31: fragments end here
+    # (see out_off). Rows are placed first fit into the shared array.
+    if n >= 65535:
+        sys.exit('gen_phrases: %s has %d states; states are 16-bit (at most 65534): split the table' % (name, n))
+    chain = [False] * n
+    for st in range(1, n):
+        if len(goto[st]) == 1 and next(iter(goto[st].values())) == st + 1:
+            chain[st] = True
     rows = [(0, [(k, goto[0].get(k, 0)) for k in range(nclass)])]
     for st in range(1, n):
-        rows.append((st, sorted(goto[st].items())))
-    total = n + 2 * nclass + 16
+        if not chain[st]:
+            rows.append((st, sorted(goto[st].items())))
+    total = 2 * nclass + 16
     nxt = [0] * total
     chk = [-1] * total
     base = [0] * n
@@ -200,16 +249,22 @@ def build(name, crules_in, w):
     tlen = max(last, max(base) + nclass)
     nxt = nxt[:tlen] + [0] * (tlen - len(nxt[:tlen]))
     chk = chk[:tlen] + [-1] * (tlen - len(chk[:tlen]))
-    nochk = 65535 if dt == 'uint16_t' else 0xffffffff
+    words = []
+    for st in range(n):
+        if chain[st]:
+            words.append(next(iter(goto[st])))
+        else:
+            words.append(base[st])
+        words.append(fail[st] | (1 << 30 if chain[st] else 0) | (1 << 31 if outs[st] else 0))
     byfirst = collections.defaultdict(list)
     for rid, r in enumerate(crules):
         byfirst[r[3][0][1]].append(rid)
-    w('/* %s: %d phrases, %d fragments, %d states, %d byte classes, %d comb cells. */' % (name, len(crules), len(frags), n, nclass, tlen))
+    w('/* %s: %d phrases, %d fragments, %d states (%d chain links), %d byte classes, %d comb cells. */' % (
+        name, len(crules), len(frags), n, sum(chain), nclass, tlen))
     w('static const uint8_t %s_cls[256] = {%s};' % (name, ','.join(map(str, cls))))
-    w('static const uint32_t %s_base[%d] = {%s};' % (name, n, ','.join(map(str, base))))
-    w('static const %s %s_fail[%d] = {%s};' % (dt, name, n, ','.join(map(str, fail))))
-    w('static const %s %s_next[%d] = {%s};' % (dt, name, tlen, ','.join(map(str, nxt))))
-    w('static const %s %s_check[%d] = {%s};' % (dt, name, tlen, ','.join(str(c if c >= 0 else nochk) for c in chk)))
+    w('static const uint32_t %s_state[%d] = {%s};' % (name, 2 * n, ','.join(map(str, words))))
+    w('static const uint32_t %s_trans[%d] = {%s};' % (name, tlen, ','.join(
+        str((c if c >= 0 else 0xffff) << 16 | t) for c, t in zip(chk, nxt))))
     off = [0]
     flat = []
     for st in range(n):
@@ -239,10 +294,7 @@ def build(name, crules_in, w):
     w('static const uint32_t %s_first_off[%d] = {%s};' % (name, len(frags) + 1, ','.join(map(str, foff))))
     w('static const uint16_t %s_first[%d] = {%s};' % (name, max(1, len(fr)), ','.join(map(str, fr)) or '0'))
     w('static const struct ph_automaton %s = {' % name)
-    if dt == 'uint16_t':
-        w('\t%s_cls, %s_base, %s_fail, %s_next, %s_check, NULL, NULL, NULL, %d, %d,' % (name, name, name, name, name, n, nclass))
-    else:
-        w('\t%s_cls, %s_base, NULL, NULL, NULL, %s_fail, %s_next, %s_check, %d, %d,' % (name, name, name, name, name, n, nclass))
+    w('\t%s_cls, %s_state, %s_trans, %d, %d,' % (name, name, name, n, nclass))
     w('\t%s_out_off, %s_out, %s_frag_len, %s_frag, %d, %s_pieces, %s_rules, %d, %s_first_off, %s_first' % (
         name, name, name, name, len(frags), name, name, len(rtab), name, name))
     w('};')

@@ -188,25 +188,24 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 	for (i = 0; i < n; i++) {
 		unsigned c = a->cls[p[i]];
 
-		if (a->next16 != NULL) {
-			for (;;) {
-				uint32_t k = a->base[st] + c;
-				if (a->check16[k] == st) {
-					st = a->next16[k];
+		for (;;) {
+			uint32_t w = a->state[2 * st], f = a->state[2 * st + 1];
+			if (f & PH_CHAIN) {
+				if (w == c) {
+					st++;
 					break;
 				}
-				st = a->fail16[st];
-			}
-		} else {
-			for (;;) {
-				uint32_t k = a->base[st] + c;
-				if (a->check32[k] == st) {
-					st = a->next32[k];
+			} else {
+				uint32_t t = a->trans[w + c];
+				if (t >> 16 == st) {
+					st = t & 0xffff;
 					break;
 				}
-				st = a->fail32[st];
 			}
+			st = f & PH_FAIL;	/* the root has a full row: this ends */
 		}
+		if (!(a->state[2 * st + 1] & PH_OUT))
+			continue;
 		for (j = a->out_off[st]; j < a->out_off[st + 1] && nocc < PH_MAX_OCC; j++) {
 			occ[nocc].frag = a->out[j];
 			occ[nocc].end = (uint32_t)(i + 1);

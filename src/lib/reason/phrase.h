@@ -30,20 +30,23 @@ struct ph_rule {
 };
 
 /*
- * The automaton is comb-compressed: the root has a full row; any other
- * state s has only its trie edges, at next[base[s] + class] where
- * check[...] == s; a miss continues from fail[s]. 16-bit arrays unless the
- * automaton has 65535 states or more.
+ * State s is two words. state[2s + 1] is its failure link, with
+ * PH_CHAIN and PH_OUT. A chain state has one trie edge, to state s + 1,
+ * and state[2s] is that edge's byte class: inside a fragment the scan
+ * reads consecutive words. Any other state has a comb row at base
+ * state[2s]: edge k is trans[base + k] when that cell's high half is s,
+ * its low half then the target. The root has a full row. A miss
+ * continues from the failure link. PH_OUT: some fragment ends at s (the
+ * fragments are out[out_off[s]..out_off[s + 1])). States are 16-bit.
  */
+#define PH_CHAIN	(1u << 30)
+#define PH_OUT		(1u << 31)
+#define PH_FAIL		(PH_CHAIN - 1)
+
 struct ph_automaton {
 	const uint8_t	*cls;
-	const uint32_t	*base;
-	const uint16_t	*fail16;
-	const uint16_t	*next16;
-	const uint16_t	*check16;
-	const uint32_t	*fail32;
-	const uint32_t	*next32;
-	const uint32_t	*check32;
+	const uint32_t	*state;
+	const uint32_t	*trans;
 	uint32_t	 nstates;
 	uint32_t	 nclass;
 	const uint32_t	*out_off;

@@ -124,6 +124,47 @@ ks_adds(kstr *s, const char *z)
 	ks_add(s, z, strlen(z));
 }
 
+size_t
+k_cat(char *dst, size_t cap, ...)
+{
+	va_list	    ap;
+	const char *z;
+	size_t	    len = 0;
+
+	if (cap == 0)
+		return 0;
+	va_start(ap, cap);
+	while ((z = va_arg(ap, const char *)) != NULL) {
+		size_t n = strlen(z);
+		if (n > cap - 1 - len)
+			n = cap - 1 - len;
+		memcpy(dst + len, z, n);
+		len += n;
+	}
+	va_end(ap);
+	dst[len] = '\0';
+	return len;
+}
+
+size_t
+k_i64(char dst[21], int64_t v)
+{
+	char	 t[20];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t	 n = 0, len = 0;
+
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		dst[len++] = '-';
+	while (n > 0)
+		dst[len++] = t[--n];
+	dst[len] = '\0';
+	return len;
+}
+
 /* ks_addf - append printf-formatted text */
 void
 ks_addf(kstr *s, const char *fmt, ...)

@@ -58,6 +58,15 @@ const char *k_memmem(const char *h, size_t hn, const char *n, size_t nn);
 size_t	 k_blank_line(const char *h, size_t hn);
 const char *k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn);
 void	 k_trim(const char **s, size_t *n);
+/*
+ * k_cat - the strings up to a NULL, joined into dst[0..cap), cut and
+ *	NUL-terminated as snprintf() would; returns the length written. For
+ *	the per-record labels, where printf's code and parsing cost more than
+ *	the copy.
+ */
+size_t	 k_cat(char *dst, size_t cap, ...) __attribute__((sentinel));
+/* k_i64 - v in decimal into dst (21 bytes suffice), NUL-terminated; returns its length */
+size_t	 k_i64(char dst[21], int64_t v);
 
 /*
  * Tests against a NUL-terminated needle, inline so that the needle's

@@ -142,6 +142,31 @@ main(void)
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
 	}
+	/* k_cat and k_i64 write what snprintf() writes, truncation included. */
+	{
+		static const int64_t nums[] = { 0, 7, -7, 1700000000, -1700000000, INT64_MAX, INT64_MIN, 1000000000000LL };
+		char   got[21], want[32], small[8], ref[8];
+		size_t k, cap;
+		int    bad = 0;
+		for (k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+			size_t n = k_i64(got, nums[k]);
+			snprintf(want, sizeof(want), "%lld", (long long)nums[k]);
+			T_EQ_STR(got, want, "k_i64");
+			T_EQ_INT(n, strlen(want), "k_i64 length");
+		}
+		for (cap = 1; cap <= sizeof(small); cap++) {
+			size_t n = k_cat(small, cap, "status:", "5.1.1", (char *)NULL);
+			/* snprintf(ref, cap, ...): at most cap - 1 bytes, then NUL. */
+			memcpy(ref, "status:5.1.1", cap - 1);
+			ref[cap - 1] = '\0';
+			bad += strcmp(small, ref) != 0 || n != strlen(ref);
+		}
+		T_EQ_INT(bad, 0, "k_cat cut at every size as snprintf");
+		k_cat(want, sizeof(want), "phrase:", "a.txt:1", " \"", "x y", "\"", (char *)NULL);
+		T_EQ_STR(want, "phrase:a.txt:1 \"x y\"", "k_cat joins every string");
+		T_EQ_INT(k_cat(want, sizeof(want), (char *)NULL), 0, "k_cat of nothing");
+		T_EQ_STR(want, "", "k_cat of nothing is empty");
+	}
 	/* SHA-1 (record tokens): the FIPS 180 examples, one and two blocks, and a million "a". */
 	{
 		static const struct { const char *in, *hex; } kat[] = {

@@ -466,10 +466,10 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		f.memo = &pm;
 		if (b->kind == KAERU_KIND_FEEDBACK) {
 			v.reason = KAERU_REASON_FEEDBACK;
-			snprintf(v.rule, sizeof(v.rule), "report:feedback-report");
+			k_cat(v.rule, sizeof(v.rule), "report:feedback-report", (char *)NULL);
 		} else if (b->kind == KAERU_KIND_VACATION) {
 			v.reason = KAERU_REASON_VACATION;
-			snprintf(v.rule, sizeof(v.rule), "report:auto-reply");
+			k_cat(v.rule, sizeof(v.rule), "report:auto-reply", (char *)NULL);
 		} else if (prev.verdict && same_facts(&f, &prev.f))
 			v = prev.v;
 		else {
@@ -520,8 +520,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			ksha1_update(&s, "\x1e", 1);
 			ksha1_update(&s, rcpt, strlen(rcpt));
 			ksha1_update(&s, "\x1e", 1);
-			snprintf(tsb, sizeof(tsb), "%lld", (long long)ts);
-			ksha1_update(&s, tsb, strlen(tsb));
+			ksha1_update(&s, tsb, k_i64(tsb, ts));
 			ksha1_update(&s, "\x03", 1);
 			ksha1_hex(&s, hex);
 			r->token = kb_str(m, hex, 40);

@@ -498,7 +498,7 @@ walk(struct kmsg *m, const char *p, size_t n, int depth, const char *deftype,
 	if (ct != NULL)
 		kh_media_type(ct->val, ct->vlen, mt, sizeof(mt));
 	else
-		snprintf(mt, sizeof(mt), "%s", deftype);
+		k_cat(mt, sizeof(mt), deftype, (char *)NULL);
 	t = km_part_type(mt);
 	cte = km_cte(&h);
 	p += bo;

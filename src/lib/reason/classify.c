@@ -146,9 +146,9 @@ phrase_rule(struct kverdict *v, const struct cctx *c, kaeru_reason r)
 
 	v->reason = r;
 	if (pr != NULL)
-		snprintf(v->rule, sizeof(v->rule), "phrase:%s \"%s\"", pr->src, pr->text);
+		k_cat(v->rule, sizeof(v->rule), "phrase:", pr->src, " \"", pr->text, "\"", (char *)NULL);
 	else
-		snprintf(v->rule, sizeof(v->rule), "phrase:%s", kaeru_reason_name(r));
+		k_cat(v->rule, sizeof(v->rule), "phrase:", kaeru_reason_name(r), (char *)NULL);
 }
 
 /* code_or_phrase - the verdict of step 4 for reason r: 1 code, 2 phrase */
@@ -253,8 +253,8 @@ static void
 decoder_rule(struct kverdict *v, const struct kfacts *f, kaeru_reason r)
 {
 	v->reason = r;
-	snprintf(v->rule, sizeof(v->rule), "decoder:%s%s%s", f->decoder ? f->decoder : "",
-	    f->decoder_rule ? " " : "", f->decoder_rule ? f->decoder_rule : "");
+	k_cat(v->rule, sizeof(v->rule), "decoder:", f->decoder ? f->decoder : "",
+	    f->decoder_rule ? " " : "", f->decoder_rule ? f->decoder_rule : "", (char *)NULL);
 }
 
 /* kr_classify - decide the reason of one record */
@@ -281,7 +281,7 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 	/* 2. delivered */
 	if (f->status != NULL && f->status[0] == '2') {
 		v->reason = R(DELIVERED);
-		snprintf(v->rule, sizeof(v->rule), "status:%s", f->status);
+		k_cat(v->rule, sizeof(v->rule), "status:", f->status, (char *)NULL);
 		return;
 	}
 	/* 3. provider rules */
@@ -341,7 +341,7 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 			}
 			if (how == 1) {
 				v->reason = order4[i];
-				snprintf(v->rule, sizeof(v->rule), "status:%s", f->status);
+				k_cat(v->rule, sizeof(v->rule), "status:", f->status, (char *)NULL);
 			} else
 				phrase_rule(v, &c, order4[i]);
 			return;
@@ -362,38 +362,38 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 	}
 	if (c.s != NONE) {
 		v->reason = c.s;
-		snprintf(v->rule, sizeof(v->rule), "status:%s", f->status);
+		k_cat(v->rule, sizeof(v->rule), "status:", f->status, (char *)NULL);
 		return;
 	}
 	/* 6. code classes, diagnostic type, action, command */
 	if (f->status != NULL && strlen(f->status) >= 3 && f->status[1] == '.' &&
 	    (f->status[2] == '6' || f->status[2] == '7')) {
 		v->reason = f->status[2] == '6' ? R(CONTENTERROR) : R(SECURITYERROR);
-		snprintf(v->rule, sizeof(v->rule), "status-class:%s", f->status);
+		k_cat(v->rule, sizeof(v->rule), "status-class:", f->status, (char *)NULL);
 		return;
 	}
 	if (f->diagtype != NULL && (k_strncaseeq(f->diagtype, "X-UNIX", 7) ||
 	    k_strncaseeq(f->diagtype, "X-POSTFIX", 10))) {
 		v->reason = R(MAILERERROR);
-		snprintf(v->rule, sizeof(v->rule), "diagnostic-type:%s", f->diagtype);
+		k_cat(v->rule, sizeof(v->rule), "diagnostic-type:", f->diagtype, (char *)NULL);
 		return;
 	}
 	if (f->replycode != NULL && strlen(f->replycode) == 3 &&
 	    (f->replycode[0] == '4' || f->replycode[0] == '5') && f->replycode[1] == '0' &&
 	    f->replycode[2] >= '0' && f->replycode[2] <= '7') {
 		v->reason = R(SYNTAXERROR);
-		snprintf(v->rule, sizeof(v->rule), "reply:%s", f->replycode);
+		k_cat(v->rule, sizeof(v->rule), "reply:", f->replycode, (char *)NULL);
 		return;
 	}
 	if (f->action != NULL && (strncmp(f->action, "delayed", 7) == 0 ||
 	    strncmp(f->action, "expired", 7) == 0)) {
 		v->reason = R(EXPIRED);
-		snprintf(v->rule, sizeof(v->rule), "action:%s", f->action);
+		k_cat(v->rule, sizeof(v->rule), "action:", f->action, (char *)NULL);
 		return;
 	}
 	if (cmd_is(&c, "CONN EHLO HELO")) {
 		v->reason = R(BLOCKED);
-		snprintf(v->rule, sizeof(v->rule), "command:%s", c.cmd);
+		k_cat(v->rule, sizeof(v->rule), "command:", c.cmd, (char *)NULL);
 		return;
 	}
 	/* 7. what is left */
@@ -403,9 +403,9 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 	}
 	if (f->diag != NULL && f->diaglen > 0) {
 		v->reason = R(ONHOLD);
-		snprintf(v->rule, sizeof(v->rule), "fallback:text without a known cause");
+		k_cat(v->rule, sizeof(v->rule), "fallback:text without a known cause", (char *)NULL);
 		return;
 	}
 	v->reason = R(UNDEFINED);
-	snprintf(v->rule, sizeof(v->rule), "fallback:no diagnostic");
+	k_cat(v->rule, sizeof(v->rule), "fallback:no diagnostic", (char *)NULL);
 }

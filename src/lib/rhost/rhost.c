@@ -287,7 +287,7 @@ rhost_classify(const struct kfacts *f, struct kverdict *v)
 		if (!code_ok(r, tok, nt))
 			continue;
 		v->reason = (kaeru_reason)r->reason;
-		snprintf(v->rule, sizeof(v->rule), "provider:%s \"%s\"", r->src, r->text);
+		k_cat(v->rule, sizeof(v->rule), "provider:", r->src, " \"", r->text, "\"", (char *)NULL);
 		return 1;
 	}
 	return 0;

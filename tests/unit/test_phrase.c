@@ -80,5 +80,41 @@ main(void)
 				break;
 		T_OK(kr_phrase_rule(id) == NULL && id > 100, "rules carry text and source");
 	}
+	/*
+	 * Every rule of the tables matches a text written from it ("**" as
+	 * some words, "*" as one word or the glued part of one), with its
+	 * reason and a rule no later than itself: each of the automaton's
+	 * states, transitions and failure links that some phrase needs is
+	 * there.
+	 */
+	{
+		int		      id, bad = 0, n = 0;
+		const struct ph_rule *pr;
+		for (id = 0; (pr = kr_phrase_rule(id)) != NULL; id++) {
+			char		 text[1024];
+			struct ph_result r;
+			size_t		 i, j = 0;
+			for (i = 0; pr->text[i] != '\0' && j + 16 < sizeof(text); i++) {
+				if (pr->text[i] == '*' && pr->text[i + 1] == '*') {
+					memcpy(text + j, " and so ", 8);
+					j += 8;
+					i++;
+				} else if (pr->text[i] == '*') {
+					memcpy(text + j, "xword", 5);
+					j += 5;
+				} else
+					text[j++] = pr->text[i];
+			}
+			text[j] = '\0';
+			kr_phrases(text, j, &r);
+			n++;
+			if (!ph_has(&r, pr->tag) || r.rule[pr->tag] > id) {
+				bad++;
+				printf("rule %d (%s) not matched by \"%s\"\n", id, pr->src, text);
+			}
+		}
+		T_OK(n > 1000, "the reason tables have their rules");
+		T_EQ_INT(bad, 0, "every rule matches a text written from it");
+	}
 	return t_done("phrase");
 }

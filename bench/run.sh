@@ -77,6 +77,12 @@ if [ "$ncpu" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
 	printf '   all %d at once   %8s msgs/s in sum: %sx the fastest core alone (the ceiling of --jobs %d)\n' \
 	    "$ncpu" "$sum" "$(ratio "$sum" "$best")" "$ncpu"
 fi
+# Each mail parsed twice in a row, the second timed: the parser's work
+# with caches and branch predictors trained on that mail (bench_parse -w).
+set -- $($pin1 "$BP" -q -w -t 2 "$@") "$@"
+printf '   warm, same mail again %8s msgs/s  (%s us/mail; %sx the cold rate %s)\n' "$4" "$7" \
+    "$(ratio "$4" "${best:-$mem_msgs}")" "$([ -n "$pin1" ] && echo "of that core" || echo "above")"
+shift 7
 echo
 
 echo "== 2. end to end: kaeru parse --format jsonl"

@@ -164,6 +164,37 @@ main(void)
 		T_OK(kh_param(v, strlen(v), "report-type", &p, &n, &aa) && n == 15, "param name case-insensitive");
 		ka_dispose(&aa);
 	}
+	/*
+	 * kh_field_name_len against its definition (printable ASCII but ':'
+	 * up to a colon), on names of every length around the sixteen-byte
+	 * steps, with one byte of each kind put at each place.
+	 */
+	{
+		static const unsigned char kinds[] = { ' ', '\t', ':', 0x7f, 0x80, 0xff, 0, '\n', 'a', '~', '!' };
+		char   line[64];
+		size_t len, at, k, i, bad = 0, tried = 0;
+		for (len = 1; len < 40; len++)
+			for (at = 0; at <= len; at++)
+				for (k = 0; k < sizeof(kinds); k++) {
+					size_t want = 0, n = len + 1;
+					for (i = 0; i < len; i++)
+						line[i] = (char)('A' + (i * 7) % 26);
+					line[len] = ':';
+					if (at < len)
+						line[at] = (char)kinds[k];
+					for (i = 0; i < n; i++) {
+						unsigned char c = (unsigned char)line[i];
+						if (c <= ' ' || c >= 127 || c == ':')
+							break;
+					}
+					if (i > 0 && i < n && line[i] == ':')
+						want = i;
+					bad += kh_field_name_len(line, n) != want;
+					tried++;
+				}
+		T_OK(tried > 5000, "field names tried");
+		T_EQ_INT(bad, 0, "kh_field_name_len as its definition");
+	}
 	kcs_free(cs);
 	ks_dispose(&scratch[0]);
 	ks_dispose(&scratch[1]);

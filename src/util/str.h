@@ -126,6 +126,33 @@ k_find3(const char *s, size_t n, char a, char b, char c)
 	return NULL;
 }
 
+/*
+ * k_find_range - the first byte of s[0..n) from lo to hi (unsigned, lo <=
+ *	hi), or NULL. Sixteen at a time like k_find3(): for scans that look
+ *	for digits or capitals in a text that mostly has neither.
+ */
+static inline const char *
+k_find_range(const char *s, size_t n, unsigned char lo, unsigned char hi)
+{
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	const __m128i vlo = _mm_set1_epi8((char)lo), span = _mm_set1_epi8((char)(hi - lo));
+
+	for (; i + 16 <= n; i += 16) {
+		/* x - lo, wrapping, is at most hi - lo exactly for the bytes wanted. */
+		__m128i	 d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), vlo);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, span), d));
+		if (m != 0)
+			return s + i + __builtin_ctz(m);
+	}
+#endif
+	for (; i < n; i++)
+		if ((unsigned char)((unsigned char)s[i] - lo) <= (unsigned char)(hi - lo))
+			return s + i;
+	return NULL;
+}
+
 /* k_find_nl - the first '\n' in s[0..n), or NULL (k_find3()) */
 static inline const char *
 k_find_nl(const char *s, size_t n)

@@ -142,6 +142,32 @@ main(void)
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
 	}
+	/* k_find_range as its definition: random texts and ranges, every length to 80. */
+	{
+		char	 h[96];
+		unsigned seed = 7;
+		size_t	 bad = 0, k, i, n;
+		for (k = 0; k < 20000; k++) {
+			unsigned char lo, hi;
+			const char   *want = NULL, *got;
+			n = k % 81;
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				h[i] = (char)(seed >> 16);
+			}
+			seed = seed * 1103515245u + 12345u;
+			lo = (unsigned char)(seed >> 16);
+			hi = (unsigned char)(lo + ((seed >> 24) % (k % 3 == 0 ? 4 : 40)));
+			if (hi < lo)
+				hi = 255;
+			for (i = 0; i < n && want == NULL; i++)
+				if ((unsigned char)h[i] >= lo && (unsigned char)h[i] <= hi)
+					want = h + i;
+			got = k_find_range(h, n, lo, hi);
+			bad += got != want;
+		}
+		T_EQ_INT(bad, 0, "k_find_range as the definition, 20,000 random texts");
+	}
 	/* k_cat and k_i64 write what snprintf() writes, truncation included. */
 	{
 		static const int64_t nums[] = { 0, 7, -7, 1700000000, -1700000000, INT64_MAX, INT64_MIN, 1000000000000LL };

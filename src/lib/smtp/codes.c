@@ -153,12 +153,13 @@ smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
 	char   first[4] = "";
 
 	for (i = 0; i + 3 <= n; i++) {
-		unsigned char p = i > 0 ? (unsigned char)s[i - 1] : ' ';
-		unsigned char c = (unsigned char)s[i];
-		unsigned char nx;
+		const char   *q = k_find_range(s + i, n - 2 - i, '2', '5');
+		unsigned char p, nx;
 
-		if (c < '2' || c > '5')
-			continue;
+		if (q == NULL)
+			break;
+		i = (size_t)(q - s);
+		p = i > 0 ? (unsigned char)s[i - 1] : ' ';
 		if (!(p == ' ' || p == '\t' || p == '(' || p == '#' || p == ';' ||
 		    p == ':' || p == '[' || p == '"' || p == '<' || p == '\n' || p == '\''))
 			continue;
@@ -287,10 +288,12 @@ smtp_command_find(const char *s, size_t n)
 	int    rcpt = 0, mail = 0;
 
 	for (i = 0; i + 4 <= n; i++) {
-		const char *c;
-		unsigned char ch = (unsigned char)s[i];
+		const char *c, *q = k_find_range(s + i, n - 3 - i, 'A', 'X');
 
-		if (ch < 'A' || ch > 'X' || (i > 0 && k_isalnum((unsigned char)s[i - 1])))
+		if (q == NULL)
+			break;
+		i = (size_t)(q - s);
+		if (i > 0 && k_isalnum((unsigned char)s[i - 1]))
 			continue;
 		if ((c = command_at(s, n, i)) == NULL)
 			continue;

@@ -184,22 +184,6 @@ ks_addf(kstr *s, const char *fmt, ...)
 }
 
 /*
- * lower8 - ASCII lower case of eight bytes at once: a byte from 'A' to
- *	'Z' (high bit clear) gains 0x20, every other byte is kept
- */
-static inline uint64_t
-lower8(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
-	uint64_t       low7 = w & ~high;
-	uint64_t       ge_a = low7 + ones * (0x80 - 'A');	/* high bit: >= 'A' */
-	uint64_t       gt_z = low7 + ones * (0x7f - 'Z');	/* high bit: > 'Z' */
-	uint64_t       upper = ge_a & ~gt_z & ~w & high;
-
-	return w | (upper >> 2);
-}
-
-/*
  * k_strncaseeq - ASCII case-insensitive equality of n bytes
  *	Byte by byte, stopping at the first difference: callers compare a
  *	string with a literal's bytes and its NUL ("SMTP", 5), so the bytes
@@ -222,7 +206,7 @@ k_endswith_ci(const char *s, size_t n, const char *suffix)
 {
 	size_t sn = strlen(suffix);
 
-	return sn <= n && k_strncaseeq(s + n - sn, suffix, sn);
+	return sn <= n && k_memeq_ci(s + n - sn, suffix, sn);
 }
 
 /*
@@ -247,7 +231,7 @@ k_blank_line(const char *h, size_t hn)
 static inline int
 middle_eq(const char *c, const char *n, size_t nn, int ci)
 {
-	return ci ? k_strncaseeq(c + 1, n + 1, nn - 2) : memcmp(c + 1, n + 1, nn - 2) == 0;
+	return ci ? k_memeq_ci(c + 1, n + 1, nn - 2) : memcmp(c + 1, n + 1, nn - 2) == 0;
 }
 
 /*
@@ -364,7 +348,7 @@ k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn)
 		}
 		/* Most candidates fail at the second byte: look at it first. */
 		if ((nn < 2 || k_lower((unsigned char)p[1]) == k_lower((unsigned char)n[1])) &&
-		    k_strncaseeq(p, n, nn))
+		    k_memeq_ci(p, n, nn))
 			return p;
 	}
 	return NULL;
@@ -391,7 +375,7 @@ k_lowercase(char *s, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
-		w = lower8(w);
+		w = k_lower8(w);
 		memcpy(s + i, &w, 8);
 	}
 	for (; i < n; i++)

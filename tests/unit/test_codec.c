@@ -142,6 +142,30 @@ main(void)
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
 	}
+	/* k_memeq_ci as byte-wise folding, over every byte value and lengths 0-40. */
+	{
+		char	 x[48], y[48];
+		unsigned seed = 11;
+		size_t	 bad = 0, k, i, n;
+		for (k = 0; k < 20000; k++) {
+			int want = 1;
+			n = k % 41;
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				x[i] = (char)(seed >> 16);
+				/* y: x, its other case, or (rarely) another byte */
+				y[i] = (seed >> 26) % 3 == 0 ? (char)k_upper((unsigned char)x[i]) :
+				    (seed >> 26) % 3 == 1 ? (char)k_lower((unsigned char)x[i]) : x[i];
+				if ((seed >> 8) % 97 == 0)
+					y[i] = (char)(seed >> 9);
+			}
+			for (i = 0; i < n; i++)
+				if (k_lower((unsigned char)x[i]) != k_lower((unsigned char)y[i]))
+					want = 0;
+			bad += k_memeq_ci(x, y, n) != want;
+		}
+		T_EQ_INT(bad, 0, "k_memeq_ci as byte-wise folding, 20,000 random pairs");
+	}
 	/* k_find_range as its definition: random texts and ranges, every length to 80. */
 	{
 		char	 h[96];

@@ -52,7 +52,7 @@ index_fields(struct khdrs *h)
 				break;
 			}
 			g = &h->v[h->slot[s] - 1];
-			if (g->key == f->key && g->nlen == f->nlen && k_strncaseeq(g->name, f->name, f->nlen))
+			if (g->key == f->key && g->nlen == f->nlen && k_memeq_ci(g->name, f->name, f->nlen))
 				break;	/* an earlier field of the same name holds the slot */
 		}
 	}
@@ -214,7 +214,7 @@ kh_parse(karena *a, const char *p, size_t n, size_t maxlen,
 static int
 name_eq(const struct khdr *f, const char *z, size_t zn, uint32_t zk)
 {
-	return f->key == zk && f->nlen == zn && k_strncaseeq(f->name, z, zn);
+	return f->key == zk && f->nlen == zn && k_memeq_ci(f->name, z, zn);
 }
 
 /* kh_find_n - first field called name (zn bytes, key zk), or NULL */

@@ -92,7 +92,7 @@ at(const struct ph_automaton *a, const char *s, size_t n, size_t pos, unsigned f
 {
 	size_t len = a->frag_len[f];
 
-	return pos + len <= n && k_strncaseeq(s + pos, a->frag[f], len);
+	return pos + len <= n && k_memeq_ci(s + pos, a->frag[f], len);
 }
 
 /* any_only - are pieces k.. of rule r all "any text" gaps */

@@ -162,7 +162,16 @@ kc_utf8_valid_prefix(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		/* Fast path over ASCII, eight bytes at a time. */
+		/* Fast path over ASCII: thirty-two bytes at a time, then eight. */
+#if defined(__SSE2__)
+		while (i + 32 <= n) {
+			__m128i x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + i)),
+			    _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16)));
+			if (_mm_movemask_epi8(x) != 0)
+				break;
+			i += 32;
+		}
+#endif
 		while (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, p + i, 8);
@@ -187,6 +196,14 @@ kc_is_ascii(const char *s, size_t n)
 	uint64_t acc = 0, w;
 	size_t	 i = 0;
 
+#if defined(__SSE2__)
+	__m128i v = _mm_setzero_si128();
+
+	for (; i + 16 <= n; i += 16)
+		v = _mm_or_si128(v, _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
+	if (_mm_movemask_epi8(v) != 0)
+		return 0;
+#endif
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);
 		acc |= w;

@@ -142,6 +142,28 @@ main(void)
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
 	}
+	/*
+	 * The ASCII fast paths of kc_utf8_valid_prefix and kc_is_ascii: a
+	 * valid "é" at k and a stray 0xff at j (k + 2 <= j), in ASCII text
+	 * of every length to 100.
+	 */
+	{
+		char   t[104];
+		size_t bad = 0, n, k, j;
+		for (n = 0; n <= 100; n++)
+			for (k = 0; k + 2 <= n; k += 3)
+				for (j = k + 2; j <= n; j += 5) {
+					memset(t, 'a', n);
+					t[k] = (char)0xc3;
+					t[k + 1] = (char)0xa9;
+					if (j < n)
+						t[j] = (char)0xff;
+					bad += kc_utf8_valid_prefix(t, n) != (j < n ? j : n);
+					bad += kc_is_ascii(t, n) != 0;
+					bad += kc_is_ascii(t + k + 2, j > k + 2 ? j - k - 2 : 0) != 1;
+				}
+		T_EQ_INT(bad, 0, "UTF-8 prefix and ASCII test at every place");
+	}
 	/* k_memeq_ci as byte-wise folding, over every byte value and lengths 0-40. */
 	{
 		char	 x[48], y[48];

@@ -136,6 +136,20 @@ main(void)
 	ka_dispose(&a);
 	ks_dispose(&flat);
 
+	/*
+	 * A tag counts by its whole name in any case: <tablex>, <titles>,
+	 * </styles> and <br1> are other tags, </STYLE > ends a style;
+	 * <h1x> still ends a line (h and a digit suffice).
+	 */
+	{
+		const char *in = "a<P>b<tablex>c<TD>d<Th/>e<h1x>f<abcdefghi>g<style>x</styles>y</STYLE >h"
+		    "<titles>i<Script>j</script2></script>k<br1>l<div class=x>m";
+		kstr	    out = KSTR_INIT;
+		km_html_text(in, strlen(in), &out);
+		T_EQ_STR(ks_str(&out), "a\nbc d e\nfghikl\nm", "HTML tag names");
+		ks_dispose(&out);
+	}
+
 	/* Depth limit: deeper multiparts are skipped, the mail is marked. */
 	{
 		char   buf[8192];

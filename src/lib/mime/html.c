@@ -22,15 +22,39 @@ static const struct {
 	{ "rdquo", 0x201d },
 };
 
-/* tag_is - does the tag name at s (after '<' and '/') equal name */
-static int
-tag_is(const char *s, size_t n, const char *name)
+/*
+ * tag_name - the tag's name at t (tn bytes before '>'): its run of letters
+ *	and digits, lower-cased into nm; returns its length, 0 when there is
+ *	none or it is longer than any tag asked about here
+ */
+static size_t
+tag_name(const char *t, size_t tn, char nm[8])
 {
-	size_t k = strlen(name);
+	size_t k = 0;
 
-	return n >= k && k_strncaseeq(s, name, k) &&
-	    (n == k || !k_isalnum((unsigned char)s[k]));
+	while (k < tn && k_isalnum((unsigned char)t[k])) {
+		if (k == 7)
+			return 0;
+		nm[k] = (char)k_lower((unsigned char)t[k]);
+		k++;
+	}
+	return k;
 }
+
+/* tag_in - is nm (k bytes) one of the names, a NULL-terminated list */
+static int
+tag_in(const char *nm, size_t k, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if ((*names)[0] == nm[0] && strncmp(*names, nm, k) == 0 && (*names)[k] == '\0')
+			return 1;
+	return 0;
+}
+
+/* Tags whose content is not text; tags that end a line; table cells. */
+static const char *const skipped[] = { "style", "script", "head", "title", NULL };
+static const char *const breaks[] = { "br", "p", "div", "tr", "li", "table", NULL };
+static const char *const cells[] = { "td", "th", NULL };
 
 /* km_html_text - append the text of an HTML document */
 void
@@ -38,6 +62,8 @@ km_html_text(const char *s, size_t n, kstr *out)
 {
 	size_t i = 0;
 	const char *skipto = NULL;
+	char nm[8];
+	size_t nk;
 
 	while (i < n) {
 		char c = s[i];
@@ -55,8 +81,9 @@ km_html_text(const char *s, size_t n, kstr *out)
 				t++;
 			}
 			tn = (size_t)(gt - t);
+			nk = tag_name(t, tn, nm);
 			if (skipto != NULL) {
-				if (closing && tag_is(t, tn, skipto))
+				if (closing && nk > 0 && strlen(skipto) == nk && memcmp(skipto, nm, nk) == 0)
 					skipto = NULL;
 				i = (size_t)(gt - s) + 1;
 				continue;
@@ -66,17 +93,13 @@ km_html_text(const char *s, size_t n, kstr *out)
 				i = e ? (size_t)(e - s) + 3 : n;
 				continue;
 			}
-			if (!closing && (tag_is(t, tn, "style") || tag_is(t, tn, "script") ||
-			    tag_is(t, tn, "head") || tag_is(t, tn, "title")))
-				skipto = tag_is(t, tn, "style") ? "style" :
-				    tag_is(t, tn, "script") ? "script" :
-				    tag_is(t, tn, "head") ? "head" : "title";
-			else if (tag_is(t, tn, "br") || tag_is(t, tn, "p") ||
-			    tag_is(t, tn, "div") || tag_is(t, tn, "tr") ||
-			    tag_is(t, tn, "li") || tag_is(t, tn, "table") ||
+			if (!closing && nk > 0 && tag_in(nm, nk, skipped))
+				skipto = nm[1] == 't' ? "style" : nm[1] == 'c' ? "script" :
+				    nm[1] == 'e' ? "head" : "title";
+			else if ((nk > 0 && tag_in(nm, nk, breaks)) ||
 			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6'))
 				ks_addc(out, '\n');
-			else if (tag_is(t, tn, "td") || tag_is(t, tn, "th"))
+			else if (nk > 0 && tag_in(nm, nk, cells))
 				ks_addc(out, ' ');
 			i = (size_t)(gt - s) + 1;
 			continue;

@@ -141,7 +141,53 @@ main(void)
 		}
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
+	}	/*
+	 * The same over long haystacks (256-600 bytes, the AVX2 path where the
+	 * CPU has it): mostly one byte, the small alphabet sprinkled in, so
+	 * that matches fall anywhere, late ones included.
+	 */
+	{
+		static const char abc[] = "aAbB-\n@`\0\xc3\xe3 ";
+		unsigned	  seed = 777, bad = 0, bad_ci = 0, t;
+		char		  h[600], nd[7];
+
+		for (t = 0; t < 20000; t++) {
+			size_t hn, nn, i, j;
+			const char *want = NULL, *want_ci = NULL;
+			char	   *x;
+
+			seed = seed * 1103515245u + 12345u;
+			hn = 256 + (seed >> 8) % 344;
+			nn = 2 + (seed >> 20) % 5;
+			for (i = 0; i < hn; i++) {
+				seed = seed * 1103515245u + 12345u;
+				h[i] = (seed >> 16) % 60 == 0 ? abc[(seed >> 24) % (sizeof(abc) - 1)] : 'z';
+			}
+			for (i = 0; i < nn; i++) {
+				seed = seed * 1103515245u + 12345u;
+				nd[i] = (seed >> 16) % 3 == 0 ? 'z' : abc[(seed >> 20) % (sizeof(abc) - 1)];
+			}
+			for (i = 0; i + nn <= hn && (want == NULL || want_ci == NULL); i++) {
+				int eq = 1, eq_ci = 1;
+				for (j = 0; j < nn; j++) {
+					eq &= h[i + j] == nd[j];
+					eq_ci &= k_lower((unsigned char)h[i + j]) == k_lower((unsigned char)nd[j]);
+				}
+				if (eq && want == NULL)
+					want = h + i;
+				if (eq_ci && want_ci == NULL)
+					want_ci = h + i;
+			}
+			x = malloc(hn);
+			memcpy(x, h, hn);
+			bad += k_memmem(x, hn, nd, nn) != (want ? x + (want - h) : NULL);
+			bad_ci += k_memmem_ci(x, hn, nd, nn) != (want_ci ? x + (want_ci - h) : NULL);
+			free(x);
+		}
+		T_EQ_INT(bad, 0, "k_memmem as the definition, 20,000 long haystacks");
+		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 20,000 long haystacks");
 	}
+
 	/*
 	 * The ASCII fast paths of kc_utf8_valid_prefix and kc_is_ascii: a
 	 * valid "é" at k and a stray 0xff at j (k + 2 <= j), in ASCII text

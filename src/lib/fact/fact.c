@@ -91,7 +91,9 @@ unwrap(char *d)
 	code[3] = '\0';
 	w = r = first + 4;
 	while (*r != '\0') {
-		if (r[-1] == ' ' && strncmp(r, code, 3) == 0 && (r[3] == '-' || r[3] == ' ')) {
+		/* r[0..2] stop at a NUL: the code's three bytes are digits. */
+		if (r[-1] == ' ' && r[0] == code[0] && r[1] == code[1] && r[2] == code[2] &&
+		    (r[3] == '-' || r[3] == ' ')) {
 			char *q = r + 4;
 			if ((q[0] == '2' || q[0] == '4' || q[0] == '5') && q[1] == '.') {
 				char *e = q + 2;

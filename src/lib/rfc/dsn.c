@@ -13,27 +13,29 @@
 #include "rfc5322.h"
 #include "../smtp/smtp.h"
 
+#define S(z) z, sizeof(z) - 1
 static const struct {
 	const char	*name;
+	size_t		 len;
 	enum dsn_id	 id;
 	int		 permessage;
 } fields[] = {
-	{ "reporting-mta",		DSN_REPORTING_MTA, 1 },
-	{ "received-from-mta",		DSN_RECEIVED_FROM_MTA, 1 },
-	{ "arrival-date",		DSN_ARRIVAL_DATE, 1 },
-	{ "original-envelope-id",	DSN_ORIGINAL_ENVELOPE_ID, 1 },
-	{ "dsn-gateway",		DSN_DSN_GATEWAY, 1 },
-	{ "x-original-message-id",	DSN_X_ORIGINAL_MESSAGE_ID, 1 },
-	{ "original-recipient",		DSN_ORIGINAL_RECIPIENT, 0 },
-	{ "final-recipient",		DSN_FINAL_RECIPIENT, 0 },
-	{ "action",			DSN_ACTION, 0 },
-	{ "status",			DSN_STATUS, 0 },
-	{ "remote-mta",			DSN_REMOTE_MTA, 0 },
-	{ "diagnostic-code",		DSN_DIAGNOSTIC_CODE, 0 },
-	{ "last-attempt-date",		DSN_LAST_ATTEMPT_DATE, 0 },
-	{ "will-retry-until",		DSN_WILL_RETRY_UNTIL, 0 },
-	{ "final-log-id",		DSN_FINAL_LOG_ID, 0 },
-	{ "x-actual-recipient",		DSN_X_ACTUAL_RECIPIENT, 0 },
+	{ S("reporting-mta"),		DSN_REPORTING_MTA, 1 },
+	{ S("received-from-mta"),		DSN_RECEIVED_FROM_MTA, 1 },
+	{ S("arrival-date"),		DSN_ARRIVAL_DATE, 1 },
+	{ S("original-envelope-id"),	DSN_ORIGINAL_ENVELOPE_ID, 1 },
+	{ S("dsn-gateway"),		DSN_DSN_GATEWAY, 1 },
+	{ S("x-original-message-id"),	DSN_X_ORIGINAL_MESSAGE_ID, 1 },
+	{ S("original-recipient"),		DSN_ORIGINAL_RECIPIENT, 0 },
+	{ S("final-recipient"),		DSN_FINAL_RECIPIENT, 0 },
+	{ S("action"),			DSN_ACTION, 0 },
+	{ S("status"),			DSN_STATUS, 0 },
+	{ S("remote-mta"),			DSN_REMOTE_MTA, 0 },
+	{ S("diagnostic-code"),		DSN_DIAGNOSTIC_CODE, 0 },
+	{ S("last-attempt-date"),		DSN_LAST_ATTEMPT_DATE, 0 },
+	{ S("will-retry-until"),		DSN_WILL_RETRY_UNTIL, 0 },
+	{ S("final-log-id"),		DSN_FINAL_LOG_ID, 0 },
+	{ S("x-actual-recipient"),		DSN_X_ACTUAL_RECIPIENT, 0 },
 };
 
 /* dsn_field - recognise one field line; DSN_NONE when it is not one */
@@ -50,8 +52,8 @@ dsn_field(const char *line, size_t n, struct dsn_field *f)
 		return DSN_NONE;
 	nl = (size_t)(colon - line);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].name[0] == k_lower((unsigned char)line[0]) && strlen(fields[i].name) == nl &&
-		    k_strncaseeq(line, fields[i].name, nl))
+		if (fields[i].name[0] == k_lower((unsigned char)line[0]) && fields[i].len == nl &&
+		    k_memeq_ci(line, fields[i].name, nl))
 			break;
 	if (i == sizeof(fields) / sizeof(fields[0]))
 		return DSN_NONE;

@@ -34,6 +34,36 @@ static const struct {
 	{ "=E3=81=82", "\xe3\x81\x82", 0, "multibyte" },
 };
 
+/*
+ * check_memmem - k_memmem and k_memmem_ci on h[0..hn) against the plain
+ *	definition, counting wrong answers in *bad and *bad_ci. The search
+ *	runs on an exact copy on the heap: a read past it trips ASan.
+ */
+static void
+check_memmem(const char *h, size_t hn, const char *nd, size_t nn, unsigned *bad, unsigned *bad_ci)
+{
+	const char *want = NULL, *want_ci = NULL;
+	size_t	    i, j;
+	char	   *x;
+
+	for (i = 0; i + nn <= hn && (want == NULL || want_ci == NULL); i++) {
+		int eq = 1, eq_ci = 1;
+		for (j = 0; j < nn; j++) {
+			eq &= h[i + j] == nd[j];
+			eq_ci &= k_lower((unsigned char)h[i + j]) == k_lower((unsigned char)nd[j]);
+		}
+		if (eq && want == NULL)
+			want = h + i;
+		if (eq_ci && want_ci == NULL)
+			want_ci = h + i;
+	}
+	x = malloc(hn + (hn == 0));
+	memcpy(x, h, hn);
+	*bad += k_memmem(x, hn, nd, nn) != (want ? x + (want - h) : NULL);
+	*bad_ci += k_memmem_ci(x, hn, nd, nn) != (want_ci ? x + (want_ci - h) : NULL);
+	free(x);
+}
+
 int
 main(void)
 {
@@ -105,8 +135,7 @@ main(void)
 		char		  h[80], nd[7];
 
 		for (t = 0; t < 200000; t++) {
-			size_t hn, nn, i, j;
-			const char *want = NULL, *want_ci = NULL;
+			size_t hn, nn, i;
 
 			seed = seed * 1103515245u + 12345u;
 			hn = (seed >> 8) % 70;
@@ -119,29 +148,12 @@ main(void)
 				seed = seed * 1103515245u + 12345u;
 				nd[i] = abc[(seed >> 16) % (sizeof(abc) - 1)];
 			}
-			for (i = 0; i + nn <= hn && (want == NULL || want_ci == NULL); i++) {
-				int eq = 1, eq_ci = 1;
-				for (j = 0; j < nn; j++) {
-					eq &= h[i + j] == nd[j];
-					eq_ci &= k_lower((unsigned char)h[i + j]) == k_lower((unsigned char)nd[j]);
-				}
-				if (eq && want == NULL)
-					want = h + i;
-				if (eq_ci && want_ci == NULL)
-					want_ci = h + i;
-			}
-			{
-				/* An exact copy on the heap: a read past it trips ASan. */
-				char *x = malloc(hn + (hn == 0));
-				memcpy(x, h, hn);
-				bad += k_memmem(x, hn, nd, nn) != (want ? x + (want - h) : NULL);
-				bad_ci += k_memmem_ci(x, hn, nd, nn) != (want_ci ? x + (want_ci - h) : NULL);
-				free(x);
-			}
+			check_memmem(h, hn, nd, nn, &bad, &bad_ci);
 		}
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 200,000 random searches");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 200,000 random searches");
-	}	/*
+	}
+	/*
 	 * The same over long haystacks (256-600 bytes, the AVX2 path where the
 	 * CPU has it): mostly one byte, the small alphabet sprinkled in, so
 	 * that matches fall anywhere, late ones included.
@@ -152,9 +164,7 @@ main(void)
 		char		  h[600], nd[7];
 
 		for (t = 0; t < 20000; t++) {
-			size_t hn, nn, i, j;
-			const char *want = NULL, *want_ci = NULL;
-			char	   *x;
+			size_t hn, nn, i;
 
 			seed = seed * 1103515245u + 12345u;
 			hn = 256 + (seed >> 8) % 344;
@@ -167,22 +177,7 @@ main(void)
 				seed = seed * 1103515245u + 12345u;
 				nd[i] = (seed >> 16) % 3 == 0 ? 'z' : abc[(seed >> 20) % (sizeof(abc) - 1)];
 			}
-			for (i = 0; i + nn <= hn && (want == NULL || want_ci == NULL); i++) {
-				int eq = 1, eq_ci = 1;
-				for (j = 0; j < nn; j++) {
-					eq &= h[i + j] == nd[j];
-					eq_ci &= k_lower((unsigned char)h[i + j]) == k_lower((unsigned char)nd[j]);
-				}
-				if (eq && want == NULL)
-					want = h + i;
-				if (eq_ci && want_ci == NULL)
-					want_ci = h + i;
-			}
-			x = malloc(hn);
-			memcpy(x, h, hn);
-			bad += k_memmem(x, hn, nd, nn) != (want ? x + (want - h) : NULL);
-			bad_ci += k_memmem_ci(x, hn, nd, nn) != (want_ci ? x + (want_ci - h) : NULL);
-			free(x);
+			check_memmem(h, hn, nd, nn, &bad, &bad_ci);
 		}
 		T_EQ_INT(bad, 0, "k_memmem as the definition, 20,000 long haystacks");
 		T_EQ_INT(bad_ci, 0, "k_memmem_ci as the definition, 20,000 long haystacks");

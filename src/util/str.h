@@ -69,10 +69,6 @@ size_t	 k_cat(char *dst, size_t cap, ...) __attribute__((sentinel));
 size_t	 k_i64(char dst[21], int64_t v);
 
 /*
- * Tests against a NUL-terminated needle, inline so that the needle's
- * strlen() folds to a constant when it is a literal (most callers).
- */
-/*
  * k_lower8 - ASCII lower case of eight bytes at once: a byte from 'A' to
  *	'Z' (high bit clear) gains 0x20, every other byte is kept
  */
@@ -111,6 +107,10 @@ k_memeq_ci(const char *a, const char *b, size_t n)
 	return 1;
 }
 
+/*
+ * Tests against a NUL-terminated needle, inline so that the needle's
+ * strlen() folds to a constant when it is a literal (most callers).
+ */
 /* k_startswith - does s[0..n) begin with prefix */
 static inline int
 k_startswith(const char *s, size_t n, const char *prefix)

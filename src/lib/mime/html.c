@@ -41,14 +41,21 @@ tag_name(const char *t, size_t tn, char nm[8])
 	return k;
 }
 
-/* tag_in - is nm (k bytes) one of the names, a NULL-terminated list */
+/* tag_eq - is nm (k bytes) the name */
 static int
+tag_eq(const char *nm, size_t k, const char *name)
+{
+	return k > 0 && name[0] == nm[0] && strncmp(name, nm, k) == 0 && name[k] == '\0';
+}
+
+/* tag_in - the name of a NULL-terminated list that nm (k bytes) is, or NULL */
+static const char *
 tag_in(const char *nm, size_t k, const char *const *names)
 {
 	for (; *names != NULL; names++)
-		if ((*names)[0] == nm[0] && strncmp(*names, nm, k) == 0 && (*names)[k] == '\0')
-			return 1;
-	return 0;
+		if (tag_eq(nm, k, *names))
+			return *names;
+	return NULL;
 }
 
 /* Tags whose content is not text; tags that end a line; table cells. */
@@ -61,7 +68,7 @@ void
 km_html_text(const char *s, size_t n, kstr *out)
 {
 	size_t i = 0;
-	const char *skipto = NULL;
+	const char *skipto = NULL, *sk;
 	char nm[8];
 	size_t nk;
 
@@ -83,7 +90,7 @@ km_html_text(const char *s, size_t n, kstr *out)
 			tn = (size_t)(gt - t);
 			nk = tag_name(t, tn, nm);
 			if (skipto != NULL) {
-				if (closing && nk > 0 && strlen(skipto) == nk && memcmp(skipto, nm, nk) == 0)
+				if (closing && tag_eq(nm, nk, skipto))
 					skipto = NULL;
 				i = (size_t)(gt - s) + 1;
 				continue;
@@ -93,13 +100,12 @@ km_html_text(const char *s, size_t n, kstr *out)
 				i = e ? (size_t)(e - s) + 3 : n;
 				continue;
 			}
-			if (!closing && nk > 0 && tag_in(nm, nk, skipped))
-				skipto = nm[1] == 't' ? "style" : nm[1] == 'c' ? "script" :
-				    nm[1] == 'e' ? "head" : "title";
-			else if ((nk > 0 && tag_in(nm, nk, breaks)) ||
+			if (!closing && (sk = tag_in(nm, nk, skipped)) != NULL)
+				skipto = sk;
+			else if (tag_in(nm, nk, breaks) != NULL ||
 			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6'))
 				ks_addc(out, '\n');
-			else if (nk > 0 && tag_in(nm, nk, cells))
+			else if (tag_in(nm, nk, cells) != NULL)
 				ks_addc(out, ' ');
 			i = (size_t)(gt - s) + 1;
 			continue;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_phrases - compile phrase tables into a C Aho-Corasick automaton.
+"""gen_phrases - compile phrase tables into C tables for one-pass matching.
 
 Usage: gen_phrases.py NAME OUTPUT.inc TAGLIST FILE...
 
@@ -15,10 +15,11 @@ was collapsed to single spaces):
     literal words     any bytes, including UTF-8
     *                 exactly one word: a run of non-space bytes
     **                any text, possibly empty
-The literal pieces between wildcards are the automaton's fragments.  The C
+The literal pieces between wildcards are the table's fragments.  The C
 runtime (src/lib/reason/phrase.c) scans the text once, collects where each
-fragment ends, then checks the multi-piece phrases whose first fragment was
-seen.  No backtracking regular expression is ever run.
+fragment ends (hashed grams of the next eight bytes find the candidates),
+then checks the multi-piece phrases whose first fragment was seen.  No
+backtracking regular expression is ever run.
 """
 import sys, os, collections
 
@@ -97,44 +98,12 @@ def cbytes(b):
             out.append('\\%03o' % c)
     return '"' + ''.join(out) + '"'
 
-SHALLOW = 3  # states of depth < SHALLOW are numbered breadth first
-
-def renumber(goto, outs):
-    """States in scan order: the first levels of the trie breadth first, so
-    that the states most texts visit share a few cache lines; below them
-    depth first, so that a state with one edge leads to the next state."""
-    depth = [0] * len(goto)
-    order = [0]
-    q = collections.deque([0])
-    deep = []
-    while q:
-        st = q.popleft()
-        for k in sorted(goto[st]):
-            t = goto[st][k]
-            depth[t] = depth[st] + 1
-            if depth[t] < SHALLOW:
-                order.append(t)
-                q.append(t)
-            else:
-                deep.append(t)
-    for root in deep:
-        stack = [root]
-        while stack:
-            st = stack.pop()
-            order.append(st)
-            stack.extend(goto[st][k] for k in sorted(goto[st], reverse=True))
-    new = [0] * len(goto)
-    for i, st in enumerate(order):
-        new[st] = i
-    g2 = [None] * len(goto)
-    o2 = [None] * len(goto)
-    for st in range(len(goto)):
-        g2[new[st]] = {k: new[t] for k, t in goto[st].items()}
-        o2[new[st]] = outs[st]
-    return g2, o2
+# the gram hashes, as in src/lib/reason/phrase.h
+GRAM_MUL64 = 0x9E3779B97F4A7C15
+GRAM_MUL32 = 0x9E3779B1
 
 def build(name, crules_in, w):
-    """Emit automaton NAME for rules [(tagvalue, phrase, src)] through w()."""
+    """Emit the compiled table NAME for rules [(tagvalue, phrase, src)] through w()."""
     fragid = {}
     frags = []
     crules = []
@@ -162,118 +131,70 @@ def build(name, crules_in, w):
         cls[c] = cls[c + 32]
     for c in (9, 10, 13):
         cls[c] = cls[32]
-    goto = [dict()]
-    outs = [set()]
-    for fid, f in enumerate(frags):
-        st = 0
-        for c in f:
-            k = cls[c]
-            if k not in goto[st]:
-                goto.append(dict()); outs.append(set())
-                goto[st][k] = len(goto) - 1
-            st = goto[st][k]
-        outs[st].add(fid)
-    goto, outs = renumber(goto, outs)
-    n = len(goto)
-    fail = [0] * n
-    q = collections.deque()
-    for k, t in goto[0].items():
-        q.append(t)
-    while q:
-        st = q.popleft()
-        outs[st] |= outs[fail[st]]
-        for k, t in goto[st].items():
-            f = fail[st]
-            while f and k not in goto[f]:
-                f = fail[f]
-            fail[t] = goto[f].get(k, 0) if goto[f].get(k, 0) != t else 0
-            q.append(t)
-    # Each state is two words: st[2s] and st[2s+1] = fail | flags. A
-    # "chain" state (flag 1 << 30) has one trie edge, to state s + 1, and
-    # st[2s] is that edge's byte class: inside a fragment the scan then
-    # reads consecutive words, not scattered comb cells. Fragments are
-    # inserted one after the other, so most states are such links. Any
-    # other state keeps a comb row (as flex does): st[2s] is its base, and
-    # edge k is trans[base + k] when that cell's high half (its check) is
-    # s, its low half then the target. The root has a full row. A miss
-    # continues from the failure link. Flag 1 << 31: fragments end here
-    # (see out_off). Rows are placed first fit into the shared array.
-    if n >= 65535:
-        sys.exit('gen_phrases: %s has %d states; states are 16-bit (at most 65534): split the table' % (name, n))
-    chain = [False] * n
-    for st in range(1, n):
-        if len(goto[st]) == 1 and next(iter(goto[st].values())) == st + 1:
-            chain[st] = True
-    rows = [(0, [(k, goto[0].get(k, 0)) for k in range(nclass)])]
-    for st in range(1, n):
-        if not chain[st]:
-            rows.append((st, sorted(goto[st].items())))
-    total = 2 * nclass + 16
-    nxt = [0] * total
-    chk = [-1] * total
-    base = [0] * n
-    used_base = set()
-    # nextfree[i]: smallest free cell >= i (union-find with path halving)
-    nf = list(range(total + 1))
-    def nextfree(i):
-        while nf[i] != i:
-            nf[i] = nf[nf[i]]
-            i = nf[i]
-        return i
-    def grow(upto):
-        nonlocal total
-        if upto + 1 >= total:
-            extra = upto + 1 - total + nclass
-            nxt.extend([0] * extra)
-            chk.extend([-1] * extra)
-            nf.extend(range(total + 1, total + 1 + extra))
-            total += extra
-    for st, edges in rows:
-        if not edges:
-            continue
-        k0 = edges[0][0]
-        f = nextfree(k0)
-        while True:
-            b0 = f - k0
-            grow(b0 + nclass)
-            if b0 not in used_base and all(chk[b0 + k] == -1 for k, _ in edges):
-                break
-            f = nextfree(f + 1)
-        for k, t in edges:
-            nxt[b0 + k] = t
-            chk[b0 + k] = st
-            nf[b0 + k] = b0 + k + 1
-        base[st] = b0
-        used_base.add(b0)
-    last = max(i for i in range(len(chk)) if chk[i] != -1) + 1
-    tlen = max(last, max(base) + nclass)
-    nxt = nxt[:tlen] + [0] * (tlen - len(nxt[:tlen]))
-    chk = chk[:tlen] + [-1] * (tlen - len(chk[:tlen]))
-    words = []
-    for st in range(n):
-        if chain[st]:
-            words.append(next(iter(goto[st])))
-        else:
-            words.append(base[st])
-        words.append(fail[st] | (1 << 30 if chain[st] else 0) | (1 << 31 if outs[st] else 0))
+    # The scan (src/lib/reason/phrase.c) maps the text to byte classes,
+    # then reads, at each byte, the classes of the eight bytes from there
+    # as a 64-bit gram (the first in the low byte). A fragment of eight
+    # bytes or more is looked up by the gram of its first eight, one of
+    # four to seven bytes by that of its first four: a bitmap of gram
+    # hashes says whether any fragment starts so, and the rank of the bit
+    # (the set bits before it) picks the fragments' bucket. A shorter
+    # fragment is checked where its first byte's class is flagged.
+    def gram(b):
+        g = 0
+        for k, c in enumerate(b):
+            g |= cls[c] << (8 * k)
+        return g
+    for f in frags:
+        if len(f) > 255:
+            sys.exit('gen_phrases: %s: fragment %r is over 255 bytes' % (name, f))
+    longf = [fid for fid, f in enumerate(frags) if len(f) >= 8]
+    midf = [fid for fid, f in enumerate(frags) if 4 <= len(f) < 8]
+    shortf = [fid for fid, f in enumerate(frags) if len(f) < 4]
+    def grams(suffix, fids, q, mul, width):
+        bits = 6
+        while (1 << bits) < 16 * len(fids) and bits < 16:
+            bits += 1
+        buckets = collections.defaultdict(list)
+        for fid in fids:
+            h = ((gram(frags[fid][:q]) * mul) & ((1 << width) - 1)) >> (width - bits)
+            buckets[h].append(fid)
+        nwords = (1 << bits) // 64
+        gmap = [0] * nwords
+        for h in buckets:
+            gmap[h >> 6] |= 1 << (h & 63)
+        rank = []
+        seen = 0
+        for wd in gmap:
+            rank.append(seen)
+            seen += bin(wd).count('1')
+        goff = [0]
+        gfrag = []
+        for h in sorted(buckets):
+            gfrag.extend(sorted(buckets[h]))
+            goff.append(len(gfrag))
+        p = '%s_%s' % (name, suffix)
+        w('static const uint64_t %s_map[%d] = {%s};' % (p, nwords, ','.join('0x%xu' % x for x in gmap)))
+        w('static const uint16_t %s_rank[%d] = {%s};' % (p, nwords, ','.join(map(str, rank))))
+        w('static const uint16_t %s_off[%d] = {%s};' % (p, len(goff), ','.join(map(str, goff))))
+        w('static const uint16_t %s_frag[%d] = {%s};' % (p, max(1, len(gfrag)), ','.join(map(str, gfrag)) or '0'))
+        return '{ %s_map, %s_rank, %s_off, %s_frag, %d }' % (p, p, p, p, width - bits)
+    short_first = [0] * 256
+    for fid in shortf:
+        short_first[cls[frags[fid][0]]] = 1
+    w('/* %s: %d phrases, %d fragments (%d of four to seven bytes, %d shorter), %d byte classes. */' % (
+        name, len(crules), len(frags), len(midf), len(shortf), nclass))
+    w('static const uint8_t %s_cls[256] = {%s};' % (name, ','.join(map(str, cls))))
+    w('static const uint8_t %s_short_first[256] = {%s};' % (name, ','.join(map(str, short_first))))
+    w('static const uint16_t %s_short[%d] = {%s};' % (name, max(1, len(shortf)), ','.join(map(str, shortf)) or '0'))
+    g8 = grams('g8', longf, 8, GRAM_MUL64, 64)
+    g4 = grams('g4', midf, 4, GRAM_MUL32, 32)
+    w('static const uint64_t %s_frag_gram[%d] = {%s};' % (name, max(1, len(frags)), ','.join('0x%xu' % gram(f[:8]) for f in frags) or '0'))
     byfirst = collections.defaultdict(list)
     for rid, r in enumerate(crules):
         byfirst[r[3][0][1]].append(rid)
-    w('/* %s: %d phrases, %d fragments, %d states (%d chain links), %d byte classes, %d comb cells. */' % (
-        name, len(crules), len(frags), n, sum(chain), nclass, tlen))
-    w('static const uint8_t %s_cls[256] = {%s};' % (name, ','.join(map(str, cls))))
-    w('static const uint32_t %s_state[%d] = {%s};' % (name, 2 * n, ','.join(map(str, words))))
-    w('static const uint32_t %s_trans[%d] = {%s};' % (name, tlen, ','.join(
-        str((c if c >= 0 else 0xffff) << 16 | t) for c, t in zip(chk, nxt))))
-    off = [0]
-    flat = []
-    for st in range(n):
-        flat.extend(sorted(outs[st]))
-        off.append(len(flat))
-    w('static const uint32_t %s_out_off[%d] = {%s};' % (name, n + 1, ','.join(map(str, off))))
-    w('static const uint16_t %s_out[%d] = {%s};' % (name, max(1, len(flat)), ','.join(map(str, flat)) or '0'))
     w('static const uint16_t %s_frag_len[%d] = {%s};' % (name, max(1, len(frags)), ','.join(str(len(f)) for f in frags) or '0'))
     w('static const char *const %s_frag[%d] = {%s};' % (name, max(1, len(frags)), ','.join(cbytes(f) for f in frags) or '""'))
+    w('static const char *const %s_frag_cls[%d] = {%s};' % (name, max(1, len(frags)), ','.join(cbytes(bytes(cls[c] for c in f)) for f in frags) or '""'))
     pieces = []
     rtab = []
     for tag, phrase, src, ids in crules:
@@ -294,9 +215,10 @@ def build(name, crules_in, w):
     w('static const uint32_t %s_first_off[%d] = {%s};' % (name, len(frags) + 1, ','.join(map(str, foff))))
     w('static const uint16_t %s_first[%d] = {%s};' % (name, max(1, len(fr)), ','.join(map(str, fr)) or '0'))
     w('static const struct ph_automaton %s = {' % name)
-    w('\t%s_cls, %s_state, %s_trans, %d, %d,' % (name, name, name, n, nclass))
-    w('\t%s_out_off, %s_out, %s_frag_len, %s_frag, %d, %s_pieces, %s_rules, %d, %s_first_off, %s_first' % (
-        name, name, name, name, len(frags), name, name, len(rtab), name, name))
+    w('\t.cls = %s_cls, .short_first = %s_short_first, .shortf = %s_short, .nshort = %d,' % (name, name, name, len(shortf)))
+    w('\t.g8 = %s, .g4 = %s, .frag_gram = %s_frag_gram,' % (g8, g4, name))
+    w('\t.frag_len = %s_frag_len, .frag = %s_frag, .frag_cls = %s_frag_cls, .nfrag = %d, .pieces = %s_pieces,' % (name, name, name, len(frags), name))
+    w('\t.rules = %s_rules, .nrules = %d, .first_off = %s_first_off, .first = %s_first,' % (name, len(rtab), name, name))
     w('};')
 
 def parse_family(path, tags):

@@ -95,6 +95,13 @@ kr_phrases(const char *s, size_t n, struct ph_result *r)
 	return r->tags != 0;
 }
 
+/* kr_phrase_table - the compiled reason tables (for tests) */
+const struct ph_automaton *
+kr_phrase_table(void)
+{
+	return &ph_reason;
+}
+
 /* kr_phrase_rule - a reason table entry by id */
 const struct ph_rule *
 kr_phrase_rule(int id)

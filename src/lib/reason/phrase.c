@@ -1,10 +1,20 @@
 /*
  * NAME
- *	phrase - one-pass phrase matching over compiled automata
+ *	phrase - one-pass phrase matching over compiled tables
  * DESCRIPTION
- *	The scan records where fragments end in a bounded list (the texts
- *	are diagnostics of a few hundred bytes; past PH_MAX_OCC occurrences
- *	later ones are ignored, which only loses matches, never memory).
+ *	The scan maps the text to byte classes and reads, at each byte, the
+ *	classes of the next eight as a gram. Where a gram's hash bit is set
+ *	in the table's maps (one for the first eight bytes of fragments,
+ *	one for the first four of shorter ones), the fragments of that
+ *	bucket are compared with the text from there; fragments under four
+ *	bytes are compared where their first byte's class is flagged. Each
+ *	byte thus costs a few independent loads and no chain of state
+ *	lookups, and the tables a scan touches are a few kilobytes. The
+ *	occurrences (fragment, end) are kept in the order of their ends,
+ *	then of fragment ids, in a bounded list (the texts are diagnostics
+ *	of a few hundred bytes; past PH_MAX_OCC occurrences the later ones
+ *	are ignored, which only loses matches, never memory).
+ *
  *	Each occurrence of a fragment that begins some phrase triggers a
  *	check of that phrase's later pieces, straight against the text:
  *	a one-word gap skips one run of non-space bytes, a glued gap tries
@@ -25,14 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PH_MAX_OCC	512
 #define PH_GLUE_MAX	256		/* bytes of a glued word */
 #define PH_MAX_STEPS	(1u << 18)	/* checks per ph_match() */
-
-struct occ {
-	uint16_t frag;
-	uint32_t end;		/* one past the last byte */
-};
 
 /*
  * The occurrences again, as keys frag << 32 | end in ascending order: the
@@ -168,57 +172,175 @@ rest(const struct ph_automaton *a, const struct ph_rule *r, unsigned k,
 	}
 }
 
-/* ph_match - run automaton a over s[0..n), fill r */
+/*
+ * found - keep occurrence key (end << 16 | fragment) among the first
+ *	PH_MAX_OCC in key order; once the list is full (*full) it is sorted
+ *	and a key takes the last one's place only when it sorts before it.
+ */
+static void
+found(uint64_t *ok, size_t *nocc, int *full, uint64_t key)
+{
+	size_t i;
+
+	if (*nocc < PH_MAX_OCC) {
+		ok[(*nocc)++] = key;
+		return;
+	}
+	if (!*full) {
+		sort_keys(ok, PH_MAX_OCC);
+		*full = 1;
+	}
+	if (key >= ok[PH_MAX_OCC - 1])
+		return;
+	for (i = PH_MAX_OCC - 1; i > 0 && ok[i - 1] > key; i--)
+		ok[i] = ok[i - 1];
+	ok[i] = key;
+}
+
+/* popcount64 - set bits of x (no POPCNT instruction assumed) */
+static inline unsigned
+popcount64(uint64_t x)
+{
+	x -= (x >> 1) & UINT64_C(0x5555555555555555);
+	x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* bucket - the fragments whose gram hashes to h, as [*from, return) of gr->frag */
+static inline size_t
+bucket(const struct ph_grams *gr, uint64_t h, size_t *from)
+{
+	uint64_t wd = gr->map[h >> 6];
+	size_t	 b = gr->rank[h >> 6] + popcount64(wd & ((UINT64_C(1) << (h & 63)) - 1));
+
+	*from = gr->off[b];
+	return gr->off[b + 1];
+}
+
+/* head_eq - do the first len (under eight) classes of gram g equal want */
+static inline int
+head_eq(uint64_t g, size_t len, uint64_t want)
+{
+	return (g & ((UINT64_C(1) << (8 * len)) - 1)) == want;
+}
+
+/*
+ * candidates - the occurrences that start at cb[i], where the scan saw a
+ *	gram bit or a short fragment's first class; g holds the classes of
+ *	cb[i..i + 8), cb[0..mn) the mapped classes from text offset w0. The
+ *	classes past the text are zeros, and no fragment holds one: a gram
+ *	that reaches past the end matches no fragment.
+ */
+static void
+candidates(const struct ph_automaton *a, const unsigned char *cb, size_t mn, size_t i, uint64_t g,
+    size_t w0, uint64_t *ok, size_t *nocc, int *full)
+{
+	uint64_t h8 = (g * PH_GRAM_MUL64) >> a->g8.shift;
+	uint32_t h4 = ((uint32_t)g * PH_GRAM_MUL32) >> a->g4.shift;
+	size_t	 j, to;
+
+	if ((a->g8.map[h8 >> 6] >> (h8 & 63)) & 1)
+		for (to = bucket(&a->g8, h8, &j); j < to; j++) {
+			unsigned f = a->g8.frag[j];
+			size_t	 len = a->frag_len[f];
+			if (a->frag_gram[f] == g && i + len <= mn &&
+			    memcmp(cb + i + 8, a->frag_cls[f] + 8, len - 8) == 0)
+				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
+		}
+	if ((a->g4.map[h4 >> 6] >> (h4 & 63)) & 1)
+		for (to = bucket(&a->g4, h4, &j); j < to; j++) {
+			unsigned f = a->g4.frag[j];
+			size_t	 len = a->frag_len[f];
+			if (head_eq(g, len, a->frag_gram[f]))
+				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
+		}
+	if (a->short_first[cb[i]])
+		for (j = 0; j < a->nshort; j++) {
+			unsigned f = a->shortf[j];
+			size_t	 len = a->frag_len[f];
+			if (head_eq(g, len, a->frag_gram[f]))
+				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
+		}
+}
+
+/* load_gram - the eight classes from cb, the first in the low byte */
+static inline uint64_t
+load_gram(const unsigned char *cb)
+{
+	uint64_t g;
+
+	memcpy(&g, cb, sizeof(g));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	g = __builtin_bswap64(g);
+#endif
+	return g;
+}
+
+#define PH_WIN 1024	/* starts scanned per window of mapped classes */
+
+/*
+ * ph_scan - the occurrences of a's fragments in s[0..n), as keys
+ *	end << 16 | fragment in ascending order, the first PH_MAX_OCC of
+ *	them in ok; returns their number. The text is mapped to classes a
+ *	window at a time, each window with the PH_FRAG_MAX bytes after it (a
+ *	fragment starting in it may end there) and eight zeros past the
+ *	text's end.
+ */
+size_t
+ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char	cb[PH_WIN + PH_FRAG_MAX + 8];
+	const uint8_t  *cls = a->cls, *sf = a->short_first;
+	const uint64_t *m8 = a->g8.map, *m4 = a->g4.map;
+	unsigned	s8 = a->g8.shift, s4 = a->g4.shift;
+	size_t		nocc = 0, w0, i, wn, mn;
+	int		full = 0;
+
+	for (w0 = 0; w0 < n; w0 += PH_WIN) {
+		wn = n - w0 < PH_WIN ? n - w0 : PH_WIN;
+		mn = n - w0 < PH_WIN + PH_FRAG_MAX ? n - w0 : PH_WIN + PH_FRAG_MAX;
+		for (i = 0; i < mn; i++)
+			cb[i] = cls[p[w0 + i]];
+		memset(cb + mn, 0, 8);
+		for (i = 0; i < wn; i++) {
+			uint64_t g = load_gram(cb + i), h8 = (g * PH_GRAM_MUL64) >> s8;
+			uint32_t h4 = ((uint32_t)g * PH_GRAM_MUL32) >> s4;
+
+			if (__builtin_expect((((m8[h8 >> 6] >> (h8 & 63)) | (m4[h4 >> 6] >> (h4 & 63))) & 1) | sf[cb[i]], 0))
+				candidates(a, cb, mn, i, g, w0, ok, &nocc, &full);
+		}
+	}
+	if (!full)
+		sort_keys(ok, nocc);
+	return nocc;
+}
+
+/* ph_match - run table a over s[0..n), fill r */
 void
 ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result *r)
 {
-	struct occ occ[PH_MAX_OCC];
+	uint64_t   ok[PH_MAX_OCC];	/* end << 16 | fragment, ascending */
 	uint64_t   keys[PH_MAX_OCC];
 	struct byfrag b;
-	size_t	   nocc = 0, i, j;
-	uint32_t   st = 0;
+	size_t	   nocc, i, j;
 	unsigned   steps = PH_MAX_STEPS;
 	uint8_t	   failed[512];	/* rules (by id, the first 4096) known not to match */
-	const unsigned char *p = (const unsigned char *)s;
 
 	memset(failed, 0, sizeof(failed));
 	r->tags = 0;
 	for (i = 0; i < PH_MAX_TAGS; i++)
 		r->rule[i] = -1;
-	for (i = 0; i < n; i++) {
-		unsigned c = a->cls[p[i]];
-
-		for (;;) {
-			uint32_t w = a->state[2 * st], f = a->state[2 * st + 1];
-			if (f & PH_CHAIN) {
-				if (w == c) {
-					st++;
-					break;
-				}
-			} else {
-				uint32_t t = a->trans[w + c];
-				if (t >> 16 == st) {
-					st = t & 0xffff;
-					break;
-				}
-			}
-			st = f & PH_FAIL;	/* the root has a full row: this ends */
-		}
-		if (!(a->state[2 * st + 1] & PH_OUT))
-			continue;
-		for (j = a->out_off[st]; j < a->out_off[st + 1] && nocc < PH_MAX_OCC; j++) {
-			occ[nocc].frag = a->out[j];
-			occ[nocc].end = (uint32_t)(i + 1);
-			nocc++;
-		}
-	}
+	nocc = ph_scan(a, s, n, ok);
 	for (i = 0; i < nocc; i++)
-		keys[i] = (uint64_t)occ[i].frag << 32 | occ[i].end;
+		keys[i] = (ok[i] & 0xffff) << 32 | ok[i] >> 16;
 	sort_keys(keys, nocc);
 	b.k = keys;
 	b.n = nocc;
 	for (i = 0; i < nocc; i++) {
-		unsigned f = occ[i].frag;
+		unsigned f = (unsigned)(ok[i] & 0xffff);
+		size_t	 end = (size_t)(ok[i] >> 16);
 
 		for (j = a->first_off[f]; j < a->first_off[f + 1]; j++) {
 			unsigned		 rid = a->first[j];
@@ -231,10 +353,10 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 			/* A rule of any-text gaps failed from its earliest start: done. */
 			if (rid < sizeof(failed) * 8 && (failed[rid / 8] >> (rid % 8)) & 1)
 				continue;
-			if (rest(a, rl, 1, s, n, occ[i].end, &b, &steps)) {
+			if (rest(a, rl, 1, s, n, end, &b, &steps)) {
 				/* Keep the earliest rule of the table for each tag. */
 				if (r->rule[rl->tag] < 0)
-					r->pos[rl->tag] = occ[i].end - a->frag_len[f];
+					r->pos[rl->tag] = end - a->frag_len[f];
 				r->rule[rl->tag] = (int32_t)rid;
 				r->tags |= (uint64_t)1 << rl->tag;
 			} else if (rid < sizeof(failed) * 8 && any_only(a, rl, 1))

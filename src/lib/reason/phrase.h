@@ -1,12 +1,13 @@
 /*
  * NAME
- *	phrase - one-pass phrase matching over compiled automata
+ *	phrase - one-pass phrase matching over compiled tables
  * SUMMARY
- *	A ph_automaton is generated at build time by tools/gen_phrases.py
- *	from the phrase tables under data/. ph_match() runs it over a text
- *	once (Aho-Corasick: amortised constant work per byte), then checks the multi-piece phrases
- *	whose first fragment occurred. The result tells, for each tag, the
- *	first phrase (in table order of occurrence) that matched.
+ *	A ph_automaton (a compiled phrase table) is generated at build time
+ *	by tools/gen_phrases.py from the phrase tables under data/.
+ *	ph_match() reads a text once (hashed grams of the last bytes find
+ *	where fragments start), then checks the multi-piece phrases whose
+ *	first fragment occurred. The result tells, for each tag, the first
+ *	phrase (in table order of occurrence) that matched.
  *
  *	Automata are const data: any number of threads may use one at once.
  */
@@ -30,29 +31,41 @@ struct ph_rule {
 };
 
 /*
- * State s is two words. state[2s + 1] is its failure link, with
- * PH_CHAIN and PH_OUT. A chain state has one trie edge, to state s + 1,
- * and state[2s] is that edge's byte class: inside a fragment the scan
- * reads consecutive words. Any other state has a comb row at base
- * state[2s]: edge k is trans[base + k] when that cell's high half is s,
- * its low half then the target. The root has a full row. A miss
- * continues from the failure link. PH_OUT: some fragment ends at s (the
- * fragments are out[out_off[s]..out_off[s + 1])). States are 16-bit.
+ * The scan maps the text to byte classes, then reads at each byte the
+ * classes of the eight bytes from there as a gram, the first in the low
+ * byte. A fragment of eight bytes or more is found by the gram of its
+ * first eight (g8), one of four to seven bytes by that of its first four
+ * (g4). In each, bit h of map is set when some fragment's gram hashes to
+ * h ((gram * multiplier) >> shift, in 64 or 32 bits), and the bit's rank
+ * (the set bits before it; rank holds one count per word) is its bucket:
+ * frag[off[rank]..off[rank + 1]), in fragment order. Fragments under
+ * four bytes (shortf) are tried where short_first flags the class of
+ * the byte. frag_gram holds the gram of each fragment's first eight
+ * bytes at most, frag_cls each fragment as classes. Fragments are at
+ * most PH_FRAG_MAX bytes.
  */
-#define PH_CHAIN	(1u << 30)
-#define PH_OUT		(1u << 31)
-#define PH_FAIL		(PH_CHAIN - 1)
+#define PH_GRAM_MUL64 UINT64_C(0x9E3779B97F4A7C15)
+#define PH_GRAM_MUL32 UINT32_C(0x9E3779B1)
+#define PH_FRAG_MAX   255
+
+struct ph_grams {
+	const uint64_t	*map;
+	const uint16_t	*rank;
+	const uint16_t	*off;
+	const uint16_t	*frag;
+	unsigned	 shift;
+};
 
 struct ph_automaton {
-	const uint8_t	*cls;
-	const uint32_t	*state;
-	const uint32_t	*trans;
-	uint32_t	 nstates;
-	uint32_t	 nclass;
-	const uint32_t	*out_off;
-	const uint16_t	*out;
+	const uint8_t	*cls;		/* byte -> class: A-Z as a-z, tab/CR/LF as space */
+	const uint8_t	*short_first;	/* class -> 1 when some short fragment begins with it */
+	const uint16_t	*shortf;
+	uint32_t	 nshort;
+	struct ph_grams	 g8, g4;
+	const uint64_t	*frag_gram;
 	const uint16_t	*frag_len;
 	const char *const *frag;
+	const char *const *frag_cls;
 	uint32_t	 nfrag;
 	const struct ph_piece *pieces;
 	const struct ph_rule *rules;
@@ -62,6 +75,7 @@ struct ph_automaton {
 };
 
 #define PH_MAX_TAGS 64
+#define PH_MAX_OCC  512	/* fragment occurrences kept per text */
 
 struct ph_result {
 	uint64_t	tags;			/* bit t: some phrase of tag t matched */
@@ -71,6 +85,8 @@ struct ph_result {
 
 void	ph_match(const struct ph_automaton *a, const char *s, size_t n,
 	    struct ph_result *r);
+size_t	ph_scan(const struct ph_automaton *a, const char *s, size_t n,
+	    uint64_t *ok);	/* room for PH_MAX_OCC */
 
 static inline int
 ph_has(const struct ph_result *r, unsigned tag)

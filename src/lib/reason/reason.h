@@ -53,6 +53,7 @@ void	kr_classify(const struct kfacts *f, struct kverdict *v);
 int	kr_status_reason(const char *code, kaeru_reason *out);
 int	kr_phrases(const char *s, size_t n, struct ph_result *r);
 const struct ph_rule *kr_phrase_rule(int id);
+const struct ph_automaton *kr_phrase_table(void);
 
 kaeru_category	  kr_category(kaeru_reason r, int permanent);
 kaeru_action_hint kr_hint(kaeru_reason r, int permanent);

@@ -263,16 +263,21 @@ convert(iconv_t cd, const char *in, size_t n, kstr *out)
 	return 0;
 }
 
-/* kcs_to_utf8 - append the UTF-8 form of in[0..n) declared as charset */
-void
-kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
-    size_t n, kstr *out)
+/*
+ * kcs_utf8_view - the UTF-8 form of in[0..n) declared as charset: in
+ *	itself when it already is (*len = n, out untouched), else out's
+ *	bytes after what out held (*len of them, appended there)
+ */
+const char *
+kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
+    size_t n, kstr *out, size_t *len)
 {
 	const char *canon = charset ? kcs_canonical(charset, clen) : NULL;
-	size_t	    k;
+	size_t	    k, before = out->len;
 
+	*len = n;
 	if (n == 0)
-		return;
+		return in;
 	/* ISO-2022-JP escapes win over any label: "us-ascii" often lies. */
 	if ((canon == NULL || strcmp(canon, "UTF-8") == 0) &&
 	    memchr(in, 0x1b, n) != NULL &&
@@ -284,10 +289,8 @@ kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
 		canon = kcs_guess(in, n);
 	if (canon != NULL && strcmp(canon, "UTF-8") == 0) {
 		k = kc_utf8_valid_prefix(in, n);
-		if (k == n) {
-			ks_add(out, in, n);
-			return;
-		}
+		if (k == n)
+			return in;
 		/* Declared UTF-8 (or ASCII) but is not: guess again. */
 		canon = kcs_guess(in, n);
 	}
@@ -295,17 +298,26 @@ kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
 		canon = kcs_guess(in, n);
 	/*
 	 * Pure ASCII reads the same in every charset a mail may declare
-	 * except the 16-bit and 7-bit Unicode forms: copy it, skip iconv.
+	 * except the 16-bit and 7-bit Unicode forms: as it is, no iconv.
 	 */
 	if (strncmp(canon, "UTF-16", 6) != 0 && strcmp(canon, "UTF-7") != 0 &&
-	    memchr(in, 0x1b, n) == NULL && kc_is_ascii(in, n)) {
-		ks_add(out, in, n);
-		return;
-	}
-	if (strcmp(canon, "UTF-8") == 0) {
+	    memchr(in, 0x1b, n) == NULL && kc_is_ascii(in, n))
+		return in;
+	if (strcmp(canon, "UTF-8") == 0)
 		kc_utf8_sanitize(out, in, n);
-		return;
-	}
-	if (c == NULL || convert(open_cd(c, canon), in, n, out) != 0)
+	else if (c == NULL || convert(open_cd(c, canon), in, n, out) != 0)
 		kc_utf8_sanitize(out, in, n);
+	*len = out->len - before;
+	return ks_str(out) + before;	/* "" when out could not grow */
+}
+
+/* kcs_to_utf8 - append the UTF-8 form of in[0..n) declared as charset */
+void
+kcs_to_utf8(kcharset *c, const char *charset, size_t clen, const char *in,
+    size_t n, kstr *out)
+{
+	size_t len;
+
+	if (kcs_utf8_view(c, charset, clen, in, n, out, &len) == in)
+		ks_add(out, in, len);
 }

@@ -3,7 +3,8 @@
  *	charset - conversion of any declared charset to UTF-8
  * SUMMARY
  *	kcs_to_utf8() appends the UTF-8 form of a byte range whose charset a
- *	mail declares. It never fails: an unknown charset is guessed from the
+ *	mail declares; kcs_utf8_view() gives the range itself when it is
+ *	already that form, and appends only when it is not. It never fails: an unknown charset is guessed from the
  *	bytes, a lying one (ISO-2022-JP escapes under "us-ascii", Shift_JIS
  *	under "utf-8") is detected, and bytes that still do not convert
  *	become U+FFFD. iconv descriptors are cached per kcharset, which
@@ -20,6 +21,8 @@ kcharset *kcs_new(void);
 void	  kcs_free(kcharset *c);
 void	  kcs_to_utf8(kcharset *c, const char *charset, size_t clen,
 	    const char *in, size_t n, kstr *out);
+const char *kcs_utf8_view(kcharset *c, const char *charset, size_t clen,
+	    const char *in, size_t n, kstr *out, size_t *len);
 const char *kcs_canonical(const char *name, size_t n);
 const char *kcs_guess(const char *in, size_t n);
 

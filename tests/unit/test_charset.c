@@ -45,6 +45,28 @@ main(void)
 		T_EQ_STR(ks_str(&s), conv[i].out, conv[i].what);
 		ks_dispose(&s);
 	}
+	/*
+	 * kcs_utf8_view gives the same bytes: the input itself when it needs
+	 * no change (nothing appended), else what it appended after what
+	 * the string held.
+	 */
+	for (i = 0; i < sizeof(conv) / sizeof(conv[0]); i++) {
+		kstr	    s = KSTR_INIT;
+		size_t	    n = strlen(conv[i].in), len;
+		const char *v;
+		int	    same = strcmp(conv[i].in, conv[i].out) == 0;
+
+		ks_add(&s, "held:", 5);
+		v = kcs_utf8_view(c, conv[i].charset, conv[i].charset ? strlen(conv[i].charset) : 0,
+		    conv[i].in, n, &s, &len);
+		T_OK(len == strlen(conv[i].out) && memcmp(v, conv[i].out, len) == 0, conv[i].what);
+		if (same)
+			T_OK(v == conv[i].in && s.len == 5, "text already UTF-8 is not copied");
+		else
+			T_OK(v == s.p + 5 && s.len == 5 + len && memcmp(s.p, "held:", 5) == 0,
+			    "a conversion is appended after what the string held");
+		ks_dispose(&s);
+	}
 	{
 		/* A byte that no charset accepts never fails the conversion. */
 		kstr s = KSTR_INIT;

@@ -169,8 +169,8 @@ add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
     const char *b, size_t n)
 {
 	kstr	   *tmp = &m->scratch[0], *utf = &m->scratch[1], *txt = &m->scratch[2];
-	const char *d, *cs = NULL;
-	size_t	    dn, csn = 0;
+	const char *d, *u, *cs = NULL;
+	size_t	    dn, un, csn = 0;
 
 	if (n > m->lim->max_decoded) {
 		n = m->lim->max_decoded;
@@ -182,13 +182,13 @@ add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
 	decode_body(cte, b, n, tmp, &d, &dn);
 	if (ct != NULL)
 		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
-	kcs_to_utf8(m->cs, cs, csn, d, dn, utf);
+	u = kcs_utf8_view(m->cs, cs, csn, d, dn, utf, &un);
 	begin_sect(m, html ? KP_HTML : KP_TEXT, NULL);
 	if (html) {
-		km_html_text(ks_str(utf), utf->len, txt);
+		km_html_text(u, un, txt);
 		append_clean(m, ks_str(txt), txt->len);
 	} else
-		append_clean(m, ks_str(utf), utf->len);
+		append_clean(m, u, un);
 	end_sect(m);
 }
 
@@ -251,8 +251,8 @@ add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
     enum kcte cte, const char *b, size_t n)
 {
 	kstr	   *tmp = &m->scratch[0], *utf = &m->scratch[1];
-	const char *d, *cs = NULL;
-	size_t	    dn, csn = 0;
+	const char *d, *u, *cs = NULL;
+	size_t	    dn, un, csn = 0;
 
 	if (n > m->lim->max_decoded) {
 		n = m->lim->max_decoded;
@@ -263,9 +263,9 @@ add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
 	decode_body(cte, b, n, tmp, &d, &dn);
 	if (ct != NULL)
 		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
-	kcs_to_utf8(m->cs, cs, csn, d, dn, utf);
+	u = kcs_utf8_view(m->cs, cs, csn, d, dn, utf, &un);
 	begin_sect(m, t, t == KP_DSN ? MARK_DSN : MARK_FBR);
-	append_clean(m, ks_str(utf), utf->len);
+	append_clean(m, u, un);
 	end_sect(m);
 }
 

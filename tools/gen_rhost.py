@@ -191,7 +191,7 @@ def main():
     if not provs:
         w('\t{"", NULL, NULL, NULL, NULL, 0, NULL, 0},')
     w('};')
-    # Every suffix once more, sorted (bytewise, as strcmp), for find_in()'s binary search.
+    # Every suffix once more, sorted (bytewise, as strcmp): equal ones side by side.
     suffixes.sort(key=lambda t: (t[0].encode(), t[1], t[2]))
     w('static const struct rh_suffix rh_suffixes[%d] = {' % max(1, len(suffixes)))
     for sfx, prov, which in suffixes:
@@ -200,6 +200,29 @@ def main():
         w('\t{"", 0, 0},')
     w('};')
     w('#define RH_SUFFIXES %d' % len(suffixes))
+    # A hash table over the distinct suffixes for find_in(): FNV-1a over a
+    # suffix's bytes from its last to its first, so that one pass from a
+    # host's end hashes every label suffix; open addressing, a slot holds
+    # 1 + the index of the suffix's first row above (0: empty).
+    def rhash(s):
+        h = 0x811c9dc5
+        for c in reversed(s.encode()):
+            h = ((h ^ c) * 0x01000193) & 0xffffffff
+        return h
+    first = {}
+    for i, (sfx, prov, which) in enumerate(suffixes):
+        first.setdefault(sfx, i)
+    nslots = 8
+    while nslots < 4 * len(first):
+        nslots *= 2
+    slots = [0] * nslots
+    for sfx, i in first.items():
+        k = rhash(sfx) & (nslots - 1)
+        while slots[k]:
+            k = (k + 1) & (nslots - 1)
+        slots[k] = i + 1
+    w('static const uint16_t rh_suffix_slots[%d] = {%s};' % (nslots, ','.join(map(str, slots))))
+    w('#define RH_SLOTS %d' % nslots)
     w('#define RH_PROVIDERS %d' % len(provs))
     w('#define RH_MAX_CHUNKS %d' % MAX_CHUNKS)
     with open(output, 'w') as f:

@@ -81,18 +81,13 @@ host_len(const char *h)
 	return n;
 }
 
-/* cmp_suffix - bsearch order: a lower-case name against a table suffix */
-static int
-cmp_suffix(const void *key, const void *elt)
-{
-	return strcmp(key, ((const struct rh_suffix *)elt)->s);
-}
-
 /*
  * find_in - the provider one of whose lists (0 hosts, 1 domains) names h
  *	Each label suffix of h ("mx.mail.example.jp", "mail.example.jp", ...)
- *	is looked up in the sorted suffix table; when several providers
- *	match, the one listed first in data/rhost/ wins.
+ *	is looked up in the suffix hash table (gen_rhost.py), whose hash
+ *	reads a suffix from its last byte: one pass from h's end hashes them
+ *	all. When several providers match, the one listed first in
+ *	data/rhost/ wins.
  */
 static const struct rh_provider *
 find_in(const char *h, int which)
@@ -100,28 +95,29 @@ find_in(const char *h, int which)
 	char	 buf[256];
 	size_t	 n = host_len(h), i;
 	unsigned best = RH_PROVIDERS;
+	uint32_t hash = 0x811c9dc5u;
 
 	if (n == 0 || n >= sizeof(buf) || RH_SUFFIXES == 0)
 		return NULL;
 	for (i = 0; i < n; i++)
 		buf[i] = (char)k_lower((unsigned char)h[i]);
 	buf[n] = '\0';
-	for (i = 0; i < n; i++) {
-		const struct rh_suffix *e;
-		size_t			lo;
+	for (i = n; i-- > 0;) {
+		size_t k;
 
+		hash = (hash ^ (unsigned char)buf[i]) * 0x01000193u;
 		if (i > 0 && buf[i - 1] != '.')
 			continue;
-		e = bsearch(buf + i, rh_suffixes, RH_SUFFIXES, sizeof(rh_suffixes[0]), cmp_suffix);
-		if (e == NULL)
-			continue;
-		/* Equal suffixes sit together: look at all of them. */
-		lo = (size_t)(e - rh_suffixes);
-		while (lo > 0 && strcmp(rh_suffixes[lo - 1].s, buf + i) == 0)
-			lo--;
-		for (; lo < RH_SUFFIXES && strcmp(rh_suffixes[lo].s, buf + i) == 0; lo++)
-			if (rh_suffixes[lo].which == which && rh_suffixes[lo].prov < best)
-				best = rh_suffixes[lo].prov;
+		for (k = hash & (RH_SLOTS - 1); rh_suffix_slots[k] != 0; k = (k + 1) & (RH_SLOTS - 1)) {
+			size_t lo = rh_suffix_slots[k] - 1u;
+			if (strcmp(rh_suffixes[lo].s, buf + i) != 0)
+				continue;
+			/* Equal suffixes sit together: look at all of them. */
+			for (; lo < RH_SUFFIXES && strcmp(rh_suffixes[lo].s, buf + i) == 0; lo++)
+				if (rh_suffixes[lo].which == which && rh_suffixes[lo].prov < best)
+					best = rh_suffixes[lo].prov;
+			break;
+		}
 	}
 	return best < RH_PROVIDERS ? &rh_providers[best] : NULL;
 }

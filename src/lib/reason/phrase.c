@@ -218,6 +218,24 @@ bucket(const struct ph_grams *gr, uint64_t h, size_t *from)
 	return gr->off[b + 1];
 }
 
+/* cls_eq - do the n classes at x equal those at y (n is a fragment's tail: a few bytes) */
+static inline int
+cls_eq(const unsigned char *x, const unsigned char *y, size_t n)
+{
+	uint64_t u, v;
+
+	for (; n >= 8; x += 8, y += 8, n -= 8) {
+		memcpy(&u, x, 8);
+		memcpy(&v, y, 8);
+		if (u != v)
+			return 0;
+	}
+	for (; n > 0; n--)
+		if (*x++ != *y++)
+			return 0;
+	return 1;
+}
+
 /* head_eq - do the first len (under eight) classes of gram g equal want */
 static inline int
 head_eq(uint64_t g, size_t len, uint64_t want)
@@ -245,7 +263,7 @@ candidates(const struct ph_automaton *a, const unsigned char *cb, size_t mn, siz
 			unsigned f = a->g8.frag[j];
 			size_t	 len = a->frag_len[f];
 			if (a->frag_gram[f] == g && i + len <= mn &&
-			    memcmp(cb + i + 8, a->frag_cls[f] + 8, len - 8) == 0)
+			    cls_eq(cb + i + 8, (const unsigned char *)a->frag_cls[f] + 8, len - 8))
 				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
 		}
 	if ((a->g4.map[h4 >> 6] >> (h4 & 63)) & 1)

@@ -87,8 +87,9 @@ kaeru_reason_from_name(const char *name, kaeru_reason *out)
 {
 	unsigned i;
 
+	/* Names rarely share a first letter: compare that before the rest. */
 	for (i = 0; i < KAERU_REASON_COUNT; i++)
-		if (strcmp(reason_names[i], name) == 0) {
+		if (reason_names[i][0] == name[0] && strcmp(reason_names[i], name) == 0) {
 			*out = (kaeru_reason)i;
 			return 0;
 		}

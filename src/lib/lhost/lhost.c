@@ -39,8 +39,6 @@ static const struct klhost *const standards[] = {
 /* mda.c */
 int	mda_apply(struct kmsg *m, struct kbounce *b);
 
-/* order.c */
-int	lhost_order(const struct kmsg *m, const struct klhost **fams, int max);
 
 /* attempt - run one decoder on a clean kbounce; >0 when it decoded */
 static int

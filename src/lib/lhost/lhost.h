@@ -40,6 +40,7 @@ lh_has_header(const struct kmsg *m, const char *name)
 	return kh_find(&m->hdr, name) != NULL;
 }
 int	 lh_prepare_tests(struct kmsg *m);
+int	 lhost_order(const struct kmsg *m, const struct klhost **fams, int max);
 int	 lh_subject_has(const struct kmsg *m, const char *needle);
 int	 lh_subject_has_n(const struct kmsg *m, const char *needle, size_t k);
 int	 lh_subject_starts(const struct kmsg *m, const char *prefix);

@@ -346,7 +346,8 @@ ph_match(const struct ph_automaton *a, const char *s, size_t n, struct ph_result
 	unsigned   steps = PH_MAX_STEPS;
 	uint8_t	   failed[512];	/* rules (by id, the first 4096) known not to match */
 
-	memset(failed, 0, sizeof(failed));
+	/* Only the bytes of the table's rules: most tables are small. */
+	memset(failed, 0, a->nrules / 8 + 1 < sizeof(failed) ? a->nrules / 8 + 1 : sizeof(failed));
 	r->tags = 0;
 	for (i = 0; i < PH_MAX_TAGS; i++)
 		r->rule[i] = -1;

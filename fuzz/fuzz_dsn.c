@@ -18,7 +18,7 @@ static int    ready;
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct klimits lim = { 1 << 20, 12, 200, 8192, 256 << 10 };
+	static const struct klimits lim = { 1 << 20, 12, 200, 8192, 256 << 10, 10000 };
 	struct kmsg    m;
 	struct kbounce b;
 	const char    *cur, *end, *line;

@@ -23,7 +23,7 @@ static karena	 arena;
 static kstr	 flat;
 static kstr	 scratch[3];
 static kstr	 flat2, kept;
-static const struct klimits lim = { 1 << 20, 12, 200, 8192, 256 << 10 };
+static const struct klimits lim = { 1 << 20, 12, 200, 8192, 256 << 10, 10000 };
 static struct kelide el;
 static char	*win;
 

@@ -34,12 +34,17 @@ extern "C" {
 
 typedef struct kaeru_parser kaeru_parser;
 
-#define KAERU_PARSE_OPTS_VERSION 1
+#define KAERU_PARSE_OPTS_VERSION 2	/* 2 added max_records; 1 is still accepted */
 
 /*
  * Resource limits: 0 selects the default. Past a limit the mail is still
  * classified from what was read and its records carry
  * KAERU_RECORD_TRUNCATED.
+ *
+ * A record's diagnostic text is at most max_header_len bytes (it is one
+ * field of a report), and the records of one mail together keep at most
+ * max_decoded bytes of it: text that many recipients share is repeated in
+ * each record, and these two bound what one mail can make the output hold.
  */
 typedef struct kaeru_parse_opts {
 	unsigned int	version;	/* KAERU_PARSE_OPTS_VERSION */
@@ -48,15 +53,17 @@ typedef struct kaeru_parse_opts {
 	unsigned	max_parts;	/* MIME parts per mail (1024) */
 	size_t		max_header_len;	/* bytes of one header field (64 KiB) */
 	size_t		max_decoded;	/* decoded text kept per mail (4 MiB) */
+	size_t		max_records;	/* records per mail (10,000); version 2 */
 } kaeru_parse_opts;
 
-#define KAERU_PARSE_OPTS_INIT { KAERU_PARSE_OPTS_VERSION, 0, 0, 0, 0, 0 }
+#define KAERU_PARSE_OPTS_INIT { KAERU_PARSE_OPTS_VERSION, 0, 0, 0, 0, 0, 0 }
 
 #define KAERU_DEFAULT_MAX_MAIL_SIZE	((size_t)64 << 20)
 #define KAERU_DEFAULT_MAX_DEPTH		32u
 #define KAERU_DEFAULT_MAX_PARTS		1024u
 #define KAERU_DEFAULT_MAX_HEADER_LEN	((size_t)64 << 10)
 #define KAERU_DEFAULT_MAX_DECODED	((size_t)4 << 20)
+#define KAERU_DEFAULT_MAX_RECORDS	((size_t)10000)
 
 /* kaeru_parser_new - parser with the given options (NULL: defaults); free with kaeru_parser_free */
 KAERU_EXTERN int  kaeru_parser_new(kaeru_parser **out, const kaeru_parse_opts *opts);
@@ -75,7 +82,8 @@ KAERU_EXTERN int  kaeru_parser_parse(kaeru_parser *p, const char *buf,
 
 /*
  * kaeru_parser_truncated - 1 when the last mail given to kaeru_parser_parse
- *	reached a limit (size, depth, parts, header length, decoded text),
+ *	reached a limit (size, depth, parts, header length, decoded text,
+ *	records, diagnostic text),
  *	whether or not it gave records; 0 otherwise. A mail cut before its
  *	report gives no record, and this tells it apart from a mail that is
  *	no bounce.

@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	kaeru parse [--format jsonl|json|csv|table] [--only bounces]
  *		    [--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES]
- *		    [--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...
+ *		    [--max-records N] [--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir or an
  *	mbox. Every record is printed, labelled by its kind (bounce,
@@ -16,7 +16,10 @@
  *	X.0.0), in the language of --lang or of the locale.
  *
  *	The limits (defaults in kaeru/parse.h: 64 MiB, depth 32, 1024 parts,
- *	64 KiB per header field) bound the work on hostile mail: past one,
+ *	64 KiB per header field, 10,000 records a mail) bound the work on
+ *	hostile mail; a record's diagnostic text is at most a header field's
+ *	length, and a mail's records hold at most 4 MiB of it together (text
+ *	thousands of recipients share is not repeated past that). Past one,
  *	the mail is classified from what was read and its records say
  *	"truncated": true; a mail cut before any record was found gets a
  *	line on stderr and the exit status 1.
@@ -70,7 +73,7 @@ static void
 parse_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
-	    "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] "
+	    "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] [--max-records N] "
 	    "[--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...\n");
 }
 
@@ -288,7 +291,7 @@ slot_msg(struct slot *sl, const char *a, const char *b)
 }
 
 #define TRUNCATED_NONE "a limit was reached before any record was found " \
-	"(see --max-size, --max-depth, --max-parts, --max-header)"
+	"(see --max-size, --max-depth, --max-parts, --max-header, --max-records)"
 
 /* emit_mail - parse one slot's mail and add its records' text to the slot's out */
 static void
@@ -845,6 +848,7 @@ cmd_parse(int argc, char **argv)
 		{ "max-depth", required_argument, NULL, 'D' },
 		{ "max-parts", required_argument, NULL, 'P' },
 		{ "max-header", required_argument, NULL, 'H' },
+		{ "max-records", required_argument, NULL, 'R' },
 		{ "explain", no_argument, NULL, 'x' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -868,7 +872,7 @@ cmd_parse(int argc, char **argv)
 	memset(w, 0, sizeof(w));
 	ro.skip_attachments = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:m:D:P:H:xl:j:kh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:m:D:P:H:R:xl:j:kh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (cli_format_opt(optarg, &e.fmt, "jsonl, json, csv, table") != 0)
@@ -893,20 +897,23 @@ cmd_parse(int argc, char **argv)
 		}
 		case 'D':
 		case 'P':
-		case 'H': {
+		case 'H':
+		case 'R': {
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end != '\0' || v == 0 || v > UINT_MAX) {
 				cli_warn("--%s wants a positive number", c == 'D' ? "max-depth" :
-				    c == 'P' ? "max-parts" : "max-header");
+				    c == 'P' ? "max-parts" : c == 'H' ? "max-header" : "max-records");
 				return EXIT_USAGE;
 			}
 			if (c == 'D')
 				po.max_depth = (unsigned)v;
 			else if (c == 'P')
 				po.max_parts = (unsigned)v;
-			else
+			else if (c == 'H')
 				po.max_header_len = (size_t)v;
+			else
+				po.max_records = (size_t)v;
 			break;
 		}
 		case 'x':

@@ -5,12 +5,19 @@
 #include "bounce.h"
 #include "rfc/rfc5322.h"
 
-/* kb_add - a new empty record in the arena; NULL on ENOMEM */
+/* kb_add - a new empty record in the arena (the spare one past max_records); NULL on ENOMEM */
 struct kds *
 kb_add(struct kmsg *m, struct kbounce *b)
 {
 	struct kds *d;
 
+	if (b->overflow || (m->lim != NULL && m->lim->max_records != 0 && b->n >= m->lim->max_records)) {
+		b->overflow = 1;
+		d = &b->spare;
+		memset(d, 0, sizeof(*d));
+		d->hardbounce = -1;
+		return d;
+	}
 	if (b->n == b->cap) {
 		size_t	    ncap = b->cap ? b->cap * 2 : 4;
 		struct kds *nv = ka_grow(m->a, b->ds, b->n * sizeof(*nv), ncap * sizeof(*nv));
@@ -29,6 +36,8 @@ kb_add(struct kmsg *m, struct kbounce *b)
 struct kds *
 kb_last(struct kmsg *m, struct kbounce *b)
 {
+	if (b->overflow)
+		return &b->spare;
 	return b->n ? &b->ds[b->n - 1] : kb_add(m, b);
 }
 

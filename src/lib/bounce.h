@@ -48,6 +48,13 @@ struct kbounce {
 	int	    kind;	/* KAERU_KIND_* for every record */
 	const char *lhost;	/* per-message Reporting-MTA */
 	const char *date;	/* per-message Arrival-Date */
+	/*
+	 * Past lim->max_records entries kb_add() and kb_last() hand out spare,
+	 * which is never counted, and set overflow: the decoders run as they
+	 * are and the mail is marked truncated.
+	 */
+	int	    overflow;
+	struct kds  spare;
 };
 
 /* kb_add - a new empty record; NULL on ENOMEM */

@@ -57,8 +57,8 @@ kaeru_parser_new(kaeru_parser **out, const kaeru_parse_opts *opts)
 	if (out == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_parser_new: out is NULL");
 	*out = NULL;
-	if (opts != NULL && opts->version != KAERU_PARSE_OPTS_VERSION)
-		return kerr_set(KAERU_EVERSION, "kaeru_parse_opts version %u, want %u",
+	if (opts != NULL && (opts->version < 1 || opts->version > KAERU_PARSE_OPTS_VERSION))
+		return kerr_set(KAERU_EVERSION, "kaeru_parse_opts version %u, want 1 to %u",
 		    opts->version, KAERU_PARSE_OPTS_VERSION);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
@@ -67,6 +67,9 @@ kaeru_parser_new(kaeru_parser **out, const kaeru_parse_opts *opts)
 	p->lim.max_parts = opts && opts->max_parts ? opts->max_parts : KAERU_DEFAULT_MAX_PARTS;
 	p->lim.max_header_len = opts && opts->max_header_len ? opts->max_header_len : KAERU_DEFAULT_MAX_HEADER_LEN;
 	p->lim.max_decoded = opts && opts->max_decoded ? opts->max_decoded : KAERU_DEFAULT_MAX_DECODED;
+	/* A version 1 caller's struct ends before max_records. */
+	p->lim.max_records = opts && opts->version >= 2 && opts->max_records ? opts->max_records :
+	    KAERU_DEFAULT_MAX_RECORDS;
 	ka_init(&p->arena, 0);
 	ks_init(&p->flat);
 	ks_init(&p->scratch[0]);
@@ -170,6 +173,7 @@ kaeru_parser_parse(kaeru_parser *p, const char *buf, size_t len,
 		return 0;
 	if (kf_build(&m, &b, origin, &p->recs) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory reading %s", origin ? origin : "mail");
+	p->truncated |= m.truncated != 0;	/* records or diagnostic text cut */
 	*records = p->recs.v;
 	*count = p->recs.n;
 	return 0;

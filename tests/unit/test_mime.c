@@ -2,7 +2,7 @@
 #include "t.h"
 #include "lib/mime/message.h"
 
-static struct klimits lim = { 1 << 20, 8, 64, 4096, 1 << 20 };
+static struct klimits lim = { 1 << 20, 8, 64, 4096, 1 << 20, 10000 };
 static kstr scratch[3];
 
 /* parse - run km_parse on text; the caller disposes arena and flat */

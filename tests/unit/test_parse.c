@@ -4,6 +4,8 @@
 #include <kaeru/kaeru.h>
 #include <stdlib.h>
 
+#include "util/codec.h"
+
 static const char postfix[] =
     "From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)\n"
     "To: sender@example.org\n"
@@ -19,6 +21,12 @@ static const char postfix[] =
     "Diagnostic-Code: smtp; 550 5.1.1 <neko@example.jp>: Recipient address rejected\n\n"
     "--X\nContent-Type: message/rfc822\n\nFrom: sender@example.org\nTo: neko@example.jp\n"
     "Subject: hello\nMessage-ID: <m1@example.org>\n\nbody\n--X--\n";
+
+static int
+kc_utf8_valid_check(const char *s)
+{
+	return kc_utf8_valid(s, strlen(s));
+}
 
 int
 main(void)
@@ -192,6 +200,91 @@ main(void)
 		T_EQ_INT(kaeru_parser_truncated(q), 0, "next mail: not truncated");
 		kaeru_parser_free(q);
 		T_EQ_INT(kaeru_parser_truncated(NULL), 0, "NULL parser");
+	}
+	/*
+	 * Limits on records: at most max_records of them; each diagnostic at
+	 * most max_header_len bytes, cut between UTF-8 characters; all the
+	 * diagnostics of a mail together at most max_decoded bytes, which
+	 * only text that recipients share can reach.
+	 */
+	{
+		const size_t	    nrcpt = 40;
+		size_t		    cap = 256 + nrcpt * 1200, k = 0, i, j, total = 0;
+		char		   *m = malloc(cap), *ez = malloc(cap);
+		size_t		    ezn = 0;
+		kaeru_parse_opts    o = KAERU_PARSE_OPTS_INIT;
+		kaeru_parser	   *q;
+		const kaeru_record *rr;
+		size_t		    nn;
+		int		    cut_ok = 1, flags_ok = 1;
+
+		/* A report of 40 recipients, each with 750 bytes of Japanese text. */
+		k += (size_t)snprintf(m + k, cap - k, "From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail Returned to Sender\n"
+		    "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n");
+		for (i = 0; i < nrcpt; i++) {
+			k += (size_t)snprintf(m + k, cap - k, "Final-Recipient: rfc822; user%zu@example.com\nAction: failed\n"
+			    "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 ", i);
+			/* "ユーザ" is three characters of three bytes: cuts fall inside them. */
+			for (j = 0; j < 83; j++)
+				k += (size_t)snprintf(m + k, cap - k, "ユーザ");
+			k += (size_t)snprintf(m + k, cap - k, "\n\n");
+		}
+		T_OK(kaeru_parser_new(&q, &o) == 0, "parser with defaults");
+		T_OK(kaeru_parser_parse(q, m, k, "m", &rr, &nn) == 0 && nn == nrcpt, "all records within the defaults");
+		T_EQ_INT(kaeru_parser_truncated(q), 0, "not truncated within the defaults");
+		kaeru_parser_free(q);
+
+		o.max_records = 25;
+		o.max_header_len = 500;
+		T_OK(kaeru_parser_new(&q, &o) == 0, "parser with small limits");
+		T_OK(kaeru_parser_parse(q, m, k, "m", &rr, &nn) == 0 && nn == 25, "max_records records");
+		T_EQ_INT(kaeru_parser_truncated(q), 1, "records cut: truncated");
+		for (i = 0; i < nn; i++) {
+			size_t dl = strlen(rr[i].diagnosticcode);
+			if (dl > 500 || dl < 490 || !kc_utf8_valid_check(rr[i].diagnosticcode))
+				cut_ok = 0;
+			if (!(rr[i].flags & KAERU_RECORD_TRUNCATED))
+				flags_ok = 0;
+		}
+		T_OK(cut_ok, "each diagnostic at most max_header_len bytes, whole characters");
+		T_OK(flags_ok, "every record cut says truncated");
+		kaeru_parser_free(q);
+
+		/* Version 1 options end before max_records: it keeps its default. */
+		o.version = 1;
+		o.max_records = 3;
+		o.max_header_len = 0;
+		T_OK(kaeru_parser_new(&q, &o) == 0, "version 1 options accepted");
+		T_OK(kaeru_parser_parse(q, m, k, "m", &rr, &nn) == 0 && nn == nrcpt, "version 1: max_records not read");
+		kaeru_parser_free(q);
+
+		/* An au (EZweb) notice: 40 recipients, one 3,000-byte text for all. */
+		ezn += (size_t)snprintf(ez + ezn, cap - ezn, "From: <Postmaster@ezweb.ne.jp>\nTo: <user@example.or.jp>\n"
+		    "Subject: Mail System Error - Returned Mail\nMessage-Id: <1.A@wsmtpr24.ezweb.ne.jp>\n"
+		    "Content-Type: text/plain; charset=us-ascii\n\n");
+		for (i = 0; i < nrcpt; i++)
+			ezn += (size_t)snprintf(ez + ezn, cap - ezn, "<user%zu@ezweb.ne.jp>\n", i);
+		for (j = 0; j < 50; j++)
+			ezn += (size_t)snprintf(ez + ezn, cap - ezn, "The user(s) account is disabled, line %02zu of the notice.\n", j);
+		o = (kaeru_parse_opts)KAERU_PARSE_OPTS_INIT;
+		T_OK(kaeru_parser_new(&q, &o) == 0, "parser with defaults");
+		T_OK(kaeru_parser_parse(q, ez, ezn, "ez", &rr, &nn) == 0 && nn == nrcpt, "EZweb: every recipient");
+		T_OK(nn > 0 && strlen(rr[0].diagnosticcode) > 2500 && !(rr[nn - 1].flags & KAERU_RECORD_TRUNCATED),
+		    "EZweb: the shared text whole within the defaults");
+		kaeru_parser_free(q);
+		o.max_decoded = 20000;
+		T_OK(kaeru_parser_new(&q, &o) == 0, "parser with a small budget");
+		T_OK(kaeru_parser_parse(q, ez, ezn, "ez", &rr, &nn) == 0 && nn == nrcpt, "EZweb: every recipient still");
+		for (i = 0; i < nn; i++)
+			total += strlen(rr[i].diagnosticcode);
+		T_OK(total <= 20000 && total > 19000, "the diagnostics together at most max_decoded bytes");
+		T_OK(strlen(rr[0].diagnosticcode) > 2500 && !(rr[0].flags & KAERU_RECORD_TRUNCATED) &&
+		    strlen(rr[nn - 1].diagnosticcode) == 0 && (rr[nn - 1].flags & KAERU_RECORD_TRUNCATED),
+		    "the budget spent in record order, the records past it cut and marked");
+		T_EQ_INT(kaeru_parser_truncated(q), 1, "budget spent: truncated");
+		kaeru_parser_free(q);
+		free(m);
+		free(ez);
 	}
 	return t_done("parse");
 }

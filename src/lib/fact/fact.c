@@ -303,9 +303,47 @@ received_host(struct kmsg *m, int last, int want_by)
 	return fn ? clean_host(m, kb_str(m, f, fn)) : "";
 }
 
+/* utf8_cut - the longest prefix of s, at most n bytes, that ends between characters */
+static size_t
+utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * capped - s, or a copy of its first cap bytes at most (cut between
+ *	characters; *cut set) when it is longer; NULL on ENOMEM
+ */
+static const char *
+capped(struct kmsg *m, const char *s, size_t cap, int *cut)
+{
+	if (s == NULL || strnlen(s, cap + 1) <= cap)
+		return s;
+	*cut = 1;
+	return kb_str(m, s, utf8_cut(s, cap));
+}
+
+/* same_upto - do a and b hold the same first cap + 1 bytes (so the same text once capped) */
+static int
+same_upto(const char *a, const char *b, size_t cap)
+{
+	return a == b || (a != NULL && b != NULL && strncmp(a, b, cap + 1) == 0);
+}
+
 /*
  * kf_build - append the records of b to out
  *	Returns 0, or KAERU_ENOMEM.
+ *
+ *	Bounds, whatever the mail: at most lim->max_records records; a
+ *	record's diagnostic text at most lim->max_header_len bytes, read and
+ *	kept; the records' diagnostic texts together at most
+ *	lim->max_decoded bytes kept. A record past a bound is cut and
+ *	carries KAERU_RECORD_TRUNCATED, and so does the mail (m->truncated).
+ *	Without them a text that thousands of recipients share would be
+ *	read and written once per recipient: a 1.4 MB mail of 20,000
+ *	recipients and a 32 KB shared text made 128 MB of output.
  */
 int
 kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *out)
@@ -330,6 +368,11 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 	} prev;
 	struct kr_memo	 pm;		/* the reason tables' answer for the last text */
 
+	size_t		 nrec = 0;
+	size_t		 maxrec = m->lim->max_records ? m->lim->max_records : SIZE_MAX;
+	size_t		 diagcap = m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX - 1;
+	size_t		 budget = m->lim->max_decoded ? m->lim->max_decoded : SIZE_MAX;
+
 	/* An empty memo: no texts (the 3 KB of answers need no clearing). */
 	for (i = 0; i < 4; i++)
 		pm.e[i].text = NULL;
@@ -344,10 +387,15 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		const char	*rcpt, *diag, *status, *reply = NULL, *cmd;
 		char		 rc[4], tz[16];
 		int64_t		 ts;
-		int		 off, perm;
+		int		 off, perm, cut = 0;
 
 		if (d->recipient == NULL || (rcpt = kb_addr(m, d->recipient, strlen(d->recipient))) == NULL)
 			continue;
+		if (nrec == maxrec) {
+			m->truncated = 1;
+			break;
+		}
+		nrec++;
 		if (addresser == NULL)
 			addresser = addresser_of(m);
 		if ((r = push_record(m, out)) == NULL)
@@ -356,7 +404,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			const char *raw = d->diagnosis != NULL && d->diagnosis[0] != '\0' ? d->diagnosis : d->status_comment;
 			size_t k;
 			for (k = 0; k < ncodes; k++)
-				if (same(raw, codes[k].rawdiag) && same(d->status, codes[k].dstatus) &&
+				if (same_upto(raw, codes[k].rawdiag, diagcap) && same(d->status, codes[k].dstatus) &&
 				    same(d->replycode, codes[k].dreply) && same(d->command, codes[k].dcmd))
 					break;
 			if (k < ncodes) {
@@ -364,8 +412,13 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 				status = codes[k].status;
 				reply = codes[k].reply;
 				cmd = codes[k].cmd;
+				if (raw != NULL && strnlen(raw, diagcap + 1) > diagcap)
+					cut = 1;
 			} else {
-				diag = sweep(m, raw);
+				const char *rawc = capped(m, raw, diagcap, &cut);
+				if (raw != NULL && rawc == NULL)
+					return KAERU_ENOMEM;
+				diag = sweep(m, rawc);
 				if (diag[0] != '\0')
 					unwrap((char *)diag);
 				status = pick_status(m, d->status, diag);
@@ -404,6 +457,19 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			r->alias = "";
 		r->addresser = addresser;
 		r->senderdomain = domain_of(m, addresser);
+		{
+			/* What is left of the mail's budget of diagnostic text. */
+			size_t dl = strlen(diag);
+			if (dl > budget) {
+				if ((diag = kb_str(m, diag, utf8_cut(diag, budget))) == NULL)
+					return KAERU_ENOMEM;
+				dl = strlen(diag);
+				cut = 1;
+			}
+			budget -= dl;
+		}
+		if (cut)
+			m->truncated = 1;
 		r->diagnosticcode = diag;
 		r->diagnostictype = d->spec ? d->spec : "";
 		r->lhost = clean_host(m, d->lhost ? d->lhost : b->lhost);
@@ -512,7 +578,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		r->hint_id = kr_hint(v.reason, perm);
 		r->category = kaeru_category_name(r->category_id);
 		r->action_hint = kaeru_action_hint_name(r->hint_id);
-		r->flags = m->truncated ? KAERU_RECORD_TRUNCATED : 0;
+		r->flags = m->truncated || cut ? KAERU_RECORD_TRUNCATED : 0;
 		{
 			ksha1 s;
 			char  hex[41], tsb[24];

@@ -14,6 +14,13 @@
 
 #include <stdlib.h>
 
+/*
+ * The memos of lh_fill_codes() and lh_phrase() copy the texts they keep;
+ * longer texts are read again instead, so that a text shared by thousands
+ * of records is never copied once per record.
+ */
+#define LH_MEMO_MAX 4096
+
 #define KAERU_LHOST(x) extern const struct klhost lhost_##x;
 #include "lhost_list.h"
 #undef KAERU_LHOST
@@ -56,6 +63,8 @@ attempt(const struct klhost *l, struct kmsg *m, struct kbounce *b)
 	kb_drop_empty(b);
 	if (b->n == 0)
 		return 0;
+	if (b->overflow)
+		m->truncated = 1;	/* recipients past max_records were left out */
 	if (b->decodedby == NULL)
 		b->decodedby = l->name;
 	/* A family decoder knows its MTA's wrapping; a standard reader does not. */
@@ -416,12 +425,13 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 {
 	char			 st[SMTP_STATUS_MAX], rc[4];
 	size_t			 n, k;
-	const char		*status_in = d->status;
+	const char		*status_in = d->status, *reply;
 	struct kcodes_memo	*e;
 
 	if (d->diagnosis == NULL)
 		return;
-	n = strlen(d->diagnosis);
+	/* A record's text counts up to max_header_len bytes (see kf_build). */
+	n = strnlen(d->diagnosis, m->lim != NULL && m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX);
 	/* The same text and status as a recent call: the same answers. */
 	for (k = 0; k < 4; k++) {
 		const struct kcodes_memo *c = &m->codes_memo[k];
@@ -439,10 +449,17 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 	if (generic_status(d->status) && smtp_status_find(d->diagnosis, n, st))
 		if (!generic_status(st) || d->status == NULL)
 			d->status = kb_str(m, st, strlen(st));
-	e = &m->codes_memo[m->codes_next++ % 4];
-	e->reply = smtp_reply_find(d->diagnosis, n, rc) ? kb_str(m, rc, 3) : NULL;
+	reply = smtp_reply_find(d->diagnosis, n, rc) ? kb_str(m, rc, 3) : NULL;
 	if (d->replycode == NULL)
-		d->replycode = e->reply;
+		d->replycode = reply;
+	/*
+	 * The memo keeps a copy of the text; a long one is read again rather
+	 * than copied for each of the records that may share it.
+	 */
+	if (n > LH_MEMO_MAX)
+		return;
+	e = &m->codes_memo[m->codes_next++ % 4];
+	e->reply = reply;
 	e->text = ka_strndup(m->a, d->diagnosis, n);
 	e->len = n;
 	e->status_in = status_in ? ka_strdup(m->a, status_in) : NULL;
@@ -474,7 +491,7 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 			break;
 	if (i == PH_FAMILIES)
 		return NULL;
-	n = strlen(text);
+	n = strnlen(text, m->lim != NULL && m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX);
 	/* The recipients of one notice often share a text: match it once. */
 	for (k = 0; k < 4; k++)
 		if (m->phrase_memo[k].text != NULL && m->phrase_memo[k].family == i &&
@@ -490,6 +507,8 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 		res = kaeru_reason_name((kaeru_reason)best);
 	}
 	/* A copy: the caller's text may live in a buffer it reuses. */
+	if (n > LH_MEMO_MAX)
+		return res;
 	k = m->phrase_next++ % 4;
 	m->phrase_memo[k].text = ka_strndup(m->a, text, n);
 	m->phrase_memo[k].len = n;

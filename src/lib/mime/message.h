@@ -71,6 +71,7 @@ struct klimits {
 	unsigned	max_parts;
 	size_t		max_header_len;
 	size_t		max_decoded;
+	size_t		max_records;
 };
 
 /* Byte range of a flat-text section. */

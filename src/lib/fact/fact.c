@@ -325,6 +325,26 @@ capped(struct kmsg *m, const char *s, size_t cap, int *cut)
 	return kb_str(m, s, utf8_cut(s, cap));
 }
 
+/*
+ * spend - diag within what is left of the mail's budget of diagnostic
+ *	text (*budget, then less what diag uses); a cut copy sets *cut.
+ *	NULL on ENOMEM.
+ */
+static const char *
+spend(struct kmsg *m, const char *diag, size_t *budget, int *cut)
+{
+	size_t dl = strlen(diag);
+
+	if (dl > *budget) {
+		if ((diag = kb_str(m, diag, utf8_cut(diag, *budget))) == NULL)
+			return NULL;
+		dl = strlen(diag);
+		*cut = 1;
+	}
+	*budget -= dl;
+	return diag;
+}
+
 /* same_upto - do a and b hold the same first cap + 1 bytes (so the same text once capped) */
 static int
 same_upto(const char *a, const char *b, size_t cap)
@@ -359,6 +379,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 	struct codes {
 		const char	*rawdiag, *dstatus, *dreply, *dcmd;
 		const char	*diag, *status, *reply, *cmd;
+		int		 cut;	/* the text was past max_header_len */
 	} codes[4];			/* the last texts' codes, round robin */
 	size_t		 ncodes = 0, nextc = 0;
 	struct {
@@ -412,8 +433,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 				status = codes[k].status;
 				reply = codes[k].reply;
 				cmd = codes[k].cmd;
-				if (raw != NULL && strnlen(raw, diagcap + 1) > diagcap)
-					cut = 1;
+				cut = codes[k].cut;
 			} else {
 				const char *rawc = capped(m, raw, diagcap, &cut);
 				if (raw != NULL && rawc == NULL)
@@ -445,6 +465,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 				codes[k].status = status;
 				codes[k].reply = reply;
 				codes[k].cmd = cmd;
+				codes[k].cut = cut;
 			}
 		}
 
@@ -457,17 +478,8 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 			r->alias = "";
 		r->addresser = addresser;
 		r->senderdomain = domain_of(m, addresser);
-		{
-			/* What is left of the mail's budget of diagnostic text. */
-			size_t dl = strlen(diag);
-			if (dl > budget) {
-				if ((diag = kb_str(m, diag, utf8_cut(diag, budget))) == NULL)
-					return KAERU_ENOMEM;
-				dl = strlen(diag);
-				cut = 1;
-			}
-			budget -= dl;
-		}
+		if ((diag = spend(m, diag, &budget, &cut)) == NULL)
+			return KAERU_ENOMEM;
 		if (cut)
 			m->truncated = 1;
 		r->diagnosticcode = diag;

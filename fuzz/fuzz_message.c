@@ -32,11 +32,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.max_parts = 200;
 		o.max_header_len = 8192;
 		o.max_decoded = 256 << 10;
+		o.max_records = 32;
 		if (kaeru_parser_new(&parser, &o) != 0)
 			abort();
 	}
 	FUZZ_CHECK(kaeru_parser_parse(parser, (const char *)data, size, "fuzz", &rec, &n) == 0);
 	FUZZ_CHECK(n == 0 || rec != NULL);
+	FUZZ_CHECK(n <= 32);
 	for (i = 0; i < n; i++) {
 		const kaeru_record *r = &rec[i];
 		const char *const *f;

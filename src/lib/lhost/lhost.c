@@ -21,6 +21,13 @@
  */
 #define LH_MEMO_MAX 4096
 
+/* text_len - the bytes of a record's text that count: max_header_len at most (see kf_build) */
+static size_t
+text_len(const struct kmsg *m, const char *s)
+{
+	return strnlen(s, m->lim != NULL && m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX);
+}
+
 #define KAERU_LHOST(x) extern const struct klhost lhost_##x;
 #include "lhost_list.h"
 #undef KAERU_LHOST
@@ -45,7 +52,6 @@ static const struct klhost *const standards[] = {
 
 /* mda.c */
 int	mda_apply(struct kmsg *m, struct kbounce *b);
-
 
 /* attempt - run one decoder on a clean kbounce; >0 when it decoded */
 static int
@@ -430,8 +436,7 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 
 	if (d->diagnosis == NULL)
 		return;
-	/* A record's text counts up to max_header_len bytes (see kf_build). */
-	n = strnlen(d->diagnosis, m->lim != NULL && m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX);
+	n = text_len(m, d->diagnosis);
 	/* The same text and status as a recent call: the same answers. */
 	for (k = 0; k < 4; k++) {
 		const struct kcodes_memo *c = &m->codes_memo[k];
@@ -491,7 +496,7 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 			break;
 	if (i == PH_FAMILIES)
 		return NULL;
-	n = strnlen(text, m->lim != NULL && m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX);
+	n = text_len(m, text);
 	/* The recipients of one notice often share a text: match it once. */
 	for (k = 0; k < 4; k++)
 		if (m->phrase_memo[k].text != NULL && m->phrase_memo[k].family == i &&

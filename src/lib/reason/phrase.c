@@ -207,6 +207,19 @@ popcount64(uint64_t x)
 	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
+/* hash8, hash4 - the bits of g8 and g4 that a gram's first eight and first four classes hash to */
+static inline uint64_t
+hash8(const struct ph_automaton *a, uint64_t g)
+{
+	return (g * PH_GRAM_MUL64) >> a->g8.shift;
+}
+
+static inline uint32_t
+hash4(const struct ph_automaton *a, uint64_t g)
+{
+	return ((uint32_t)g * PH_GRAM_MUL32) >> a->g4.shift;
+}
+
 /* bucket - the fragments whose gram hashes to h, as [*from, return) of gr->frag */
 static inline size_t
 bucket(const struct ph_grams *gr, uint64_t h, size_t *from)
@@ -254,8 +267,8 @@ static void
 candidates(const struct ph_automaton *a, const unsigned char *cb, size_t mn, size_t i, uint64_t g,
     size_t w0, uint64_t *ok, size_t *nocc, int *full)
 {
-	uint64_t h8 = (g * PH_GRAM_MUL64) >> a->g8.shift;
-	uint32_t h4 = ((uint32_t)g * PH_GRAM_MUL32) >> a->g4.shift;
+	uint64_t h8 = hash8(a, g);
+	uint32_t h4 = hash4(a, g);
 	size_t	 j, to;
 
 	if ((a->g8.map[h8 >> 6] >> (h8 & 63)) & 1)
@@ -312,7 +325,6 @@ ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
 	unsigned char	cb[PH_WIN + PH_FRAG_MAX + 8];
 	const uint8_t  *cls = a->cls, *sf = a->short_first;
 	const uint64_t *m8 = a->g8.map, *m4 = a->g4.map;
-	unsigned	s8 = a->g8.shift, s4 = a->g4.shift;
 	size_t		nocc = 0, w0, i, wn, mn;
 	int		full = 0;
 
@@ -323,8 +335,8 @@ ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
 			cb[i] = cls[p[w0 + i]];
 		memset(cb + mn, 0, 8);
 		for (i = 0; i < wn; i++) {
-			uint64_t g = load_gram(cb + i), h8 = (g * PH_GRAM_MUL64) >> s8;
-			uint32_t h4 = ((uint32_t)g * PH_GRAM_MUL32) >> s4;
+			uint64_t g = load_gram(cb + i), h8 = hash8(a, g);
+			uint32_t h4 = hash4(a, g);
 
 			if (__builtin_expect((((m8[h8 >> 6] >> (h8 & 63)) | (m4[h4 >> 6] >> (h4 & 63))) & 1) | sf[cb[i]], 0))
 				candidates(a, cb, mn, i, g, w0, ok, &nocc, &full);

@@ -207,17 +207,20 @@ popcount64(uint64_t x)
 	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
-/* hash8, hash4 - the bits of g8 and g4 that a gram's first eight and first four classes hash to */
+/*
+ * hash8, hash4 - the bits that a gram's first eight and first four
+ *	classes hash to, for maps of 64 - shift and 32 - shift bits
+ */
 static inline uint64_t
-hash8(const struct ph_automaton *a, uint64_t g)
+hash8(uint64_t g, unsigned shift)
 {
-	return (g * PH_GRAM_MUL64) >> a->g8.shift;
+	return (g * PH_GRAM_MUL64) >> shift;
 }
 
 static inline uint32_t
-hash4(const struct ph_automaton *a, uint64_t g)
+hash4(uint64_t g, unsigned shift)
 {
-	return ((uint32_t)g * PH_GRAM_MUL32) >> a->g4.shift;
+	return ((uint32_t)g * PH_GRAM_MUL32) >> shift;
 }
 
 /* bucket - the fragments whose gram hashes to h, as [*from, return) of gr->frag */
@@ -267,8 +270,8 @@ static void
 candidates(const struct ph_automaton *a, const unsigned char *cb, size_t mn, size_t i, uint64_t g,
     size_t w0, uint64_t *ok, size_t *nocc, int *full)
 {
-	uint64_t h8 = hash8(a, g);
-	uint32_t h4 = hash4(a, g);
+	uint64_t h8 = hash8(g, a->g8.shift);
+	uint32_t h4 = hash4(g, a->g4.shift);
 	size_t	 j, to;
 
 	if ((a->g8.map[h8 >> 6] >> (h8 & 63)) & 1)
@@ -325,6 +328,7 @@ ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
 	unsigned char	cb[PH_WIN + PH_FRAG_MAX + 8];
 	const uint8_t  *cls = a->cls, *sf = a->short_first;
 	const uint64_t *m8 = a->g8.map, *m4 = a->g4.map;
+	unsigned	s8 = a->g8.shift, s4 = a->g4.shift;
 	size_t		nocc = 0, w0, i, wn, mn;
 	int		full = 0;
 
@@ -335,8 +339,8 @@ ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
 			cb[i] = cls[p[w0 + i]];
 		memset(cb + mn, 0, 8);
 		for (i = 0; i < wn; i++) {
-			uint64_t g = load_gram(cb + i), h8 = hash8(a, g);
-			uint32_t h4 = hash4(a, g);
+			uint64_t g = load_gram(cb + i), h8 = hash8(g, s8);
+			uint32_t h4 = hash4(g, s4);
 
 			if (__builtin_expect((((m8[h8 >> 6] >> (h8 & 63)) | (m4[h4 >> 6] >> (h4 & 63))) & 1) | sf[cb[i]], 0))
 				candidates(a, cb, mn, i, g, w0, ok, &nocc, &full);

@@ -15,11 +15,50 @@
 #include <stdlib.h>
 
 /*
- * The memos of lh_fill_codes() and lh_phrase() copy the texts they keep;
- * longer texts are read again instead, so that a text shared by thousands
- * of records is never copied once per record.
+ * The memos of lh_fill_codes() and lh_phrase() copy the texts they keep up
+ * to LH_MEMO_MAX bytes. A longer text (a notice that thousands of records
+ * share) is kept by its address, length and a 64-bit hash of its bytes,
+ * so that it is neither copied once per record nor read again in full.
  */
 #define LH_MEMO_MAX 4096
+
+/* text_hash - a 64-bit hash of s[0..n), eight bytes a step; never 0 */
+static uint64_t
+text_hash(const char *s, size_t n)
+{
+	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t       h = (uint64_t)n * k, w;
+	size_t	       i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	h = (h ^ w) * k;
+	return (h ^ (h >> 32)) | 1;
+}
+
+/*
+ * memo_same - is s[0..n) the text of a memo entry (copy text, or address
+ *	at and hash for a long one, len bytes); *h caches s's hash (0: not
+ *	yet computed)
+ */
+static int
+memo_same(const char *text, const char *at, uint64_t hash, size_t len, const char *s, size_t n, uint64_t *h)
+{
+	if (len != n)
+		return 0;
+	if (text != NULL)
+		return memcmp(text, s, n) == 0;
+	if (at == NULL || at != s)
+		return 0;
+	if (*h == 0)
+		*h = text_hash(s, n);
+	return hash == *h;
+}
 
 /* text_len - the bytes of a record's text that count: max_header_len at most (see kf_build) */
 static size_t
@@ -433,6 +472,7 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 	size_t			 n, k;
 	const char		*status_in = d->status, *reply;
 	struct kcodes_memo	*e;
+	uint64_t		 h = 0;
 
 	if (d->diagnosis == NULL)
 		return;
@@ -440,10 +480,9 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 	/* The same text and status as a recent call: the same answers. */
 	for (k = 0; k < 4; k++) {
 		const struct kcodes_memo *c = &m->codes_memo[k];
-		if (c->text != NULL && c->len == n &&
-		    (c->status_in == d->status ||
+		if ((c->status_in == d->status ||
 		    (c->status_in != NULL && d->status != NULL && strcmp(c->status_in, d->status) == 0)) &&
-		    memcmp(c->text, d->diagnosis, n) == 0) {
+		    memo_same(c->text, c->at, c->hash, c->len, d->diagnosis, n, &h)) {
 			if (c->status_out != NULL && c->status_out != c->status_src)
 				d->status = c->status_out;	/* a code found in the text */
 			if (d->replycode == NULL)
@@ -457,15 +496,16 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 	reply = smtp_reply_find(d->diagnosis, n, rc) ? kb_str(m, rc, 3) : NULL;
 	if (d->replycode == NULL)
 		d->replycode = reply;
-	/*
-	 * The memo keeps a copy of the text; a long one is read again rather
-	 * than copied for each of the records that may share it.
-	 */
-	if (n > LH_MEMO_MAX)
-		return;
 	e = &m->codes_memo[m->codes_next++ % 4];
 	e->reply = reply;
-	e->text = ka_strndup(m->a, d->diagnosis, n);
+	if (n > LH_MEMO_MAX) {
+		e->text = NULL;
+		e->at = d->diagnosis;
+		e->hash = h != 0 ? h : text_hash(d->diagnosis, n);
+	} else {
+		e->text = ka_strndup(m->a, d->diagnosis, n);
+		e->at = NULL;
+	}
 	e->len = n;
 	e->status_in = status_in ? ka_strdup(m->a, status_in) : NULL;
 	e->status_out = d->status;
@@ -488,6 +528,7 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 	int32_t		 bestrule = -1;
 	size_t		 n, k;
 	const char	*res = NULL;
+	uint64_t	 h = 0;
 
 	if (text == NULL)
 		return NULL;
@@ -499,8 +540,8 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 	n = text_len(m, text);
 	/* The recipients of one notice often share a text: match it once. */
 	for (k = 0; k < 4; k++)
-		if (m->phrase_memo[k].text != NULL && m->phrase_memo[k].family == i &&
-		    m->phrase_memo[k].len == n && memcmp(m->phrase_memo[k].text, text, n) == 0)
+		if (m->phrase_memo[k].family == i && memo_same(m->phrase_memo[k].text, m->phrase_memo[k].at,
+		    m->phrase_memo[k].hash, m->phrase_memo[k].len, text, n, &h))
 			return m->phrase_memo[k].result;
 	ph_match(ph_families[i].a, text, n, &r);
 	if (r.tags != 0) {
@@ -512,10 +553,15 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 		res = kaeru_reason_name((kaeru_reason)best);
 	}
 	/* A copy: the caller's text may live in a buffer it reuses. */
-	if (n > LH_MEMO_MAX)
-		return res;
 	k = m->phrase_next++ % 4;
-	m->phrase_memo[k].text = ka_strndup(m->a, text, n);
+	if (n > LH_MEMO_MAX) {
+		m->phrase_memo[k].text = NULL;
+		m->phrase_memo[k].at = text;
+		m->phrase_memo[k].hash = h != 0 ? h : text_hash(text, n);
+	} else {
+		m->phrase_memo[k].text = ka_strndup(m->a, text, n);
+		m->phrase_memo[k].at = NULL;
+	}
 	m->phrase_memo[k].len = n;
 	m->phrase_memo[k].family = i;
 	m->phrase_memo[k].result = res;

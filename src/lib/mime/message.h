@@ -113,16 +113,22 @@ struct kmsg {
 	size_t		 subject_len;
 	const char	*from_lc;
 	size_t		 from_len;
-	/* The decoders' last lh_phrase() and lh_fill_codes() answers (lhost.c), reused for the same text. */
+	/*
+	 * The decoders' last lh_phrase() and lh_fill_codes() answers (lhost.c),
+	 * reused for the same text: text is a copy; a text over LH_MEMO_MAX
+	 * bytes is kept by its address and hash instead (text NULL).
+	 */
 	struct {
-		const char *text, *result;
+		const char *text, *result, *at;
 		size_t	    len;
+		uint64_t    hash;
 		unsigned    family;
 	} phrase_memo[4];		/* round robin */
 	unsigned	 phrase_next;
 	struct kcodes_memo {
-		const char *text, *status_in, *status_out, *status_src, *reply;
+		const char *text, *status_in, *status_out, *status_src, *reply, *at;
 		size_t	    len;
+		uint64_t    hash;
 	} codes_memo[4];
 	unsigned	 codes_next;
 	uint64_t	 subject_bi[8];	/* kh_bigrams() of subject_lc and of from_lc */

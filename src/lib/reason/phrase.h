@@ -4,12 +4,12 @@
  * SUMMARY
  *	A ph_automaton (a compiled phrase table) is generated at build time
  *	by tools/gen_phrases.py from the phrase tables under data/.
- *	ph_match() reads a text once (hashed grams of the last bytes find
+ *	ph_match() reads a text once (hashed grams of the next bytes find
  *	where fragments start), then checks the multi-piece phrases whose
  *	first fragment occurred. The result tells, for each tag, the first
  *	phrase (in table order of occurrence) that matched.
  *
- *	Automata are const data: any number of threads may use one at once.
+ *	The tables are const data: any number of threads may use one at once.
  */
 #ifndef KAERU_REASON_PHRASE_H
 #define KAERU_REASON_PHRASE_H

@@ -285,7 +285,7 @@ def main():
         w('};')
         w('#define %s_ROWS %d' % (name.upper(), len(rows)))
     elif mode == 'family':
-        # gen_phrases.py family OUTPUT.inc TAGLIST FILE...: one automaton per
+        # gen_phrases.py family OUTPUT.inc TAGLIST FILE...: one table per
         # data/lhost/<family>.txt named ph_family_<family>, and a lookup table.
         output, taglist = sys.argv[2], sys.argv[3].split(',')
         tags = {t: i for i, t in enumerate(taglist)}
@@ -305,7 +305,7 @@ def main():
         w('};')
         w('#define PH_FAMILIES %d' % len(names))
     else:
-        # gen_phrases.py NAME OUTPUT.inc TAGLIST FILE...: one automaton whose
+        # gen_phrases.py NAME OUTPUT.inc TAGLIST FILE...: one table whose
         # tags are the files' base names.
         name, output, taglist = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
         files = sys.argv[4:]

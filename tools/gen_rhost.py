@@ -30,9 +30,9 @@ gen_phrases.py: case-insensitive, '*' one word, '**' any text):
     code:416, code:1300-1340
                          ... whose trailing number is this or in range
 
-The phrases of a provider become one or more Aho-Corasick automata (at
+The phrases of a provider become one or more compiled phrase tables (at
 most 64 distinct phrases each, one tag per phrase), so that the text is
-scanned once per automaton whatever the number of rules.
+scanned once per table whatever the number of rules.
 """
 import os, sys
 

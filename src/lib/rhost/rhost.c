@@ -11,7 +11,7 @@
  *	The provider is the one whose host suffix ends the remote host, or,
  *	when no provider claims the remote host, the one whose domain suffix
  *	ends the recipient's domain. Then the diagnostic text is scanned
- *	once per automaton of the provider's phrases (a bit per phrase) and
+ *	once per compiled table of the provider's phrases (a bit per phrase) and
  *	once per code prefix (a code is the prefix at a word start and the
  *	letters, digits, '_' and '-' after it, when it holds a digit or no
  *	lower-case letter); the first rule whose conditions all hold
@@ -32,7 +32,7 @@ struct rh_rule {
 	uint16_t    reply;		/* 0 any */
 	uint8_t	    crange;		/* 1: the code's number in clo..chi */
 	uint32_t    clo, chi;
-	int8_t	    chunk;		/* automaton of the phrase, -1 none */
+	int8_t	    chunk;		/* phrase table of the phrase, -1 none */
 	uint8_t	    tag;		/* the phrase's tag in it */
 	const char *command;		/* NULL any */
 	const char *code;		/* a whole code, NULL any */

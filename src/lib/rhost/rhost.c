@@ -11,11 +11,11 @@
  *	The provider is the one whose host suffix ends the remote host, or,
  *	when no provider claims the remote host, the one whose domain suffix
  *	ends the recipient's domain. Then the diagnostic text is scanned
- *	once per compiled table of the provider's phrases (a bit per phrase) and
- *	once per code prefix (a code is the prefix at a word start and the
- *	letters, digits, '_' and '-' after it, when it holds a digit or no
- *	lower-case letter); the first rule whose conditions all hold
- *	gives the verdict, and the rule field names the table line:
+ *	once per compiled table of the provider's phrases (a bit per
+ *	phrase) and once per code prefix (a code is the prefix at a word
+ *	start and the letters, digits, '_' and '-' after it, when it holds
+ *	a digit or no lower-case letter); the first rule whose conditions
+ *	all hold gives the verdict, and the rule field names the table line:
  *	provider:google.txt:12 "status:5.7.26".
  */
 #include "rhost.h"

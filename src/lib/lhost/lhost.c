@@ -515,19 +515,57 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 #include "../reason/phrase.h"
 #include "lhost_phrases.inc"
 
+/* squeezed - text[0..n) with each run of white space made one space, in the arena; NULL on ENOMEM */
+static const char *
+squeezed(struct kmsg *m, const char *text, size_t n, size_t *len)
+{
+	char  *t, *o;
+	size_t i;
+	int    sp = 0;
+
+	if ((t = ka_alloc(m->a, n + 1)) == NULL)
+		return NULL;
+	for (o = t, i = 0; i < n; i++) {
+		if (k_isspace((unsigned char)text[i])) {
+			if (!sp)
+				*o++ = ' ';
+			sp = 1;
+			continue;
+		}
+		sp = 0;
+		*o++ = text[i];
+	}
+	*o = '\0';
+	*len = (size_t)(o - t);
+	return t;
+}
+
+/* needs_squeeze - does text[0..n) hold white space other than single spaces */
+static int
+needs_squeeze(const char *text, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (k_isspace((unsigned char)text[i]) && (text[i] != ' ' || (i + 1 < n && k_isspace((unsigned char)text[i + 1]))))
+			return 1;
+	return 0;
+}
+
 /*
- * lh_phrase - the reason a family's own table gives a text, or NULL
- *	The tables are data/lhost/<family>.txt; when several entries match,
- *	the one written first in the table wins.
+ * phrase - the reason a family's own table gives a text (its runs of
+ *	white space squeezed to one space first when squeeze), or NULL
+ *	The memo is keyed by the text as given, so that the records sharing
+ *	a notice hit it whether or not it is squeezed.
  */
-const char *
-lh_phrase(struct kmsg *m, const char *family, const char *text)
+static const char *
+phrase(struct kmsg *m, const char *family, const char *text, int squeeze)
 {
 	struct ph_result r;
-	unsigned	 i, t, best = 0;
+	unsigned	 i, t, best = 0, key;
 	int32_t		 bestrule = -1;
-	size_t		 n, k;
-	const char	*res = NULL;
+	size_t		 n, k, sn;
+	const char	*res = NULL, *s;
 	uint64_t	 h = 0;
 
 	if (text == NULL)
@@ -537,13 +575,20 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 			break;
 	if (i == PH_FAMILIES)
 		return NULL;
+	key = i << 1 | (squeeze != 0);
 	n = text_len(m, text);
 	/* The recipients of one notice often share a text: match it once. */
 	for (k = 0; k < 4; k++)
-		if (m->phrase_memo[k].family == i && memo_same(m->phrase_memo[k].text, m->phrase_memo[k].at,
+		if (m->phrase_memo[k].family == key && memo_same(m->phrase_memo[k].text, m->phrase_memo[k].at,
 		    m->phrase_memo[k].hash, m->phrase_memo[k].len, text, n, &h))
 			return m->phrase_memo[k].result;
-	ph_match(ph_families[i].a, text, n, &r);
+	s = text;
+	sn = n;
+	if (squeeze && needs_squeeze(text, n) && (s = squeezed(m, text, n, &sn)) == NULL) {
+		s = text;	/* out of memory: the text as it is */
+		sn = n;
+	}
+	ph_match(ph_families[i].a, s, sn, &r);
 	if (r.tags != 0) {
 		for (t = 0; t < PH_MAX_TAGS; t++)
 			if (r.rule[t] >= 0 && (bestrule < 0 || r.rule[t] < bestrule)) {
@@ -563,9 +608,20 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 		m->phrase_memo[k].at = NULL;
 	}
 	m->phrase_memo[k].len = n;
-	m->phrase_memo[k].family = i;
+	m->phrase_memo[k].family = key;
 	m->phrase_memo[k].result = res;
 	return res;
+}
+
+/*
+ * lh_phrase - the reason a family's own table gives a text, or NULL
+ *	The tables are data/lhost/<family>.txt; when several entries match,
+ *	the one written first in the table wins.
+ */
+const char *
+lh_phrase(struct kmsg *m, const char *family, const char *text)
+{
+	return phrase(m, family, text, 0);
 }
 
 /* lh_received_has - case-insensitive substring test on any top-level Received */
@@ -698,31 +754,7 @@ lh_line_addr(struct kmsg *m, const char *l, size_t n)
 const char *
 lh_phrase_sq(struct kmsg *m, const char *family, const char *text)
 {
-	const char *s;
-	char	   *t, *o;
-	int	    sp = 0;
-
-	if (text == NULL)
-		return NULL;
-	for (s = text; *s != '\0'; s++)
-		if (k_isspace((unsigned char)*s) && (*s != ' ' || (s[1] != '\0' && k_isspace((unsigned char)s[1]))))
-			break;
-	if (*s == '\0')
-		return lh_phrase(m, family, text);
-	if ((t = ka_alloc(m->a, strlen(text) + 1)) == NULL)
-		return lh_phrase(m, family, text);
-	for (o = t, s = text; *s != '\0'; s++) {
-		if (k_isspace((unsigned char)*s)) {
-			if (!sp)
-				*o++ = ' ';
-			sp = 1;
-			continue;
-		}
-		sp = 0;
-		*o++ = *s;
-	}
-	*o = '\0';
-	return lh_phrase(m, family, t);
+	return phrase(m, family, text, 1);
 }
 
 /*

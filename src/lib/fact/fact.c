@@ -391,7 +391,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 
 	size_t		 nrec = 0;
 	size_t		 maxrec = m->lim->max_records ? m->lim->max_records : SIZE_MAX;
-	size_t		 diagcap = m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX - 1;
+	size_t		 diagcap = km_text_cap(m->lim);
 	size_t		 budget = m->lim->max_decoded ? m->lim->max_decoded : SIZE_MAX;
 
 	/* An empty memo: no texts (the 3 KB of answers need no clearing). */

@@ -60,11 +60,29 @@ memo_same(const char *text, const char *at, uint64_t hash, size_t len, const cha
 	return hash == *h;
 }
 
-/* text_len - the bytes of a record's text that count: max_header_len at most (see kf_build) */
+/*
+ * memo_keep - fill a memo entry's text, at and hash for s[0..n): a copy,
+ *	or for a long text its address and hash (h when already computed)
+ */
+static void
+memo_keep(struct kmsg *m, const char **text, const char **at, uint64_t *hash,
+    const char *s, size_t n, uint64_t h)
+{
+	if (n > LH_MEMO_MAX) {
+		*text = NULL;
+		*at = s;
+		*hash = h != 0 ? h : text_hash(s, n);
+	} else {
+		*text = ka_strndup(m->a, s, n);
+		*at = NULL;
+	}
+}
+
+/* text_len - the bytes of a record's text that count (km_text_cap, as kf_build) */
 static size_t
 text_len(const struct kmsg *m, const char *s)
 {
-	return strnlen(s, m->lim != NULL && m->lim->max_header_len ? m->lim->max_header_len : SIZE_MAX);
+	return strnlen(s, km_text_cap(m->lim));
 }
 
 #define KAERU_LHOST(x) extern const struct klhost lhost_##x;
@@ -498,14 +516,7 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 		d->replycode = reply;
 	e = &m->codes_memo[m->codes_next++ % 4];
 	e->reply = reply;
-	if (n > LH_MEMO_MAX) {
-		e->text = NULL;
-		e->at = d->diagnosis;
-		e->hash = h != 0 ? h : text_hash(d->diagnosis, n);
-	} else {
-		e->text = ka_strndup(m->a, d->diagnosis, n);
-		e->at = NULL;
-	}
+	memo_keep(m, &e->text, &e->at, &e->hash, d->diagnosis, n, h);
 	e->len = n;
 	e->status_in = status_in ? ka_strdup(m->a, status_in) : NULL;
 	e->status_out = d->status;
@@ -599,14 +610,7 @@ phrase(struct kmsg *m, const char *family, const char *text, int squeeze)
 	}
 	/* A copy: the caller's text may live in a buffer it reuses. */
 	k = m->phrase_next++ % 4;
-	if (n > LH_MEMO_MAX) {
-		m->phrase_memo[k].text = NULL;
-		m->phrase_memo[k].at = text;
-		m->phrase_memo[k].hash = h != 0 ? h : text_hash(text, n);
-	} else {
-		m->phrase_memo[k].text = ka_strndup(m->a, text, n);
-		m->phrase_memo[k].at = NULL;
-	}
+	memo_keep(m, &m->phrase_memo[k].text, &m->phrase_memo[k].at, &m->phrase_memo[k].hash, text, n, h);
 	m->phrase_memo[k].len = n;
 	m->phrase_memo[k].family = key;
 	m->phrase_memo[k].result = res;

@@ -74,6 +74,16 @@ struct klimits {
 	size_t		max_records;
 };
 
+/*
+ * km_text_cap - the bytes of a record's text that count: max_header_len
+ *	(one field of a report), or all of them without limits
+ */
+static inline size_t
+km_text_cap(const struct klimits *lim)
+{
+	return lim != NULL && lim->max_header_len ? lim->max_header_len : SIZE_MAX - 1;
+}
+
 /* Byte range of a flat-text section. */
 struct ksect {
 	size_t		off;

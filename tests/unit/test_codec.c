@@ -34,6 +34,13 @@ static const struct {
 	{ "=E3=81=82", "\xe3\x81\x82", 0, "multibyte" },
 };
 
+/* lcg - the next state of the tests' random numbers (a linear congruence) */
+static void
+lcg(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+}
+
 /*
  * check_memmem - k_memmem and k_memmem_ci on h[0..hn) against the plain
  *	definition, counting wrong answers in *bad and *bad_ci. The search
@@ -137,15 +144,15 @@ main(void)
 		for (t = 0; t < 200000; t++) {
 			size_t hn, nn, i;
 
-			seed = seed * 1103515245u + 12345u;
+			lcg(&seed);
 			hn = (seed >> 8) % 70;
 			nn = 1 + (seed >> 20) % 6;
 			for (i = 0; i < hn; i++) {
-				seed = seed * 1103515245u + 12345u;
+				lcg(&seed);
 				h[i] = abc[(seed >> 16) % (sizeof(abc) - 1)];
 			}
 			for (i = 0; i < nn; i++) {
-				seed = seed * 1103515245u + 12345u;
+				lcg(&seed);
 				nd[i] = abc[(seed >> 16) % (sizeof(abc) - 1)];
 			}
 			check_memmem(h, hn, nd, nn, &bad, &bad_ci);
@@ -166,15 +173,15 @@ main(void)
 		for (t = 0; t < 20000; t++) {
 			size_t hn, nn, i;
 
-			seed = seed * 1103515245u + 12345u;
+			lcg(&seed);
 			hn = 256 + (seed >> 8) % 344;
 			nn = 2 + (seed >> 20) % 5;
 			for (i = 0; i < hn; i++) {
-				seed = seed * 1103515245u + 12345u;
+				lcg(&seed);
 				h[i] = (seed >> 16) % 60 == 0 ? abc[(seed >> 24) % (sizeof(abc) - 1)] : 'z';
 			}
 			for (i = 0; i < nn; i++) {
-				seed = seed * 1103515245u + 12345u;
+				lcg(&seed);
 				nd[i] = (seed >> 16) % 3 == 0 ? 'z' : abc[(seed >> 20) % (sizeof(abc) - 1)];
 			}
 			check_memmem(h, hn, nd, nn, &bad, &bad_ci);
@@ -214,7 +221,7 @@ main(void)
 			int want = 1;
 			n = k % 41;
 			for (i = 0; i < n; i++) {
-				seed = seed * 1103515245u + 12345u;
+				lcg(&seed);
 				x[i] = (char)(seed >> 16);
 				/* y: x, its other case, or (rarely) another byte */
 				y[i] = (seed >> 26) % 3 == 0 ? (char)k_upper((unsigned char)x[i]) :
@@ -239,10 +246,10 @@ main(void)
 			const char   *want = NULL, *got;
 			n = k % 81;
 			for (i = 0; i < n; i++) {
-				seed = seed * 1103515245u + 12345u;
+				lcg(&seed);
 				h[i] = (char)(seed >> 16);
 			}
-			seed = seed * 1103515245u + 12345u;
+			lcg(&seed);
 			lo = (unsigned char)(seed >> 16);
 			hi = (unsigned char)(lo + ((seed >> 24) % (k % 3 == 0 ? 4 : 40)));
 			if (hi < lo)

@@ -409,6 +409,83 @@ k_trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+#if defined(__SSE2__)
+/* ws16 - bit i set where x[i] is \t, \n, \v, \f or \r; *spaces where it is ' ' */
+static inline unsigned
+ws16(__m128i x, unsigned *spaces)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('\t'));	/* 9..13 become 0..4 */
+
+	*spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d));
+}
+#endif
+
+/*
+ * k_squeeze_ws - runs of white space made one space
+ *	Sixteen bytes that hold no control white space, no two spaces in a
+ *	row and, after a space, no space first are copied as they are; the
+ *	rest byte by byte. sp: the last byte written was a space.
+ */
+size_t
+k_squeeze_ws(char *dst, const char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+	int    sp = 0;
+
+	while (i < n) {
+#if defined(__SSE2__)
+		if (i + 16 <= n) {
+			__m128i	 x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			unsigned sps, ctl = ws16(x, &sps);
+			if (ctl == 0 && (sps & (sps >> 1)) == 0 && !(sp && (sps & 1))) {
+				_mm_storeu_si128((__m128i *)(void *)(dst + o), x);
+				i += 16;
+				o += 16;
+				sp = (int)(sps >> 15);
+				continue;
+			}
+		}
+#endif
+		if (k_isspace((unsigned char)s[i])) {
+			if (!sp)
+				dst[o++] = ' ';
+			sp = 1;
+		} else {
+			dst[o++] = s[i];
+			sp = 0;
+		}
+		i++;
+	}
+	return o;
+}
+
+/* k_needs_squeeze - white space other than single spaces in s[0..n) */
+int
+k_needs_squeeze(const char *s, size_t n)
+{
+	size_t i = 0;
+	int    sp = 0;	/* s[i - 1] is a space */
+
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16) {
+		unsigned sps, ctl = ws16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), &sps);
+		if (ctl != 0 || (sps & (sps >> 1)) != 0 || (sp && (sps & 1)))
+			return 1;
+		sp = (int)(sps >> 15);
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != ' ' && k_isspace(c))
+			return 1;
+		if (c == ' ' && sp)
+			return 1;
+		sp = c == ' ';
+	}
+	return 0;
+}
+
 /* k_lowercase - ASCII lower-case in place */
 void
 k_lowercase(char *s, size_t n)

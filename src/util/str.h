@@ -136,6 +136,14 @@ k_strstr_ci(const char *h, size_t hn, const char *z)
 	return k_memmem_ci(h, hn, z, strlen(z));
 }
 void	 k_lowercase(char *s, size_t n);
+/*
+ * k_squeeze_ws - s[0..n) into dst with each run of white space
+ *	(k_isspace) made one space; returns the bytes written, at most n.
+ *	dst may be s itself. k_needs_squeeze - does s[0..n) hold white
+ *	space other than single spaces (would k_squeeze_ws change it).
+ */
+size_t	 k_squeeze_ws(char *dst, const char *s, size_t n);
+int	 k_needs_squeeze(const char *s, size_t n);
 
 /*
  * k_find3 - the first of the bytes a, b and c in s[0..n), or NULL.

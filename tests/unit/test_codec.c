@@ -368,5 +368,45 @@ main(void)
 		}
 		T_OK(bad == 0, "k_strncaseeq and k_lowercase fold exactly A-Z, for every byte");
 	}
+	/*
+	 * White space squeezed: k_squeeze_ws and k_needs_squeeze against the
+	 * byte-at-a-time definition, on random texts of spaces, the other
+	 * white space and letters, across the sixteen-byte steps, into a
+	 * fresh buffer and in place.
+	 */
+	{
+		static const char alpha[] = "  \t\n\v\f\rab";
+		unsigned	  seed = 7;
+		int		  k, bad = 0, clean = 0;
+#define RND() (lcg(&seed), (seed >> 16))
+		for (k = 0; k < 20000; k++) {
+			char   s[80], want[80], got[80];
+			size_t n, i, wn = 0;
+			int    sp = 0, need = 0;
+			n = RND() % sizeof(s);
+			for (i = 0; i < n; i++) {
+				/* A third are words and single spaces, so that whole blocks are copied. */
+				if (k % 3 == 0)
+					s[i] = RND() % 6 != 0 ? 'x' : RND() % 8 != 0 ? ' ' : alpha[RND() % (sizeof(alpha) - 1)];
+				else
+					s[i] = alpha[RND() % (sizeof(alpha) - 1)];
+				if (k_isspace((unsigned char)s[i])) {
+					need |= s[i] != ' ' || sp;
+					if (!sp)
+						want[wn++] = ' ';
+					sp = 1;
+				} else {
+					want[wn++] = s[i];
+					sp = 0;
+				}
+			}
+			clean += n >= 32 && !need;
+			bad += k_needs_squeeze(s, n) != need;
+			bad += k_squeeze_ws(got, s, n) != wn || memcmp(got, want, wn) != 0;
+			bad += k_squeeze_ws(s, s, n) != wn || memcmp(s, want, wn) != 0;
+		}
+#undef RND
+		T_OK(bad == 0 && clean > 100, "k_squeeze_ws and k_needs_squeeze agree with their definition");
+	}
 	return t_done("codec");
 }

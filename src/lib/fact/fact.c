@@ -32,28 +32,20 @@
 static char *
 sweep(struct kmsg *m, const char *s)
 {
-	char  *o, *q;
-	size_t n, i;
-	int    sp = 0;
+	char  *o;
+	size_t n;
 
 	if (s == NULL)
 		return "";
 	n = strlen(s);
 	if ((o = ka_alloc(m->a, n + 1)) == NULL)
 		return "";
-	q = o;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (k_isspace(c)) {
-			sp = 1;
-			continue;
-		}
-		if (sp && q != o)
-			*q++ = ' ';
-		sp = 0;
-		*q++ = (char)c;
-	}
-	*q = '\0';
+	n = k_squeeze_ws(o, s, n);
+	if (n > 0 && o[n - 1] == ' ')
+		n--;
+	o[n] = '\0';
+	if (o[0] == ' ')
+		o++;
 	/* " --boundary" debris at the end of a text part */
 	{
 		char *dd = strstr(o, " --");

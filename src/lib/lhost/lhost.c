@@ -530,37 +530,13 @@ lh_fill_codes(struct kmsg *m, struct kds *d)
 static const char *
 squeezed(struct kmsg *m, const char *text, size_t n, size_t *len)
 {
-	char  *t, *o;
-	size_t i;
-	int    sp = 0;
+	char *t;
 
 	if ((t = ka_alloc(m->a, n + 1)) == NULL)
 		return NULL;
-	for (o = t, i = 0; i < n; i++) {
-		if (k_isspace((unsigned char)text[i])) {
-			if (!sp)
-				*o++ = ' ';
-			sp = 1;
-			continue;
-		}
-		sp = 0;
-		*o++ = text[i];
-	}
-	*o = '\0';
-	*len = (size_t)(o - t);
+	*len = k_squeeze_ws(t, text, n);
+	t[*len] = '\0';
 	return t;
-}
-
-/* needs_squeeze - does text[0..n) hold white space other than single spaces */
-static int
-needs_squeeze(const char *text, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (k_isspace((unsigned char)text[i]) && (text[i] != ' ' || (i + 1 < n && k_isspace((unsigned char)text[i + 1]))))
-			return 1;
-	return 0;
 }
 
 /*
@@ -595,7 +571,7 @@ phrase(struct kmsg *m, const char *family, const char *text, int squeeze)
 			return m->phrase_memo[k].result;
 	s = text;
 	sn = n;
-	if (squeeze && needs_squeeze(text, n) && (s = squeezed(m, text, n, &sn)) == NULL) {
+	if (squeeze && k_needs_squeeze(text, n) && (s = squeezed(m, text, n, &sn)) == NULL) {
 		s = text;	/* out of memory: the text as it is */
 		sn = n;
 	}

@@ -33,6 +33,53 @@ static const struct {
 	{ "=?bogus", "=?bogus", "broken word kept" },
 };
 
+/* b64 - n bytes of in as base64 into out (4 * ((n + 2) / 3) + 1 bytes), NUL-terminated */
+static void
+b64(const unsigned char *in, size_t n, char *out)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+		*out++ = al[v >> 18 & 63];
+		*out++ = al[v >> 12 & 63];
+		*out++ = i + 1 < n ? al[v >> 6 & 63] : '=';
+		*out++ = i + 2 < n ? al[v & 63] : '=';
+	}
+	*out = '\0';
+}
+
+/*
+ * ref_clean - the flat text of one text part, by the definition: CRLF
+ *	and a lone CR become LF, blanks before a line end go, NUL becomes a
+ *	space, and the text ends with a newline (when not empty)
+ */
+static size_t
+ref_clean(const unsigned char *s, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0')
+			out[o++] = ' ';
+		else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		else if (s[i] == '\r' || s[i] == '\n') {
+			while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+				o--;
+			out[o++] = '\n';
+		} else
+			out[o++] = (char)s[i];
+	}
+	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	if (o > 0 && out[o - 1] != '\n')
+		out[o++] = '\n';
+	out[o] = '\0';
+	return o;
+}
+
 int
 main(void)
 {
@@ -208,6 +255,43 @@ main(void)
 				}
 		T_OK(tried > 5000, "field names tried");
 		T_EQ_INT(bad, 0, "kh_field_name_len as its definition");
+	}
+	/*
+	 * Flat text of a text part against ref_clean(), on random bodies of
+	 * letters, blanks, CR, LF and NUL (base64, so that CR and NUL reach
+	 * it): long clean runs copied whole, then the line that needs work,
+	 * at every offset from the sixteen-byte steps.
+	 */
+	{
+		static const unsigned char al[] = { 'a', 'b', ' ', '\t', '\n', '\r', '\0' };
+		unsigned		   seed = 11;
+		int			   k, bad = 0, clean = 0;
+		for (k = 0; k < 4000; k++) {
+			unsigned char body[300];
+			char	      enc[420], mail[600], want[700];
+			size_t	      n, j;
+			seed = seed * 1103515245u + 12345u;
+			n = (seed >> 16) % sizeof(body);
+			for (j = 0; j < n; j++) {
+				seed = seed * 1103515245u + 12345u;
+				/* Mostly letters and LF for some, any byte for the rest. */
+				if (k % 2 == 0)
+					body[j] = (seed >> 16) % 9 == 0 ? '\n' : (seed >> 16) % 37 == 1 ? al[(seed >> 20) % 7] : 'a';
+				else
+					body[j] = al[(seed >> 16) % 7];
+			}
+			b64(body, n, enc);
+			snprintf(mail, sizeof(mail), "Content-Type: text/plain; charset=us-ascii\n"
+			    "Content-Transfer-Encoding: base64\n\n%s\n", enc);
+			ref_clean(body, n, want);
+			parse(&m, &a, &flat, cs, mail);
+			bad += strcmp(ks_str(m.flat), want) != 0;
+			clean += k % 2 == 0 && n > 64 && memchr(body, '\r', n) == NULL && memchr(body, '\0', n) == NULL;
+			ka_dispose(&a);
+			ks_dispose(&flat);
+		}
+		T_OK(clean > 100, "bodies with long clean runs");
+		T_EQ_INT(bad, 0, "flat text of CR, LF, NUL and blanks as its definition");
 	}
 	kcs_free(cs);
 	ks_dispose(&scratch[0]);

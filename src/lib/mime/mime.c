@@ -31,14 +31,54 @@
 #define MARK_HEADERS	"Content-Type: text/rfc822-headers\n"
 
 /*
+ * clean_prefix - how many bytes from the start of s[0..n) append_clean()
+ *	may copy as they are: those before the first CR, NUL or newline
+ *	after a blank, or n. Sixteen bytes at a time, each with the byte
+ *	before it. s[0] is a line start or the start of the text, where a
+ *	newline has no blank to trim.
+ */
+static size_t
+clean_prefix(const char *s, size_t n)
+{
+	size_t i = 1, bad = n;
+
+	if (n == 0 || s[0] == '\r' || s[0] == '\0')
+		return 0;
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16) {
+		__m128i	 x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i	 b = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
+		__m128i	 blank = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(b, _mm_set1_epi8('\t')));
+		__m128i	 stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+		    _mm_cmpeq_epi8(x, _mm_setzero_si128())), _mm_and_si128(blank, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		if (m != 0) {
+			bad = i + (size_t)__builtin_ctz(m);
+			break;
+		}
+	}
+	if (bad == n)
+#endif
+		for (; i < n; i++)
+			if (s[i] == '\r' || s[i] == '\0' || (s[i] == '\n' && k_isblank((unsigned char)s[i - 1]))) {
+				bad = i;
+				break;
+			}
+	return bad;
+}
+
+/*
  * append_clean - append text with LF newlines (CRLF and a lone CR become
  *	LF), no blanks at the end of a line, NUL bytes made spaces
+ *	What clean_prefix() passes is copied in one piece; the line it stops
+ *	in is finished here (the blanks to trim are already in the output),
+ *	then the search goes on after it.
  */
 static void
 append_clean(struct kmsg *m, const char *s, size_t n)
 {
 	kstr	   *f = m->flat;
-	size_t	    room;
+	size_t	    room, k;
 	char	   *o, *base;
 	const char *p, *end;
 
@@ -60,23 +100,35 @@ append_clean(struct kmsg *m, const char *s, size_t n)
 	p = s;
 	end = s + n;
 	while (p < end) {
-		const char *q = k_find3(p, (size_t)(end - p), '\n', '\r', '\0');
-		size_t	    len = (size_t)((q != NULL ? q : end) - p);
+		const char *q;
+		size_t	    len;
 
-		memcpy(o, p, len);
-		o += len;
-		if (q == NULL)
+		k = clean_prefix(p, (size_t)(end - p));
+		memcpy(o, p, k);
+		o += k;
+		p += k;
+		/* One line, up to its newline (a NUL is made a space on the way). */
+		while (p < end) {
+			q = k_find3(p, (size_t)(end - p), '\n', '\r', '\0');
+			len = (size_t)((q != NULL ? q : end) - p);
+			memcpy(o, p, len);
+			o += len;
+			if (q == NULL) {
+				p = end;
+				break;
+			}
+			p = q + 1;
+			if (*q == '\0') {
+				*o++ = ' ';
+				continue;
+			}
+			if (*q == '\r' && p < end && *p == '\n')
+				continue;	/* CRLF: its LF ends the line */
+			while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
+				o--;
+			*o++ = '\n';
 			break;
-		p = q + 1;
-		if (*q == '\0') {
-			*o++ = ' ';
-			continue;
 		}
-		if (*q == '\r' && p < end && *p == '\n')
-			continue;	/* CRLF: its LF ends the line */
-		while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
-			o--;
-		*o++ = '\n';
 	}
 	while (o > base && (o[-1] == ' ' || o[-1] == '\t'))
 		o--;

@@ -39,6 +39,19 @@ static const struct {
 	{ "Thu Apr 29 14:45:32 2013", 1367246732, 0, "asctime" },
 	{ "2013-04-29 14:45:32 +0000", 1367246732, 0, "ISO 8601" },
 	{ "Wed, 31 Dec 1969 19:00:00 EST", 0, -300, "EST" },
+	/* Every month by name, in any case; zone names of one to four letters. */
+	{ "1 jan 1970 09:00:00 JST", 0, 540, "JST" },
+	{ "1 FEB 1970 00:00:00 z", 2678400, 0, "Z" },
+	{ "1 March 1970 00:00:00 ut", 5097600, 0, "March, UT" },
+	{ "1 aPr 1970 00:00:00 AKDT", 7776000 + 8 * 3600, -480, "four-letter zone" },
+	{ "1 May 1970 12:00:00 AEDT", 10368000 + 3600, 660, "AEDT" },
+	{ "1 Jul 1970 00:00:00 +0000", 15638400, 0, "July" },
+	{ "1 Aug 1970 00:00:00 +0000", 18316800, 0, "August" },
+	{ "1 Sep 1970 00:00:00 +0000", 20995200, 0, "September" },
+	{ "1 Oct 1970 00:00:00 +0000", 23587200, 0, "October" },
+	{ "1 Nov 1970 00:00:00 +0000", 26265600, 0, "November" },
+	{ "1 Dec 1970 00:00:00 UTCX", 28857600, 0, "a longer word is no zone" },
+	{ "1 Jun 1970 00:00:00 \xe6st", 13046400, 0, "a non-ASCII letter is no zone" },
 };
 
 int

@@ -13,25 +13,44 @@
 #include "rfc5322.h"
 #include "../../util/str.h"
 
-static const char *const months[] = {
-	"jan", "feb", "mar", "apr", "may", "jun",
-	"jul", "aug", "sep", "oct", "nov", "dec",
+/* K4 - a name of up to four bytes (lower case, NUL-padded) as one word, to compare with key4() */
+#define K4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
+static const uint32_t months[] = {
+	K4('j', 'a', 'n', 0), K4('f', 'e', 'b', 0), K4('m', 'a', 'r', 0), K4('a', 'p', 'r', 0),
+	K4('m', 'a', 'y', 0), K4('j', 'u', 'n', 0), K4('j', 'u', 'l', 0), K4('a', 'u', 'g', 0),
+	K4('s', 'e', 'p', 0), K4('o', 'c', 't', 0), K4('n', 'o', 'v', 0), K4('d', 'e', 'c', 0),
 };
 
 static const struct {
-	const char *name;
-	int	    minutes;
+	uint32_t key;
+	int	 minutes;
 } zones[] = {
-	{ "ut", 0 }, { "utc", 0 }, { "gmt", 0 }, { "z", 0 }, { "wet", 0 },
-	{ "est", -300 }, { "edt", -240 }, { "cst", -360 }, { "cdt", -300 },
-	{ "mst", -420 }, { "mdt", -360 }, { "pst", -480 }, { "pdt", -420 },
-	{ "akst", -540 }, { "akdt", -480 }, { "hst", -600 },
-	{ "jst", 540 }, { "kst", 540 }, { "hkt", 480 }, { "sgt", 480 },
-	{ "awst", 480 }, { "acst", 570 }, { "aest", 600 }, { "aedt", 660 },
-	{ "nzst", 720 }, { "nzdt", 780 }, { "ist", 330 },
-	{ "cet", 60 }, { "cest", 120 }, { "met", 60 }, { "mest", 120 },
-	{ "eet", 120 }, { "eest", 180 }, { "bst", 60 }, { "msk", 180 },
+	{ K4('u', 't', 0, 0), 0 }, { K4('u', 't', 'c', 0), 0 }, { K4('g', 'm', 't', 0), 0 },
+	{ K4('z', 0, 0, 0), 0 }, { K4('w', 'e', 't', 0), 0 }, { K4('e', 's', 't', 0), -300 },
+	{ K4('e', 'd', 't', 0), -240 }, { K4('c', 's', 't', 0), -360 }, { K4('c', 'd', 't', 0), -300 },
+	{ K4('m', 's', 't', 0), -420 }, { K4('m', 'd', 't', 0), -360 }, { K4('p', 's', 't', 0), -480 },
+	{ K4('p', 'd', 't', 0), -420 }, { K4('a', 'k', 's', 't'), -540 }, { K4('a', 'k', 'd', 't'), -480 },
+	{ K4('h', 's', 't', 0), -600 }, { K4('j', 's', 't', 0), 540 }, { K4('k', 's', 't', 0), 540 },
+	{ K4('h', 'k', 't', 0), 480 }, { K4('s', 'g', 't', 0), 480 }, { K4('a', 'w', 's', 't'), 480 },
+	{ K4('a', 'c', 's', 't'), 570 }, { K4('a', 'e', 's', 't'), 600 }, { K4('a', 'e', 'd', 't'), 660 },
+	{ K4('n', 'z', 's', 't'), 720 }, { K4('n', 'z', 'd', 't'), 780 }, { K4('i', 's', 't', 0), 330 },
+	{ K4('c', 'e', 't', 0), 60 }, { K4('c', 'e', 's', 't'), 120 }, { K4('m', 'e', 't', 0), 60 },
+	{ K4('m', 'e', 's', 't'), 120 }, { K4('e', 'e', 't', 0), 120 }, { K4('e', 'e', 's', 't'), 180 },
+	{ K4('b', 's', 't', 0), 60 }, { K4('m', 's', 'k', 0), 180 },
 };
+
+/* key4 - the first n (at most 4) bytes of w in lower case, NUL-padded, as K4() writes them */
+static uint32_t
+key4(const char *w, size_t n)
+{
+	uint32_t k = 0;
+	size_t	 i;
+
+	for (i = 0; i < n && i < 4; i++)
+		k |= (uint32_t)k_lower((unsigned char)w[i]) << (8 * i);
+	return k;
+}
 
 /* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date */
 static int64_t
@@ -120,8 +139,9 @@ date_parse(const char *s, size_t n, int64_t *epoch, int *offset_min)
 	while (next_token(&t, &w, &wn)) {
 		if (k_isalpha((unsigned char)w[0])) {
 			if (wn >= 3 && mon < 0) {
+				uint32_t k = key4(w, 3);
 				for (i = 0; i < 12; i++)
-					if (k_strncaseeq(w, months[i], 3)) {
+					if (k == months[i]) {
 						mon = (long)i;
 						break;
 					}
@@ -132,9 +152,10 @@ date_parse(const char *s, size_t n, int64_t *epoch, int *offset_min)
 				pm = k_lower((unsigned char)w[0]) == 'p';
 				continue;
 			}
-			if (!have_off && hh >= 0) {
+			if (!have_off && hh >= 0 && wn <= 4) {
+				uint32_t k = key4(w, wn);
 				for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-					if (strlen(zones[i].name) == wn && k_strncaseeq(w, zones[i].name, wn)) {
+					if (k == zones[i].key) {
 						off = zones[i].minutes;
 						have_off = 1;
 						break;

@@ -220,7 +220,8 @@ def build(name, crules_in, w):
     w('static const uint32_t %s_first_off[%d] = {%s};' % (name, len(frags) + 1, ','.join(map(str, foff))))
     w('static const uint16_t %s_first[%d] = {%s};' % (name, max(1, len(fr)), ','.join(map(str, fr)) or '0'))
     w('static const struct ph_automaton %s = {' % name)
-    w('\t.cls = %s_cls, .short_first = %s_short_first, .shortf = %s_short, .nshort = %d,' % (name, name, name, len(shortf)))
+    w('\t.cls = %s_cls, .short_first = %s_short_first, .shortf = %s_short, .nshort = %d, .nmid = %d,' % (
+        name, name, name, len(shortf), len(midf)))
     w('\t.g8 = %s, .g4 = %s, .frag_gram = %s_frag_gram,' % (g8, g4, name))
     w('\t.frag_len = %s_frag_len, .frag = %s_frag, .frag_cls = %s_frag_cls, .nfrag = %d, .pieces = %s_pieces,' % (name, name, name, len(frags), name))
     w('\t.rules = %s_rules, .nrules = %d, .first_off = %s_first_off, .first = %s_first,' % (name, len(rtab), name, name))

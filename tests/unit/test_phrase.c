@@ -2,6 +2,7 @@
 #include "t.h"
 #include "lib/reason/phrase.h"
 #include "lib/reason/reason.h"
+#include "lib/lhost/lhost.h"
 
 static const struct {
 	const char *text;
@@ -221,6 +222,19 @@ main(void)
 				printf("ph_scan and the definition disagree on text %d (%zu bytes)\n", k, n);
 		}
 		T_EQ_INT(bad, 0, "ph_scan finds every fragment occurrence, and no other");
+		/* The same for a table of long fragments only (its own loop in ph_scan). */
+		{
+			const struct ph_automaton *q = lh_family_table("qmail");
+			int			   qbad = 0;
+			T_OK(q != NULL && q->nmid == 0 && q->nshort == 0 && q->nfrag > 10, "qmail's table has long fragments only");
+			for (k = 0; q != NULL && k < 300; k++) {
+				size_t n = k < 200 ? 1 + rnd(&st) % 300 : 1000 + rnd(&st) % 2000;
+				fill(q, s, n, 0, &st);
+				qbad += !scan_agrees(q, s, n);
+			}
+			T_EQ_INT(qbad, 0, "ph_scan over a table of long fragments only");
+			T_OK(lh_family_table("no such family") == NULL, "no table for an unknown family");
+		}
 		/*
 		 * The list full as the second window begins, its last
 		 * occurrence a fragment F that crosses into it, and inside F

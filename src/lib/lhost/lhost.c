@@ -539,6 +539,27 @@ squeezed(struct kmsg *m, const char *text, size_t n, size_t *len)
 	return t;
 }
 
+/* family_index - the index of a family's table in ph_families, or PH_FAMILIES */
+static unsigned
+family_index(const char *family)
+{
+	unsigned i;
+
+	for (i = 0; i < PH_FAMILIES; i++)
+		if (ph_families[i].family[0] == family[0] && strcmp(ph_families[i].family, family) == 0)
+			break;
+	return i;
+}
+
+/* lh_family_table - a family's phrase table (data/lhost/<family>.txt), or NULL */
+const struct ph_automaton *
+lh_family_table(const char *family)
+{
+	unsigned i = family_index(family);
+
+	return i == PH_FAMILIES ? NULL : ph_families[i].a;
+}
+
 /*
  * phrase - the reason a family's own table gives a text (its runs of
  *	white space squeezed to one space first when squeeze), or NULL
@@ -555,12 +576,7 @@ phrase(struct kmsg *m, const char *family, const char *text, int squeeze)
 	const char	*res = NULL, *s;
 	uint64_t	 h = 0;
 
-	if (text == NULL)
-		return NULL;
-	for (i = 0; i < PH_FAMILIES; i++)
-		if (strcmp(ph_families[i].family, family) == 0)
-			break;
-	if (i == PH_FAMILIES)
+	if (text == NULL || (i = family_index(family)) == PH_FAMILIES)
 		return NULL;
 	key = i << 1 | (squeeze != 0);
 	n = text_len(m, text);

@@ -69,6 +69,8 @@ int	 lh_dsn_anywhere(struct kmsg *m, struct kbounce *b);
 int	 lh_header_has(const struct kmsg *m, const char *name, const char *needle);
 const char *lh_line_addr(struct kmsg *m, const char *l, size_t n);
 const char *lh_phrase_sq(struct kmsg *m, const char *family, const char *text);
+struct ph_automaton;
+const struct ph_automaton *lh_family_table(const char *family);
 
 /* Shared by family decoders: the Exchange 2007+ notice (exchange2007.c). */
 int	 lh_exchange_notice(struct kmsg *m, struct kbounce *text, const char **lhost);

@@ -314,17 +314,13 @@ load_gram(const unsigned char *cb)
 #define PH_WIN 1024	/* starts scanned per window of mapped classes */
 
 /*
- * ph_scan - the occurrences of a's fragments in s[0..n), as keys
- *	end << 16 | fragment in ascending order, the first PH_MAX_OCC of
- *	them in ok; returns their number. The text is mapped to classes a
- *	window at a time, each window with the PH_FRAG_MAX bytes after it (a
- *	fragment starting in it may end there) and eight zeros past the
- *	text's end.
+ * scan - ph_scan()'s windows, for tables with fragments under eight
+ *	bytes (all) or with none (!all: one gram hash a byte instead of two,
+ *	and no class flags). Always inlined, so each is its own loop.
  */
-size_t
-ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
+static inline __attribute__((always_inline)) size_t
+scan(const struct ph_automaton *a, const unsigned char *p, size_t n, uint64_t *ok, int all)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	unsigned char	cb[PH_WIN + PH_FRAG_MAX + 8];
 	const uint8_t  *cls = a->cls, *sf = a->short_first;
 	const uint64_t *m8 = a->g8.map, *m4 = a->g4.map;
@@ -340,15 +336,35 @@ ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
 		memset(cb + mn, 0, 8);
 		for (i = 0; i < wn; i++) {
 			uint64_t g = load_gram(cb + i), h8 = hash8(g, s8);
-			uint32_t h4 = hash4(g, s4);
+			uint64_t hit = m8[h8 >> 6] >> (h8 & 63);
 
-			if (__builtin_expect((((m8[h8 >> 6] >> (h8 & 63)) | (m4[h4 >> 6] >> (h4 & 63))) & 1) | sf[cb[i]], 0))
+			if (all) {
+				uint32_t h4 = hash4(g, s4);
+				hit |= (m4[h4 >> 6] >> (h4 & 63)) | sf[cb[i]];
+			}
+			if (__builtin_expect(hit & 1, 0))
 				candidates(a, cb, mn, i, g, w0, ok, &nocc, &full);
 		}
 	}
 	if (!full)
 		sort_keys(ok, nocc);
 	return nocc;
+}
+
+/*
+ * ph_scan - the occurrences of a's fragments in s[0..n), as keys
+ *	end << 16 | fragment in ascending order, the first PH_MAX_OCC of
+ *	them in ok; returns their number. The text is mapped to classes a
+ *	window at a time, each window with the PH_FRAG_MAX bytes after it (a
+ *	fragment starting in it may end there) and eight zeros past the
+ *	text's end.
+ */
+size_t
+ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
+{
+	if (a->nmid == 0 && a->nshort == 0)
+		return scan(a, (const unsigned char *)s, n, ok, 0);
+	return scan(a, (const unsigned char *)s, n, ok, 1);
 }
 
 /* ph_match - run table a over s[0..n), fill r */

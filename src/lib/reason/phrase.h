@@ -61,6 +61,7 @@ struct ph_automaton {
 	const uint8_t	*short_first;	/* class -> 1 when some short fragment begins with it */
 	const uint16_t	*shortf;
 	uint32_t	 nshort;
+	uint32_t	 nmid;		/* fragments of four to seven bytes (in g4) */
 	struct ph_grams	 g8, g4;
 	const uint64_t	*frag_gram;
 	const uint16_t	*frag_len;

@@ -186,11 +186,21 @@ def build(name, crules_in, w):
     short_first = [0] * 256
     for fid in shortf:
         short_first[cls[frags[fid][0]]] = 1
+    # The pairs of classes a short fragment starts with, as a bitmap of
+    # the gram's low sixteen bits (one byte: every class after it).
+    short_pair = [0] * 1024
+    for fid in shortf:
+        f = frags[fid]
+        for c1 in ([cls[f[1]]] if len(f) > 1 else range(256)):
+            k = cls[f[0]] | c1 << 8
+            short_pair[k >> 6] |= 1 << (k & 63)
     w('/* %s: %d phrases, %d fragments (%d of four to seven bytes, %d shorter), %d byte classes. */' % (
         name, len(crules), len(frags), len(midf), len(shortf), nclass))
     w('static const uint8_t %s_cls[256] = {%s};' % (name, ','.join(map(str, cls))))
     w('static const uint8_t %s_short_first[256] = {%s};' % (name, ','.join(map(str, short_first))))
     w('static const uint16_t %s_short[%d] = {%s};' % (name, max(1, len(shortf)), ','.join(map(str, shortf)) or '0'))
+    if shortf:
+        w('static const uint64_t %s_short_pair[1024] = {%s};' % (name, ','.join('0x%xu' % x for x in short_pair)))
     g8 = grams('g8', longf, 8, GRAM_MUL64, 64)
     g4 = grams('g4', midf, 4, GRAM_MUL32, 32)
     w('static const uint64_t %s_frag_gram[%d] = {%s};' % (name, max(1, len(frags)), ','.join('0x%xu' % gram(f[:8]) for f in frags) or '0'))
@@ -220,8 +230,9 @@ def build(name, crules_in, w):
     w('static const uint32_t %s_first_off[%d] = {%s};' % (name, len(frags) + 1, ','.join(map(str, foff))))
     w('static const uint16_t %s_first[%d] = {%s};' % (name, max(1, len(fr)), ','.join(map(str, fr)) or '0'))
     w('static const struct ph_automaton %s = {' % name)
-    w('\t.cls = %s_cls, .short_first = %s_short_first, .shortf = %s_short, .nshort = %d, .nmid = %d,' % (
-        name, name, name, len(shortf), len(midf)))
+    w('\t.cls = %s_cls, .short_first = %s_short_first, .short_pair = %s, .shortf = %s_short,' % (
+        name, name, name + '_short_pair' if shortf else 'NULL', name))
+    w('\t.nshort = %d, .nmid = %d,' % (len(shortf), len(midf)))
     w('\t.g8 = %s, .g4 = %s, .frag_gram = %s_frag_gram,' % (g8, g4, name))
     w('\t.frag_len = %s_frag_len, .frag = %s_frag, .frag_cls = %s_frag_cls, .nfrag = %d, .pieces = %s_pieces,' % (name, name, name, len(frags), name))
     w('\t.rules = %s_rules, .nrules = %d, .first_off = %s_first_off, .first = %s_first,' % (name, len(rtab), name, name))

@@ -314,16 +314,17 @@ load_gram(const unsigned char *cb)
 #define PH_WIN 1024	/* starts scanned per window of mapped classes */
 
 /*
- * scan - ph_scan()'s windows, for tables with fragments under eight
- *	bytes (all) or with none (!all: one gram hash a byte instead of two,
- *	and no class flags). Always inlined, so each is its own loop.
+ * scan - ph_scan()'s windows. A table's fragments of four to seven
+ *	bytes (mid) need a second gram hash a byte, and its shorter ones
+ *	(shrt) a look at the classes of the byte and the next; most tables
+ *	have neither. Always inlined, so that each kind is its own loop.
  */
 static inline __attribute__((always_inline)) size_t
-scan(const struct ph_automaton *a, const unsigned char *p, size_t n, uint64_t *ok, int all)
+scan(const struct ph_automaton *a, const unsigned char *p, size_t n, uint64_t *ok, int mid, int shrt)
 {
 	unsigned char	cb[PH_WIN + PH_FRAG_MAX + 8];
-	const uint8_t  *cls = a->cls, *sf = a->short_first;
-	const uint64_t *m8 = a->g8.map, *m4 = a->g4.map;
+	const uint8_t  *cls = a->cls;
+	const uint64_t *m8 = a->g8.map, *m4 = a->g4.map, *sp = a->short_pair;
 	unsigned	s8 = a->g8.shift, s4 = a->g4.shift;
 	size_t		nocc = 0, w0, i, wn, mn;
 	int		full = 0;
@@ -338,10 +339,12 @@ scan(const struct ph_automaton *a, const unsigned char *p, size_t n, uint64_t *o
 			uint64_t g = load_gram(cb + i), h8 = hash8(g, s8);
 			uint64_t hit = m8[h8 >> 6] >> (h8 & 63);
 
-			if (all) {
+			if (mid) {
 				uint32_t h4 = hash4(g, s4);
-				hit |= (m4[h4 >> 6] >> (h4 & 63)) | sf[cb[i]];
+				hit |= m4[h4 >> 6] >> (h4 & 63);
 			}
+			if (shrt)
+				hit |= sp[(g & 0xffff) >> 6] >> (g & 63);
 			if (__builtin_expect(hit & 1, 0))
 				candidates(a, cb, mn, i, g, w0, ok, &nocc, &full);
 		}
@@ -362,9 +365,11 @@ scan(const struct ph_automaton *a, const unsigned char *p, size_t n, uint64_t *o
 size_t
 ph_scan(const struct ph_automaton *a, const char *s, size_t n, uint64_t *ok)
 {
-	if (a->nmid == 0 && a->nshort == 0)
-		return scan(a, (const unsigned char *)s, n, ok, 0);
-	return scan(a, (const unsigned char *)s, n, ok, 1);
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (a->nshort > 0)
+		return a->nmid > 0 ? scan(a, p, n, ok, 1, 1) : scan(a, p, n, ok, 0, 1);
+	return a->nmid > 0 ? scan(a, p, n, ok, 1, 0) : scan(a, p, n, ok, 0, 0);
 }
 
 /* ph_match - run table a over s[0..n), fill r */

@@ -39,8 +39,8 @@ struct ph_rule {
  * h ((gram * multiplier) >> shift, in 64 or 32 bits), and the bit's rank
  * (the set bits before it; rank holds one count per word) is its bucket:
  * frag[off[rank]..off[rank + 1]), in fragment order. Fragments under
- * four bytes (shortf) are tried where short_first flags the class of
- * the byte. frag_gram holds the gram of each fragment's first eight
+ * four bytes (shortf) are tried where short_pair flags the classes of
+ * the byte and the next (and short_first the first). frag_gram holds the gram of each fragment's first eight
  * bytes at most, frag_cls each fragment as classes. Fragments are at
  * most PH_FRAG_MAX bytes.
  */
@@ -59,6 +59,8 @@ struct ph_grams {
 struct ph_automaton {
 	const uint8_t	*cls;		/* byte -> class: A-Z as a-z, tab/CR/LF as space */
 	const uint8_t	*short_first;	/* class -> 1 when some short fragment begins with it */
+	const uint64_t	*short_pair;	/* bit (first class | second << 8): some short fragment
+					   begins so; NULL when there is no short fragment */
 	const uint16_t	*shortf;
 	uint32_t	 nshort;
 	uint32_t	 nmid;		/* fragments of four to seven bytes (in g4) */

@@ -3,6 +3,9 @@
 #include "util/charset.h"
 #include "util/codec.h"
 
+#include <errno.h>
+#include <iconv.h>
+
 static int
 kc_utf8_valid_check(const char *s)
 {
@@ -30,6 +33,55 @@ static const struct {
 	{ "iso-2022-jp", "\x82\xb1\x82\xf1", "こん", "Shift_JIS labelled ISO-2022-JP" },
 	{ NULL, "caf\xe9 ok", "café ok", "no label, Latin-1 guess" },
 };
+
+/*
+ * ref_iso2022jp - in[0..n) through glibc's ISO-2022-JP-3 alone, as
+ *	charset.c's convert() runs it (U+FFFD and a fresh state for each
+ *	byte iconv rejects): what kcs_to_utf8 gave before it had tables of
+ *	its own, and must still give.
+ */
+static void
+ref_iso2022jp(iconv_t cd, const char *in, size_t n, kstr *out)
+{
+	char  *ip = (char *)(size_t)in;
+	size_t il = n;
+
+	iconv(cd, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		char   buf[4096], *op = buf;
+		size_t ol = sizeof(buf), r = iconv(cd, &ip, &il, &op, &ol);
+		ks_add(out, buf, sizeof(buf) - ol);
+		if (r != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			continue;
+		kc_utf8_put(out, 0xfffd);
+		ip++;
+		il--;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	{
+		char   buf[16], *op = buf;
+		size_t ol = sizeof(buf);
+		iconv(cd, NULL, NULL, &op, &ol);
+		ks_add(out, buf, sizeof(buf) - ol);
+	}
+}
+
+/* same_as_iconv - does kcs_to_utf8 read in[0..n), labelled ISO-2022-JP, as iconv does */
+static int
+same_as_iconv(kcharset *c, iconv_t cd, const char *in, size_t n)
+{
+	kstr got = KSTR_INIT, want = KSTR_INIT;
+	int  same;
+
+	kcs_to_utf8(c, "iso-2022-jp", 11, in, n, &got);
+	ref_iso2022jp(cd, in, n, &want);
+	same = got.len == want.len && memcmp(ks_str(&got), ks_str(&want), got.len) == 0;
+	ks_dispose(&got);
+	ks_dispose(&want);
+	return same;
+}
 
 int
 main(void)
@@ -73,6 +125,83 @@ main(void)
 		kcs_to_utf8(c, "iso-2022-jp", 11, "a\x1b$B\xff\xff\x1b(Bb", 10, &s);
 		T_OK(s.len > 0 && kc_utf8_valid_check(ks_str(&s)), "broken ISO-2022-JP gives valid UTF-8");
 		ks_dispose(&s);
+	}
+	/*
+	 * ISO-2022-JP is read by tables made from glibc's ISO-2022-JP-3, and
+	 * by iconv itself where they have no entry: the result must be
+	 * iconv's, for every JIS X 0208 pair after each escape, and for
+	 * random texts of kana, kanji, ASCII, blanks and control bytes
+	 * under the four escapes the tables know (read whole by them), one
+	 * in four with unknown escapes and one flaw: the end inside a pair
+	 * or an escape, a pair's first byte before a blank, an ESC or an
+	 * 8-bit byte, or any byte anywhere (left to iconv).
+	 */
+	{
+		iconv_t cd = iconv_open("UTF-8", "ISO-2022-JP-3");
+		int	bad = 0, r, k;
+		T_OK(cd != (iconv_t)-1, "iconv has ISO-2022-JP-3");
+		for (r = 0x21; cd != (iconv_t)-1 && r <= 0x7e; r++)
+			for (k = 0x21; k <= 0x7e; k++) {
+				char t[16];
+				snprintf(t, sizeof(t), "\x1b$B%c%c\x1b(B", r, k);
+				bad += !same_as_iconv(c, cd, t, 8);
+				t[2] = '@';
+				bad += !same_as_iconv(c, cd, t, 8);
+			}
+		T_EQ_INT(bad, 0, "every JIS X 0208 pair reads as iconv reads it");
+		{
+			static const char *const esc[] = { "\x1b(B", "\x1b(J", "\x1b$B", "\x1b$@", "\x1b$(Q", "\x1b(I", "\x1b" };
+			unsigned		  seed = 5;
+			int			  t;
+#define RND() (seed = seed * 1103515245u + 12345u, seed >> 16)
+			bad = 0;
+			for (t = 0; cd != (iconv_t)-1 && t < 20000; t++) {
+				char   in[400];
+				size_t n = 0;
+				int    rare = t % 4 == 0;	/* a quarter have bytes left to iconv */
+				int    mode = 2;
+				memcpy(in, "\x1b$B", 3);
+				n = 3;
+				while (n < 300) {
+					unsigned x = RND() % 100;
+					if (x < 6) {
+						int e = (int)(RND() % (rare ? 7 : 4));
+						memcpy(in + n, esc[e], strlen(esc[e]));
+						n += strlen(esc[e]);
+						mode = e < 2 ? 0 : 2;
+					} else if (x < 90 && mode == 2) {
+						/* Kana, and the kanji of rows 0x30-0x4e, all in JIS X 0208. */
+						unsigned row = RND() % 4 == 0 ? 0x24 : 0x30 + RND() % 0x1f;
+						in[n++] = (char)row;
+						in[n++] = (char)(0x21 + RND() % (row == 0x24 ? 0x53 : 94));
+					} else if (x < 90) {
+						in[n++] = (char)(0x20 + RND() % 95);
+					} else
+						in[n++] = "\n\r\t \x0e\x0f"[RND() % 6];
+				}
+				if (rare) {
+					/* One flaw: the end inside a pair or escape, a half pair, any byte. */
+					size_t at = RND() % n;
+					switch (RND() % 3) {
+					case 0:
+						n -= 1 + RND() % 2;
+						break;
+					case 1:
+						memcpy(in + n, "\x1b$B\x30", 4);
+						in[n + 4] = "\n \x1b\x7f\x80"[RND() % 5];
+						n += 5;
+						break;
+					default:
+						in[at] = (char)(RND() % 256);
+					}
+				}
+				bad += !same_as_iconv(c, cd, in, n);
+			}
+#undef RND
+			T_EQ_INT(bad, 0, "random ISO-2022-JP texts read as iconv reads them");
+		}
+		if (cd != (iconv_t)-1)
+			iconv_close(cd);
 	}
 	T_EQ_STR(kcs_canonical("\"Shift_JIS\"", 11), "CP932", "quoted name");
 	T_EQ_STR(kcs_canonical("ISO-8859-15", 11), "ISO-8859-15", "iso-8859-15 passes through");

@@ -223,11 +223,71 @@ open_cd(kcharset *c, const char *canon)
 }
 
 /*
- * The tables of iso2022jp(), made at build time from glibc's own
- * ISO-2022-JP-3 by tools/gen_iso2022jp.c: iso2022jp_jis (JIS X 0208
- * pairs) and iso2022jp_single (a byte in each mode).
+ * The tables of iso2022jp() and single_byte(), made at build time from
+ * glibc's own iconv by tools/gen_charset_tables.c: iso2022jp_jis (JIS X
+ * 0208 pairs), iso2022jp_single (a byte in each mode) and sb_tables (the
+ * bytes from 0x80 of each single-byte charset).
  */
-#include "iso2022jp.inc"
+#include "charset_tables.inc"
+
+static int iso2022jp(const char *in, size_t n, kstr *out);
+
+/* put_utf8 - code point u (under 0x10000) as UTF-8 at o; past it */
+static inline char *
+put_utf8(char *o, unsigned u)
+{
+	if (u < 0x80) {
+		*o++ = (char)u;
+	} else if (u < 0x800) {
+		*o++ = (char)(0xc0 | (u >> 6));
+		*o++ = (char)(0x80 | (u & 0x3f));
+	} else {
+		*o++ = (char)(0xe0 | (u >> 12));
+		*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (u & 0x3f));
+	}
+	return o;
+}
+
+/*
+ * single_byte - in[0..n) in a single-byte charset whose bytes from 0x80
+ *	are hi[], appended to out as UTF-8; 0, or -1 with out as it was at
+ *	a byte hi[] leaves to iconv (one the charset does not define, NUL)
+ */
+static int
+single_byte(const uint16_t *hi, const char *in, size_t n, kstr *out)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t		     i;
+	char		    *o;
+
+	if (n > (SIZE_MAX - 16) / 3 || ks_reserve(out, 3 * n + 1) != 0)
+		return -1;
+	o = out->p + out->len;
+	for (i = 0; i < n; i++) {
+		unsigned b = p[i], u = b < 0x80 ? b : hi[b - 0x80];
+		if (u == 0)
+			return -1;
+		o = put_utf8(o, u);
+	}
+	out->len = (size_t)(o - out->p);
+	out->p[out->len] = '\0';
+	return 0;
+}
+
+/* by_tables - in[0..n) in charset canon through our tables: 0, or -1 (out untouched) to use iconv */
+static int
+by_tables(const char *canon, const char *in, size_t n, kstr *out)
+{
+	size_t i;
+
+	if (strcmp(canon, "ISO-2022-JP-3") == 0)
+		return iso2022jp(in, n, out);
+	for (i = 0; i < sizeof(sb_tables) / sizeof(sb_tables[0]); i++)
+		if (sb_tables[i].hi != NULL && strcmp(canon, sb_tables[i].name) == 0)
+			return single_byte(sb_tables[i].hi, in, n, out);
+	return -1;
+}
 
 /*
  * iso2022jp - in[0..n) read as ISO-2022-JP (ASCII, JIS-Roman and JIS X
@@ -290,16 +350,7 @@ iso2022jp(const char *in, size_t n, kstr *out)
 		}
 		if (u == 0)
 			return -1;
-		if (u < 0x80) {
-			*o++ = (char)u;
-		} else if (u < 0x800) {
-			*o++ = (char)(0xc0 | (u >> 6));
-			*o++ = (char)(0x80 | (u & 0x3f));
-		} else {
-			*o++ = (char)(0xe0 | (u >> 12));
-			*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (u & 0x3f));
-		}
+		o = put_utf8(o, u);
 	}
 	out->len = (size_t)(o - out->p);
 	out->p[out->len] = '\0';
@@ -390,8 +441,8 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 		return in;
 	if (strcmp(canon, "UTF-8") == 0)
 		kc_utf8_sanitize(out, in, n);
-	else if (c != NULL && strcmp(canon, "ISO-2022-JP-3") == 0 && iso2022jp(in, n, out) == 0)
-		;	/* read by the tables */
+	else if (c != NULL && by_tables(canon, in, n, out) == 0)
+		;	/* read by our tables */
 	else if (c == NULL || convert(open_cd(c, canon), in, n, out) != 0)
 		kc_utf8_sanitize(out, in, n);
 	*len = out->len - before;

@@ -35,13 +35,13 @@ static const struct {
 };
 
 /*
- * ref_iso2022jp - in[0..n) through glibc's ISO-2022-JP-3 alone, as
- *	charset.c's convert() runs it (U+FFFD and a fresh state for each
- *	byte iconv rejects): what kcs_to_utf8 gave before it had tables of
- *	its own, and must still give.
+ * ref_iconv - in[0..n) through iconv descriptor cd alone, as charset.c's
+ *	convert() runs it (U+FFFD and a fresh state for each byte iconv
+ *	rejects): what kcs_to_utf8 gave before it had tables of its own,
+ *	and must still give.
  */
 static void
-ref_iso2022jp(iconv_t cd, const char *in, size_t n, kstr *out)
+ref_iconv(iconv_t cd, const char *in, size_t n, kstr *out)
 {
 	char  *ip = (char *)(size_t)in;
 	size_t il = n;
@@ -68,15 +68,15 @@ ref_iso2022jp(iconv_t cd, const char *in, size_t n, kstr *out)
 	}
 }
 
-/* same_as_iconv - does kcs_to_utf8 read in[0..n), labelled ISO-2022-JP, as iconv does */
+/* same_as_iconv - does kcs_to_utf8 read in[0..n), labelled so, as iconv (cd) does */
 static int
-same_as_iconv(kcharset *c, iconv_t cd, const char *in, size_t n)
+same_as_iconv(kcharset *c, const char *label, iconv_t cd, const char *in, size_t n)
 {
 	kstr got = KSTR_INIT, want = KSTR_INIT;
 	int  same;
 
-	kcs_to_utf8(c, "iso-2022-jp", 11, in, n, &got);
-	ref_iso2022jp(cd, in, n, &want);
+	kcs_to_utf8(c, label, strlen(label), in, n, &got);
+	ref_iconv(cd, in, n, &want);
 	same = got.len == want.len && memcmp(ks_str(&got), ks_str(&want), got.len) == 0;
 	ks_dispose(&got);
 	ks_dispose(&want);
@@ -144,9 +144,9 @@ main(void)
 			for (k = 0x21; k <= 0x7e; k++) {
 				char t[16];
 				snprintf(t, sizeof(t), "\x1b$B%c%c\x1b(B", r, k);
-				bad += !same_as_iconv(c, cd, t, 8);
+				bad += !same_as_iconv(c, "iso-2022-jp", cd, t, 8);
 				t[2] = '@';
-				bad += !same_as_iconv(c, cd, t, 8);
+				bad += !same_as_iconv(c, "iso-2022-jp", cd, t, 8);
 			}
 		T_EQ_INT(bad, 0, "every JIS X 0208 pair reads as iconv reads it");
 		{
@@ -195,13 +195,57 @@ main(void)
 						in[at] = (char)(RND() % 256);
 					}
 				}
-				bad += !same_as_iconv(c, cd, in, n);
+				bad += !same_as_iconv(c, "iso-2022-jp", cd, in, n);
 			}
 #undef RND
 			T_EQ_INT(bad, 0, "random ISO-2022-JP texts read as iconv reads them");
 		}
 		if (cd != (iconv_t)-1)
 			iconv_close(cd);
+	}
+	/*
+	 * The single-byte charsets too are read by tables taken from iconv:
+	 * each byte alone and among letters, and random texts of ASCII and
+	 * high bytes, must read as iconv reads them (Windows-1258's combining
+	 * marks compose with the letter before them: such texts are left to
+	 * iconv).
+	 */
+	{
+		static const char *const sb[] = {
+			"windows-1250", "windows-1251", "iso-8859-1", "windows-1253", "windows-1254",
+			"windows-1255", "windows-1256", "windows-1257", "windows-1258", "iso-8859-2",
+			"iso-8859-5", "iso-8859-7", "iso-8859-9", "iso-8859-15", "koi8-r", "koi8-u", "windows-874",
+		};
+		unsigned seed = 9;
+		size_t	 k;
+		int	 bad = 0, tried = 0;
+#define RND() (seed = seed * 1103515245u + 12345u, seed >> 16)
+		for (k = 0; k < sizeof(sb) / sizeof(sb[0]); k++) {
+			const char *canon = kcs_canonical(sb[k], strlen(sb[k]));
+			iconv_t	    cd = canon ? iconv_open("UTF-8", canon) : (iconv_t)-1;
+			int	    b, t;
+			if (cd == (iconv_t)-1) {
+				bad++;
+				continue;
+			}
+			for (b = 0; b < 256; b++) {
+				char t1[4] = { 'a', (char)b, 'e', 0 };
+				bad += !same_as_iconv(c, sb[k], cd, t1 + 1, 1);
+				bad += !same_as_iconv(c, sb[k], cd, t1, 3);
+				tried++;
+			}
+			for (t = 0; t < 300; t++) {
+				char   in[200];
+				size_t n = 1 + RND() % sizeof(in), i;
+				for (i = 0; i < n; i++)
+					in[i] = (char)(RND() % 4 == 0 ? 0x80 + RND() % 128 : 0x20 + RND() % 95);
+				bad += !same_as_iconv(c, sb[k], cd, in, n);
+			}
+			iconv_close(cd);
+		}
+#undef RND
+		T_OK(tried > 4000, "single-byte charsets tried");
+		T_EQ_INT(bad, 0, "single-byte charsets read as iconv reads them");
 	}
 	T_EQ_STR(kcs_canonical("\"Shift_JIS\"", 11), "CP932", "quoted name");
 	T_EQ_STR(kcs_canonical("ISO-8859-15", 11), "ISO-8859-15", "iso-8859-15 passes through");

@@ -40,9 +40,9 @@ struct ph_rule {
  * (the set bits before it; rank holds one count per word) is its bucket:
  * frag[off[rank]..off[rank + 1]), in fragment order. Fragments under
  * four bytes (shortf) are tried where short_pair flags the classes of
- * the byte and the next (and short_first the first). frag_gram holds the gram of each fragment's first eight
- * bytes at most, frag_cls each fragment as classes. Fragments are at
- * most PH_FRAG_MAX bytes.
+ * the byte and the next (and short_first the first). frag_gram holds
+ * the gram of each fragment's first eight bytes at most, frag_cls each
+ * fragment as classes. Fragments are at most PH_FRAG_MAX bytes.
  */
 #define PH_GRAM_MUL64 UINT64_C(0x9E3779B97F4A7C15)
 #define PH_GRAM_MUL32 UINT32_C(0x9E3779B1)

@@ -59,6 +59,47 @@ static const struct {
 	{ "nothing here", NULL, "none" },
 };
 
+/*
+ * ref_unwrap - smtp_unwrap by its definition, a byte at a time: after
+ *	the first "NNN-X." or "NNN X." (at the start or after a space),
+ *	each later "NNN-" or "NNN " with the same digits after a space goes,
+ *	with the enhanced code after it when one follows
+ */
+static void
+ref_unwrap(char *d)
+{
+	char *first = NULL, *w, *r, code[4];
+
+	for (r = d; *r != '\0'; r++)
+		if ((r == d || r[-1] == ' ') && r[0] >= '0' && r[0] <= '9' && r[1] >= '0' && r[1] <= '9' &&
+		    r[2] >= '0' && r[2] <= '9' && (r[3] == '-' || r[3] == ' ') &&
+		    (r[4] == '4' || r[4] == '5' || r[4] == '2') && r[5] == '.') {
+			first = r;
+			break;
+		}
+	if (first == NULL)
+		return;
+	memcpy(code, first, 3);
+	w = r = first + 4;
+	while (*r != '\0') {
+		if (r[-1] == ' ' && r[0] == code[0] && r[1] == code[1] && r[2] == code[2] &&
+		    (r[3] == '-' || r[3] == ' ')) {
+			char *q = r + 4;
+			if ((q[0] == '2' || q[0] == '4' || q[0] == '5') && q[1] == '.') {
+				char *e = q + 2;
+				while ((*e >= '0' && *e <= '9') || *e == '.')
+					e++;
+				if (*e == ' ' || *e == '\0')
+					q = *e ? e + 1 : e;
+			}
+			r = q;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 int
 main(void)
 {
@@ -87,5 +128,45 @@ main(void)
 	T_OK(!smtp_status_valid("5.1", 3), "5.1 invalid");
 	T_OK(smtp_status_is_pseudo("5.0.910"), "pseudo code");
 	T_OK(!smtp_status_is_pseudo("5.1.1"), "real code");
+	{
+		char d[] = "said: 550-5.7.1 Messages with multiple 550-5.7.1 addresses in From: 550 5.7.1 are not accepted";
+		smtp_unwrap(d);
+		T_EQ_STR(d, "said: 550-5.7.1 Messages with multiple addresses in From: are not accepted", "multi-line reply unwrapped");
+	}
+	/*
+	 * smtp_unwrap against its definition: random texts of codes, digits,
+	 * dots, dashes, blanks and letters, where codes repeat, sit glued to
+	 * words, end the text or lose their enhanced code.
+	 */
+	{
+		static const char *const piece[] = {
+			"550-5.7.1 ", "550 5.7.1 ", "550 ", "550-", "551 5.1.1 ", "550 5.7.", "5.1.1 ", "x550 ",
+			"550-5.7.1", " ", "  ", "a", "word ", "5", "0", ".", "-", "4.2.0 ", "250 2.0.0 ",
+		};
+		unsigned seed = 3;
+		int	 k, bad = 0, changed = 0;
+		for (k = 0; k < 20000; k++) {
+			char   a[400], b[400];
+			size_t n = 0;
+			int    m = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+			while (m-- > 0) {
+				const char *p;
+				seed = seed * 1103515245u + 12345u;
+				p = piece[(seed >> 16) % (sizeof(piece) / sizeof(piece[0]))];
+				if (n + strlen(p) >= sizeof(a))
+					break;
+				memcpy(a + n, p, strlen(p));
+				n += strlen(p);
+			}
+			a[n] = '\0';
+			memcpy(b, a, n + 1);
+			smtp_unwrap(a);
+			ref_unwrap(b);
+			bad += strcmp(a, b) != 0;
+			changed += strlen(b) != n;
+		}
+		T_EQ_INT(bad, 0, "smtp_unwrap as its definition");
+		T_OK(changed > 2000, "texts with codes to remove");
+	}
 	return t_done("smtp");
 }

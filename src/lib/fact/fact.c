@@ -55,53 +55,6 @@ sweep(struct kmsg *m, const char *s)
 	return o;
 }
 
-/*
- * unwrap - remove the codes that prefix each line of a multi-line reply
- *	"said: 550-5.7.1 Messages with multiple 550 5.7.1 addresses in From:"
- *	becomes "said: 550-5.7.1 Messages with multiple addresses in From:":
- *	the first "NNN-X.Y.Z" or "NNN X.Y.Z" stays, later ones with the same
- *	reply code go, so that phrases broken across lines match again.
- */
-static void
-unwrap(char *d)
-{
-	char *first = NULL, *w, *r, code[4];
-
-	/* The first reply code followed by an enhanced status code. */
-	for (r = d; *r != '\0'; r++) {
-		if ((r == d || r[-1] == ' ') && k_isdigit((unsigned char)r[0]) &&
-		    k_isdigit((unsigned char)r[1]) && k_isdigit((unsigned char)r[2]) &&
-		    (r[3] == '-' || r[3] == ' ') && (r[4] == '4' || r[4] == '5' || r[4] == '2') &&
-		    r[5] == '.') {
-			first = r;
-			break;
-		}
-	}
-	if (first == NULL)
-		return;
-	memcpy(code, first, 3);
-	code[3] = '\0';
-	w = r = first + 4;
-	while (*r != '\0') {
-		/* r[0..2] stop at a NUL: the code's three bytes are digits. */
-		if (r[-1] == ' ' && r[0] == code[0] && r[1] == code[1] && r[2] == code[2] &&
-		    (r[3] == '-' || r[3] == ' ')) {
-			char *q = r + 4;
-			if ((q[0] == '2' || q[0] == '4' || q[0] == '5') && q[1] == '.') {
-				char *e = q + 2;
-				while (k_isdigit((unsigned char)*e) || *e == '.')
-					e++;
-				if (*e == ' ' || *e == '\0')
-					q = *e ? e + 1 : e;
-			}
-			r = q;
-			continue;
-		}
-		*w++ = *r++;
-	}
-	*w = '\0';
-}
-
 /* same - equal strings, either may be NULL */
 static int
 same(const char *a, const char *b)
@@ -432,7 +385,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 					return KAERU_ENOMEM;
 				diag = sweep(m, rawc);
 				if (diag[0] != '\0')
-					unwrap((char *)diag);
+					smtp_unwrap((char *)diag);
 				status = pick_status(m, d->status, diag);
 				if (d->replycode != NULL && strlen(d->replycode) == 3)
 					reply = d->replycode;

@@ -17,6 +17,7 @@
 #include "smtp.h"
 #include "../../util/str.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -320,4 +321,57 @@ smtp_status_is_pseudo(const char *code)
 
 	return n == 7 && code[1] == '.' && code[2] == '0' && code[3] == '.' &&
 	    code[4] == '9';
+}
+
+/*
+ * smtp_unwrap - remove the codes that prefix each line of a multi-line
+ *	reply, in the NUL-terminated d
+ *	"said: 550-5.7.1 Messages with multiple 550 5.7.1 addresses in From:"
+ *	becomes "said: 550-5.7.1 Messages with multiple addresses in From:":
+ *	the first "NNN-X.Y.Z" or "NNN X.Y.Z" stays, later ones with the same
+ *	reply code go (with their enhanced code, when one follows), so that
+ *	phrases broken across lines match again. The search jumps from digit
+ *	to digit and from one copy of the code's first digit to the next;
+ *	what lies between is moved in one piece.
+ */
+void
+smtp_unwrap(char *d)
+{
+	char *end = d + strlen(d), *first = NULL, *r, *w;
+
+	/* The first reply code followed by an enhanced status code. */
+	for (r = d; (r = (char *)(uintptr_t)k_find_range(r, (size_t)(end - r), '0', '9')) != NULL; r++)
+		if ((r == d || r[-1] == ' ') && k_isdigit((unsigned char)r[1]) &&
+		    k_isdigit((unsigned char)r[2]) && (r[3] == '-' || r[3] == ' ') &&
+		    (r[4] == '4' || r[4] == '5' || r[4] == '2') && r[5] == '.') {
+			first = r;
+			break;
+		}
+	if (first == NULL)
+		return;
+	w = r = first + 4;
+	for (;;) {
+		/*
+		 * The next copy of the code after a space. The bytes read are
+		 * still as they came: writes stay behind r.
+		 */
+		char *q = r, *e;
+		while ((q = memchr(q, first[0], (size_t)(end - q))) != NULL &&
+		    !(q[-1] == ' ' && q[1] == first[1] && q[2] == first[2] && (q[3] == '-' || q[3] == ' ')))
+			q++;
+		if (q == NULL)
+			q = end;
+		memmove(w, r, (size_t)(q - r));
+		w += q - r;
+		if (q == end)
+			break;
+		r = q + 4;
+		if ((r[0] == '2' || r[0] == '4' || r[0] == '5') && r[1] == '.') {
+			for (e = r + 2; k_isdigit((unsigned char)*e) || *e == '.'; e++)
+				;
+			if (*e == ' ' || *e == '\0')
+				r = *e ? e + 1 : e;
+		}
+	}
+	*w = '\0';
 }

@@ -21,5 +21,6 @@ int	smtp_reply_find(const char *s, size_t n, char out[4]);
 int	smtp_reply_find_class(const char *s, size_t n, int cls, char out[4]);
 const char *smtp_command_find(const char *s, size_t n);
 int	smtp_status_is_pseudo(const char *code);
+void	smtp_unwrap(char *d);
 
 #endif

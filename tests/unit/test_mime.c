@@ -80,6 +80,52 @@ ref_clean(const unsigned char *s, size_t n, char *out)
 	return o;
 }
 
+/*
+ * ref_fields - the fields of the header block p[0..n) by the definition,
+ *	a line at a time with memchr: "name start, name length, value start,
+ *	value length" per field into f (at most max); returns their number,
+ *	and the body's offset in *bo
+ */
+static size_t
+ref_fields(const char *p, size_t n, size_t *f, size_t max, size_t *bo)
+{
+	const char *cur = p, *end = p + n;
+	size_t	    k = 0;
+
+	while (cur < end) {
+		const char *nl = memchr(cur, '\n', (size_t)(end - cur)), *lend = nl ? nl : end, *vend;
+		size_t	    nlen;
+		if (lend == cur) {
+			*bo = (size_t)(lend - p) + (nl ? 1 : 0);
+			return k;
+		}
+		if ((nlen = kh_field_name_len(cur, (size_t)(lend - cur))) == 0) {
+			if ((*cur == ' ' || *cur == '\t') && k > 0) {
+				cur = nl ? nl + 1 : end;
+				continue;
+			}
+			*bo = (size_t)(cur - p);
+			return k;
+		}
+		vend = lend;
+		while (nl != NULL && nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t')) {
+			const char *nn = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+			vend = nn ? nn : end;
+			nl = nn;
+		}
+		if (k < max) {
+			f[4 * k] = (size_t)(cur - p);
+			f[4 * k + 1] = nlen;
+			f[4 * k + 2] = (size_t)(cur + nlen + 1 - p);
+			f[4 * k + 3] = (size_t)(vend - (cur + nlen + 1));
+		}
+		k++;
+		cur = nl ? nl + 1 : end;
+	}
+	*bo = n;
+	return k;
+}
+
 int
 main(void)
 {
@@ -292,6 +338,62 @@ main(void)
 		}
 		T_OK(clean > 100, "bodies with long clean runs");
 		T_EQ_INT(bad, 0, "flat text of CR, LF, NUL and blanks as its definition");
+	}
+	/*
+	 * Random header blocks (fields of any length, continuation lines,
+	 * blank-only lines, lines that are no field, with or without the
+	 * empty line and the last newline): kh_parse gives the fields and
+	 * the body offset of the line-at-a-time definition, wherever the
+	 * lines fall against its sixteen-byte steps.
+	 */
+	{
+		unsigned seed = 21;
+		int	 k, bad = 0, many = 0;
+		for (k = 0; k < 5000; k++) {
+			static char   blk[2048];
+			static size_t want[4 * 200];
+			size_t	      n = 0, nw, bo = 0, wbo = 0, i;
+			struct khdrs  h;
+			karena	      ar;
+			unsigned      tr = 0;
+			int	      lines = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 30;
+			while (lines-- > 0 && n < sizeof(blk) - 200) {
+				unsigned r = (seed = seed * 1103515245u + 12345u) >> 16, len = r % 90, j;
+				switch (r % 11) {
+				case 0:	/* a continuation, or blanks only */
+					blk[n++] = r % 2 ? ' ' : '\t';
+					break;
+				case 1:	/* not a field */
+					blk[n++] = 'x';
+					break;
+				default:
+					n += (size_t)snprintf(blk + n, 16, "X-F%u:", r % 7);
+				}
+				for (j = 0; j < len; j++)
+					blk[n++] = (char)("abc :\t"[((seed = seed * 1103515245u + 12345u) >> 16) % 6]);
+				blk[n++] = '\n';
+			}
+			switch (k % 3) {
+			case 0:
+				memcpy(blk + n, "\nbody\n", 6);
+				n += 6;
+				break;
+			case 1:
+				n--;	/* no last newline */
+				break;
+			}
+			ka_init(&ar, 0);
+			bad += kh_parse(&ar, blk, n, 1 << 20, &h, &bo, &tr) != 0;
+			nw = ref_fields(blk, n, want, 200, &wbo);
+			bad += h.n != nw || bo != wbo;
+			for (i = 0; i < h.n && i < nw && i < 200; i++)
+				bad += (size_t)(h.v[i].name - blk) != want[4 * i] || h.v[i].nlen != want[4 * i + 1] ||
+				    (size_t)(h.v[i].val - blk) != want[4 * i + 2] || h.v[i].vlen != want[4 * i + 3];
+			many += nw > 5 && n > 300;
+			ka_dispose(&ar);
+		}
+		T_EQ_INT(bad, 0, "kh_parse's fields as the line-at-a-time definition");
+		T_OK(many > 500, "header blocks of many fields");
 	}
 	kcs_free(cs);
 	ks_dispose(&scratch[0]);

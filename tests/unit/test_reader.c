@@ -219,6 +219,31 @@ count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *trun
 	kaeru_reader_free(r);
 }
 
+/* ref_unquote - mboxrd quoting undone by the definition, a line at a time: ">From " and ">>From " lose one '>' */
+static size_t
+ref_unquote(const char *p, size_t n, char *out)
+{
+	const char *end = p + n;
+	size_t	    o = 0;
+
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		size_t	    len = e ? (size_t)(e - p) + 1 : (size_t)(end - p), k = 0;
+		if (len > 5 && p[0] == '>') {
+			while (k < len && p[k] == '>')
+				k++;
+			if (len - k >= 5 && memcmp(p + k, "From ", 5) == 0) {
+				p++;
+				len--;
+			}
+		}
+		memcpy(out + o, p, len);
+		o += len;
+		p += len;
+	}
+	return o;
+}
+
 int
 main(void)
 {
@@ -255,6 +280,48 @@ main(void)
 		T_OK(memmem(m.data, m.len, "Subject: 2", 10) == NULL, "first mail ends at the second");
 		T_EQ_STR(m.origin, p, "origin is the mbox path");
 		kaeru_reader_free(r);
+	}
+	/*
+	 * Quoted mboxes: mails of lines that start with any number of '>'
+	 * before "From " or "Fro", ">" alone, "From " inside a line, read
+	 * back as the line-at-a-time definition unquotes them.
+	 */
+	{
+		static const char *const line[] = {
+			">From a\n", ">>From b\n", ">>>From c\n", ">Fro\n", ">\n", ">>\n", "text >From x\n",
+			"plain line\n", "\n", ">From\n", ">From \n", "> From y\n", ">x\n", "a\n",
+		};
+		unsigned seed = 17;
+		int	 k, bad = 0;
+		snprintf(p, sizeof(p), "%s/quoted.mbox", dir);
+		for (k = 0; k < 300; k++) {
+			static char body[4096], want[4096];
+			FILE	   *f = fopen(p, "w");
+			size_t	    bn = 0, wn;
+			int	    lines = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 60;
+			kaeru_reader *r;
+			kaeru_mail    m;
+			memcpy(body, "Subject: q\n\n", 13);
+			bn = 13;
+			while (lines-- > 0) {
+				const char *l = line[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof(line) / sizeof(line[0]))];
+				memcpy(body + bn, l, strlen(l));
+				bn += strlen(l);
+			}
+			if (k % 2)
+				bn--;	/* no last newline */
+			fprintf(f, "From a@b Mon Jan  1 00:00:00 2001\n");
+			fwrite(body, 1, bn, f);
+			fclose(f);
+			wn = ref_unquote(body, bn, want);
+			kaeru_reader_open(&r, p, NULL);
+			/* The mail as read: its From_ line, then the body unquoted. */
+			if (kaeru_reader_next(r, &m) != 1 || m.len != 34 + wn || memcmp(m.data + 34, want, wn) != 0)
+				bad++;
+			kaeru_reader_free(r);
+		}
+		T_EQ_INT(bad, 0, "quoted mbox lines unquoted as the definition");
+		unlink(p);
 	}
 	snprintf(p, sizeof(p), "%s/md", dir);
 	count(p, &n, &e, NULL, NULL);

@@ -462,18 +462,32 @@ next_from(const char *p, size_t n, size_t off, char nl, int more, int *quoted, s
 /*
  * unquote - copy a mail into r->mail with mboxrd quoting undone:
  *	">From " and ">>From " lose one '>'
+ *	Only lines that start with '>' can change: the text between them is
+ *	copied in one piece (a mail cut at the size limit is copied here
+ *	whole, quoted or not).
  */
 static void
 unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 {
 	const char *end = p + n;
+	const char  mark[2] = { nl, '>' };
 
 	ks_clear(&r->mail);
+	if (ks_reserve(&r->mail, n + 1) != 0)
+		return;
 	while (p < end) {
-		const char *e = memchr(p, nl, (size_t)(end - p));
-		size_t	    len = e ? (size_t)(e - p) + 1 : (size_t)(end - p), k = 0;
+		/* p starts a line: the next line that starts with '>'. */
+		const char *q = *p == '>' ? p : k_memmem(p, (size_t)(end - p), mark, 2);
+		const char *e;
+		size_t	    len, k = 0;
 
-		if (len > 5 && p[0] == '>') {
+		q = q == NULL ? end : q == p ? p : q + 1;
+		ks_add(&r->mail, p, (size_t)(q - p));
+		if ((p = q) == end)
+			break;
+		e = memchr(p, nl, (size_t)(end - p));
+		len = e ? (size_t)(e - p) + 1 : (size_t)(end - p);
+		if (len > 5) {
 			while (k < len && p[k] == '>')
 				k++;
 			if (len - k >= 5 && memcmp(p + k, "From ", 5) == 0) {

@@ -54,6 +54,28 @@ static const struct {
 	{ "1 Jun 1970 00:00:00 \xe6st", 13046400, 0, "a non-ASCII letter is no zone" },
 };
 
+/* ref_addr_valid - addr_valid by its definition, a byte at a time */
+static int
+ref_addr_valid(const char *s, size_t n)
+{
+	const char *at = NULL;
+	size_t	    i;
+
+	if (n < 3 || n > 320)
+		return 0;
+	for (i = n; i > 0 && at == NULL; i--)
+		if (s[i - 1] == '@')
+			at = s + i - 1;
+	if (at == NULL || at == s || at == s + n - 1)
+		return 0;
+	for (i = 0; i < n && s[0] != '"'; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';')
+			return 0;
+	}
+	return at[1] != '.' && s[n - 1] != '.';
+}
+
 int
 main(void)
 {
@@ -81,6 +103,26 @@ main(void)
 		int	o;
 		T_OK(!date_parse("not a date", 10, &e, &o), "garbage");
 		T_OK(!date_parse("32 Foo 2013 99:99:99", 20, &e, &o), "out of range");
+	}
+	/* addr_valid against its definition: random words of address bytes and the bytes it refuses. */
+	{
+		static const char al[] = "ab.@@\"<>,; \t\x01\x7f\x80\xe3-_+";
+		unsigned	  seed = 13;
+		int		  k, bad = 0, valid = 0;
+		for (k = 0; k < 50000; k++) {
+			char   a[340];
+			size_t n = (seed = seed * 1103515245u + 12345u) >> 16, i;
+			n = k % 4 == 0 ? n % 340 : n % 48;
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				/* Mostly letters, so that some are valid. */
+				a[i] = (seed >> 16) % 8 != 0 ? (char)('a' + (seed >> 20) % 26) : al[(seed >> 20) % (sizeof(al) - 1)];
+			}
+			bad += addr_valid(a, n) != ref_addr_valid(a, n);
+			valid += ref_addr_valid(a, n);
+		}
+		T_EQ_INT(bad, 0, "addr_valid as its definition");
+		T_OK(valid > 1000, "valid addresses among them");
 	}
 	T_OK(addr_is_daemon("MAILER-DAEMON@example.jp", 24), "mailer-daemon");
 	T_OK(!addr_is_daemon("neko@example.jp", 15), "ordinary address");

@@ -56,19 +56,29 @@ addr_valid(const char *s, size_t n)
 
 	if (n < 3 || n > 320)
 		return 0;
-	at = NULL;
-	for (i = n; i > 0; i--)
-		if (s[i - 1] == '@') {
-			at = s + i - 1;
-			break;
-		}
+	at = memrchr(s, '@', n);
 	if (at == NULL || at == s || at == s + n - 1)
 		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';')
-			if (!(s[0] == '"'))
+	/* No blank, control byte, '<', '>', ',' or ';' (a quoted local part may hold them). */
+	if (s[0] != '"') {
+		i = 0;
+#if defined(__SSE2__)
+		for (; i + 16 <= n; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			__m128i bad = _mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(' ')), _mm_set1_epi8(' ')),
+				_mm_cmpeq_epi8(x, _mm_set1_epi8('<'))),
+			    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('>')), _mm_cmpeq_epi8(x, _mm_set1_epi8(','))),
+				_mm_cmpeq_epi8(x, _mm_set1_epi8(';'))));
+			if (_mm_movemask_epi8(bad) != 0)
 				return 0;
+		}
+#endif
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';')
+				return 0;
+		}
 	}
 	/* The domain has no blanks and does not start or end with a dot. */
 	if (at[1] == '.' || s[n - 1] == '.')

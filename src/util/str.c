@@ -216,14 +216,9 @@ k_endswith_ci(const char *s, size_t n, const char *suffix)
 size_t
 k_blank_line(const char *h, size_t hn)
 {
-	const char *p = h, *end = h + hn, *nl;
+	const char *nl = k_memmem(h, hn, "\n\n", 2);
 
-	while (p < end && (nl = k_find_nl(p, (size_t)(end - p))) != NULL) {
-		if (nl + 1 < end && nl[1] == '\n')
-			return (size_t)(nl - h) + 1;
-		p = nl + 1;
-	}
-	return hn;
+	return nl != NULL ? (size_t)(nl - h) + 1 : hn;
 }
 
 #if defined(__SSE2__)

@@ -182,6 +182,15 @@ main(void)
 	T_EQ_INT(k_blank_line("a: b\nc: d\n\nbody", 15), 10, "blank line ends the block");
 	T_EQ_INT(k_blank_line("a: b\nc: d\n", 10), 10, "no blank line");
 	T_EQ_INT(k_blank_line("\n\nx", 4), 1, "blank line first");
+	T_EQ_INT(k_blank_line("a\n", 2), 2, "a lone newline at the end");
+	{
+		char big[300];
+		memset(big, 'x', sizeof(big));
+		big[99] = big[150] = big[151] = '\n';
+		T_EQ_INT(k_blank_line(big, sizeof(big)), 151, "blank line far into the block");
+		big[151] = 'x';
+		T_EQ_INT(k_blank_line(big, sizeof(big)), sizeof(big), "newlines apart are no blank line");
+	}
 
 	/* Boundaries: at the very start, after a line that ends in "--", with blanks after. */
 	parse(&m, &a, &flat, cs,

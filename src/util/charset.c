@@ -249,6 +249,24 @@ put_utf8(char *o, unsigned u)
 	return o;
 }
 
+/* room3 - where n bytes read as up to three UTF-8 bytes each go in out, or NULL */
+static char *
+room3(kstr *out, size_t n)
+{
+	if (n > (SIZE_MAX - 16) / 3 || ks_reserve(out, 3 * n + 1) != 0)
+		return NULL;
+	return out->p + out->len;
+}
+
+/* written - out holds what was written up to o; NUL-terminated */
+static int
+written(kstr *out, char *o)
+{
+	out->len = (size_t)(o - out->p);
+	out->p[out->len] = '\0';
+	return 0;
+}
+
 /*
  * single_byte - in[0..n) in a single-byte charset whose bytes from 0x80
  *	are hi[], appended to out as UTF-8; 0, or -1 with out as it was at
@@ -261,18 +279,15 @@ single_byte(const uint16_t *hi, const char *in, size_t n, kstr *out)
 	size_t		     i;
 	char		    *o;
 
-	if (n > (SIZE_MAX - 16) / 3 || ks_reserve(out, 3 * n + 1) != 0)
+	if ((o = room3(out, n)) == NULL)
 		return -1;
-	o = out->p + out->len;
 	for (i = 0; i < n; i++) {
 		unsigned b = p[i], u = b < 0x80 ? b : hi[b - 0x80];
 		if (u == 0)
 			return -1;
 		o = put_utf8(o, u);
 	}
-	out->len = (size_t)(o - out->p);
-	out->p[out->len] = '\0';
-	return 0;
+	return written(out, o);
 }
 
 /* by_tables - in[0..n) in charset canon through our tables: 0, or -1 (out untouched) to use iconv */
@@ -307,9 +322,8 @@ iso2022jp(const char *in, size_t n, kstr *out)
 	int		     mode = 0;	/* 0 ASCII, 1 JIS-Roman, 2 JIS X 0208 */
 	char		    *o;
 
-	if (n > (SIZE_MAX - 16) / 3 || ks_reserve(out, 3 * n + 1) != 0)
+	if ((o = room3(out, n)) == NULL)
 		return -1;
-	o = out->p + out->len;
 	while (i < n) {
 		unsigned b, u;
 
@@ -352,9 +366,7 @@ iso2022jp(const char *in, size_t n, kstr *out)
 			return -1;
 		o = put_utf8(o, u);
 	}
-	out->len = (size_t)(o - out->p);
-	out->p[out->len] = '\0';
-	return 0;
+	return written(out, o);
 }
 
 /* convert - run iconv, U+FFFD for each rejected byte; -1 if cd unusable */
@@ -447,6 +459,13 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 		kc_utf8_sanitize(out, in, n);
 	*len = out->len - before;
 	return ks_str(out) + before;	/* "" when out could not grow */
+}
+
+/* kcs_iconv - append in[0..n) converted from canonical by iconv alone; -1 if iconv lacks it */
+int
+kcs_iconv(kcharset *c, const char *canonical, const char *in, size_t n, kstr *out)
+{
+	return canonical == NULL ? -1 : convert(open_cd(c, canonical), in, n, out);
 }
 
 /* kcs_to_utf8 - append the UTF-8 form of in[0..n) declared as charset */

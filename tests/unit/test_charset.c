@@ -3,8 +3,6 @@
 #include "util/charset.h"
 #include "util/codec.h"
 
-#include <errno.h>
-#include <iconv.h>
 
 static int
 kc_utf8_valid_check(const char *s)
@@ -35,48 +33,18 @@ static const struct {
 };
 
 /*
- * ref_iconv - in[0..n) through iconv descriptor cd alone, as charset.c's
- *	convert() runs it (U+FFFD and a fresh state for each byte iconv
- *	rejects): what kcs_to_utf8 gave before it had tables of its own,
- *	and must still give.
+ * same_as_iconv - does kcs_to_utf8 read in[0..n), labelled so, as iconv
+ *	alone reads it (kcs_iconv(): what kcs_to_utf8 gave before it had
+ *	tables of its own, and must still give)
  */
-static void
-ref_iconv(iconv_t cd, const char *in, size_t n, kstr *out)
-{
-	char  *ip = (char *)(size_t)in;
-	size_t il = n;
-
-	iconv(cd, NULL, NULL, NULL, NULL);
-	while (il > 0) {
-		char   buf[4096], *op = buf;
-		size_t ol = sizeof(buf), r = iconv(cd, &ip, &il, &op, &ol);
-		ks_add(out, buf, sizeof(buf) - ol);
-		if (r != (size_t)-1)
-			break;
-		if (errno == E2BIG)
-			continue;
-		kc_utf8_put(out, 0xfffd);
-		ip++;
-		il--;
-		iconv(cd, NULL, NULL, NULL, NULL);
-	}
-	{
-		char   buf[16], *op = buf;
-		size_t ol = sizeof(buf);
-		iconv(cd, NULL, NULL, &op, &ol);
-		ks_add(out, buf, sizeof(buf) - ol);
-	}
-}
-
-/* same_as_iconv - does kcs_to_utf8 read in[0..n), labelled so, as iconv (cd) does */
 static int
-same_as_iconv(kcharset *c, const char *label, iconv_t cd, const char *in, size_t n)
+same_as_iconv(kcharset *c, const char *label, const char *in, size_t n)
 {
 	kstr got = KSTR_INIT, want = KSTR_INIT;
 	int  same;
 
 	kcs_to_utf8(c, label, strlen(label), in, n, &got);
-	ref_iconv(cd, in, n, &want);
+	kcs_iconv(c, kcs_canonical(label, strlen(label)), in, n, &want);
 	same = got.len == want.len && memcmp(ks_str(&got), ks_str(&want), got.len) == 0;
 	ks_dispose(&got);
 	ks_dispose(&want);
@@ -137,16 +105,17 @@ main(void)
 	 * 8-bit byte, or any byte anywhere (left to iconv).
 	 */
 	{
-		iconv_t cd = iconv_open("UTF-8", "ISO-2022-JP-3");
-		int	bad = 0, r, k;
-		T_OK(cd != (iconv_t)-1, "iconv has ISO-2022-JP-3");
-		for (r = 0x21; cd != (iconv_t)-1 && r <= 0x7e; r++)
+		kstr probe = KSTR_INIT;
+		int  bad = 0, r, k, jp = kcs_iconv(c, kcs_canonical("iso-2022-jp", 11), "a", 1, &probe) == 0;
+		ks_dispose(&probe);
+		T_OK(jp, "iconv has ISO-2022-JP-3");
+		for (r = 0x21; jp && r <= 0x7e; r++)
 			for (k = 0x21; k <= 0x7e; k++) {
 				char t[16];
 				snprintf(t, sizeof(t), "\x1b$B%c%c\x1b(B", r, k);
-				bad += !same_as_iconv(c, "iso-2022-jp", cd, t, 8);
+				bad += !same_as_iconv(c, "iso-2022-jp", t, 8);
 				t[2] = '@';
-				bad += !same_as_iconv(c, "iso-2022-jp", cd, t, 8);
+				bad += !same_as_iconv(c, "iso-2022-jp", t, 8);
 			}
 		T_EQ_INT(bad, 0, "every JIS X 0208 pair reads as iconv reads it");
 		{
@@ -155,7 +124,7 @@ main(void)
 			int			  t;
 #define RND() (seed = seed * 1103515245u + 12345u, seed >> 16)
 			bad = 0;
-			for (t = 0; cd != (iconv_t)-1 && t < 20000; t++) {
+			for (t = 0; jp && t < 20000; t++) {
 				char   in[400];
 				size_t n = 0;
 				int    rare = t % 4 == 0;	/* a quarter have bytes left to iconv */
@@ -195,13 +164,11 @@ main(void)
 						in[at] = (char)(RND() % 256);
 					}
 				}
-				bad += !same_as_iconv(c, "iso-2022-jp", cd, in, n);
+				bad += !same_as_iconv(c, "iso-2022-jp", in, n);
 			}
 #undef RND
 			T_EQ_INT(bad, 0, "random ISO-2022-JP texts read as iconv reads them");
 		}
-		if (cd != (iconv_t)-1)
-			iconv_close(cd);
 	}
 	/*
 	 * The single-byte charsets too are read by tables taken from iconv:
@@ -221,17 +188,17 @@ main(void)
 		int	 bad = 0, tried = 0;
 #define RND() (seed = seed * 1103515245u + 12345u, seed >> 16)
 		for (k = 0; k < sizeof(sb) / sizeof(sb[0]); k++) {
-			const char *canon = kcs_canonical(sb[k], strlen(sb[k]));
-			iconv_t	    cd = canon ? iconv_open("UTF-8", canon) : (iconv_t)-1;
-			int	    b, t;
-			if (cd == (iconv_t)-1) {
+			kstr probe = KSTR_INIT;
+			int  b, t, has = kcs_iconv(c, kcs_canonical(sb[k], strlen(sb[k])), "a", 1, &probe) == 0;
+			ks_dispose(&probe);
+			if (!has) {
 				bad++;
 				continue;
 			}
 			for (b = 0; b < 256; b++) {
 				char t1[4] = { 'a', (char)b, 'e', 0 };
-				bad += !same_as_iconv(c, sb[k], cd, t1 + 1, 1);
-				bad += !same_as_iconv(c, sb[k], cd, t1, 3);
+				bad += !same_as_iconv(c, sb[k], t1 + 1, 1);
+				bad += !same_as_iconv(c, sb[k], t1, 3);
 				tried++;
 			}
 			for (t = 0; t < 300; t++) {
@@ -239,9 +206,8 @@ main(void)
 				size_t n = 1 + RND() % sizeof(in), i;
 				for (i = 0; i < n; i++)
 					in[i] = (char)(RND() % 4 == 0 ? 0x80 + RND() % 128 : 0x20 + RND() % 95);
-				bad += !same_as_iconv(c, sb[k], cd, in, n);
+				bad += !same_as_iconv(c, sb[k], in, n);
 			}
-			iconv_close(cd);
 		}
 #undef RND
 		T_OK(tried > 4000, "single-byte charsets tried");

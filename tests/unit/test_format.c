@@ -45,21 +45,21 @@ main(void)
 	}
 	/*
 	 * kaeru_json_string checks eight bytes at a time before it escapes:
-	 * every byte value at every position of a 17-byte string (inside a
+	 * every byte value at every position of a 33-byte string (inside a
 	 * word, across words, in the tail) against a bytewise rule.
 	 */
 	{
 		unsigned bad = 0;
 		int	 c, pos, i;
 		for (c = 0; c < 256; c++)
-			for (pos = 0; pos < 17; pos++) {
-				char	  s[17], want[64];
+			for (pos = 0; pos < 33; pos++) {
+				char	  s[33], want[128];
 				int	  k = 0;
 				kaeru_buf o = KAERU_BUF_INIT;
 				memset(s, 'a', sizeof(s));
 				s[pos] = (char)c;
 				want[k++] = '"';
-				for (i = 0; i < 17; i++) {
+				for (i = 0; i < 33; i++) {
 					unsigned char ch = (unsigned char)s[i];
 					if (ch == '"' || ch == '\\') {
 						want[k++] = '\\';

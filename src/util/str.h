@@ -129,6 +129,29 @@ k_startswith_ci(const char *s, size_t n, const char *prefix)
 	return pn <= n && k_memeq_ci(s, prefix, pn);
 }
 
+/*
+ * A literal with its length, for tables of prefixes tried line after
+ * line: K_LIT("text"). k_starts_any - does s[0..n) begin with one of the
+ * k prefixes of list (in any case with ci); the first that does, or NULL.
+ */
+struct k_lit {
+	const char *s;
+	size_t	    n;
+};
+#define K_LIT(x) { x, sizeof(x) - 1 }
+
+static inline const struct k_lit *
+k_starts_any(const char *s, size_t n, const struct k_lit *list, size_t k, int ci)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (list[i].n <= n &&
+		    (ci ? k_memeq_ci(s, list[i].s, list[i].n) : memcmp(s, list[i].s, list[i].n) == 0))
+			return &list[i];
+	return NULL;
+}
+
 /* k_strstr_ci - case-insensitive search of a NUL-terminated needle */
 static inline const char *
 k_strstr_ci(const char *h, size_t hn, const char *z)

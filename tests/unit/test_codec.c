@@ -368,6 +368,16 @@ main(void)
 		}
 		T_OK(bad == 0, "k_strncaseeq and k_lowercase fold exactly A-Z, for every byte");
 	}
+	/* k_starts_any: the first prefix of a table that starts the text, exactly or in any case. */
+	{
+		static const struct k_lit l[] = { K_LIT("Original message"), K_LIT("Orig"), K_LIT("") };
+		T_OK(k_starts_any("Original message headers:", 25, l, 2, 0) == &l[0], "k_starts_any: the first that matches");
+		T_OK(k_starts_any("ORIGINAL MESSAGE", 16, l, 2, 0) == NULL, "k_starts_any: exact case");
+		T_OK(k_starts_any("ORIGINAL MESSAGE", 16, l, 2, 1) == &l[0], "k_starts_any: any case");
+		T_OK(k_starts_any("Original", 8, l, 2, 0) == &l[1], "k_starts_any: a prefix longer than the text is passed");
+		T_OK(k_starts_any("Ori", 3, l, 2, 1) == NULL, "k_starts_any: none");
+		T_OK(k_starts_any("x", 1, l, 3, 0) == &l[2], "k_starts_any: the empty prefix starts anything");
+	}
 	/*
 	 * White space squeezed: k_squeeze_ws and k_needs_squeeze against the
 	 * byte-at-a-time definition, on random texts of spaces, the other

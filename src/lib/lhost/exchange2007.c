@@ -23,58 +23,50 @@
 #include "lhost.h"
 
 /* Subjects of the notice, per language (prefixes). */
-static const char *const subjects[] = {
-	"Undeliverable:", "Non remis", "Non recapitabile:", "Unzustellbar:",
-	"No se puede entregar:", "Onbestelbaar:", "Não entregue:", "Nao entregue:",
-	"Olevererbart:", "Kan ikke leveres:", "Ikke leveret:", "Nedoručitelné:",
-	"Nie można dostarczyć:", "Kézbesíthetetlen:", "Teslim edilemiyor:",
-	"Невозможно доставить:", "配信不能:", "无法送达:", "無法傳遞:", "배달 못함:",
-	"Undeliverable message",
+static const struct k_lit subjects[] = {
+	K_LIT("Undeliverable:"), K_LIT("Non remis"), K_LIT("Non recapitabile:"), K_LIT("Unzustellbar:"),
+	K_LIT("No se puede entregar:"), K_LIT("Onbestelbaar:"), K_LIT("Não entregue:"), K_LIT("Nao entregue:"),
+	K_LIT("Olevererbart:"), K_LIT("Kan ikke leveres:"), K_LIT("Ikke leveret:"), K_LIT("Nedoručitelné:"),
+	K_LIT("Nie można dostarczyć:"), K_LIT("Kézbesíthetetlen:"), K_LIT("Teslim edilemiyor:"),
+	K_LIT("Невозможно доставить:"), K_LIT("配信不能:"), K_LIT("无法送达:"), K_LIT("無法傳遞:"),
+	K_LIT("배달 못함:"),
+	K_LIT("Undeliverable message"),
 };
 
 /* Headings of the administrators' part, per language (prefixes). */
-static const char *const admin[] = {
-	"Diagnostic information for administrators",
-	"Informations de diagnostic pour les administrateurs",
-	"Informazioni di diagnostica per gli amministratori",
-	"Diagnoseinformationen für Administratoren",
-	"Información de diagnóstico para administradores",
-	"Diagnostische gegevens voor beheerders",
-	"Informações de diagnóstico para administradores",
-	"Diagnostikinformation för administratörer",
-	"Diagnostische informatie voor beheerders",
-	"管理者向けの診断情報", "Error Details",
+static const struct k_lit admin[] = {
+	K_LIT("Diagnostic information for administrators"),
+	K_LIT("Informations de diagnostic pour les administrateurs"),
+	K_LIT("Informazioni di diagnostica per gli amministratori"),
+	K_LIT("Diagnoseinformationen für Administratoren"),
+	K_LIT("Información de diagnóstico para administradores"),
+	K_LIT("Diagnostische gegevens voor beheerders"),
+	K_LIT("Informações de diagnóstico para administradores"),
+	K_LIT("Diagnostikinformation för administratörer"),
+	K_LIT("Diagnostische informatie voor beheerders"),
+	K_LIT("管理者向けの診断情報"), K_LIT("Error Details"),
 };
 
 /* Labels of the server that wrote the notice, per language (prefixes). */
-static const char *const generating[] = {
-	"Generating server:", "Serveur de g", "Server di generazione:",
-	"Generierender Server:", "Servidor de generaci", "Genererende server:",
-	"Servidor de gera", "Genererande server:", "生成サーバー:",
+static const struct k_lit generating[] = {
+	K_LIT("Generating server:"), K_LIT("Serveur de g"), K_LIT("Server di generazione:"),
+	K_LIT("Generierender Server:"), K_LIT("Servidor de generaci"), K_LIT("Genererende server:"),
+	K_LIT("Servidor de gera"), K_LIT("Genererande server:"), K_LIT("生成サーバー:"),
 };
 
 /* Headings of the returned headers, per language (prefixes). */
-static const char *const original[] = {
-	"Original message headers:", "Original Message Headers", "En-têtes de message d'origine",
-	"Intestazioni originali del messaggio:", "Ursprüngliche Nachrichtenkopfzeilen:",
-	"Ursprüngliche Nachrichtenheader:", "Encabezados del mensaje original:",
-	"Oorspronkelijke berichtkoppen:", "Cabeçalhos da mensagem original:",
-	"Ursprungliga meddelandehuvuden:", "元のメッセージ ヘッダー:", "Message Hops",
+static const struct k_lit original[] = {
+	K_LIT("Original message headers:"), K_LIT("Original Message Headers"),
+	K_LIT("En-têtes de message d'origine"),
+	K_LIT("Intestazioni originali del messaggio:"), K_LIT("Ursprüngliche Nachrichtenkopfzeilen:"),
+	K_LIT("Ursprüngliche Nachrichtenheader:"), K_LIT("Encabezados del mensaje original:"),
+	K_LIT("Oorspronkelijke berichtkoppen:"), K_LIT("Cabeçalhos da mensagem original:"),
+	K_LIT("Ursprungliga meddelandehuvuden:"), K_LIT("元のメッセージ ヘッダー:"),
+	K_LIT("Message Hops"),
 };
 
-/* starts_any - does the line start with one of the prefixes */
-static int
-starts_any(const char *l, size_t n, const char *const *list, size_t k)
-{
-	size_t i;
-
-	for (i = 0; i < k; i++)
-		if (k_startswith_ci(l, n, list[i]))
-			return 1;
-	return 0;
-}
-
-#define STARTS(l, n, list) starts_any(l, n, list, sizeof(list) / sizeof(list[0]))
+/* STARTS - does the line start with one of list's prefixes, in any case */
+#define STARTS(l, n, list) (k_starts_any(l, n, list, sizeof(list) / sizeof(list[0]), 1) != NULL)
 
 /* has_reply - a line holding "NNN N.N.N" (a reply with a status code) */
 static int
@@ -209,7 +201,7 @@ exchange2007_decode(struct kmsg *m, struct kbounce *b)
 			d->reason = lh_phrase_sq(m, "exchange2007", d->diagnosis);
 	}
 	for (i = 0; i < sizeof(original) / sizeof(original[0]) && m->orig == NULL; i++)
-		lh_orig_after(m, original[i]);
+		lh_orig_after(m, original[i].s);
 	return (int)b->n;
 }
 

@@ -19,28 +19,23 @@
  */
 #include "lhost.h"
 
-static const char *const openers[] = {
-	"He/Her is not ", "Su mensaje no pudo ser entregado",
-	"This is the machine generated message from mail service",
-	"This is the mail delivery agent at",
-	"Unable to deliver message to the following address",
-	"Unfortunately, your mail was not delivered to the following address:",
-	"Your mail message to the following address",
-	"Your message to the following addresses", "We're sorry.",
+static const struct k_lit openers[] = {
+	K_LIT("He/Her is not "), K_LIT("Su mensaje no pudo ser entregado"),
+	K_LIT("This is the machine generated message from mail service"),
+	K_LIT("This is the mail delivery agent at"),
+	K_LIT("Unable to deliver message to the following address"),
+	K_LIT("Unfortunately, your mail was not delivered to the following address:"),
+	K_LIT("Your mail message to the following address"),
+	K_LIT("Your message to the following addresses"), K_LIT("We're sorry."),
 };
 
 /* is_opener - a first line of a clone's notice */
 static int
 is_opener(const char *l, size_t n)
 {
-	size_t i;
-
 	if (k_startswith(l, n, "Hi. ") && lh_line_has(l, n, "unable to deliver your message to the following addresses"))
 		return 1;
-	for (i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
-		if (k_startswith(l, n, openers[i]))
-			return 1;
-	return 0;
+	return k_starts_any(l, n, openers, sizeof(openers) / sizeof(openers[0]), 0) != NULL;
 }
 
 static int

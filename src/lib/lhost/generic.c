@@ -54,18 +54,19 @@ static const char *const stops[] = {
 };
 
 /* Lines that, at their start, are the returned message itself. */
-static const char *const stops_at_start[] = {
-	"content-type: message/rfc822", "message headers follow",
-	"original message headers follow", "headers of the original message",
-	"content-type: text/rfc822-headers", "return-path:", "received:",
-	"original message:", "content-type: message/delivery-status",
+static const struct k_lit stops_at_start[] = {
+	K_LIT("content-type: message/rfc822"), K_LIT("message headers follow"),
+	K_LIT("original message headers follow"), K_LIT("headers of the original message"),
+	K_LIT("content-type: text/rfc822-headers"), K_LIT("return-path:"), K_LIT("received:"),
+	K_LIT("original message:"), K_LIT("content-type: message/delivery-status"),
 };
 
 /* Labels that name a recipient when they open the line. */
-static const char *const labels[] = {
-	"recipient:", "address:", "rcpt:", "original-recipient:", "final-recipient:",
-	"recipient address:", "failed recipient:", "invalid recipient:",
-	"宛先:", "宛先：", "送信先:", "送信先：",	/* Japanese: "destination:" */
+static const struct k_lit labels[] = {
+	K_LIT("recipient:"), K_LIT("address:"), K_LIT("rcpt:"), K_LIT("original-recipient:"),
+	K_LIT("final-recipient:"),
+	K_LIT("recipient address:"), K_LIT("failed recipient:"), K_LIT("invalid recipient:"),
+	K_LIT("宛先:"), K_LIT("宛先："), K_LIT("送信先:"), K_LIT("送信先："),	/* Japanese: "destination:" */
 };
 
 /* Phrases after which a recipient address is written, anywhere in a line. */
@@ -212,8 +213,8 @@ recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 		return r;
 	*led = 1;
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-		if (k_startswith_ci(p, k, labels[i])) {
-			const char *q = p + strlen(labels[i]);
+		if (k_starts_any(p, k, &labels[i], 1, 1) != NULL) {
+			const char *q = p + labels[i].n;
 			/* "Original-Recipient: rfc822;a@b" */
 			while (q < p + k && k_isblank((unsigned char)*q))
 				q++;
@@ -279,10 +280,7 @@ is_stop(const char *l, size_t n)
 		l++;
 		n--;
 	}
-	for (i = 0; i < sizeof(stops_at_start) / sizeof(stops_at_start[0]); i++)
-		if (k_startswith_ci(l, n, stops_at_start[i]))
-			return 1;
-	return 0;
+	return k_starts_any(l, n, stops_at_start, sizeof(stops_at_start) / sizeof(stops_at_start[0]), 1) != NULL;
 }
 
 /* subject_has_reason - does the subject name a cause ("Returned mail: User unknown") */

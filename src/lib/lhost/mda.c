@@ -13,19 +13,17 @@
  */
 #include "lhost.h"
 
-static const char *const agents[] = {
-	"mail.local: ", "procmail: ", "maildrop: ", "vdelivermail: ", "vdeliver: ",
+static const struct k_lit agents[] = {
+	K_LIT("mail.local: "), K_LIT("procmail: "), K_LIT("maildrop: "), K_LIT("vdelivermail: "),
+	K_LIT("vdeliver: "),
 };
 
 /* agent_line - does the line open an agent's message */
 static int
 agent_line(const char *l, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(agents) / sizeof(agents[0]); i++)
-		if (k_startswith(l, n, agents[i]))
-			return 1;
+	if (k_starts_any(l, n, agents, sizeof(agents) / sizeof(agents[0]), 0) != NULL)
+		return 1;
 	return k_startswith(l, n, "Your message to ") &&
 	    k_endswith_ci(l, n, " was automatically rejected:");
 }

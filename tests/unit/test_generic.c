@@ -604,6 +604,35 @@ main(void)
 			free(w);
 		}
 	}
+	{
+		/*
+		 * Recipients from X-Failed-Recipients alone share the notice's
+		 * telling lines: each record the same diagnosis; with no telling
+		 * line, none. (The notice is read once for them all: it was read
+		 * again for each record when none told anything, 5.6 s for 3,000
+		 * recipients and 2,000 lines.)
+		 */
+		size_t cap = 400 * 24 + 300 * 64 + 512, k, j;
+		char  *w = malloc(cap);
+		int    told;
+		T_OK(w != NULL, "shared notice: memory");
+		for (told = 0; w != NULL && told < 2; told++) {
+			int same = 1;
+			k = (size_t)snprintf(w, cap, "From: MAILER-DAEMON@mx.example.jp\nTo: a@example.org\n"
+			    "Subject: Returned mail\nX-Failed-Recipients: ");
+			for (j = 0; j < 400; j++)
+				k += (size_t)snprintf(w + k, cap - k, "%su%zu@example.jp", j ? ", " : "", j);
+			k += (size_t)snprintf(w + k, cap - k, "\nContent-Type: text/plain\n\n");
+			for (j = 0; j < 300; j++)
+				k += (size_t)snprintf(w + k, cap - k, "%s\n",
+				    told && j == 150 ? "550 5.1.1 mailbox unavailable" : "This line says nothing at all.");
+			T_OK(kaeru_parser_parse(p, w, k, "t.eml", &r, &n) == 0 && n == 400, "shared notice: every recipient");
+			for (j = 0; j < n; j++)
+				same &= strcmp(r[j].diagnosticcode, told ? "550 5.1.1 mailbox unavailable" : "") == 0;
+			T_OK(same, told ? "shared notice: its telling line for each record" : "shared notice: no line tells");
+		}
+		free(w);
+	}
 	for (i = 0; i < sizeof(nots) / sizeof(nots[0]); i++) {
 		int rc = kaeru_parser_parse(p, nots[i], strlen(nots[i]), "t.eml", &r, &n);
 		T_OK(rc == 0 && n == 0, "not a bounce: no record");

@@ -696,12 +696,18 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		lh_recipient_from_orig(m, b);
 	}
 	if (b->n > 0) {
-		/* Records found from headers share the notice's telling lines. */
+		/*
+		 * Records found from headers share the notice's telling lines,
+		 * gathered once: a notice with none must not be read again for
+		 * each record (a mail of thousands of X-Failed-Recipients).
+		 */
 		size_t i;
 		const char *all = NULL;
+		int	    gathered = 0;
 		for (i = 0; i < b->n; i++)
 			if (b->ds[i].diagnosis == NULL) {
-				if (all == NULL) {
+				if (!gathered) {
+					gathered = 1;
 					cur = p;
 					lines = 0;
 					while (km_nextline(&cur, end, &line, &len) && lines < 12) {

@@ -230,25 +230,6 @@ open_cd(kcharset *c, const char *canon)
  */
 #include "charset_tables.inc"
 
-static int iso2022jp(const char *in, size_t n, kstr *out);
-
-/* put_utf8 - code point u (under 0x10000) as UTF-8 at o; past it */
-static inline char *
-put_utf8(char *o, unsigned u)
-{
-	if (u < 0x80) {
-		*o++ = (char)u;
-	} else if (u < 0x800) {
-		*o++ = (char)(0xc0 | (u >> 6));
-		*o++ = (char)(0x80 | (u & 0x3f));
-	} else {
-		*o++ = (char)(0xe0 | (u >> 12));
-		*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (u & 0x3f));
-	}
-	return o;
-}
-
 /* room3 - where n bytes read as up to three UTF-8 bytes each go in out, or NULL */
 static char *
 room3(kstr *out, size_t n)
@@ -293,23 +274,9 @@ single_byte(const uint16_t *hi, const char *in, size_t n, kstr *out)
 		unsigned b = p[i], u = b < 0x80 ? b : hi[b - 0x80];
 		if (u == 0)
 			return left_to_iconv(out);
-		o = put_utf8(o, u);
+		o = kc_utf8_at(o, u);
 	}
 	return written(out, o);
-}
-
-/* by_tables - in[0..n) in charset canon through our tables: 0, or -1 (out untouched) to use iconv */
-static int
-by_tables(const char *canon, const char *in, size_t n, kstr *out)
-{
-	size_t i;
-
-	if (strcmp(canon, "ISO-2022-JP-3") == 0)
-		return iso2022jp(in, n, out);
-	for (i = 0; i < sizeof(sb_tables) / sizeof(sb_tables[0]); i++)
-		if (sb_tables[i].hi != NULL && strcmp(canon, sb_tables[i].name) == 0)
-			return single_byte(sb_tables[i].hi, in, n, out);
-	return -1;
 }
 
 /*
@@ -338,10 +305,7 @@ iso2022jp(const char *in, size_t n, kstr *out)
 		/* A run of pairs for code points from U+0800 (kana, kanji): three bytes each. */
 		while (mode == 2 && i + 1 < n && (unsigned)(p[i] - 0x21) < 94 && (unsigned)(p[i + 1] - 0x21) < 94 &&
 		    (u = iso2022jp_jis[(p[i] - 0x21) * 94 + (p[i + 1] - 0x21)]) >= 0x800) {
-			o[0] = (char)(0xe0 | (u >> 12));
-			o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-			o[2] = (char)(0x80 | (u & 0x3f));
-			o += 3;
+			o = kc_utf8_at(o, u);
 			i += 2;
 		}
 		if (i == n)
@@ -372,9 +336,23 @@ iso2022jp(const char *in, size_t n, kstr *out)
 		}
 		if (u == 0)
 			return left_to_iconv(out);
-		o = put_utf8(o, u);
+		o = kc_utf8_at(o, u);
 	}
 	return written(out, o);
+}
+
+/* by_tables - in[0..n) in charset canon through our tables: 0, or -1 (out untouched) to use iconv */
+static int
+by_tables(const char *canon, const char *in, size_t n, kstr *out)
+{
+	size_t i;
+
+	if (strcmp(canon, "ISO-2022-JP-3") == 0)
+		return iso2022jp(in, n, out);
+	for (i = 0; i < sizeof(sb_tables) / sizeof(sb_tables[0]); i++)
+		if (sb_tables[i].hi != NULL && strcmp(canon, sb_tables[i].name) == 0)
+			return single_byte(sb_tables[i].hi, in, n, out);
+	return -1;
 }
 
 /* convert - run iconv, U+FFFD for each rejected byte; -1 if cd unusable */

@@ -226,24 +226,7 @@ kc_utf8_put(kstr *out, unsigned cp)
 {
 	char b[4];
 
-	if (cp < 0x80) {
-		ks_addc(out, (int)cp);
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		ks_add(out, b, 2);
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		ks_add(out, b, 3);
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		ks_add(out, b, 4);
-	}
+	ks_add(out, b, (size_t)(kc_utf8_at(b, cp) - b));
 }
 
 /* kc_utf8_sanitize - append s, each invalid byte replaced by U+FFFD */

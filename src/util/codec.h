@@ -20,4 +20,26 @@ int	kc_is_ascii(const char *s, size_t n);
 void	kc_utf8_sanitize(kstr *out, const char *s, size_t n);
 void	kc_utf8_put(kstr *out, unsigned cp);
 
+/* kc_utf8_at - code point cp (at most 0x10ffff) as UTF-8 at o, which has room for 4; past it */
+static inline char *
+kc_utf8_at(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
 #endif

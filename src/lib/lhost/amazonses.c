@@ -34,6 +34,7 @@
  *	bounces and notifications of 2016-2022.
  */
 #include "lhost.h"
+#include "../../util/codec.h"
 
 #include <stdio.h>
 
@@ -140,25 +141,6 @@ js_elem(const char **cur, const char *e, const char **v, const char **ve)
 	return *ve > p;
 }
 
-/* put_utf8 - encode one code point */
-static size_t
-put_utf8(char *o, unsigned c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	o[0] = (char)(0xe0 | (c >> 12));
-	o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[2] = (char)(0x80 | (c & 0x3f));
-	return 3;
-}
-
 /* js_str - the JSON string at [v, ve) decoded into the arena, or NULL */
 static char *
 js_str(struct kmsg *m, const char *v, const char *ve)
@@ -190,7 +172,7 @@ js_str(struct kmsg *m, const char *v, const char *ve)
 				    (k_lower((unsigned char)p[i]) - 'a' + 10));
 			if (i == 5) {
 				/* \uXXXX is at most 6 bytes of input for 3 of output */
-				q += put_utf8(q, c >= 0xd800 && c < 0xe000 ? '?' : c);
+				q = kc_utf8_at(q, c >= 0xd800 && c < 0xe000 ? '?' : c);
 				p += 4;
 			}
 			break;

@@ -476,12 +476,15 @@ unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 	if (ks_reserve(&r->mail, n + 1) != 0)
 		return;
 	while (p < end) {
-		/* p starts a line: the next line that starts with '>'. */
+		/* p starts a line: the next line that starts with '>' (past the newline found). */
 		const char *q = *p == '>' ? p : k_memmem(p, (size_t)(end - p), mark, 2);
 		const char *e;
 		size_t	    len, k = 0;
 
-		q = q == NULL ? end : q == p ? p : q + 1;
+		if (q == NULL)
+			q = end;
+		else if (q != p)
+			q++;
 		ks_add(&r->mail, p, (size_t)(q - p));
 		if ((p = q) == end)
 			break;

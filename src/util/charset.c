@@ -412,6 +412,14 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 	*len = n;
 	if (n == 0)
 		return in;
+	/*
+	 * Pure ASCII without ESC reads the same in every charset a mail may
+	 * declare except the 16-bit and 7-bit Unicode forms: as it is. The
+	 * passes below come to the same answer for such text, one by one.
+	 */
+	if (kc_is_plain(in, n, 0x1b) && (canon == NULL ||
+	    (strncmp(canon, "UTF-16", 6) != 0 && strcmp(canon, "UTF-7") != 0)))
+		return in;
 	/* ISO-2022-JP escapes win over any label: "us-ascii" often lies. */
 	if ((canon == NULL || strcmp(canon, "UTF-8") == 0) &&
 	    memchr(in, 0x1b, n) != NULL &&

@@ -213,6 +213,32 @@ kc_is_ascii(const char *s, size_t n)
 	return (acc & 0x8080808080808080ULL) == 0;
 }
 
+/*
+ * kc_is_plain - are all bytes below 0x80 and none of them ESC or stop: text
+ *	that reads the same in every 8-bit and ISO-2022 charset (16 at a time)
+ */
+int
+kc_is_plain(const char *s, size_t n, char stop)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i = 0;
+
+#if defined(__SSE2__)
+	const __m128i esc = _mm_set1_epi8(0x1b), st = _mm_set1_epi8(stop);
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		v = _mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, st)));
+		if (_mm_movemask_epi8(v) != 0)
+			return 0;
+	}
+#endif
+	for (; i < n; i++)
+		if (p[i] >= 0x80 || p[i] == 0x1b || p[i] == (unsigned char)stop)
+			return 0;
+	return 1;
+}
+
 /* kc_utf8_valid - is the whole range valid UTF-8 */
 int
 kc_utf8_valid(const char *s, size_t n)

@@ -17,6 +17,7 @@ void	kc_qp_decode(kstr *out, const char *in, size_t n, int header);
 size_t	kc_utf8_valid_prefix(const char *s, size_t n);
 int	kc_utf8_valid(const char *s, size_t n);
 int	kc_is_ascii(const char *s, size_t n);
+int	kc_is_plain(const char *s, size_t n, char stop);
 void	kc_utf8_sanitize(kstr *out, const char *s, size_t n);
 void	kc_utf8_put(kstr *out, unsigned cp);
 

@@ -212,6 +212,31 @@ main(void)
 				}
 		T_EQ_INT(bad, 0, "UTF-8 prefix and ASCII test at every place");
 	}
+	/*
+	 * kc_is_plain as its definition (no byte >= 0x80, no ESC, no stop):
+	 * random texts of every length to 80, mostly plain, on an exact heap
+	 * copy so that a read past the end trips ASan.
+	 */
+	{
+		static const char odd[] = "\x1b=\x80\xff\x7f";
+		unsigned	  seed = 99;
+		size_t		  bad = 0, k, i, n;
+		for (k = 0; k < 20000; k++) {
+			char *x;
+			int   want = 1;
+			n = k % 81;
+			x = malloc(n + 1);
+			for (i = 0; i < n; i++) {
+				lcg(&seed);
+				x[i] = (seed >> 16) % 200 == 0 ? odd[(seed >> 24) % 5] : (char)(' ' + (seed >> 20) % 95);
+				if ((unsigned char)x[i] >= 0x80 || x[i] == 0x1b || x[i] == '=')
+					want = 0;
+			}
+			bad += kc_is_plain(x, n, '=') != want;
+			free(x);
+		}
+		T_EQ_INT(bad, 0, "kc_is_plain as its definition, 20,000 random texts");
+	}
 	/* k_memeq_ci as byte-wise folding, over every byte value and lengths 0-40. */
 	{
 		char	 x[48], y[48];

@@ -353,7 +353,7 @@ kh_field_get_decoded(struct kmsg *m, const struct khdrs *h, const struct khdr *f
 		return w->decoded;
 	v = kh_field_get(m, h, f);
 	vn = strlen(v);
-	if (memchr(v, '=', vn) == NULL && memchr(v, 0x1b, vn) == NULL && kc_is_ascii(v, vn)) {
+	if (kc_is_plain(v, vn, '=')) {
 		/* Plain ASCII, no encoded word: the unfolded value is the answer. */
 		w->decoded = (char *)v;
 		return v;

@@ -302,6 +302,25 @@ firstlast(const char *h, size_t hn, const char *n, size_t nn, int ci)
 		}
 		p += 16;
 	}
+	if (p <= last && (size_t)(h + hn - p) >= 16) {
+		/*
+		 * The last r (< 16) places, still in one step: their first
+		 * bytes from p, their last bytes from the sixteen that end
+		 * the haystack, whose mask is shifted to line up with p.
+		 */
+		unsigned r = (unsigned)(last - p) + 1;
+		__m128i	 x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), ma);
+		__m128i	 y = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(h + hn - 16)), mz);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, va)) &
+		    ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(y, vz)) >> (16 - r)) & ((1u << r) - 1);
+		while (m != 0) {
+			const char *c = p + __builtin_ctz(m);
+			if (middle_eq(c, n, nn, ci))
+				return c;
+			m &= m - 1;
+		}
+		return NULL;
+	}
 	for (; p <= last; p++)
 		if (((unsigned char)p[0] | fa) == (a | fa) && ((unsigned char)p[nn - 1] | fz) == (z | fz) &&
 		    middle_eq(p, n, nn, ci))

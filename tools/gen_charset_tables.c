@@ -11,7 +11,9 @@
  *	  each single byte in the ASCII, JIS-Roman (ESC ( J) and JIS X 0208
  *	  modes;
  *	- each byte from 0x80 of the single-byte charsets of sb_names[] (a
- *	  charset whose bytes under 0x80 are not ASCII is left out).
+ *	  charset whose bytes under 0x80 are not ASCII is left out); a byte
+ *	  iconv rejects is U+FFFD, as charset.c's convert() writes it, where
+ *	  each other byte reads as one code point on its own.
  *	An entry is the one code point iconv gives for it (in context, and
  *	staying in the mode); 0 where iconv gives anything else (an error,
  *	another mode, two code points), and the decoder then leaves the
@@ -20,6 +22,7 @@
  *	Run at build time (native), so the tables are those of the glibc the
  *	library runs with.
  */
+#include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,25 @@ one_cp(const unsigned char *u, size_t n)
 	if (n == 3 && (u[0] & 0xf0) == 0xe0 && (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80)
 		return (unsigned)(u[0] & 0x0f) << 12 | (unsigned)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
 	return 0;	/* beyond the BMP, or not one code point: left to iconv */
+}
+
+/* put_utf8 - code point u (under 0x10000) as UTF-8 at o; its length */
+static size_t
+put_utf8(unsigned char *o, unsigned u)
+{
+	if (u < 0x80) {
+		o[0] = (unsigned char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		o[0] = (unsigned char)(0xc0 | u >> 6);
+		o[1] = (unsigned char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	o[0] = (unsigned char)(0xe0 | u >> 12);
+	o[1] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+	o[2] = (unsigned char)(0x80 | (u & 0x3f));
+	return 3;
 }
 
 /* conv - iconv's UTF-8 for in[0..n) as a whole; its length, or -1 on any error */
@@ -88,15 +110,32 @@ static const char *const sb_names[] = {
 	"ISO-8859-14", "ISO-8859-15", "ISO-8859-16", "KOI8-R", "KOI8-U", "CP874",
 };
 
+/* rejected - does iconv refuse the byte b on its own (EILSEQ, nothing read) */
+static int
+rejected(iconv_t cd, unsigned char b)
+{
+	char   ch = (char)b, *ip = &ch, out[16], *op = out;
+	size_t il = 1, ol = sizeof(out);
+
+	iconv(cd, NULL, NULL, NULL, NULL);
+	return iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno == EILSEQ && il == 1 && ol == sizeof(out);
+}
+
 /*
  * single_byte - the table of charset name into hi (bytes 0x80..0xff);
- *	0 when iconv lacks it or its bytes under 0x80 are not ASCII
+ *	0 when iconv lacks it or its bytes under 0x80 are not ASCII. A byte
+ *	iconv composes with the byte before it is 0. A byte the charset
+ *	does not define is U+FFFD, as charset.c's convert() writes for each
+ *	byte iconv rejects, when every other byte is one code point of its
+ *	own (a stateless charset, nothing composed); else 0 like any byte
+ *	iconv reads otherwise.
  */
 static int
 single_byte(const char *name, unsigned hi[128])
 {
 	iconv_t cd = iconv_open("UTF-8", name);
-	int	b, mapped = 0;
+	int	b, mapped = 0, odd = 0;
+	char	undefined[128];
 
 	if (cd == (iconv_t)-1)
 		return 0;
@@ -107,9 +146,44 @@ single_byte(const char *name, unsigned hi[128])
 			iconv_close(cd);
 			return 0;
 		}
-		if (b >= 0x80)
-			mapped += (hi[b - 0x80] = u) != 0;
+		if (b < 0x80)
+			continue;
+		mapped += (hi[b - 0x80] = u) != 0;
+		undefined[b - 0x80] = u == 0 && rejected(cd, (unsigned char)b);
+		odd += u == 0 && !undefined[b - 0x80];
 	}
+	/*
+	 * Each byte from 0x80 after each printable byte must read as the
+	 * two code points of the table: where iconv composes the pair
+	 * (Windows-1255's points after a letter: U+05E9 U+05C1 -> U+FB2A),
+	 * the second byte is left to iconv.
+	 */
+	for (b = 0x80; b < 256; b++) {
+		int a;
+		if (hi[b - 0x80] == 0)
+			continue;
+		for (a = 0x20; a < 256; a++) {
+			char	      in[2] = { (char)a, (char)b };
+			unsigned char out[16], want[16];
+			unsigned      ua = a < 0x80 ? (unsigned)a : hi[a - 0x80];
+			long	      r;
+			size_t	      k;
+			if (a == 0x7f || ua == 0)
+				continue;
+			r = conv(cd, in, 2, out, sizeof(out));
+			k = put_utf8(want, ua);
+			k += put_utf8(want + k, hi[b - 0x80]);
+			if (r != (long)k || memcmp(out, want, k) != 0) {
+				hi[b - 0x80] = 0;
+				mapped--;
+				odd++;
+				break;
+			}
+		}
+	}
+	for (b = 0; b < 128 && odd == 0; b++)
+		if (undefined[b])
+			hi[b] = 0xfffd;
 	iconv_close(cd);
 	return mapped > 0;
 }
@@ -200,7 +274,7 @@ main(int argc, char **argv)
 			fprintf(f, "\n};\n");
 			have[nsb++] = sb_names[i];
 		}
-		fprintf(f, "/* Single-byte charsets: bytes from 0x80 -> code point, 0: left to iconv. */\n");
+		fprintf(f, "/* Single-byte charsets: bytes from 0x80 -> code point (0xfffd: undefined), 0: left to iconv. */\n");
 		fprintf(f, "static const struct { const char *name; const uint16_t *hi; } sb_tables[%zu] = {\n",
 		    nsb > 0 ? nsb : 1);
 		for (i = 0; i < nsb; i++)

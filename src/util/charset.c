@@ -259,7 +259,9 @@ left_to_iconv(kstr *out)
 /*
  * single_byte - in[0..n) in a single-byte charset whose bytes from 0x80
  *	are hi[], appended to out as UTF-8; 0, or -1 with out as it was at
- *	a byte hi[] leaves to iconv (one the charset does not define, NUL)
+ *	a byte hi[] leaves to iconv (one the charset does not define). The
+ *	bytes under 0x80 are ASCII, NUL too: a binary part labelled text
+ *	stays with the tables.
  */
 static int
 single_byte(const uint16_t *hi, const char *in, size_t n, kstr *out)
@@ -271,8 +273,12 @@ single_byte(const uint16_t *hi, const char *in, size_t n, kstr *out)
 	if ((o = room3(out, n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		unsigned b = p[i], u = b < 0x80 ? b : hi[b - 0x80];
-		if (u == 0)
+		unsigned b = p[i], u;
+		if (b < 0x80) {
+			*o++ = (char)b;
+			continue;
+		}
+		if ((u = hi[b - 0x80]) == 0)
 			return left_to_iconv(out);
 		o = kc_utf8_at(o, u);
 	}

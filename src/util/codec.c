@@ -34,7 +34,22 @@ kc_base64_decode(kstr *out, const char *in, size_t n)
 	if (ks_reserve(out, n / 4 * 3 + 3) != 0)
 		return;
 	for (; p < end; p++) {
-		unsigned v = b64val[*p];
+		unsigned v;
+
+		/* Whole quanta of four alphabet bytes, three bytes out each: the usual case. */
+		while (bits == 0 && end - p >= 4) {
+			unsigned a = b64val[p[0]], b = b64val[p[1]], c = b64val[p[2]], d = b64val[p[3]];
+			if ((a | b | c | d) > 63)
+				break;
+			out->p[out->len] = (char)(a << 2 | b >> 4);
+			out->p[out->len + 1] = (char)((b & 15) << 4 | c >> 2);
+			out->p[out->len + 2] = (char)((c & 3) << 6 | d);
+			out->len += 3;
+			p += 4;
+		}
+		if (p == end)
+			break;
+		v = b64val[*p];
 
 		if (v == 64) {
 			/* Padding ends a quantum; another may follow. */

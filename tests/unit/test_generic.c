@@ -589,6 +589,33 @@ main(void)
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
 	}
 	{
+		/*
+		 * Each line that marks the returned message (in any case, after
+		 * other words) stops the reading of the notice: the addresses
+		 * after it are the returned message's, not failed recipients.
+		 */
+		static const char *const stops[] = {
+			"--- Below this line is a copy of the message.", "Below this line is a copy",
+			"Original message follows.", "A copy of the original message below.",
+			"Below is a copy of the original message:",
+			"Here is a copy of the first part of the message", "Unsent message below:",
+			"Your message reads (in part):", "Message text follows:", "------ This is a copy ------",
+			"The attachment contains the original mail headers", "Original message headers:",
+			"--- Original Message ---", "----- Original Message -----",
+		};
+		for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+			char mail[600], what[160];
+			snprintf(mail, sizeof(mail), "From: MAILER-DAEMON@mx.example.com\nTo: alice@example.com\n"
+			    "Subject: Undelivered Mail\nContent-Type: text/plain\n\n"
+			    "<rcpt@example.org>: 550 5.1.1 user unknown\n\nNote: %s\n\n"
+			    "<other@example.net>: 550 5.1.1 user unknown\n", stops[i]);
+			snprintf(what, sizeof(what), "stop line \"%s\": one record", stops[i]);
+			T_OK(kaeru_parser_parse(p, mail, strlen(mail), "t.eml", &r, &n) == 0 && n == 1, what);
+			snprintf(what, sizeof(what), "stop line \"%s\": the recipient before it", stops[i]);
+			T_EQ_STR(n == 1 ? r[0].recipient : "", "rcpt@example.org", what);
+		}
+	}
+	{
 		/* Bounces wrapped in bounces, 3000 deep: the depth limit ends it. */
 		size_t lv = 3000, k = 0, cap = lv * 200 + 256;
 		char  *w = malloc(cap);

@@ -43,6 +43,7 @@ static const char *const subjects[] = {
 };
 
 /* Phrases that, anywhere in a line, announce the returned message. */
+/* Each of these holds "copy", "message" or "original" (is_stop() relies on it). */
 static const char *const stops[] = {
 	"--- below this line is a copy of the message", "below this line is a copy",
 	"original message follows", "a copy of the original message below",
@@ -273,9 +274,16 @@ is_stop(const char *l, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		if (k_strstr_ci(l, n, stops[i]) != NULL)
-			return 1;
+	/*
+	 * Each phrase of stops[] holds "copy", "message" or "original": a
+	 * line with none of them (most lines) needs three searches, not one
+	 * per phrase.
+	 */
+	if (k_memmem_ci(l, n, "copy", 4) != NULL || k_memmem_ci(l, n, "message", 7) != NULL ||
+	    k_memmem_ci(l, n, "original", 8) != NULL)
+		for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+			if (k_strstr_ci(l, n, stops[i]) != NULL)
+				return 1;
 	while (n > 0 && (*l == ' ' || *l == '-')) {
 		l++;
 		n--;

@@ -318,7 +318,7 @@ main(void)
 	}
 	/*
 	 * kc_is_plain as its definition (no byte >= 0x80, no ESC, no stop):
-	 * random texts of every length to 80, mostly plain, on an exact heap
+	 * random texts of every length to 200, mostly plain, on an exact heap
 	 * copy so that a read past the end trips ASan.
 	 */
 	{
@@ -328,11 +328,11 @@ main(void)
 		for (k = 0; k < 20000; k++) {
 			char *x;
 			int   want = 1;
-			n = k % 81;
+			n = k % 201;
 			x = malloc(n + 1);
 			for (i = 0; i < n; i++) {
 				lcg(&seed);
-				x[i] = (seed >> 16) % 200 == 0 ? odd[(seed >> 24) % 5] : (char)(' ' + (seed >> 20) % 95);
+				x[i] = (seed >> 16) % 400 == 0 ? odd[(seed >> 24) % 5] : (char)(' ' + (seed >> 20) % 95);
 				if ((unsigned char)x[i] >= 0x80 || x[i] == 0x1b || x[i] == '=')
 					want = 0;
 			}

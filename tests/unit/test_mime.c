@@ -466,6 +466,47 @@ main(void)
 		T_EQ_INT(bad, 0, "km_html_text as the reference, 20,000 random documents");
 	}
 
+	/*
+	 * kh_unfold against its definition (blanks and line ends trimmed at
+	 * both ends, each run of them inside made one space): random values
+	 * of every length to 100, mostly words and single spaces, on exact
+	 * heap copies.
+	 */
+	{
+		static const char abc[] = "ab  \t\n\r-x";
+		unsigned seed = 777;
+		size_t	 bad = 0, k;
+		karena	 ua;
+		ka_init(&ua, 0);
+		for (k = 0; k < 20000; k++) {
+			char	    want[128], *x;
+			const char *got;
+			size_t	    n = k % 101, i, w = 0;
+			int	    sp = 0;
+			x = malloc(n + 1);
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				x[i] = (seed >> 16) % 8 == 0 ? abc[(seed >> 20) % (sizeof(abc) - 1)] : (char)('a' + (seed >> 20) % 26);
+			}
+			for (i = 0; i < n; i++) {
+				if (x[i] == ' ' || x[i] == '\t' || x[i] == '\n' || x[i] == '\r') {
+					sp = 1;
+					continue;
+				}
+				if (sp && w > 0)
+					want[w++] = ' ';
+				sp = 0;
+				want[w++] = x[i];
+			}
+			want[w] = '\0';
+			got = kh_unfold(&ua, x, n);
+			bad += got == NULL || strcmp(got, want) != 0;
+			free(x);
+		}
+		ka_dispose(&ua);
+		T_EQ_INT(bad, 0, "kh_unfold as its definition, 20,000 random values");
+	}
+
 	/* Depth limit: deeper multiparts are skipped, the mail is marked. */
 	{
 		char   buf[8192];

@@ -294,6 +294,25 @@ kh_unfold(karena *a, const char *v, size_t n)
 			q += 16;
 			i += 16;
 		}
+		/*
+		 * The last bytes (under sixteen) the same way, from the sixteen
+		 * that end the value, the ones already copied shifted out. The
+		 * byte before them is no blank (sp is clear), and the value is
+		 * trimmed, so it does not end in one.
+		 */
+		if (!sp && i + 16 > n && n >= 16 && i < n) {
+			__m128i	 x = _mm_loadu_si128((const __m128i *)(const void *)(v + n - 16));
+			unsigned sh = (unsigned)(16 - (n - i));
+			unsigned ws = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))),
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')))) >> sh;
+			unsigned sps = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) >> sh;
+			if (ws == 0 && (sps & (sps >> 1)) == 0) {
+				memcpy(q, v + i, n - i);
+				q += n - i;
+				break;
+			}
+		}
 		if (i >= n)
 			break;
 #endif

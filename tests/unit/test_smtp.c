@@ -56,6 +56,8 @@ static const struct {
 	{ "192.0.2.1 does not like recipient. Remote host said: 550 no such user", "RCPT", "qmail: recipient" },
 	{ "192.0.2.1 failed after I sent the message. Remote host said: 554 spam", "DATA", "qmail: after the message" },
 	{ "SMTP error from remote mail server after initial connection: 554 go away", "CONN", "Exim: at the greeting" },
+	{ "Connected to 192.0.2.1 but greeting failed. Remote host said: 421 busy", "CONN", "qmail: greeting" },
+	{ "192.0.2.1 FAILED ON DATA COMMAND. Remote host said: 451 later", "DATA", "qmail: DATA, upper case" },
 	{ "nothing here", NULL, "none" },
 };
 

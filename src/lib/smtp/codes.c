@@ -264,6 +264,10 @@ stage_words(const char *s, size_t n)
 	};
 	size_t i;
 
+	/* Each holds "but ", "like", "failed" or "initial": most texts need four searches, not seven. */
+	if (k_memmem_ci(s, n, "but ", 4) == NULL && k_memmem_ci(s, n, "like", 4) == NULL &&
+	    k_memmem_ci(s, n, "failed", 6) == NULL && k_memmem_ci(s, n, "initial", 7) == NULL)
+		return NULL;
 	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (k_strstr_ci(s, n, stages[i].words) != NULL)
 			return stages[i].cmd;

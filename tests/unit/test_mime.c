@@ -507,6 +507,28 @@ main(void)
 		T_EQ_INT(bad, 0, "kh_unfold as its definition, 20,000 random values");
 	}
 
+	/* km_part_type: how each media type is read. */
+	{
+		static const struct {
+			const char	*mt;
+			enum kpart_type	 t;
+		} types[] = {
+			{ "", KP_TEXT }, { "text/plain", KP_TEXT }, { "text/enriched", KP_TEXT }, { "text/html", KP_HTML },
+			{ "text/rfc822-headers", KP_HEADERS }, { "text/rfc822-header", KP_HEADERS },
+			{ "text/calendar", KP_OTHER }, { "text/x-vcard", KP_OTHER }, { "text/vcard", KP_OTHER },
+			{ "text/csv", KP_OTHER }, { "text", KP_OTHER }, { "multipart/mixed", KP_MULTIPART },
+			{ "multipart/report", KP_MULTIPART }, { "message/delivery-status", KP_DSN },
+			{ "message/global-delivery-status", KP_DSN }, { "message/x-delivery-status", KP_DSN },
+			{ "message/feedback-report", KP_FEEDBACK }, { "message/rfc822", KP_RFC822 },
+			{ "message/global", KP_RFC822 }, { "message/partial", KP_RFC822 },
+			{ "message/global-headers", KP_HEADERS }, { "message/news", KP_OTHER }, { "message/", KP_OTHER },
+			{ "image/png", KP_OTHER }, { "application/octet-stream", KP_OTHER },
+		};
+		size_t k;
+		for (k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+			T_EQ_INT(km_part_type(types[k].mt), types[k].t, types[k].mt[0] ? types[k].mt : "(no type)");
+	}
+
 	/* Depth limit: deeper multiparts are skipped, the mail is marked. */
 	{
 		char   buf[8192];

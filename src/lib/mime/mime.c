@@ -325,29 +325,38 @@ add_report(struct kmsg *m, enum kpart_type t, const struct khdr *ct,
 enum kpart_type
 km_part_type(const char *mt)
 {
-	if (mt[0] == '\0' || strcmp(mt, "text/plain") == 0)
+	const char *sub;
+
+	if (mt[0] == '\0')
 		return KP_TEXT;
+	/* By the top-level type first: a part's type is looked up once per part of every mail. */
+	if (strncmp(mt, "text/", 5) == 0) {
+		sub = mt + 5;
+		if (strcmp(sub, "plain") == 0)
+			return KP_TEXT;
+		if (strcmp(sub, "html") == 0)
+			return KP_HTML;
+		if (strcmp(sub, "rfc822-headers") == 0 || strcmp(sub, "rfc822-header") == 0)
+			return KP_HEADERS;
+		if (strcmp(sub, "calendar") == 0 || strcmp(sub, "x-vcard") == 0 ||
+		    strcmp(sub, "vcard") == 0 || strcmp(sub, "csv") == 0)
+			return KP_OTHER;
+		return KP_TEXT;
+	}
 	if (strncmp(mt, "multipart/", 10) == 0)
 		return KP_MULTIPART;
-	if (strcmp(mt, "text/html") == 0)
-		return KP_HTML;
-	if (strcmp(mt, "message/delivery-status") == 0 ||
-	    strcmp(mt, "message/global-delivery-status") == 0 ||
-	    strcmp(mt, "message/x-delivery-status") == 0)
-		return KP_DSN;
-	if (strcmp(mt, "message/feedback-report") == 0)
-		return KP_FEEDBACK;
-	if (strcmp(mt, "message/rfc822") == 0 || strcmp(mt, "message/global") == 0 ||
-	    strcmp(mt, "message/partial") == 0)
-		return KP_RFC822;
-	if (strcmp(mt, "text/rfc822-headers") == 0 ||
-	    strcmp(mt, "message/global-headers") == 0 ||
-	    strcmp(mt, "text/rfc822-header") == 0)
-		return KP_HEADERS;
-	if (strncmp(mt, "text/", 5) == 0 &&
-	    strcmp(mt, "text/calendar") != 0 && strcmp(mt, "text/x-vcard") != 0 &&
-	    strcmp(mt, "text/vcard") != 0 && strcmp(mt, "text/csv") != 0)
-		return KP_TEXT;
+	if (strncmp(mt, "message/", 8) == 0) {
+		sub = mt + 8;
+		if (strcmp(sub, "delivery-status") == 0 || strcmp(sub, "global-delivery-status") == 0 ||
+		    strcmp(sub, "x-delivery-status") == 0)
+			return KP_DSN;
+		if (strcmp(sub, "feedback-report") == 0)
+			return KP_FEEDBACK;
+		if (strcmp(sub, "rfc822") == 0 || strcmp(sub, "global") == 0 || strcmp(sub, "partial") == 0)
+			return KP_RFC822;
+		if (strcmp(sub, "global-headers") == 0)
+			return KP_HEADERS;
+	}
 	return KP_OTHER;
 }
 

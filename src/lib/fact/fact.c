@@ -383,21 +383,23 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 				const char *rawc = capped(m, raw, diagcap, &cut);
 				if (raw != NULL && rawc == NULL)
 					return KAERU_ENOMEM;
+				size_t dl;
 				diag = sweep(m, rawc);
 				if (diag[0] != '\0')
 					smtp_unwrap((char *)diag);
+				dl = strlen(diag);	/* once: the searches below all read the whole diagnostic */
 				status = pick_status(m, d->status, diag);
 				if (d->replycode != NULL && strlen(d->replycode) == 3)
 					reply = d->replycode;
-				else if (diag[0] != '\0' && !k_strstr_ci(diag, strlen(diag), "x-unix;") &&
-				    smtp_reply_find_class(diag, strlen(diag), status ? status[0] : 0, rc))
+				else if (dl > 0 && !k_memmem_ci(diag, dl, "x-unix;", 7) &&
+				    smtp_reply_find_class(diag, dl, status ? status[0] : 0, rc))
 					reply = kb_str(m, rc, 3);
 				cmd = d->command;
 				if (cmd != NULL && strcmp(cmd, "EHLO") && strcmp(cmd, "HELO") && strcmp(cmd, "MAIL") &&
 				    strcmp(cmd, "RCPT") && strcmp(cmd, "DATA") && strcmp(cmd, "QUIT") && strcmp(cmd, "CONN"))
 					cmd = NULL;
-				if (cmd == NULL && diag[0] != '\0')
-					cmd = smtp_command_find(diag, strlen(diag));
+				if (cmd == NULL && dl > 0)
+					cmd = smtp_command_find(diag, dl);
 				k = nextc;
 				nextc = (nextc + 1) % (sizeof(codes) / sizeof(codes[0]));
 				if (ncodes < sizeof(codes) / sizeof(codes[0]))

@@ -28,18 +28,18 @@
  * hints, so a family the subject names keeps its turn.
  */
 static const struct {
-	const char *field;		/* lower case */
+	struct k_lit field;		/* lower case */
 	const struct klhost *families[4];
 } header_hints[] = {
-	{ "x-ses-outgoing", { L(amazonworkmail), L(receivingses), L(amazonses) } },
-	{ "x-aws-outgoing", { L(amazonses) } },
-	{ "x-amz-sns-message-id", { L(amazonses) } },
-	{ "x-ymailisg", { L(yahoo) } },
-	{ "x-aol-ip", { L(aol) } },
-	{ "x-gmx-antispam", { L(gmx) } },
-	{ "x-zohomail", { L(zoho) } },
-	{ "x-mlserver", { L(fml) } },
-	{ "x-ms-exchange-message-is-ndr", { L(office365), L(exchange2007) } },
+	{ K_LIT("x-ses-outgoing"), { L(amazonworkmail), L(receivingses), L(amazonses) } },
+	{ K_LIT("x-aws-outgoing"), { L(amazonses) } },
+	{ K_LIT("x-amz-sns-message-id"), { L(amazonses) } },
+	{ K_LIT("x-ymailisg"), { L(yahoo) } },
+	{ K_LIT("x-aol-ip"), { L(aol) } },
+	{ K_LIT("x-gmx-antispam"), { L(gmx) } },
+	{ K_LIT("x-zohomail"), { L(zoho) } },
+	{ K_LIT("x-mlserver"), { L(fml) } },
+	{ K_LIT("x-ms-exchange-message-is-ndr"), { L(office365), L(exchange2007) } },
 };
 
 /* add - append a family once */
@@ -72,7 +72,8 @@ lhost_order(const struct kmsg *m, const struct klhost **fams, int max)
 			add(fams, &n, max, ph_subjects_families[i][j]);
 	}
 	for (i = 0; i < sizeof(header_hints) / sizeof(header_hints[0]); i++) {
-		if (!lh_has_header(m, header_hints[i].field))
+		const struct k_lit *f = &header_hints[i].field;
+		if (kh_find_n(&m->hdr, f->s, f->n, kh_name_key(f->s, f->n)) == NULL)
 			continue;
 		for (j = 0; j < 4 && header_hints[i].families[j] != NULL; j++)
 			add(fams, &n, max, header_hints[i].families[j]);

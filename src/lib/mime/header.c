@@ -224,7 +224,7 @@ kh_find_n(const struct khdrs *h, const char *name, size_t zn, uint32_t zk)
 	unsigned s;
 
 	if (h->n > KH_SLOTS / 2)
-		return kh_find_next(h, NULL, name);
+		return kh_find_next_n(h, NULL, name, zn, zk);
 	for (s = slot_of(zk); h->slot[s] != 0; s = (s + 1) % KH_SLOTS) {
 		const struct khdr *f = &h->v[h->slot[s] - 1];
 		if (name_eq(f, name, zn, zk))
@@ -233,12 +233,11 @@ kh_find_n(const struct khdrs *h, const char *name, size_t zn, uint32_t zk)
 	return NULL;
 }
 
-/* kh_find_next - next field called name after the given one, or NULL */
+/* kh_find_next_n - next field called name (zn bytes, key zk) after the given one, or NULL */
 const struct khdr *
-kh_find_next(const struct khdrs *h, const struct khdr *after, const char *name)
+kh_find_next_n(const struct khdrs *h, const struct khdr *after, const char *name, size_t zn, uint32_t zk)
 {
-	size_t	 i = after ? (size_t)(after - h->v) + 1 : 0, zn = strlen(name);
-	uint32_t zk = kh_name_key(name, zn);
+	size_t i = after ? (size_t)(after - h->v) + 1 : 0;
 
 	for (; i < h->n; i++)
 		if (name_eq(&h->v[i], name, zn, zk))

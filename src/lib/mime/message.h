@@ -195,8 +195,16 @@ kh_find(const struct khdrs *h, const char *name)
 
 	return kh_find_n(h, name, zn, kh_name_key(name, zn));
 }
-const struct khdr *kh_find_next(const struct khdrs *h, const struct khdr *after,
-	    const char *name);
+const struct khdr *kh_find_next_n(const struct khdrs *h, const struct khdr *after,
+	    const char *name, size_t zn, uint32_t zk);
+/* kh_find_next - next field called name after the given one, or NULL (inline, as kh_find) */
+static inline const struct khdr *
+kh_find_next(const struct khdrs *h, const struct khdr *after, const char *name)
+{
+	size_t zn = strlen(name);
+
+	return kh_find_next_n(h, after, name, zn, kh_name_key(name, zn));
+}
 size_t	 kh_count(const struct khdrs *h, const char *name);
 char	*kh_unfold(karena *a, const char *v, size_t n);
 const char *kh_field_get(struct kmsg *m, const struct khdrs *h, const struct khdr *f);

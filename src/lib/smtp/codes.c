@@ -200,10 +200,10 @@ smtp_reply_find_class(const char *s, size_t n, int cls, char out[4])
 }
 
 /* Commands a bounce may name, longest first where prefixes overlap. */
-static const char *const commands[] = {
-	"EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "NOOP", "VRFY",
-	"ETRN", "EXPN", "HELP", "AUTH", "STARTTLS", "XFORW", "XCLIENT", "BDAT",
-	"CONN",
+static const struct k_lit commands[] = {
+	K_LIT("EHLO"), K_LIT("HELO"), K_LIT("MAIL"), K_LIT("RCPT"), K_LIT("DATA"), K_LIT("QUIT"),
+	K_LIT("RSET"), K_LIT("NOOP"), K_LIT("VRFY"), K_LIT("ETRN"), K_LIT("EXPN"), K_LIT("HELP"),
+	K_LIT("AUTH"), K_LIT("STARTTLS"), K_LIT("XFORW"), K_LIT("XCLIENT"), K_LIT("BDAT"), K_LIT("CONN"),
 };
 
 /* lead_before - does the text just before position i end with a lead phrase */
@@ -227,19 +227,18 @@ lead_before(const char *s, size_t i)
 }
 
 /* command_at - the command spelled at s[i] as a whole upper-case word, or NULL */
-static const char *
+static const struct k_lit *
 command_at(const char *s, size_t n, size_t i)
 {
 	size_t j;
 
 	for (j = 0; j < sizeof(commands) / sizeof(commands[0]); j++) {
-		size_t cl;
-		if (commands[j][0] != s[i])
+		size_t cl = commands[j].n;
+		if (commands[j].s[0] != s[i])
 			continue;	/* most words start with another letter */
-		cl = strlen(commands[j]);
-		if (i + cl <= n && memcmp(s + i, commands[j], cl) == 0 &&
+		if (i + cl <= n && memcmp(s + i, commands[j].s, cl) == 0 &&
 		    (i + cl == n || !k_isalpha((unsigned char)s[i + cl])))
-			return commands[j];
+			return &commands[j];
 	}
 	return NULL;
 }
@@ -255,12 +254,13 @@ static const char *
 stage_words(const char *s, size_t n)
 {
 	static const struct {
-		const char *words, *cmd;
+		struct k_lit words;
+		const char  *cmd;
 	} stages[] = {
-		{ "but greeting failed", "CONN" }, { "but my name was rejected", "EHLO" },
-		{ "but sender was rejected", "MAIL" }, { "does not like recipient", "RCPT" },
-		{ "failed on data command", "DATA" }, { "failed after i sent the message", "DATA" },
-		{ "after initial connection", "CONN" },	/* Exim: refused in the greeting */
+		{ K_LIT("but greeting failed"), "CONN" }, { K_LIT("but my name was rejected"), "EHLO" },
+		{ K_LIT("but sender was rejected"), "MAIL" }, { K_LIT("does not like recipient"), "RCPT" },
+		{ K_LIT("failed on data command"), "DATA" }, { K_LIT("failed after i sent the message"), "DATA" },
+		{ K_LIT("after initial connection"), "CONN" },	/* Exim: refused in the greeting */
 	};
 	size_t i;
 
@@ -269,7 +269,7 @@ stage_words(const char *s, size_t n)
 	    k_memmem_ci(s, n, "failed", 6) == NULL && k_memmem_ci(s, n, "initial", 7) == NULL)
 		return NULL;
 	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-		if (k_strstr_ci(s, n, stages[i].words) != NULL)
+		if (k_memmem_ci(s, n, stages[i].words.s, stages[i].words.n) != NULL)
 			return stages[i].cmd;
 	return NULL;
 }
@@ -293,7 +293,8 @@ smtp_command_find(const char *s, size_t n)
 	int    rcpt = 0, mail = 0;
 
 	for (i = 0; i + 4 <= n; i++) {
-		const char *c, *q = k_find_range(s + i, n - 3 - i, 'A', 'X');
+		const struct k_lit *c;
+		const char	   *q = k_find_range(s + i, n - 3 - i, 'A', 'X');
 
 		if (q == NULL)
 			break;
@@ -303,14 +304,14 @@ smtp_command_find(const char *s, size_t n)
 		if ((c = command_at(s, n, i)) == NULL)
 			continue;
 		if (lead_before(s, i))
-			return c;
-		if (c[0] == 'R' && i + 7 <= n && (s[i + 4] == ' ' || s[i + 4] == '_') &&
+			return c->s;
+		if (c->s[0] == 'R' && i + 7 <= n && (s[i + 4] == ' ' || s[i + 4] == '_') &&
 		    k_strncaseeq(s + i + 5, "to", 2))
 			rcpt = 1;
-		else if (c[0] == 'M' && i + 9 <= n && s[i + 4] == ' ' &&
+		else if (c->s[0] == 'M' && i + 9 <= n && s[i + 4] == ' ' &&
 		    k_strncaseeq(s + i + 5, "from", 4))
 			mail = 1;
-		i += strlen(c) - 1;
+		i += c->n - 1;
 	}
 	if (rcpt || mail)
 		return rcpt ? "RCPT" : "MAIL";

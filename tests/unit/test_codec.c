@@ -354,20 +354,9 @@ main(void)
 		unsigned seed = 31337;
 		size_t	 bad = 0, k;
 		for (k = 0; k < 20000; k++) {
-			char   t[160], *x;
-			size_t n = 0, want = k % 121;
+			size_t n = k % 121;
+			char  *x = t_pieces(n, bits, sizeof(bits) / sizeof(bits[0]), &seed);
 			kstr   got = KSTR_INIT, ref = KSTR_INIT;
-			while (n < want) {
-				const char *b;
-				size_t	    bn;
-				lcg(&seed);
-				b = bits[(seed >> 16) % (sizeof(bits) / sizeof(bits[0]))];
-				bn = strlen(b) < want - n ? strlen(b) : want - n;
-				memcpy(t + n, b, bn);
-				n += bn;
-			}
-			x = malloc(n + 1);
-			memcpy(x, t, n);
 			ks_add(&got, "pre", 3);	/* output appended after what the string held */
 			ks_add(&ref, "pre", 3);
 			kc_qp_decode(&got, x, n, (int)(k & 1));
@@ -391,20 +380,10 @@ main(void)
 		unsigned seed = 2718;
 		size_t	 bad = 0, k;
 		for (k = 0; k < 20000; k++) {
-			char   t[160], *x;
-			size_t n = 0, want = k % 121;
+			/* Every third text from all pieces, the others from whole quanta only. */
+			size_t n = k % 121;
+			char  *x = t_pieces(n, bits, k % 3 == 0 ? sizeof(bits) / sizeof(bits[0]) : 3, &seed);
 			kstr   got = KSTR_INIT, ref = KSTR_INIT;
-			while (n < want) {
-				const char *b;
-				size_t	    bn;
-				lcg(&seed);
-				b = bits[(seed >> 16) % (k % 3 == 0 ? sizeof(bits) / sizeof(bits[0]) : 3)];
-				bn = strlen(b) < want - n ? strlen(b) : want - n;
-				memcpy(t + n, b, bn);
-				n += bn;
-			}
-			x = malloc(n + 1);
-			memcpy(x, t, n);
 			ks_add(&got, "pre", 3);
 			ks_add(&ref, "pre", 3);
 			kc_base64_decode(&got, x, n);

@@ -100,9 +100,12 @@ push(karena *a, struct khdrs *h, const char *name, size_t nlen,
 	return 0;
 }
 
-/* kh_field_name_len - length of "Name" when the line starts "Name:", else 0 */
-size_t
-kh_field_name_len(const char *p, size_t n)
+/*
+ * field_name_len - kh_field_name_len(), inline for parse_fields(): it
+ *	runs once per line of every header block
+ */
+static inline size_t
+field_name_len(const char *p, size_t n)
 {
 	/* RFC 5322 ftext: printable ASCII but the colon */
 #define R4(c) F(c) F(c + 1) F(c + 2) F(c + 3)
@@ -140,6 +143,13 @@ stop:
 	return i;
 }
 
+/* kh_field_name_len - length of "Name" when the line starts "Name:", else 0 */
+size_t
+kh_field_name_len(const char *p, size_t n)
+{
+	return field_name_len(p, n);
+}
+
 /*
  * kh_parse - index the header block at p[0..n)
  *	*bodyoff receives the offset of the body (after the empty line), or
@@ -163,7 +173,7 @@ parse_fields(karena *a, const char *p, size_t n, size_t maxlen,
 			*bodyoff = (size_t)(lend - p) + (nl ? 1 : 0);
 			return 0;
 		}
-		if ((nlen = kh_field_name_len(cur, llen)) == 0) {
+		if ((nlen = field_name_len(cur, llen)) == 0) {
 			/* Not a field: the header block ended without a blank line. */
 			if (k_isblank((unsigned char)*cur) && out->n > 0) {
 				/* Continuation of a field we cut: skip. */

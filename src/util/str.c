@@ -411,18 +411,6 @@ k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn)
 	return NULL;
 }
 
-/* k_trim - strip ASCII white space from both ends of a byte range */
-void
-k_trim(const char **s, size_t *n)
-{
-	while (*n > 0 && k_isspace((unsigned char)**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && k_isspace((unsigned char)(*s)[*n - 1]))
-		(*n)--;
-}
-
 #if defined(__SSE2__)
 /* ws16 - bit i set where x[i] is \t, \n, \v, \f or \r; *spaces where it is ' ' */
 static inline unsigned

@@ -57,7 +57,22 @@ int	 k_endswith_ci(const char *s, size_t n, const char *suffix);
 const char *k_memmem(const char *h, size_t hn, const char *n, size_t nn);
 size_t	 k_blank_line(const char *h, size_t hn);
 const char *k_memmem_ci(const char *h, size_t hn, const char *n, size_t nn);
-void	 k_trim(const char **s, size_t *n);
+/* k_trim - strip ASCII white space from both ends of a byte range (inline: called per line) */
+static inline void
+k_trim(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t	    k = *n;
+
+	while (k > 0 && k_isspace((unsigned char)*p)) {
+		p++;
+		k--;
+	}
+	while (k > 0 && k_isspace((unsigned char)p[k - 1]))
+		k--;
+	*s = p;
+	*n = k;
+}
 /*
  * k_cat - the strings up to a NULL, joined into dst[0..cap), cut and
  *	NUL-terminated as snprintf() would; returns the length written. For

@@ -395,6 +395,25 @@ main(void)
 		}
 		T_EQ_INT(bad, 0, "kc_base64_decode as the reference, 20,000 random texts");
 	}
+	/* k_trim: white space (space, tab, CR, LF, FF, VT) off both ends, nothing else. */
+	{
+		static const struct {
+			const char *in, *out;
+		} trims[] = {
+			{ "", "" }, { " ", "" }, { " \t\r\n\f\v", "" }, { "a", "a" }, { "  a b  ", "a b" },
+			{ "\tab\r\n", "ab" }, { "\x01" "a\x01", "\x01" "a\x01" }, { "\xa0" "a\xa0", "\xa0" "a\xa0" },
+		};
+		size_t k;
+		for (k = 0; k < sizeof(trims) / sizeof(trims[0]); k++) {
+			const char *p = trims[k].in;
+			size_t	    n = strlen(p);
+			char	    got[16];
+			k_trim(&p, &n);
+			memcpy(got, p, n);
+			got[n] = '\0';
+			T_EQ_STR(got, trims[k].out, "k_trim");
+		}
+	}
 	/* k_memeq_ci as byte-wise folding, over every byte value and lengths 0-40. */
 	{
 		char	 x[48], y[48];

@@ -20,22 +20,23 @@ static const struct {
 	enum dsn_id	 id;
 	int		 permessage;
 } fields[] = {
-	{ S("reporting-mta"),		DSN_REPORTING_MTA, 1 },
-	{ S("received-from-mta"),		DSN_RECEIVED_FROM_MTA, 1 },
-	{ S("arrival-date"),		DSN_ARRIVAL_DATE, 1 },
-	{ S("original-envelope-id"),	DSN_ORIGINAL_ENVELOPE_ID, 1 },
-	{ S("dsn-gateway"),		DSN_DSN_GATEWAY, 1 },
-	{ S("x-original-message-id"),	DSN_X_ORIGINAL_MESSAGE_ID, 1 },
-	{ S("original-recipient"),		DSN_ORIGINAL_RECIPIENT, 0 },
+	/* The fields of every report first: a line is looked up from the top. */
 	{ S("final-recipient"),		DSN_FINAL_RECIPIENT, 0 },
 	{ S("action"),			DSN_ACTION, 0 },
 	{ S("status"),			DSN_STATUS, 0 },
-	{ S("remote-mta"),			DSN_REMOTE_MTA, 0 },
 	{ S("diagnostic-code"),		DSN_DIAGNOSTIC_CODE, 0 },
+	{ S("remote-mta"),			DSN_REMOTE_MTA, 0 },
+	{ S("reporting-mta"),		DSN_REPORTING_MTA, 1 },
+	{ S("arrival-date"),		DSN_ARRIVAL_DATE, 1 },
 	{ S("last-attempt-date"),		DSN_LAST_ATTEMPT_DATE, 0 },
+	{ S("original-recipient"),		DSN_ORIGINAL_RECIPIENT, 0 },
+	{ S("received-from-mta"),		DSN_RECEIVED_FROM_MTA, 1 },
+	{ S("x-actual-recipient"),		DSN_X_ACTUAL_RECIPIENT, 0 },
 	{ S("will-retry-until"),		DSN_WILL_RETRY_UNTIL, 0 },
 	{ S("final-log-id"),		DSN_FINAL_LOG_ID, 0 },
-	{ S("x-actual-recipient"),		DSN_X_ACTUAL_RECIPIENT, 0 },
+	{ S("original-envelope-id"),	DSN_ORIGINAL_ENVELOPE_ID, 1 },
+	{ S("dsn-gateway"),		DSN_DSN_GATEWAY, 1 },
+	{ S("x-original-message-id"),	DSN_X_ORIGINAL_MESSAGE_ID, 1 },
 };
 
 /* dsn_field - recognise one field line; DSN_NONE when it is not one */

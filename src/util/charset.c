@@ -420,8 +420,8 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 		return in;
 	/*
 	 * Pure ASCII without ESC reads the same in every charset a mail may
-	 * declare except the 16-bit and 7-bit Unicode forms: as it is. The
-	 * passes below come to the same answer for such text, one by one.
+	 * declare except the 16-bit and 7-bit Unicode forms: as it is, no
+	 * iconv. (The labels below change only for text that is not plain.)
 	 */
 	if (kc_is_plain(in, n, 0x1b) && (canon == NULL ||
 	    (strncmp(canon, "UTF-16", 6) != 0 && strcmp(canon, "UTF-7") != 0)))
@@ -444,13 +444,6 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 	}
 	if (canon == NULL)
 		canon = kcs_guess(in, n);
-	/*
-	 * Pure ASCII reads the same in every charset a mail may declare
-	 * except the 16-bit and 7-bit Unicode forms: as it is, no iconv.
-	 */
-	if (strncmp(canon, "UTF-16", 6) != 0 && strcmp(canon, "UTF-7") != 0 &&
-	    memchr(in, 0x1b, n) == NULL && kc_is_ascii(in, n))
-		return in;
 	if (strcmp(canon, "UTF-8") == 0)
 		kc_utf8_sanitize(out, in, n);
 	else if (c != NULL && by_tables(canon, in, n, out) == 0)

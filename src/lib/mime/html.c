@@ -41,13 +41,6 @@ tag_name(const char *t, size_t tn, char nm[8])
 	return k;
 }
 
-/* tag_eq - is nm (k bytes) the name */
-static int
-tag_eq(const char *nm, size_t k, const char *name)
-{
-	return k > 0 && name[0] == nm[0] && strncmp(name, nm, k) == 0 && name[k] == '\0';
-}
-
 /* What a tag does to the text: nothing, hide its content, end a line, part cells. */
 enum tag_kind { TAG_OTHER, TAG_SKIPPED, TAG_BREAK, TAG_CELL };
 
@@ -130,9 +123,8 @@ void
 km_html_text(const char *s, size_t n, kstr *out)
 {
 	size_t	       i = 0;
-	const char    *skipto = NULL;
-	char	       nm[8];
-	size_t	       nk;
+	char	       nm[8], skip[8];	/* a tag's name; the name whose closing tag ends the hidden content */
+	size_t	       nk, skipn = 0;	/* skipn 0: not inside hidden content */
 	enum tag_kind  kind;
 
 	while (i < n) {
@@ -152,9 +144,9 @@ km_html_text(const char *s, size_t n, kstr *out)
 			}
 			tn = (size_t)(gt - t);
 			nk = tag_name(t, tn, nm);
-			if (skipto != NULL) {
-				if (closing && tag_eq(nm, nk, skipto))
-					skipto = NULL;
+			if (skipn > 0) {
+				if (closing && nk == skipn && memcmp(nm, skip, nk) == 0)
+					skipn = 0;
 				i = (size_t)(gt - s) + 1;
 				continue;
 			}
@@ -164,17 +156,19 @@ km_html_text(const char *s, size_t n, kstr *out)
 				continue;
 			}
 			kind = tag_kind(nm, nk);
-			if (!closing && kind == TAG_SKIPPED)
-				skipto = nk == 4 ? "head" : nk == 6 ? "script" : nm[1] == 't' ? "style" : "title";
-			else if (kind == TAG_BREAK ||
-			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6'))
+			if (!closing && kind == TAG_SKIPPED) {
+				memcpy(skip, nm, nk);
+				skipn = nk;
+			} else if (kind == TAG_BREAK ||
+			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6')) {
 				ks_addc(out, '\n');
-			else if (kind == TAG_CELL)
+			} else if (kind == TAG_CELL) {
 				ks_addc(out, ' ');
+			}
 			i = (size_t)(gt - s) + 1;
 			continue;
 		}
-		if (skipto != NULL) {
+		if (skipn > 0) {
 			/* Inside head, style or script: on to the next tag. */
 			const char *lt = k_find3(s + i, n - i, '<', '<', '<');
 			i = lt != NULL ? (size_t)(lt - s) : n;

@@ -381,9 +381,9 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 				cut = codes[k].cut;
 			} else {
 				const char *rawc = capped(m, raw, diagcap, &cut);
+				size_t	    dl;
 				if (raw != NULL && rawc == NULL)
 					return KAERU_ENOMEM;
-				size_t dl;
 				diag = sweep(m, rawc);
 				if (diag[0] != '\0')
 					smtp_unwrap((char *)diag);

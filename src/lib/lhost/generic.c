@@ -42,8 +42,10 @@ static const char *const subjects[] = {
 	"mail system error", "rejected", "bounce", "配信", "不達", "エラー",
 };
 
-/* Phrases that, anywhere in a line, announce the returned message. */
-/* Each of these holds "copy", "message" or "original" (is_stop() relies on it). */
+/*
+ * Phrases that, anywhere in a line, announce the returned message. Each
+ * holds "copy", "message" or "original": is_stop() relies on it.
+ */
 static const char *const stops[] = {
 	"--- below this line is a copy of the message", "below this line is a copy",
 	"original message follows", "a copy of the original message below",

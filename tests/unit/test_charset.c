@@ -3,7 +3,6 @@
 #include "util/charset.h"
 #include "util/codec.h"
 
-
 static int
 kc_utf8_valid_check(const char *s)
 {

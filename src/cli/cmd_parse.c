@@ -221,8 +221,12 @@ format_record(const struct emit *e, const kaeru_record *rr, kaeru_buf *dst,
 	case FMT_JSON:
 		if (e->fmt == FMT_JSON)
 			rc |= bput(dst, ",\n", 2);
-		rc |= kaeru_record_json(rr, e->fmt == FMT_JSON ? KAERU_FORMAT_PRETTY : 0, one);
-		if (e->explain && one->size >= 1) {
+		if (!e->explain) {
+			/* Straight into dst: the usual case copies nothing twice. */
+			rc |= kaeru_record_json(rr, e->fmt == FMT_JSON ? KAERU_FORMAT_PRETTY : 0, dst);
+		} else if (kaeru_record_json(rr, e->fmt == FMT_JSON ? KAERU_FORMAT_PRETTY : 0, one) != 0) {
+			rc = -1;
+		} else if (one->size >= 1) {
 			kaeru_buf v = KAERU_BUF_INIT;
 			size_t	  close = e->fmt == FMT_JSON ? 2 : 1;
 			rc |= kaeru_json_string(text->ptr ? text->ptr : "", text->size, &v);

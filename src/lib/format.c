@@ -18,6 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /*
  * The fields in output order. S: a string member of the record; the
@@ -165,6 +168,35 @@ plain_len(const char *s, size_t n)
 	return i;
 }
 
+/*
+ * unescaped_len - how many bytes of s[0..n) JSON takes as they are inside
+ *	valid UTF-8: all but control bytes, '"' and '\\'; eight at a time
+ *	(a word that may hold one is then gone through a byte at a time)
+ */
+static size_t
+unescaped_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 8 <= n) {
+		const uint64_t ones = 0x0101010101010101ull;
+		uint64_t       x, q, b;
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		/* Each term flags a byte below 0x20 and no byte >= 0x80, borrows aside. */
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & (ones * 0x80))
+			break;
+		i += 8;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+	}
+	return i;
+}
+
 int
 kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 {
@@ -180,9 +212,10 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 	while (i < n) {
 		size_t v = kc_utf8_valid_prefix(s + i, n - i), j, start = i;
 		for (j = i; j < i + v; j++) {
-			unsigned char c = (unsigned char)s[j];
-			if (c >= 0x20 && c != '"' && c != '\\')
-				continue;
+			unsigned char c;
+			if ((j += unescaped_len(s + j, i + v - j)) == i + v)
+				break;
+			c = (unsigned char)s[j];
 			ks_add(&k, s + start, j - start);
 			start = j + 1;
 			switch (c) {
@@ -232,17 +265,111 @@ is_literal(const struct field *f)
 }
 
 /*
+ * special8, special4 - nonzero when a byte of the word x needs escaping
+ *	in JSON or is not ASCII (a control byte, '"', '\\', DEL, >= 0x80):
+ *	plain_len()'s test as a yes or no (a borrow may flag a byte after a
+ *	flagged one, which a yes or no does not mind)
+ */
+static inline uint64_t
+special8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) &
+	    (ones * 0x80);
+}
+
+static inline uint32_t
+special4(uint32_t x)
+{
+	const uint32_t ones = 0x01010101u;
+	uint32_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) &
+	    (ones * 0x80);
+}
+
+/*
+ * copy_plain - copy s[0..n) to o when none of its bytes needs escaping in
+ *	JSON (returns 1), else return 0 with o[0..n) undefined. Only
+ *	s[0..n) is read and o[0..n) written. Values are mostly short: one to three bytes go one
+ *	at a time, four to sixteen as two words that may overlap, longer
+ *	ones sixteen bytes a step with SSE2 (stored before they are
+ *	checked), their last step ending at the last byte.
+ */
+static int
+copy_plain(char *o, const char *s, size_t n)
+{
+	uint64_t w8[2];
+	uint32_t w4[2];
+	size_t	 i;
+
+	if (n >= 4 && n <= 8) {
+		memcpy(&w4[0], s, 4);
+		memcpy(&w4[1], s + n - 4, 4);
+		memcpy(o, &w4[0], 4);
+		memcpy(o + n - 4, &w4[1], 4);
+		return (special4(w4[0]) | special4(w4[1])) == 0;
+	}
+	if (n > 8 && n <= 16) {
+		memcpy(&w8[0], s, 8);
+		memcpy(&w8[1], s + n - 8, 8);
+		memcpy(o, &w8[0], 8);
+		memcpy(o + n - 8, &w8[1], 8);
+		return (special8(w8[0]) | special8(w8[1])) == 0;
+	}
+#if defined(__SSE2__)
+	if (n > 16) {
+		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+		const __m128i qu = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+		__m128i	      bad = _mm_setzero_si128(), x;
+		/* cmplt is signed: bytes >= 0x80 count as below the space, as wanted */
+#define JSON_SPECIAL(x) _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8((x), sp), _mm_cmpeq_epi8((x), del)), \
+	_mm_or_si128(_mm_cmpeq_epi8((x), qu), _mm_cmpeq_epi8((x), bs)))
+		for (i = 0; i + 16 < n; i += 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)(o + i), x);
+			bad = _mm_or_si128(bad, JSON_SPECIAL(x));
+		}
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+		_mm_storeu_si128((__m128i *)(void *)(o + n - 16), x);
+		bad = _mm_or_si128(bad, JSON_SPECIAL(x));
+#undef JSON_SPECIAL
+		return _mm_movemask_epi8(bad) == 0;
+	}
+#endif
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+		o[i] = (char)c;
+	}
+	return 1;
+}
+
+/* KEY_ROOM - bytes of a key slot in keys[]: the longest key, padded */
+#define KEY_ROOM 32
+
+/*
  * record_json_compact - kaeru_record_json() without KAERU_FORMAT_PRETTY:
  *	room for the whole object is made once (values that need no
  *	escaping, the usual case, take their length), and keys and values
- *	are copied in; a value that needs escaping goes through
- *	kaeru_json_string().
+ *	are copied in, each key as one fixed-size copy of its padded slot;
+ *	a value that needs escaping goes through kaeru_json_string().
  */
 static int
 record_json_compact(const kaeru_record *r, kaeru_buf *out)
 {
+	static const char keys[][KEY_ROOM] = {
+#define KEY_S(x) "\"" #x "\":",
+#define KEY_T(x, t) "\"" #x "\":",
+		KAERU_FIELDS(KEY_S, KEY_T)
+#undef KEY_S
+#undef KEY_T
+	};
 	const char *v[NFIELDS];
-	size_t	    len[NFIELDS], need = 2, i;
+	size_t	    len[NFIELDS], need = 2 + KEY_ROOM, i;
 	char	    num[32], *o;
 
 	for (i = 0; i < NFIELDS; i++) {
@@ -260,21 +387,22 @@ record_json_compact(const kaeru_record *r, kaeru_buf *out)
 		need -= f->keylen + len[i] + 3;
 		if (i > 0)
 			*o++ = ',';
-		memcpy(o, f->key, f->keylen);
+		memcpy(o, keys[i], KEY_ROOM);	/* the slack covers the padding */
 		o += f->keylen;
 		if (is_literal(f)) {
 			memcpy(o, v[i], len[i]);
 			o += len[i];
-		} else if (plain_len(v[i], len[i]) == len[i]) {
-			*o++ = '"';
-			memcpy(o, v[i], len[i]);
-			o += len[i];
-			*o++ = '"';
 		} else {
-			out->size = (size_t)(o - out->ptr);
-			if (kaeru_json_string(v[i], len[i], out) != 0 || buf_reserve(out, need) != 0)
-				return KAERU_ENOMEM;
-			o = out->ptr + out->size;
+			*o = '"';
+			if (copy_plain(o + 1, v[i], len[i])) {
+				o += len[i] + 1;
+				*o++ = '"';
+			} else {
+				out->size = (size_t)(o - out->ptr);
+				if (kaeru_json_string(v[i], len[i], out) != 0 || buf_reserve(out, need) != 0)
+					return KAERU_ENOMEM;
+				o = out->ptr + out->size;
+			}
 		}
 	}
 	*o++ = '}';

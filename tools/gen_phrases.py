@@ -150,6 +150,19 @@ def build(name, crules_in, w):
     longf = [fid for fid, f in enumerate(frags) if len(f) >= 8]
     midf = [fid for fid, f in enumerate(frags) if 4 <= len(f) < 8]
     shortf = [fid for fid, f in enumerate(frags) if len(f) < 4]
+    # A bucket's fragments lie side by side as entries (their gram,
+    # id, length, and where their classes past the eighth begin in the
+    # table's tails, in the same order): a candidate reads one or two
+    # cache lines of entries and one of tails, where separate arrays by
+    # fragment id cost a line each per fragment.
+    tails = bytearray()
+    def entries(fids):
+        out = []
+        for fid in fids:
+            f = frags[fid]
+            out.append('{0x%xu,%d,%d,%d}' % (gram(f[:8]), fid, len(f), len(tails)))
+            tails.extend(cls[c] for c in f[8:])
+        return ','.join(out)
     def grams(suffix, fids, q, mul, width):
         # About 64 bits a fragment (2^17 at most: 16 KB for the reason
         # table): a text's byte then hits a bit no fragment owns about
@@ -181,8 +194,8 @@ def build(name, crules_in, w):
         w('static const uint64_t %s_map[%d] = {%s};' % (p, nwords, ','.join('0x%xu' % x for x in gmap)))
         w('static const uint16_t %s_rank[%d] = {%s};' % (p, nwords, ','.join(map(str, rank))))
         w('static const uint16_t %s_off[%d] = {%s};' % (p, len(goff), ','.join(map(str, goff))))
-        w('static const uint16_t %s_frag[%d] = {%s};' % (p, max(1, len(gfrag)), ','.join(map(str, gfrag)) or '0'))
-        return '{ %s_map, %s_rank, %s_off, %s_frag, %d }' % (p, p, p, p, width - bits)
+        w('static const struct ph_entry %s_ent[%d] = {%s};' % (p, max(1, len(gfrag)), entries(gfrag) or '{0,0,0,0}'))
+        return '{ %s_map, %s_rank, %s_off, %s_ent, %d }' % (p, p, p, p, width - bits)
     short_first = [0] * 256
     for fid in shortf:
         short_first[cls[frags[fid][0]]] = 1
@@ -198,18 +211,17 @@ def build(name, crules_in, w):
         name, len(crules), len(frags), len(midf), len(shortf), nclass))
     w('static const uint8_t %s_cls[256] = {%s};' % (name, ','.join(map(str, cls))))
     w('static const uint8_t %s_short_first[256] = {%s};' % (name, ','.join(map(str, short_first))))
-    w('static const uint16_t %s_short[%d] = {%s};' % (name, max(1, len(shortf)), ','.join(map(str, shortf)) or '0'))
+    w('static const struct ph_entry %s_short[%d] = {%s};' % (name, max(1, len(shortf)), entries(shortf) or '{0,0,0,0}'))
     if shortf:
         w('static const uint64_t %s_short_pair[1024] = {%s};' % (name, ','.join('0x%xu' % x for x in short_pair)))
     g8 = grams('g8', longf, 8, GRAM_MUL64, 64)
     g4 = grams('g4', midf, 4, GRAM_MUL32, 32)
-    w('static const uint64_t %s_frag_gram[%d] = {%s};' % (name, max(1, len(frags)), ','.join('0x%xu' % gram(f[:8]) for f in frags) or '0'))
+    w('static const uint8_t %s_tails[%d] = {%s};' % (name, max(1, len(tails)), ','.join(map(str, tails)) or '0'))
     byfirst = collections.defaultdict(list)
     for rid, r in enumerate(crules):
         byfirst[r[3][0][1]].append(rid)
     w('static const uint16_t %s_frag_len[%d] = {%s};' % (name, max(1, len(frags)), ','.join(str(len(f)) for f in frags) or '0'))
     w('static const char *const %s_frag[%d] = {%s};' % (name, max(1, len(frags)), ','.join(cbytes(f) for f in frags) or '""'))
-    w('static const char *const %s_frag_cls[%d] = {%s};' % (name, max(1, len(frags)), ','.join(cbytes(bytes(cls[c] for c in f)) for f in frags) or '""'))
     pieces = []
     rtab = []
     for tag, phrase, src, ids in crules:
@@ -233,8 +245,8 @@ def build(name, crules_in, w):
     w('\t.cls = %s_cls, .short_first = %s_short_first, .short_pair = %s, .shortf = %s_short,' % (
         name, name, name + '_short_pair' if shortf else 'NULL', name))
     w('\t.nshort = %d, .nmid = %d,' % (len(shortf), len(midf)))
-    w('\t.g8 = %s, .g4 = %s, .frag_gram = %s_frag_gram,' % (g8, g4, name))
-    w('\t.frag_len = %s_frag_len, .frag = %s_frag, .frag_cls = %s_frag_cls, .nfrag = %d, .pieces = %s_pieces,' % (name, name, name, len(frags), name))
+    w('\t.g8 = %s, .g4 = %s, .tails = %s_tails,' % (g8, g4, name))
+    w('\t.frag_len = %s_frag_len, .frag = %s_frag, .nfrag = %d, .pieces = %s_pieces,' % (name, name, len(frags), name))
     w('\t.rules = %s_rules, .nrules = %d, .first_off = %s_first_off, .first = %s_first,' % (name, len(rtab), name, name))
     w('};')
 

@@ -276,25 +276,21 @@ candidates(const struct ph_automaton *a, const unsigned char *cb, size_t mn, siz
 
 	if ((a->g8.map[h8 >> 6] >> (h8 & 63)) & 1)
 		for (to = bucket(&a->g8, h8, &j); j < to; j++) {
-			unsigned f = a->g8.frag[j];
-			size_t	 len = a->frag_len[f];
-			if (a->frag_gram[f] == g && i + len <= mn &&
-			    cls_eq(cb + i + 8, (const unsigned char *)a->frag_cls[f] + 8, len - 8))
-				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
+			const struct ph_entry *e = &a->g8.ent[j];
+			if (e->gram == g && i + e->len <= mn && cls_eq(cb + i + 8, a->tails + e->tail, e->len - 8u))
+				found(ok, nocc, full, (uint64_t)(w0 + i + e->len) << 16 | e->frag);
 		}
 	if ((a->g4.map[h4 >> 6] >> (h4 & 63)) & 1)
 		for (to = bucket(&a->g4, h4, &j); j < to; j++) {
-			unsigned f = a->g4.frag[j];
-			size_t	 len = a->frag_len[f];
-			if (head_eq(g, len, a->frag_gram[f]))
-				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
+			const struct ph_entry *e = &a->g4.ent[j];
+			if (head_eq(g, e->len, e->gram))
+				found(ok, nocc, full, (uint64_t)(w0 + i + e->len) << 16 | e->frag);
 		}
 	if (a->short_first[cb[i]])
 		for (j = 0; j < a->nshort; j++) {
-			unsigned f = a->shortf[j];
-			size_t	 len = a->frag_len[f];
-			if (head_eq(g, len, a->frag_gram[f]))
-				found(ok, nocc, full, (uint64_t)(w0 + i + len) << 16 | f);
+			const struct ph_entry *e = &a->shortf[j];
+			if (head_eq(g, e->len, e->gram))
+				found(ok, nocc, full, (uint64_t)(w0 + i + e->len) << 16 | e->frag);
 		}
 }
 

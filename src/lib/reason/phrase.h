@@ -40,19 +40,28 @@ struct ph_rule {
  * (the set bits before it; rank holds one count per word) is its bucket:
  * frag[off[rank]..off[rank + 1]), in fragment order. Fragments under
  * four bytes (shortf) are tried where short_pair flags the classes of
- * the byte and the next (and short_first the first). frag_gram holds
- * the gram of each fragment's first eight bytes at most, frag_cls each
- * fragment as classes. Fragments are at most PH_FRAG_MAX bytes.
+ * the byte and the next (and short_first the first). Each fragment of a
+ * bucket, and each short one, is an entry: the gram of its first eight
+ * bytes at most (zeros above a shorter one), its id and length, and
+ * where the classes of its bytes past the eighth begin in tails.
+ * Fragments are at most PH_FRAG_MAX bytes.
  */
 #define PH_GRAM_MUL64 UINT64_C(0x9E3779B97F4A7C15)
 #define PH_GRAM_MUL32 UINT32_C(0x9E3779B1)
 #define PH_FRAG_MAX   255
 
+struct ph_entry {
+	uint64_t gram;
+	uint16_t frag;
+	uint16_t len;
+	uint32_t tail;
+};
+
 struct ph_grams {
 	const uint64_t	*map;
 	const uint16_t	*rank;
 	const uint16_t	*off;
-	const uint16_t	*frag;
+	const struct ph_entry *ent;	/* bucket b: ent[off[b]..off[b + 1]) */
 	unsigned	 shift;
 };
 
@@ -61,14 +70,13 @@ struct ph_automaton {
 	const uint8_t	*short_first;	/* class -> 1 when some short fragment begins with it */
 	const uint64_t	*short_pair;	/* bit (first class | second << 8): some short fragment
 					   begins so; NULL when there is no short fragment */
-	const uint16_t	*shortf;
+	const struct ph_entry *shortf;
 	uint32_t	 nshort;
 	uint32_t	 nmid;		/* fragments of four to seven bytes (in g4) */
 	struct ph_grams	 g8, g4;
-	const uint64_t	*frag_gram;
+	const uint8_t	*tails;
 	const uint16_t	*frag_len;
 	const char *const *frag;
-	const char *const *frag_cls;
 	uint32_t	 nfrag;
 	const struct ph_piece *pieces;
 	const struct ph_rule *rules;

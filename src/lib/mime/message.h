@@ -156,6 +156,8 @@ struct kmsg {
 };
 
 int	 km_parse(struct kmsg *m, const char *buf, size_t len);
+/* km_normalise - buf with CR and CRLF as LF (buf itself when it has no CR; else in a); *len updated */
+const char *km_normalise(karena *a, const char *buf, size_t *len);
 /* How km_parse() reads a part: by its lower-case media type, its Content-Transfer-Encoding. */
 enum kpart_type km_part_type(const char *mt);
 enum kcte km_cte(const struct khdrs *h);

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KA_CHUNK	(64 * 1024)
-#define KA_ALIGN	16
 #define KA_SPARE	16	/* normal chunks kept across resets: 1 MiB */
 
 struct ka_chunk {
@@ -28,9 +26,9 @@ void
 ka_init(karena *a, size_t limit)
 {
 	a->head = NULL;
-	a->used = 0;
-	a->total = 0;
+	a->next = a->end = NULL;
 	a->limit = limit;
+	a->room = limit != 0 ? limit : SIZE_MAX;
 	a->spare = NULL;
 	a->nspare = 0;
 }
@@ -52,8 +50,8 @@ ka_dispose(karena *a)
 	a->head = NULL;
 	a->spare = NULL;
 	a->nspare = 0;
-	a->used = 0;
-	a->total = 0;
+	a->next = a->end = NULL;
+	a->room = a->limit != 0 ? a->limit : SIZE_MAX;
 }
 
 /* ka_reset - forget all allocations; keep normal chunks (up to KA_SPARE) for reuse */
@@ -72,8 +70,8 @@ ka_reset(karena *a)
 			free(c);
 	}
 	a->head = NULL;
-	a->used = 0;
-	a->total = 0;
+	a->next = a->end = NULL;
+	a->room = a->limit != 0 ? a->limit : SIZE_MAX;
 }
 
 /* new_chunk - link a chunk able to hold n bytes; NULL on failure */
@@ -108,38 +106,40 @@ new_chunk(karena *a, size_t n, int own)
 		 * it must look full, or the next small block would be carved
 		 * out of it, over the big one.
 		 */
-		a->used = own ? size : 0;
+		a->end = (char *)c->data + size;
+		a->next = own ? a->end : (char *)c->data;
 	}
 	return c;
 }
 
-/* ka_alloc - n bytes aligned to 16; NULL on overflow, limit or ENOMEM */
+/* ka_alloc_slow - ka_alloc() when the block does not fit the head chunk, is large, or is 0 bytes */
 void *
-ka_alloc(karena *a, size_t n)
+ka_alloc_slow(karena *a, size_t n)
 {
 	ka_chunk *c;
 	size_t	  need;
+	char	 *p;
 
 	if (n == 0)
 		n = 1;
 	if (n > SIZE_MAX - KA_ALIGN)
 		return NULL;
 	need = (n + KA_ALIGN - 1) & ~(size_t)(KA_ALIGN - 1);
-	if (a->limit != 0 && (need > a->limit || a->total > a->limit - need))
+	if (need > a->room)
 		return NULL;
-	a->total += need;
+	a->room -= need;
 	if (need > KA_CHUNK / 4) {
 		if ((c = new_chunk(a, need, 1)) == NULL)
 			return NULL;
 		return c->data;
 	}
-	if (a->head == NULL || a->head->size - a->used < need) {
+	if (a->head == NULL || (size_t)(a->end - a->next) < need) {
 		if (new_chunk(a, need, 0) == NULL)
 			return NULL;
 	}
-	c = a->head;
-	a->used += need;
-	return (char *)c->data + a->used - need;
+	p = a->next;
+	a->next += need;
+	return p;
 }
 
 /* ka_calloc - zeroed array of n elements, overflow-checked */

@@ -3,6 +3,7 @@
 #include "util/arena.h"
 
 #include <kaeru/kaeru.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 int
@@ -67,6 +68,51 @@ main(void)
 		kaeru_parser_free(p);
 		free(lf);
 		free(crlf);
+	}
+	/*
+	 * Blocks of random sizes (0 to past a quarter chunk, the edges often):
+	 * each 16-aligned, none overlapping another (each is filled with its
+	 * own byte and checked at the end), over three resets; and under a
+	 * limit, blocks are handed out exactly while their rounded sizes fit.
+	 */
+	{
+		static const size_t edge[] = { 0, 1, 15, 16, 17, 4096, 16383, 16384, 16385, 20000, 65536 };
+		unsigned seed = 5, bad = 0;
+		for (round = 0; round < 3; round++) {
+			char  *blk[400];
+			size_t len[400], i, j;
+			ka_init(&a, 0);
+			for (i = 0; i < 400; i++) {
+				seed = seed * 1103515245u + 12345u;
+				len[i] = (seed >> 16) % 3 == 0 ? edge[(seed >> 8) % 11] : (seed >> 16) % 3000;
+				blk[i] = ka_alloc(&a, len[i]);
+				bad += blk[i] == NULL || ((uintptr_t)blk[i] & 15) != 0;
+				if (blk[i] != NULL)
+					memset(blk[i], (int)(i & 255), len[i]);
+			}
+			for (i = 0; i < 400; i++)
+				for (j = 0; blk[i] != NULL && j < len[i]; j++)
+					bad += (unsigned char)blk[i][j] != (i & 255);
+			ka_reset(&a);
+			ka_dispose(&a);
+		}
+		T_EQ_INT(bad, 0, "ka_alloc: random sizes aligned and apart");
+		for (round = 0; round < 2; round++) {
+			size_t limit = round == 0 ? 1000 : 70000, used = 0, n, need;
+			int    ok = 1;
+			ka_init(&a, limit);
+			for (n = 1; n < 40000; n = n * 3 + 1) {
+				void *q = ka_alloc(&a, n);
+				need = (n + 15) & ~(size_t)15;
+				ok &= (q != NULL) == (used + need <= limit);
+				if (q != NULL)
+					used += need;
+			}
+			ka_reset(&a);
+			ok &= ka_alloc(&a, 10) != NULL;	/* the limit counts from the reset */
+			ka_dispose(&a);
+			T_OK(ok, "ka_alloc: under a limit, a block exactly while it fits");
+		}
 	}
 	return t_done("arena");
 }

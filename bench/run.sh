@@ -83,6 +83,11 @@ set -- $($pin1 "$BP" -q -w -t 2 "$@") "$@"
 printf '   warm, same mail again %8s msgs/s  (%s us/mail; %sx the cold rate %s)\n' "$4" "$7" \
     "$(ratio "$4" "${best:-$mem_msgs}")" "$([ -n "$pin1" ] && echo "of that core" || echo "above")"
 shift 7
+# The same, with 1 MB (the L2) written in between (bench_parse -e): L1 and L2
+# cold again, the branch predictors still trained on the mail.
+set -- $($pin1 "$BP" -q -w -e 1024 -t 2 "$@") "$@"
+printf '   ... 1 MB written between %5s msgs/s  (%s us/mail: L1 and L2 cold, predictors trained)\n' "$4" "$7"
+shift 7
 echo
 
 echo "== 2. end to end: kaeru parse --format jsonl"

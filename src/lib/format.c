@@ -137,6 +137,22 @@ buf_add(kaeru_buf *out, const char *s, size_t n)
 }
 
 /*
+ * special8 - nonzero when a byte of the word x needs escaping in JSON or
+ *	is not ASCII (a control byte, '"', '\\', DEL, >= 0x80); a yes or no
+ *	(a borrow may flag a byte after a flagged one, which a yes or no does
+ *	not mind)
+ */
+static inline uint64_t
+special8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) &
+	    (ones * 0x80);
+}
+
+/*
  * plain_len - how many bytes of s[0..n) are printable ASCII without
  *	quotes or backslashes, which JSON takes as they are; eight bytes
  *	are checked at once (a word holding a control byte, '"', '\\', DEL
@@ -148,14 +164,9 @@ plain_len(const char *s, size_t n)
 	size_t i = 0;
 
 	while (i + 8 <= n) {
-		const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
-		uint64_t       x, q, b, d;
+		uint64_t x;
 		memcpy(&x, s + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		d = x ^ (ones * 0x7f);
-		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
-		    ((d - ones) & ~d) | x) & high)
+		if (special8(x))
 			break;
 		i += 8;
 	}
@@ -265,32 +276,6 @@ is_literal(const struct field *f)
 }
 
 /*
- * special8, special4 - nonzero when a byte of the word x needs escaping
- *	in JSON or is not ASCII (a control byte, '"', '\\', DEL, >= 0x80):
- *	plain_len()'s test as a yes or no (a borrow may flag a byte after a
- *	flagged one, which a yes or no does not mind)
- */
-static inline uint64_t
-special8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ull;
-	uint64_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
-
-	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) &
-	    (ones * 0x80);
-}
-
-static inline uint32_t
-special4(uint32_t x)
-{
-	const uint32_t ones = 0x01010101u;
-	uint32_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
-
-	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) &
-	    (ones * 0x80);
-}
-
-/*
  * copy_plain - copy s[0..n) to o when none of its bytes needs escaping in
  *	JSON (returns 1), else return 0 with o[0..n) undefined. Only
  *	s[0..n) is read and o[0..n) written. Values are mostly short: one to three bytes go one
@@ -310,7 +295,7 @@ copy_plain(char *o, const char *s, size_t n)
 		memcpy(&w4[1], s + n - 4, 4);
 		memcpy(o, &w4[0], 4);
 		memcpy(o + n - 4, &w4[1], 4);
-		return (special4(w4[0]) | special4(w4[1])) == 0;
+		return special8(w4[0] | (uint64_t)w4[1] << 32) == 0;
 	}
 	if (n > 8 && n <= 16) {
 		memcpy(&w8[0], s, 8);

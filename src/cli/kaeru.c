@@ -42,11 +42,16 @@ cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* cli_write - write all bytes; -1 on error */
+/*
+ * cli_write - write all bytes; -1 on error
+ *	Without stdio's lock: the program writes its output from one thread
+ *	(kaeru parse's helpers only parse), and the lock's atomic release
+ *	was 1.3% of kaeru parse --jobs 1, one write a mail.
+ */
 int
 cli_write(FILE *f, const char *s, size_t n)
 {
-	return fwrite(s, 1, n, f) == n ? 0 : -1;
+	return fwrite_unlocked(s, 1, n, f) == n ? 0 : -1;
 }
 
 /* cli_format - parse a --format value */

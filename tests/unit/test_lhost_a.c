@@ -723,6 +723,48 @@ main(void)
 		snprintf(what, sizeof(what), "%s: decoder", cases[i].what);
 		T_EQ_STR(r[0].decodedby, cases[i].decodedby, what);
 	}
+	/*
+	 * Office 365 takes a mail that bears two of Exchange Online's marks
+	 * (the subject, one of its header fields, a Message-ID or a Received
+	 * line of its hosts), not one: every subset of four marks, on the
+	 * same Exchange-style notice.
+	 */
+	{
+		static const char *const marks[] = {
+			"Subject: Undeliverable: report\n",
+			"X-MS-Exchange-Message-Is-Ndr:\n",
+			"Message-ID: <a1b2@AM0PR01MB0001.eurprd01.prod.outlook.com>\n",
+			"Received: from AM0PR01MB0001.eurprd01.prod.outlook.com (10.0.0.1) by x.example\n",
+		};
+		const char *notice = "Content-Type: text/plain\n\n"
+		    "Delivery has failed to these recipients or groups:\n\n"
+		    "frank@partner.example\nYour message was rejected.\n\n"
+		    "Diagnostic information for administrators:\n\n"
+		    "Generating server: AM0PR01MB0001.eurprd01.prod.outlook.com\n\n"
+		    "frank@partner.example\n"
+		    "Remote Server returned '550 5.7.509 Access denied'\n\n"
+		    "Original message headers:\n\nSubject: report\n";
+		unsigned set, bad = 0;
+		for (set = 0; set < 16; set++) {
+			char	 mail[2048];
+			size_t	 k = 0, j, nm = 0;
+			int	 o365;
+			k += (size_t)snprintf(mail + k, sizeof(mail) - k, "From: <postmaster@tenant.example>\n"
+			    "To: <alice@example.com>\n");
+			for (j = 0; j < 4; j++)
+				if (set & (1u << j)) {
+					k += (size_t)snprintf(mail + k, sizeof(mail) - k, "%s", marks[j]);
+					nm++;
+				}
+			if (!(set & 1))
+				k += (size_t)snprintf(mail + k, sizeof(mail) - k, "Subject: report\n");
+			snprintf(mail + k, sizeof(mail) - k, "%s", notice);
+			o365 = kaeru_parser_parse(p, mail, strlen(mail), "t.eml", &r, &n) == 0 && n >= 1 &&
+			    strcmp(r[0].decodedby, "Office365") == 0;
+			bad += o365 != (nm >= 2);
+		}
+		T_EQ_INT(bad, 0, "Office 365: two marks of four take the mail, one does not");
+	}
 	kaeru_parser_free(p);
 	return t_done("lhost_a");
 }

@@ -74,9 +74,13 @@ code_reason(const char *st)
 	return NULL;
 }
 
-/* score - how many of Exchange Online's marks the mail bears */
+/*
+ * marked - does the mail bear at least two of Exchange Online's marks
+ *	The Received lines, the dearest to search, are read last and only
+ *	when their mark could still make the second.
+ */
 static int
-score(struct kmsg *m)
+marked(struct kmsg *m)
 {
 	static const char *const heads[] = {
 		"x-ms-exchange-message-is-ndr", "x-microsoft-antispam-prvs",
@@ -91,15 +95,15 @@ score(struct kmsg *m)
 
 	if (lh_subject_has(m, "Undeliverable:"))
 		s++;
-	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]) && s < 2; i++)
 		if (lh_has_header(m, heads[i]))
 			s++;
-	if (strstr(id, ".prod.outlook.com") != NULL || strstr(id, ".protection.outlook.com") != NULL ||
-	    strstr(id, ".PROD.OUTLOOK.COM") != NULL)
+	if (s < 2 && (strstr(id, ".prod.outlook.com") != NULL || strstr(id, ".protection.outlook.com") != NULL ||
+	    strstr(id, ".PROD.OUTLOOK.COM") != NULL))
 		s++;
-	if (lh_received_has(m, ".prod.outlook.com") || lh_received_has(m, ".protection.outlook.com"))
+	if (s == 1 && (lh_received_has(m, ".prod.outlook.com") || lh_received_has(m, ".protection.outlook.com")))
 		s++;
-	return s;
+	return s >= 2;
 }
 
 static int
@@ -109,7 +113,7 @@ office365_decode(struct kmsg *m, struct kbounce *b)
 	const char    *lhost = NULL;
 	size_t	       i;
 
-	if (score(m) < 2)
+	if (!marked(m))
 		return 0;
 	memset(&text, 0, sizeof(text));
 	if (lh_exchange_notice(m, &text, &lhost) < 0)

@@ -137,72 +137,50 @@ buf_add(kaeru_buf *out, const char *s, size_t n)
 }
 
 /*
- * special8 - nonzero when a byte of the word x needs escaping in JSON or
- *	is not ASCII (a control byte, '"', '\\', DEL, >= 0x80); a yes or no
- *	(a borrow may flag a byte after a flagged one, which a yes or no does
- *	not mind)
+ * escape8 - nonzero when a byte of the word x needs escaping in JSON (a
+ *	control byte, '"' or '\\'); bytes >= 0x80 never count. special8 -
+ *	the same, or a byte that is DEL or not ASCII. Each is a yes or no: a
+ *	borrow may flag a byte after a flagged one, which does not matter.
  */
+static inline uint64_t
+escape8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & (ones * 0x80);
+}
+
 static inline uint64_t
 special8(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ull;
-	uint64_t       q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+	uint64_t       d = x ^ (ones * 0x7f);
 
-	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) &
-	    (ones * 0x80);
+	return escape8(x) | ((((d - ones) & ~d) | x) & (ones * 0x80));
 }
 
 /*
- * plain_len - how many bytes of s[0..n) are printable ASCII without
- *	quotes or backslashes, which JSON takes as they are; eight bytes
- *	are checked at once (a word holding a control byte, '"', '\\', DEL
- *	or a byte >= 0x80 stops the fast scan)
+ * run_len - how many bytes of s[0..n) JSON takes as they are: with
+ *	ascii, printable ASCII but '"' and '\\'; without, any byte but
+ *	those and the control bytes (the UTF-8 of a valid run). Eight bytes
+ *	at a time, and a byte at a time from a word that may hold a stop.
  */
-static size_t
-plain_len(const char *s, size_t n)
+static inline size_t
+run_len(const char *s, size_t n, int ascii)
 {
 	size_t i = 0;
 
 	while (i + 8 <= n) {
 		uint64_t x;
 		memcpy(&x, s + i, 8);
-		if (special8(x))
-			break;
-		i += 8;
-	}
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			break;
-		i++;
-	}
-	return i;
-}
-
-/*
- * unescaped_len - how many bytes of s[0..n) JSON takes as they are inside
- *	valid UTF-8: all but control bytes, '"' and '\\'; eight at a time
- *	(a word that may hold one is then gone through a byte at a time)
- */
-static size_t
-unescaped_len(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i + 8 <= n) {
-		const uint64_t ones = 0x0101010101010101ull;
-		uint64_t       x, q, b;
-		memcpy(&x, s + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		/* Each term flags a byte below 0x20 and no byte >= 0x80, borrows aside. */
-		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & (ones * 0x80))
+		if (ascii ? special8(x) : escape8(x))
 			break;
 		i += 8;
 	}
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == '"' || c == '\\')
+		if (c < 0x20 || c == '"' || c == '\\' || (ascii && c >= 0x7f))
 			break;
 	}
 	return i;
@@ -213,7 +191,7 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	kstr   k = { out->ptr, out->size, out->asize, 0 };
-	size_t i = plain_len(s, n);
+	size_t i = run_len(s, n, 1);
 
 	if (ks_reserve(&k, i + 2) == 0) {
 		k.p[k.len++] = '"';
@@ -224,7 +202,7 @@ kaeru_json_string(const char *s, size_t n, kaeru_buf *out)
 		size_t v = kc_utf8_valid_prefix(s + i, n - i), j, start = i;
 		for (j = i; j < i + v; j++) {
 			unsigned char c;
-			if ((j += unescaped_len(s + j, i + v - j)) == i + v)
+			if ((j += run_len(s + j, i + v - j, 0)) == i + v)
 				break;
 			c = (unsigned char)s[j];
 			ks_add(&k, s + start, j - start);

@@ -21,16 +21,23 @@ struct ka_chunk {
 	max_align_t data[];
 };
 
+/* empty - no head chunk, nothing handed out: the whole limit is room again */
+static void
+empty(karena *a)
+{
+	a->head = NULL;
+	a->next = a->end = NULL;
+	a->room = a->limit != 0 ? a->limit : SIZE_MAX;
+}
+
 /* ka_init - prepare an empty arena; limit 0 means unbounded */
 void
 ka_init(karena *a, size_t limit)
 {
-	a->head = NULL;
-	a->next = a->end = NULL;
 	a->limit = limit;
-	a->room = limit != 0 ? limit : SIZE_MAX;
 	a->spare = NULL;
 	a->nspare = 0;
+	empty(a);
 }
 
 /* ka_dispose - free every chunk; the arena may be reused after ka_init */
@@ -47,11 +54,9 @@ ka_dispose(karena *a)
 		n = c->next;
 		free(c);
 	}
-	a->head = NULL;
 	a->spare = NULL;
 	a->nspare = 0;
-	a->next = a->end = NULL;
-	a->room = a->limit != 0 ? a->limit : SIZE_MAX;
+	empty(a);
 }
 
 /* ka_reset - forget all allocations; keep normal chunks (up to KA_SPARE) for reuse */
@@ -69,9 +74,7 @@ ka_reset(karena *a)
 		} else
 			free(c);
 	}
-	a->head = NULL;
-	a->next = a->end = NULL;
-	a->room = a->limit != 0 ? a->limit : SIZE_MAX;
+	empty(a);
 }
 
 /* new_chunk - link a chunk able to hold n bytes; NULL on failure */

@@ -23,14 +23,23 @@ PEERS=${PEERS:-1}
 OUT=$SRC/bench/out
 KAERU=$SRC/$BUILD/src/kaeru
 BP=$SRC/$BUILD/bench/bench_parse
+TIMED=$SRC/$BUILD/bench/timed
 [ $# -gt 0 ] || set -- "$SRC/../shared/corpus/maildir/bsd"
 mkdir -p "$OUT"
-for f in "$KAERU" "$BP"; do
+for f in "$KAERU" "$BP" "$TIMED"; do
 	[ -x "$f" ] || { echo "run.sh: $f missing; run make first" >&2; exit 2; }
 done
 
-# ms - monotonic-enough wall clock in milliseconds
-ms() { echo $(($(date +%s%N) / 1000000)); }
+# timed [-c CPU] [-n RUNS] CMD... - run CMD (stdout to /dev/null) through
+# bench/timed, which times the process itself from spawn to exit; sets
+# t_best t_mean (ms, with decimals), t_user t_sys (ms) and t_rss (KiB).
+# Timing with date(1) around the command would add two more process starts.
+timed() {
+	"$TIMED" -o "$OUT/timed.txt" "$@" >/dev/null || true
+	read -r t_best t_mean t_user t_sys t_rss t_status <"$OUT/timed.txt"
+}
+# rate N MS - N per second over MS milliseconds, rounded
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n * 1000 / t }'; }
 # ratio A B - A/B with one decimal
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 
@@ -53,6 +62,7 @@ printf '   floor (read once)          %7s MB/s  floor/parse %sx\n' "$6" "$(ratio
 shift 7
 ncpu=$(nproc)
 pin1=""	# --jobs 1 runs on the fastest core, when there is a choice
+pin1c=""	# ... and the same as options of bench/timed
 if [ "$ncpu" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
 	# The machine's own ceiling for --jobs: each core alone, then all at
 	# once (virtual cores need not be equal, nor add up).
@@ -74,6 +84,7 @@ if [ "$ncpu" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
 	sum=$(cat "$OUT"/core*.txt | awk '{ s += $4 } END { print s }')
 	rm -f "$OUT"/core*.txt
 	pin1="taskset -c $bestc"
+	pin1c="-c $bestc"
 	printf '   all %d at once   %8s msgs/s in sum: %sx the fastest core alone (the ceiling of --jobs %d)\n' \
 	    "$ncpu" "$sum" "$(ratio "$sum" "$best")" "$ncpu"
 fi
@@ -90,16 +101,12 @@ printf '   ... 1 MB written between %5s msgs/s  (%s us/mail: L1 and L2 cold, pre
 shift 7
 echo
 
-echo "== 2. end to end: kaeru parse --format jsonl"
-t0=$(ms); n=0
-while :; do
-	"$KAERU" parse --format jsonl "$@" >/dev/null || true
-	n=$((n + 1))
-	[ $(($(ms) - t0)) -ge 2000 ] && break
-done
-dt=$(($(ms) - t0))
-dir_msgs=$(awk -v f="$nfiles" -v n="$n" -v t="$dt" 'BEGIN { printf "%.0f", f * n * 1000 / t }')
-printf '   corpus files     %8s msgs/s  (%d runs over %d files in %d ms)\n' "$dir_msgs" "$n" "$nfiles" "$dt"
+echo "== 2. end to end: kaeru parse --format jsonl (wall time of the process, from spawn to exit)"
+timed -n 20 /bin/true
+printf '   process start    %8s ms    (bench/timed running /bin/true: the best of 20; mean %s ms)\n' "$t_best" "$t_mean"
+timed -n 10 "$KAERU" parse --format jsonl "$@"
+dir_msgs=$(rate "$nfiles" "$t_mean")
+printf '   corpus files     %8s msgs/s  (%d files, mean of 10 runs: %s ms; best %s ms)\n' "$dir_msgs" "$nfiles" "$t_mean" "$t_best"
 if [ ! -s "$OUT/big.mbox" ] || [ "$(cat "$OUT/big.mbox.mb" 2>/dev/null)" != "$BENCH_MB" ]; then
 	python3 "$SRC/bench/mkmail.py" mbox "$OUT/big.mbox" "$BENCH_MB" "$@" >"$OUT/big.mbox.count"
 	echo "$BENCH_MB" >"$OUT/big.mbox.mb"
@@ -108,17 +115,15 @@ nbig=$(cat "$OUT/big.mbox.count")
 bigsize=$(wc -c <"$OUT/big.mbox")
 cat "$OUT/big.mbox" >/dev/null	# warm the page cache
 for j in 1 "$ncpu"; do
-	t0=$(ms)
 	pin=""
-	[ "$j" = 1 ] && pin=$pin1
-	$pin /usr/bin/time -f '%M' -o "$OUT/time.txt" "$KAERU" parse --jobs "$j" --format jsonl "$OUT/big.mbox" >/dev/null || true
-	dt=$(($(ms) - t0))
-	rss=$(tail -1 "$OUT/time.txt")
-	rate=$(awk -v f="$nbig" -v t="$dt" 'BEGIN { printf "%.0f", f * 1000 / t }')
-	printf '   %d MB mbox, --jobs %d %8s msgs/s  %7s MB/s  (%d mails in %d ms, peak RSS %s KiB)\n' \
-	    "$((bigsize / 1000000))" "$j" "$rate" \
-	    "$(awk -v s="$bigsize" -v t="$dt" 'BEGIN { printf "%.1f", s / t / 1000 }')" "$nbig" "$dt" "$rss"
-	if [ "$j" = 1 ]; then one=$rate; else mbox_msgs=$rate; fi
+	[ "$j" = 1 ] && pin=$pin1c
+	timed $pin -n 3 "$KAERU" parse --jobs "$j" --format jsonl "$OUT/big.mbox"
+	r=$(rate "$nbig" "$t_best")
+	printf '   %d MB mbox, --jobs %d %8s msgs/s  %7s MB/s  (%d mails: best of 3 %s ms, mean %s ms; user %s ms, sys %s ms; peak RSS %s KiB)\n' \
+	    "$((bigsize / 1000000))" "$j" "$r" \
+	    "$(awk -v s="$bigsize" -v t="$t_best" 'BEGIN { printf "%.1f", s / t / 1000 }')" "$nbig" \
+	    "$t_best" "$t_mean" "$t_user" "$t_sys" "$t_rss"
+	if [ "$j" = 1 ]; then one=$r; else mbox_msgs=$r; fi
 done
 [ "$ncpu" -gt 1 ] || mbox_msgs=$one
 printf '   --jobs %d / --jobs 1: %sx%s\n' "$ncpu" "$(ratio "$mbox_msgs" "$one")" \
@@ -129,11 +134,9 @@ if [ "${BENCH_GB:-0}" -gt 0 ]; then
 	i=0
 	: >"$OUT/huge.mbox"
 	while [ $i -lt $reps ]; do cat "$OUT/big.mbox" >>"$OUT/huge.mbox"; i=$((i + 1)); done
-	t0=$(ms)
-	/usr/bin/time -f '%M' -o "$OUT/time.txt" "$KAERU" parse --format jsonl "$OUT/huge.mbox" >/dev/null || true
-	dt=$(($(ms) - t0))
-	printf '   %d MB mbox       %8s msgs/s  peak RSS %s KiB\n' "$(($(wc -c <"$OUT/huge.mbox") / 1000000))" \
-	    "$(awk -v f="$((nbig * reps))" -v t="$dt" 'BEGIN { printf "%.0f", f * 1000 / t }')" "$(tail -1 "$OUT/time.txt")"
+	timed "$KAERU" parse --format jsonl "$OUT/huge.mbox"
+	printf '   %d MB mbox       %8s msgs/s  peak RSS %s KiB  (%s ms)\n' "$(($(wc -c <"$OUT/huge.mbox") / 1000000))" \
+	    "$(rate "$((nbig * reps))" "$t_best")" "$t_rss" "$t_best"
 	rm -f "$OUT/huge.mbox"
 fi
 echo
@@ -162,10 +165,8 @@ echo "== 4. one large mail: a bounce returning base64 images"
 for s in 150000 1500000 15000000; do
 	[ -s "$OUT/big-$s.eml" ] || python3 "$SRC/bench/mkmail.py" big "$OUT/big-$s.eml" "$s"
 done
-t0=$(ms)
-for i in 1 2 3 4 5; do "$KAERU" parse --format jsonl "$OUT/big-15000000.eml" >/dev/null; done
-dt=$(($(ms) - t0))
-printf '   15 MB mail, kaeru parse: %d ms per run (mean of 5, process start and reading included)\n' "$((dt / 5))"
+timed -n 5 "$KAERU" parse --format jsonl "$OUT/big-15000000.eml"
+printf '   15 MB mail, kaeru parse: %s ms per run (mean of 5, best %s ms; process start and reading included)\n' "$t_mean" "$t_best"
 base=""
 for s in 150000 1500000 15000000; do
 	set -- $("$BP" -q -t 1 "$OUT/big-$s.eml")

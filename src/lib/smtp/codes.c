@@ -210,16 +210,16 @@ static const struct k_lit commands[] = {
 static int
 lead_before(const char *s, size_t i)
 {
-	static const char *const lead[] = {
-		"in reply to end of ", "in reply to the ", "in reply to ",
-		"after end of ", "after ", "during ", "while sending ",
-		"in response to ", "error in ", "command ", "smtp:",
+	static const struct k_lit lead[] = {
+		K_LIT("in reply to end of "), K_LIT("in reply to the "), K_LIT("in reply to "),
+		K_LIT("after end of "), K_LIT("after "), K_LIT("during "), K_LIT("while sending "),
+		K_LIT("in response to "), K_LIT("error in "), K_LIT("command "), K_LIT("smtp:"),
 	};
 	size_t k;
 
 	for (k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
-		size_t n = strlen(lead[k]);
-		if (i >= n && k_strncaseeq(s + i - n, lead[k], n) &&
+		size_t n = lead[k].n;
+		if (i >= n && k_strncaseeq(s + i - n, lead[k].s, n) &&
 		    (i == n || !k_isalpha((unsigned char)s[i - n - 1])))
 			return 1;
 	}

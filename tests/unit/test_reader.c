@@ -192,6 +192,53 @@ glued_big(const char *dir)
 	T_OK(by_ranges(path, o, 0, NULL), "glued big mbox: random ranges read as the whole");
 }
 
+/*
+ * edge_starts - mails whose From_ line starts in the last bytes of a read:
+ *	for each k of 1..12, an mbox whose second mail begins k bytes before
+ *	the end of the first read (64 KiB), then mails of 300,000 bytes
+ *	(past several later reads), each read whole and in order. The reader
+ *	once resumed its search from before its buffer there (found by ASan
+ *	when the reads shrank to 256 KiB).
+ */
+static void
+edge_starts(const char *dir)
+{
+	static const size_t first_read = (size_t)64 << 10;
+	char		    path[4096];
+	size_t		    k, i, j;
+	int		    ok = 1, all = 1;
+
+	snprintf(path, sizeof(path), "%s/edge.mbox", dir);
+	for (k = 1; k <= 12; k++) {
+		static const char head[] = "From a@b Mon Jan  1 00:00:00 2001\nSubject: x\n\n";
+		size_t	      sizes[5], n = 0;
+		FILE	     *f = fopen(path, "wb");
+		kaeru_reader *r;
+		kaeru_mail    m;
+
+		for (i = 0; i < 5; i++) {
+			/* mail 0 ends k bytes before the first read's end; then some of 300,000 bytes */
+			size_t size = i == 0 ? first_read - k : i % 2 ? 300000 : 300000 + k;
+			fputs(head, f);
+			for (j = sizeof(head) - 1; j + 2 < size; j++)
+				fputc(j % 61 == 60 ? '\n' : 'a', f);
+			fputs("\n\n", f);
+			sizes[i] = size;
+		}
+		fclose(f);
+		kaeru_reader_open(&r, path, NULL);
+		while (kaeru_reader_next(r, &m) == 1) {
+			if (n >= 5 || m.len != sizes[n] || memcmp(m.data, "From a@b ", 9) != 0)
+				ok = 0;
+			n++;
+		}
+		kaeru_reader_free(r);
+		all &= n == 5;
+	}
+	T_OK(all, "a mail that starts in the last bytes of a read: every mail found");
+	T_OK(ok, "a mail that starts in the last bytes of a read: each whole");
+}
+
 /* count - mails and errors read from path */
 static void
 count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *truncated)
@@ -338,6 +385,7 @@ main(void)
 	T_OK(n == 1 && t == 1, "size limit marks truncated");
 	big_mbox(dir);
 	glued_big(dir);
+	edge_starts(dir);
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

@@ -552,6 +552,13 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		if (pend < scan && pend > r->boff)
 			scan = pend - 1;	/* judge that From_ line again, whole */
 		start = r->boff;
+		/*
+		 * A mail that starts in the last eight bytes read is searched
+		 * from its start: scan must not fall below it, or the move
+		 * below takes it under zero (a search from before the buffer).
+		 */
+		if (scan < start)
+			scan = start;
 		if (mbox_fill(r) < 0)
 			return -1;
 		scan -= start - r->boff;	/* the buffer moved down */

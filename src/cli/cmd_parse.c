@@ -49,6 +49,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -363,6 +364,10 @@ struct rslot {
  * written batch by batch, in input order, while the helpers start on
  * the next batch. The jobs - 1 helper threads live as long as the run
  * and wait between batches, rather than being made and joined for each.
+ * The first batch is 16 mails and each next one twice the last, up to
+ * BATCH: the helpers start at once, and a short run (a Maildir of a few
+ * hundred files) is not read whole before they do (with 256 from the
+ * start, 518 small files took half as long again as with --jobs 1).
  *
  * A large regular file is not copied at all: it is cut into ranges of
  * RANGE_BYTES, and each thread reads the mails of the next range itself
@@ -382,6 +387,7 @@ struct pipeline {
 	size_t		   bufcap[2];
 	int		   cur;		/* the array being filled */
 	size_t		   nb, bytes;	/* its mails and bytes */
+	size_t		   want;	/* mails that make a batch: 16, doubling to BATCH */
 	size_t		   buflen;	/* bytes of buf[cur] used */
 
 	int		   busy;	/* a batch is in flight */
@@ -555,6 +561,7 @@ pipe_init(struct pipeline *p, const struct emit *e, struct worker *w, int jobs)
 	p->e = e;
 	p->w = w;
 	p->jobs = jobs;
+	p->want = 16;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->go, NULL);
 	pthread_cond_init(&p->done, NULL);
@@ -602,6 +609,8 @@ pipe_start(struct pipeline *p)
 	p->nb = 0;
 	p->bytes = 0;
 	p->buflen = 0;
+	if (p->want < BATCH)
+		p->want *= 2;
 }
 
 /* pipe_wait - parse what is left of the batch in flight here, and wait for the helpers */
@@ -796,6 +805,32 @@ parse_here(const struct emit *e, struct worker *w, struct slot *view, size_t *nr
 }
 
 /*
+ * prefault - map in the whole pages of p[0..n) with one system call: the
+ *	batch buffers are filled as soon as they grow, and a page faulted in
+ *	on its first touch costs about 12 µs on the virtual machines we
+ *	measure on (a 1 MiB buffer: 3 ms). Best effort: where
+ *	MADV_POPULATE_WRITE is missing or refused, the pages fault as usual.
+ */
+static void
+prefault(char *p, size_t n)
+{
+#if defined(MADV_POPULATE_WRITE)
+	long	  ps = sysconf(_SC_PAGESIZE);
+	uintptr_t a, e;
+
+	if (ps <= 0)
+		return;
+	a = ((uintptr_t)p + (uintptr_t)ps - 1) & ~((uintptr_t)ps - 1);
+	e = ((uintptr_t)p + n) & ~((uintptr_t)ps - 1);
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+/*
  * slot_fill - the next slot of the array being filled gets a copy of a
  *	mail (or a reader error). The bytes go to the end of the array's
  *	buffer, which is reused batch after batch: its pages are touched
@@ -826,6 +861,7 @@ slot_fill(struct pipeline *p, const kaeru_mail *m, const char *err)
 			nc = (size_t)1 << 20;
 		if ((b = realloc(p->buf[p->cur], nc)) == NULL)
 			return -1;
+		prefault(b + p->buflen, nc - p->buflen);
 		p->buf[p->cur] = b;
 		p->bufcap[p->cur] = nc;
 	}
@@ -1025,7 +1061,7 @@ cmd_parse(int argc, char **argv)
 		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
 			if (slot_fill(&pl, NULL, kaeru_error_last()) != 0)
 				status = EXIT_FAILURE_;
-			if (pl.nb == BATCH)
+			if (pl.nb >= pl.want)
 				pipe_full(&pl, &nrec, &status);
 			continue;
 		}
@@ -1090,7 +1126,7 @@ cmd_parse(int argc, char **argv)
 				continue;
 			}
 			pl.bytes += rc > 0 ? m.len : 0;
-			if (pl.nb == BATCH || pl.bytes >= BATCH_BYTES)
+			if (pl.nb >= pl.want || pl.bytes >= BATCH_BYTES)
 				pipe_full(&pl, &nrec, &status);
 		}
 		kaeru_reader_free(r);

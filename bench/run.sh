@@ -95,7 +95,7 @@ if [ "$ncpu" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
 	rm -f "$OUT"/core*.txt
 	pin1="taskset -c $bestc"
 	pin1c="-c $bestc"
-	printf '   all %d at once   %8s msgs/s in sum: %sx the fastest core alone (parsing alone; part 2 measures the ceiling of --jobs %d)\n' \
+	printf '   all %d at once   %8s msgs/s in sum: %sx the fastest core alone (parsing alone; part 2 has the bar for --jobs %d)\n' \
 	    "$ncpu" "$sum" "$(ratio2 "$sum" "$best")" "$ncpu"
 fi
 # Each mail parsed twice in a row, the second timed: the parser's work

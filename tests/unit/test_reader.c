@@ -239,6 +239,79 @@ edge_starts(const char *dir)
 	T_OK(ok, "a mail that starts in the last bytes of a read: each whole");
 }
 
+/* put_mail - a file of about size bytes under dir/sub: mails of fill text, mbox when n > 1 */
+static void
+put_mail(const char *sub, const char *name, size_t size, int n)
+{
+	char	path[4096];
+	FILE   *f;
+	size_t	k;
+	int	i;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	f = fopen(path, "wb");
+	for (i = 0; i < n; i++) {
+		if (n > 1)
+			fprintf(f, "From m%d@x Mon Jan  1 00:00:00 2001\n", i);
+		fprintf(f, "Subject: %s %d\n\n", name, i);
+		for (k = 0; k < size / (size_t)n; k++)
+			fputc(k % 71 == 70 ? '\n' : 'a' + (int)(k % 26), f);
+		fputs("\n\n", f);
+	}
+	fclose(f);
+}
+
+/*
+ * listed - files that a directory's listing says are regular are read
+ *	without a stat, their size guessed: each must read as it reads when
+ *	named alone (where it is stat'ed first), whatever its size (under
+ *	the guess, between the guess and the mapping size, past it; single
+ *	mails and mboxes); a fifo is still skipped and a symbolic link
+ *	followed
+ */
+static void
+listed(void)
+{
+	static const struct {
+		const char *name;
+		size_t	    size;
+		int	    n;
+	} files[] = {
+		{ "a.eml", 300, 1 }, { "b.eml", 100000, 1 }, { "c.eml", 400000, 1 },
+		{ "d.mbox", 150000, 3 }, { "e.mbox", 300000, 4 }, { "f.eml", 65536 - 40, 1 },
+	};
+	struct seen	  all[64], one[64];
+	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+	char		  path[4096], target[4096];
+	size_t		  i, n, k = 0;
+	int		  same = 1;
+
+	snprintf(path, sizeof(path), "%s/listed", dir);
+	mkdir(path, 0700);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		put_mail("listed", files[i].name, files[i].size, files[i].n);
+	snprintf(path, sizeof(path), "%s/listed/g-fifo", dir);
+	T_OK(mkfifo(path, 0600) == 0, "listed: a fifo in the directory");
+	snprintf(path, sizeof(path), "%s/listed/h-link.eml", dir);
+	snprintf(target, sizeof(target), "%s/listed/a.eml", dir);
+	T_OK(symlink(target, path) == 0, "listed: a symbolic link in the directory");
+
+	snprintf(path, sizeof(path), "%s/listed", dir);
+	n = collect(path, o, 0, 0, all, 0, 64);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/listed/%s", dir, files[i].name);
+		k = collect(path, o, 0, 0, one, k, 64);
+	}
+	snprintf(path, sizeof(path), "%s/listed/h-link.eml", dir);
+	k = collect(path, o, 0, 0, one, k, 64);
+	T_EQ_INT((int)n, 1 + 1 + 1 + 3 + 4 + 1 + 1, "listed: every mail of the directory, the fifo skipped");
+	T_EQ_INT((int)k, (int)n, "listed: as many as the files named one by one");
+	for (i = 0; i < n && i < k; i++)
+		if (all[i].len != one[i].len || all[i].h != one[i].h || all[i].truncated != one[i].truncated)
+			same = 0;
+	T_OK(same, "listed: each mail as it reads when its file is named alone");
+}
+
 /* count - mails and errors read from path */
 static void
 count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *truncated)
@@ -386,6 +459,7 @@ main(void)
 	big_mbox(dir);
 	glued_big(dir);
 	edge_starts(dir);
+	listed();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

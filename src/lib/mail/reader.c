@@ -10,8 +10,12 @@
  *	follow an empty line (or start the file), with mboxrd quoting
  *	(">From ", ">>From ") undone. Other files and standard input are
  *	one mail each; a file of 256 KiB or more is mapped rather than copied,
- *	a smaller one is read with one read() of its size plus a byte (a
- *	Maildir file costs stat, open, read and close). With skip_attachments,
+ *	a smaller one is read with one read() of its size plus a byte. A
+ *	file that its directory's listing says is regular (d_type) is not
+ *	stat'ed: its size is guessed at 64 KiB and asked of the descriptor
+ *	only when it is longer, so a Maildir file costs open, read and close
+ *	(a stat is 1.8 µs here, a twelfth of a small file's whole cost).
+ *	With skip_attachments,
  *	a file of 256 KiB or more and standard input are streamed through the
  *	elider instead (elide.h): the bodies of base64 attachments are never
  *	kept.
@@ -40,6 +44,7 @@
 
 struct kaeru_reader {
 	char	      **queue;	/* paths still to read, a stack */
+	unsigned char  *qreg;	/* for each: 1 when its directory listed a regular file */
 	size_t		nqueue;
 	size_t		capqueue;
 	size_t		maxsize;
@@ -72,23 +77,40 @@ struct kaeru_reader {
 #define MAP_MIN	((size_t)256 << 10)	/* files this large are mapped, not copied */
 #define EL_WIN	((size_t)256 << 10)	/* read window of a mail streamed through the elider */
 
+/*
+ * push_typed - queue a copy of path; reg: its directory's listing said it
+ *	is a regular file (it is then read without a stat first)
+ */
 static int
-push(kaeru_reader *r, const char *path)
+push_typed(kaeru_reader *r, const char *path, int reg)
 {
 	char *d;
 
 	if (r->nqueue == r->capqueue) {
-		size_t ncap = r->capqueue ? r->capqueue * 2 : 16;
-		char **nq = realloc(r->queue, ncap * sizeof(*nq));
+		size_t	       ncap = r->capqueue ? r->capqueue * 2 : 16;
+		char	     **nq = realloc(r->queue, ncap * sizeof(*nq));
+		unsigned char *nr;
+
 		if (nq == NULL)
 			return -1;
 		r->queue = nq;
+		if ((nr = realloc(r->qreg, ncap)) == NULL)
+			return -1;
+		r->qreg = nr;
 		r->capqueue = ncap;
 	}
 	if ((d = strdup(path)) == NULL)
 		return -1;
+	r->qreg[r->nqueue] = (unsigned char)(reg != 0);
 	r->queue[r->nqueue++] = d;
 	return 0;
+}
+
+/* push - queue a copy of path, its kind unknown */
+static int
+push(kaeru_reader *r, const char *path)
+{
+	return push_typed(r, path, 0);
 }
 
 /* set_opts - take opts (NULL: the defaults) for reading path */
@@ -206,6 +228,7 @@ kaeru_reader_free(kaeru_reader *r)
 	for (i = 0; i < r->nqueue; i++)
 		free(r->queue[i]);
 	free(r->queue);
+	free(r->qreg);
 	ks_dispose(&r->blk);
 	free(r->origin);
 	ks_dispose(&r->mail);
@@ -217,10 +240,16 @@ kaeru_reader_free(kaeru_reader *r)
 	free(r);
 }
 
+/* A directory's entry: its path, and whether the listing says it is a regular file. */
+struct entry {
+	char *path;
+	int   reg;
+};
+
 static int
-cmpstr(const void *a, const void *b)
+cmpentry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
 }
 
 /* expand - queue the entries of a directory (reverse order: the queue is a stack) */
@@ -229,7 +258,7 @@ expand(kaeru_reader *r, const char *dir)
 {
 	DIR	      *d;
 	struct dirent *e;
-	char	     **names = NULL;
+	struct entry  *names = NULL;
 	size_t	       n = 0, cap = 0, i;
 	struct stat    st;
 	char	       sub[4096];
@@ -259,8 +288,8 @@ expand(kaeru_reader *r, const char *dir)
 		if (e->d_name[0] == '.')
 			continue;	/* ".", "..", and hidden files (Maildir's .tmp) */
 		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **nn = realloc(names, ncap * sizeof(*nn));
+			size_t	      ncap = cap ? cap * 2 : 64;
+			struct entry *nn = realloc(names, ncap * sizeof(*nn));
 			if (nn == NULL)
 				goto nomem;
 			names = nn;
@@ -270,31 +299,36 @@ expand(kaeru_reader *r, const char *dir)
 			size_t dl = strlen(dir), el = strlen(e->d_name);
 			while (dl > 1 && dir[dl - 1] == '/')
 				dl--;
-			if ((names[n] = malloc(dl + el + 2)) == NULL)
+			if ((names[n].path = malloc(dl + el + 2)) == NULL)
 				goto nomem;
-			memcpy(names[n], dir, dl);
-			names[n][dl] = '/';
-			memcpy(names[n] + dl + 1, e->d_name, el + 1);
+			memcpy(names[n].path, dir, dl);
+			names[n].path[dl] = '/';
+			memcpy(names[n].path + dl + 1, e->d_name, el + 1);
+#if defined(DT_REG)
+			names[n].reg = e->d_type == DT_REG;
+#else
+			names[n].reg = 0;
+#endif
 		}
 		n++;
 	}
 	closedir(d);
 	if (n > 0)
-		qsort(names, n, sizeof(*names), cmpstr);
+		qsort(names, n, sizeof(*names), cmpentry);
 	for (i = n; i > 0; i--)
-		if (push(r, names[i - 1]) != 0) {
+		if (push_typed(r, names[i - 1].path, names[i - 1].reg) != 0) {
 			d = NULL;
 			goto nomem;
 		}
 	for (i = 0; i < n; i++)
-		free(names[i]);
+		free(names[i].path);
 	free(names);
 	return 0;
 nomem:
 	if (d != NULL)
 		closedir(d);
 	for (i = 0; i < n; i++)
-		free(names[i]);
+		free(names[i].path);
 	free(names);
 	return kerr_set(KAERU_ENOMEM, "out of memory");
 }
@@ -770,20 +804,28 @@ read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *trunca
 	return 0;
 }
 
+#define SMALL_GUESS ((size_t)64 << 10)	/* a listed file's size, until it is known */
+
 /*
  * read_small - a regular file under MAP_MIN bytes, st its stat: read
  *	into r->mail with the file's own descriptor, asking once for one
  *	byte more than its size (a short read of a regular file is its end),
- *	so that a Maildir file costs open, read and close. An mbox found
- *	this way keeps its descriptor as the stream and its bytes as the
- *	first chunk. Returns 1 with a mail in r->mail, 0 when it became the
- *	open mbox, <0 on error.
+ *	so that a Maildir file costs open, read and close. With st NULL (a
+ *	file its directory's listing says is regular) the size is guessed
+ *	(SMALL_GUESS) and asked of the descriptor only when the file is
+ *	longer: no stat for the usual Maildir file. An mbox found this way
+ *	keeps its descriptor as the stream and its bytes as the first
+ *	chunk. Returns 1 with a mail in r->mail, 0 when it became the open
+ *	mbox, 2 when (st NULL) the file is not a small regular one after
+ *	all, <0 on error.
  */
 static int
 read_small(kaeru_reader *r, const char *path, const struct stat *st, int *truncated)
 {
-	size_t want = (size_t)st->st_size + 1, got = 0;
-	int    fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat own;
+	size_t	    want = (st != NULL ? (size_t)st->st_size : SMALL_GUESS) + 1, got = 0;
+	/* O_NONBLOCK: a listed file replaced by a fifo since must not hang the run. */
+	int	    fd = open(path, O_RDONLY | O_CLOEXEC | (st == NULL ? O_NONBLOCK : 0));
 
 	*truncated = 0;
 	if (fd < 0)
@@ -808,6 +850,18 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		r->mail.len = got;
 		if (k == 0 || got < want || got > r->maxsize)
 			break;
+		if (st == NULL) {
+			/* Longer than the guess: its own size decides. */
+			if (fstat(fd, &own) != 0 || !S_ISREG(own.st_mode) || (size_t)own.st_size >= MAP_MIN) {
+				close(fd);
+				return 2;
+			}
+			st = &own;
+			if ((size_t)own.st_size + 1 > got) {
+				want = (size_t)own.st_size + 1;
+				continue;
+			}
+		}
 		/* It grew since stat: read on, up to the size limit. */
 		want = got + ((size_t)st->st_size > 65536 ? (size_t)st->st_size : 65536) + 1;
 	}
@@ -861,6 +915,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 	unmap(r);
 	for (;;) {
 		char	    *path;
+		int	     listed;
 		struct stat  st;
 		FILE	    *f;
 		char	     head[5];
@@ -889,31 +944,38 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 		if (r->nqueue == 0)
 			return 0;
 		path = r->queue[--r->nqueue];
+		listed = r->qreg[r->nqueue];
 		if (strcmp(path, "-") == 0) {
 			f = stdin;
 		} else {
-			if (stat(path, &st) != 0) {
+			/* A file its directory listed as regular is opened without a stat. */
+			if (!listed && stat(path, &st) != 0) {
 				rc = kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
 				free(path);
 				return rc;
 			}
-			if (S_ISDIR(st.st_mode)) {
+			if (!listed && S_ISDIR(st.st_mode)) {
 				rc = expand(r, path);
 				free(path);
 				if (rc != 0)
 					return rc;
 				continue;
 			}
-			if (!S_ISREG(st.st_mode)) {
+			if (!listed && !S_ISREG(st.st_mode)) {
 				free(path);
 				continue;	/* sockets, fifos, devices inside a tree */
 			}
-			if ((size_t)st.st_size < MAP_MIN) {
+			if (listed || (size_t)st.st_size < MAP_MIN) {
 				if (set_origin(r, path) != 0) {
 					free(path);
 					return kerr_set(KAERU_ENOMEM, "out of memory");
 				}
-				rc = read_small(r, path, &st, &truncated);
+				rc = read_small(r, path, listed ? NULL : &st, &truncated);
+				if (rc == 2) {
+					/* Not small after all: queued again, to be read the usual way. */
+					r->qreg[r->nqueue++] = 0;
+					continue;
+				}
 				if (rc == 0) {
 					r->mboxpath = path;	/* the open mbox owns it now */
 					if ((rc = mbox_start(r)) < 0) {

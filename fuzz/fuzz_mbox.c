@@ -8,7 +8,9 @@
  *	no more bytes than the file, and with max_mail_size small enough
  *	the cap must hold. Three readers over ranges that tile the file
  *	(cut where the second and third bytes say) must hand out the same
- *	mails, in the same order.
+ *	mails, in the same order; and so must readers that read 1 to 64
+ *	bytes at a time (the fourth byte says how many), whole and over
+ *	the same ranges: where reads begin and end must not matter.
  */
 #include "fuzz.h"
 
@@ -84,6 +86,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 3) {
 		uint64_t a = (uint64_t)data[1] * size / 256, b = a + (uint64_t)data[2] * (size - a) / 256;
 
+		memset(&parts, 0, sizeof(parts));
+		if (a > 0)
+			mails(o, 0, a, size, &parts);
+		if (b > a)
+			mails(o, a, b, size, &parts);
+		mails(o, b, 0, size, &parts);
+		FUZZ_CHECK(parts.n == whole.n && parts.total == whole.total);
+		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
+
+		/*
+		 * Read a few bytes at a time (the fourth byte says how many),
+		 * whole and over the same ranges: where the reads' edges fall
+		 * must not change a mail.
+		 */
+		o.read_size = 1 + (size > 3 ? data[3] % 64 : 0);
+		memset(&parts, 0, sizeof(parts));
+		mails(o, 0, 0, size, &parts);
+		FUZZ_CHECK(parts.n == whole.n && parts.total == whole.total);
+		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
 		memset(&parts, 0, sizeof(parts));
 		if (a > 0)
 			mails(o, 0, a, size, &parts);

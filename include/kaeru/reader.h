@@ -46,6 +46,13 @@
  *	its last mail): threads can split one large mbox this way. A range
  *	needs a file: standard input is refused (KAERU_EINVAL).
  *
+ *	read_size sets how many bytes each read of an mbox asks for, an mbox
+ *	under 256 KiB included (it is otherwise read whole at once). Where
+ *	the reads' edges fall never changes the mails handed out (but on
+ *	standard input, whose first read also decides an old Mac mailbox's
+ *	line end); tests and the fuzzer read with a few bytes a time so
+ *	that a mail's start or a From_ line falls across an edge.
+ *
  *	kaeru_reader_reopen() starts r over on another path (or range), as
  *	kaeru_reader_open() would, but keeps its buffers: a thread that reads
  *	range after range reuses the same memory instead of having fresh
@@ -70,7 +77,7 @@ typedef struct kaeru_mail {
 	int		 truncated;	/* 1 when max_mail_size cut this mail */
 } kaeru_mail;
 
-#define KAERU_READER_OPTS_VERSION 3
+#define KAERU_READER_OPTS_VERSION 4
 
 typedef struct kaeru_reader_opts {
 	unsigned int	version;	/* KAERU_READER_OPTS_VERSION; 1 and 2 still read their fields */
@@ -82,9 +89,12 @@ typedef struct kaeru_reader_opts {
 	   [range_from, range_to) of their file (range_to 0: to its end) */
 	uint64_t	range_from;
 	uint64_t	range_to;
+	/* Since version 4: bytes per read of an mbox (0: 256 KiB, and 64 KiB
+	   for the first); never changes which mails come out */
+	size_t		read_size;
 } kaeru_reader_opts;
 
-#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0, 0, 0, 0, 0 }
+#define KAERU_READER_OPTS_INIT { KAERU_READER_OPTS_VERSION, 0, 0, 0, 0, 0, 0 }
 
 KAERU_EXTERN int  kaeru_reader_open(kaeru_reader **out, const char *path,
 		    const kaeru_reader_opts *opts);

@@ -62,6 +62,7 @@ struct kaeru_reader {
 	uint64_t	base;	/* the file offset of blk.p[0] */
 	uint64_t	from;	/* the range: mails that start in [from, to) of their file */
 	uint64_t	to;	/* 0: to the end */
+	size_t		rsize;	/* kaeru_reader_opts.read_size, or 0: the sizes below */
 
 	kstr		mail;	/* the current mail's bytes */
 	char	       *origin;	/* the current mail's origin */
@@ -124,6 +125,7 @@ set_opts(kaeru_reader *r, const char *path, const kaeru_reader_opts *opts)
 	r->skip = 0;
 	r->maxhdr = 0;
 	r->from = r->to = 0;
+	r->rsize = opts != NULL && opts->version >= 4 ? opts->read_size : 0;
 	if (opts != NULL && opts->version >= 2) {
 		r->skip = opts->skip_attachments != 0;
 		r->maxhdr = opts->max_header_len;
@@ -367,6 +369,28 @@ line_end(const char *b, size_t n)
 }
 
 /*
+ * probe_line_end - line_end() of the bytes the usual first read would
+ *	hold (the held ones and MBOX_FIRST more), read anew with pread(),
+ *	so that a read_size does not change the line end; 0 when they
+ *	cannot be read
+ */
+static char
+probe_line_end(kaeru_reader *r)
+{
+	size_t	n = r->blk.len + MBOX_FIRST;
+	char   *b = malloc(n);
+	ssize_t k;
+	char	nl = 0;
+
+	if (b == NULL)
+		return 0;
+	if ((k = pread(fileno(r->mbox), b, n, (off_t)r->base)) > 0)
+		nl = line_end(b, (size_t)k);
+	free(b);
+	return nl;
+}
+
+/*
  * mbox_fill - read the next chunk of the mbox after the held bytes
  *	Consumed bytes are dropped first, so the buffer holds one mail and
  *	a chunk at most. Returns the bytes read (0 at the end), -1 on error.
@@ -374,7 +398,7 @@ line_end(const char *b, size_t n)
 static ssize_t
 mbox_fill(kaeru_reader *r)
 {
-	size_t	 k, want;
+	size_t	 k, want, tail;
 	uint64_t at;
 
 	if (r->mbox_eof)
@@ -392,16 +416,19 @@ mbox_fill(kaeru_reader *r)
 	 * finishes the last mail.
 	 */
 	at = r->base + r->blk.len;
-	want = MBOX_CHUNK;
+	tail = r->rsize ? r->rsize : MBOX_TAIL;
+	want = r->rsize ? r->rsize : MBOX_CHUNK;
 	if (r->nl == 0)
-		want = MBOX_FIRST;
+		want = r->rsize ? r->rsize : MBOX_FIRST;
 	else if (r->to != 0 && at >= r->to)
-		want = MBOX_TAIL;
+		want = tail;
 	else if (r->to != 0 && r->to - at < want)
-		want = r->to - at > MBOX_TAIL ? (size_t)(r->to - at) : MBOX_TAIL;
+		want = r->to - at > tail ? (size_t)(r->to - at) : tail;
 	if (ks_reserve(&r->blk, want) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	k = fread(r->blk.p + r->blk.len, 1, want, r->mbox);
+	if (r->nl == 0 && r->rsize != 0 && !r->mbox_is_stdin)
+		r->nl = probe_line_end(r);
 	if (r->nl == 0)
 		r->nl = line_end(r->blk.p, r->blk.len + k);
 	r->blk.len += k;
@@ -583,8 +610,14 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 			r->boff = r->blk.len - 8;
 		}
 		scan = r->blk.len > 8 ? r->blk.len - 8 : 0;
-		if (pend < scan && pend > r->boff)
-			scan = pend - 1;	/* judge that From_ line again, whole */
+		/*
+		 * Judge that From_ line again, whole: next_from() looks after
+		 * scan, so scan must fall before it, also when it starts just
+		 * there, eight bytes before the end read (a glued mbox lost a
+		 * mail at every such line).
+		 */
+		if (pend <= scan && pend > r->boff)
+			scan = pend - 1;
 		start = r->boff;
 		/*
 		 * A mail that starts in the last eight bytes read is searched
@@ -690,10 +723,16 @@ mbox_start(kaeru_reader *r)
 			r->boff = r->blk.len;
 			return 0;
 		}
-		/* Read on, keeping the bytes a From_ line there may still need. */
-		if (pend < r->blk.len && pend > 0 && r->base + pend - 1 > scan)
-			scan = r->base + pend - 1;
-		else if (r->blk.len > 8 && r->base + r->blk.len - 8 > scan)
+		/*
+		 * Read on, keeping the bytes a From_ line there may still need.
+		 * A From_ line left to judge whole stays where the search
+		 * resumes, even when scan already stands just before it (moving
+		 * on to eight bytes before the end skipped it).
+		 */
+		if (pend < r->blk.len && pend > 0) {
+			if (r->base + pend - 1 > scan)
+				scan = r->base + pend - 1;
+		} else if (r->blk.len > 8 && r->base + r->blk.len - 8 > scan)
 			scan = r->base + r->blk.len - 8;
 		r->boff = scan >= r->base + 3 ? (size_t)(scan - 3 - r->base) : 0;
 		if (r->boff > r->blk.len)
@@ -883,6 +922,17 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		r->boff = 0;
 		r->mbox_eof = got < want;	/* the short read was its end */
 		r->nl = line_end(r->blk.p, got);
+		if (r->rsize != 0 && r->blk.len > r->rsize) {
+			/* With a read_size: its first piece only, then read on as a large mbox is. */
+			if (fseeko(f, (off_t)r->rsize, SEEK_SET) != 0) {
+				int e = errno;
+				close_mbox(r);
+				return kerr_set(KAERU_EIO, "%s: %s", path, strerror(e));
+			}
+			r->blk.len = r->rsize;
+			r->blk.p[r->blk.len] = '\0';
+			r->mbox_eof = 0;
+		}
 		return 0;
 	}
 	close(fd);

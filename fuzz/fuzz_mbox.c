@@ -64,10 +64,30 @@ mails(kaeru_reader_opts o, uint64_t from, uint64_t to, size_t size, struct seen 
 	kaeru_reader_free(r);
 }
 
+/*
+ * same_as - read the file with o, whole (a == b == 0) or as the ranges
+ *	[0, a), [a, b), [b, end) (the empty ones left out), and check that
+ *	the mails are those of whole
+ */
+static void
+same_as(const struct seen *whole, kaeru_reader_opts o, uint64_t a, uint64_t b, size_t size)
+{
+	static struct seen parts;
+
+	memset(&parts, 0, sizeof(parts));
+	if (a > 0)
+		mails(o, 0, a, size, &parts);
+	if (b > a)
+		mails(o, a, b, size, &parts);
+	mails(o, b, 0, size, &parts);
+	FUZZ_CHECK(parts.n == whole->n && parts.total == whole->total);
+	FUZZ_CHECK(memcmp(parts.h, whole->h, (whole->n < 512 ? whole->n : 512) * sizeof(whole->h[0])) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct seen whole, parts;
+	static struct seen whole;
 	kaeru_reader_opts  o = KAERU_READER_OPTS_INIT;
 
 	if (fd < 0) {
@@ -86,33 +106,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 3) {
 		uint64_t a = (uint64_t)data[1] * size / 256, b = a + (uint64_t)data[2] * (size - a) / 256;
 
-		memset(&parts, 0, sizeof(parts));
-		if (a > 0)
-			mails(o, 0, a, size, &parts);
-		if (b > a)
-			mails(o, a, b, size, &parts);
-		mails(o, b, 0, size, &parts);
-		FUZZ_CHECK(parts.n == whole.n && parts.total == whole.total);
-		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
-
+		same_as(&whole, o, a, b, size);
 		/*
 		 * Read a few bytes at a time (the fourth byte says how many),
 		 * whole and over the same ranges: where the reads' edges fall
 		 * must not change a mail.
 		 */
 		o.read_size = 1 + (size > 3 ? data[3] % 64 : 0);
-		memset(&parts, 0, sizeof(parts));
-		mails(o, 0, 0, size, &parts);
-		FUZZ_CHECK(parts.n == whole.n && parts.total == whole.total);
-		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
-		memset(&parts, 0, sizeof(parts));
-		if (a > 0)
-			mails(o, 0, a, size, &parts);
-		if (b > a)
-			mails(o, a, b, size, &parts);
-		mails(o, b, 0, size, &parts);
-		FUZZ_CHECK(parts.n == whole.n && parts.total == whole.total);
-		FUZZ_CHECK(memcmp(parts.h, whole.h, (whole.n < 512 ? whole.n : 512) * sizeof(whole.h[0])) == 0);
+		same_as(&whole, o, 0, 0, size);
+		same_as(&whole, o, a, b, size);
 	}
 	return 0;
 }

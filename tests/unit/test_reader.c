@@ -310,6 +310,36 @@ listed(void)
 		if (all[i].len != one[i].len || all[i].h != one[i].h || all[i].truncated != one[i].truncated)
 			same = 0;
 	T_OK(same, "listed: each mail as it reads when its file is named alone");
+
+	/*
+	 * A size limit under the guess, attachments skipped: a large listed
+	 * file with a base64 image must still go through the elider (which
+	 * leaves the image out: a few hundred bytes), not be cut at the
+	 * limit (30,000 bytes of the image).
+	 */
+	snprintf(path, sizeof(path), "%s/listed2", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/listed2/img.eml", dir);
+	{
+		FILE *f = fopen(path, "wb");
+		fputs("From: a@b\nSubject: photo\nMIME-Version: 1.0\n"
+		    "Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\n"
+		    "Content-Type: text/plain\n\nhello\n--B\nContent-Type: image/jpeg\n"
+		    "Content-Transfer-Encoding: base64\n\n", f);
+		for (i = 0; i < 300000; i++)
+			fputc(i % 77 == 76 ? '\n' : 'A' + (int)(i % 26), f);
+		fputs("\n--B--\n", f);
+		fclose(f);
+	}
+	o.skip_attachments = 1;
+	o.max_mail_size = 30000;
+	snprintf(path, sizeof(path), "%s/listed2", dir);
+	n = collect(path, o, 0, 0, all, 0, 64);
+	snprintf(path, sizeof(path), "%s/listed2/img.eml", dir);
+	k = collect(path, o, 0, 0, one, 0, 64);
+	T_OK(n == 1 && k == 1 && all[0].len == one[0].len && all[0].h == one[0].h &&
+	    all[0].truncated == one[0].truncated && all[0].len < 1000,
+	    "listed: a large file under a small limit goes through the elider, as named alone");
 }
 
 /*

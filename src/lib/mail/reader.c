@@ -887,20 +887,26 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		}
 		got += (size_t)k;
 		r->mail.len = got;
-		if (k == 0 || got < want || got > r->maxsize)
+		if (k == 0 || got < want)
 			break;
 		if (st == NULL) {
-			/* Longer than the guess: its own size decides. */
+			/*
+			 * Longer than the guess: its own size decides, before the
+			 * size limit may cut it (a large file goes the usual way,
+			 * through the elider when skip_attachments is on).
+			 */
 			if (fstat(fd, &own) != 0 || !S_ISREG(own.st_mode) || (size_t)own.st_size >= MAP_MIN) {
 				close(fd);
 				return 2;
 			}
 			st = &own;
-			if ((size_t)own.st_size + 1 > got) {
+			if ((size_t)own.st_size + 1 > got && got <= r->maxsize) {
 				want = (size_t)own.st_size + 1;
 				continue;
 			}
 		}
+		if (got > r->maxsize)
+			break;
 		/* It grew since stat: read on, up to the size limit. */
 		want = got + ((size_t)st->st_size > 65536 ? (size_t)st->st_size : 65536) + 1;
 	}

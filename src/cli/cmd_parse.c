@@ -31,7 +31,8 @@
  *	--keep-attachments reads such a mail whole instead.
  *
  *	--jobs N (default: the number of cores) parses with N threads, each
- *	with a parser of its own. Mails are read in batches of 256 (or 8 MiB);
+ *	with a parser of its own. Mails are read in batches (16 mails at
+ *	first, doubling to 256, or 8 MiB);
  *	while the threads parse one batch the next is read, then the reading
  *	thread joins in. Each thread takes the next unparsed mail of the
  *	batch, and the batch's output is written in input order, so the
@@ -76,6 +77,43 @@ parse_usage(FILE *f)
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
 	    "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] [--max-records N] "
 	    "[--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...\n");
+}
+
+/*
+ * parse_help - --help: the usage line, then what each option does and
+ *	its default (the limits' defaults are the library's own)
+ */
+static void
+parse_help(FILE *f)
+{
+	parse_usage(f);
+	fprintf(f, "\n"
+	    "Reads each PATH (a mail file, a Maildir or directory of mails, an mbox, or - for\n"
+	    "standard input) and prints one record per failed recipient, in input order.\n"
+	    "\n"
+	    "  --format FMT        jsonl (default), json, csv or table\n"
+	    "  --only bounces      failures only: no delivery reports, complaints or\n"
+	    "                      auto-replies (default: every record, with its kind)\n"
+	    "  --explain           add an explanation of each record's codes\n"
+	    "  --lang en|ja        the explanations' language (default: ja when the locale\n"
+	    "                      (LC_ALL, LC_MESSAGES or LANG) starts with ja, else en)\n"
+	    "  --jobs N            parsing threads, 1 to 64 (default: the cores online)\n"
+	    "  --keep-attachments  read attachments of large mails too (default: a base64\n"
+	    "                      attachment's body is skipped, never decoded)\n"
+	    "\n"
+	    "Limits: past one, the mail is still classified from what was read, and its\n"
+	    "records say \"truncated\".\n"
+	    "  --max-size BYTES    bytes read of one mail (default %zu)\n"
+	    "  --max-depth N       MIME nesting depth (default %u)\n"
+	    "  --max-parts N       MIME parts of one mail (default %u)\n"
+	    "  --max-header BYTES  bytes of one header field (default %zu)\n"
+	    "  --max-records N     records of one mail (default %zu)\n"
+	    "\n"
+	    "Exit status: 0 when all was read; 1 when a path could not be read or a mail\n"
+	    "was cut before any record (a line on stderr names it); 2 on a usage error;\n"
+	    "3 when the library failed (out of memory).\n",
+	    KAERU_DEFAULT_MAX_MAIL_SIZE, KAERU_DEFAULT_MAX_DEPTH, KAERU_DEFAULT_MAX_PARTS,
+	    KAERU_DEFAULT_MAX_HEADER_LEN, KAERU_DEFAULT_MAX_RECORDS);
 }
 
 static int
@@ -980,7 +1018,7 @@ cmd_parse(int argc, char **argv)
 			ro.skip_attachments = 0;
 			break;
 		case 'h':
-			parse_usage(stdout);
+			parse_help(stdout);
 			return 0;
 		default:
 			parse_usage(stderr);

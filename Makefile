@@ -5,7 +5,8 @@
 #                   and the whole suite again under ASan and UBSan
 #   make install    install under PREFIX (default /usr/local), honouring DESTDIR
 #   make bench      benchmarks (figures, never pass/fail)
-#   make fuzz       run each libFuzzer target for FUZZ_SECONDS
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (FUZZ_RUNS
+#                   executions at most; FUZZ_WORKERS fuzzers at once)
 #
 # Missing Debian build dependencies are installed first (apt-get; root).
 

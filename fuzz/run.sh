@@ -5,6 +5,12 @@
 #
 # FUZZ_FLAGS adds libFuzzer flags (e.g. -entropic=0, which trades the
 # entropic scheduler's bookkeeping for speed on a large working corpus).
+# FUZZ_RUNS stops each target after that many executions (SECONDS still
+# bounds it). FUZZ_WORKERS=N runs N fuzzers per target at once, one per
+# core, over the same working corpus (each adds what it finds there and
+# reads the others' finds when it starts); their executions are summed,
+# and FUZZ_RUNS is shared among them. The logs are BUILD-FUZZ/artifacts/
+# <target>.log (and .log.2, .log.3, ... for the other workers).
 #
 # Seeds are made from CORPUS (fuzz/seeds.py) into BUILD-FUZZ/seeds; the
 # growing working corpus lives in BUILD-FUZZ/work/<target> and is kept
@@ -42,14 +48,36 @@ for t in $TARGETS; do
 	esac
 	mkdir -p "$B/work/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
 	log="$B/artifacts/$name.log"
-	"$B/fuzz/$name" -max_total_time="$SECS" -timeout=1 -rss_limit_mb=2048 \
-		-max_len=$maxlen -print_final_stats=1 ${FUZZ_FLAGS:-} \
-		-artifact_prefix="$B/artifacts/$name/" \
-		"$B/work/$name" "$B/seeds/$name" "$SRC/corpora/$name" >"$log" 2>&1
-	rc=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	workers=${FUZZ_WORKERS:-1}
+	runs=
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		runs="-runs=$(( (FUZZ_RUNS + workers - 1) / workers ))"
+	fi
+	logs=
+	pids=
+	w=1
+	while [ "$w" -le "$workers" ]; do
+		lw=$log
+		[ "$w" -gt 1 ] && lw=$log.$w
+		logs="$logs $lw"
+		"$B/fuzz/$name" -max_total_time="$SECS" -timeout=1 -rss_limit_mb=2048 \
+			-max_len=$maxlen -print_final_stats=1 $runs ${FUZZ_FLAGS:-} \
+			-artifact_prefix="$B/artifacts/$name/" \
+			"$B/work/$name" "$B/seeds/$name" "$SRC/corpora/$name" >"$lw" 2>&1 &
+		pids="$pids $!"
+		w=$((w + 1))
+	done
+	# Each worker's status: the target fails when one of them did.
+	rc=0
+	for pid in $pids; do
+		wait "$pid" || rc=$?
+	done
+	# shellcheck disable=SC2086
+	execs=$(cat $logs | sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s += $1} END {print s}')
+	# shellcheck disable=SC2086
+	rate=$(cat $logs | sed -n 's/^stat::average_exec_per_sec: *//p' | awk '{s += $1} END {print s}')
+	# shellcheck disable=SC2086
+	cov=$(cat $logs | grep -o 'cov: [0-9]*' | sort -k2 -n | tail -1)
 	# Hang check: replay the working corpus once, report the slowest input.
 	slow=$(find "$B/work/$name" -type f | xargs -r "$B/fuzz/$name" -runs=1 2>&1 |
 		sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\2 \1/p' | sort -n | tail -1)
@@ -57,7 +85,8 @@ for t in $TARGETS; do
 		"${execs:-?}" "${rate:-?}" "${cov:-}" "${slow%% *}"
 	if [ "$rc" -ne 0 ]; then
 		status=1
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*invariant failed|.*runtime error)' "$log" | head -5
+		# shellcheck disable=SC2086
+		cat $logs | grep -E '^(==[0-9]+==ERROR|SUMMARY|.*invariant failed|.*runtime error)' | head -5
 		ls "$B/artifacts/$name/" | head -5
 	fi
 	if [ -n "$slow" ] && [ "${slow%% *}" -gt "$SLOW_MS" ]; then

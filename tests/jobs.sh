@@ -7,7 +7,8 @@
 #   returning photos, LF and CRLF: its records are the same whether its
 #   attachments are left out as it is read (the default, file or stdin)
 #   or it is read whole (--keep-attachments). Last, files large enough to
-#   be split into ranges among the threads.
+#   be split into ranges among the threads, and an mbox read through a
+#   named pipe.
 set -u
 kaeru=$1
 corpus=$2
@@ -99,6 +100,17 @@ for fmt in jsonl json csv; do
 	check "a large mbox and a large mail in ranges, $fmt" "$tmp"/large-$fmt-*
 	check "a large mbox in ranges with errors among the records, $fmt" "$tmp"/cut-$fmt-*
 done
+# A pipe named on the command line (kaeru parse <(zcat x.gz)) is read as
+# standard input is: the records of the file, for any --jobs (a writer
+# that nobody opens for gives up after a minute, so a miss cannot hang).
+mkfifo "$tmp/pipe"
+"$kaeru" parse --jobs 1 "$tmp/all.mbox" >"$tmp/pipe-file" 2>&1
+for j in 1 2; do
+	timeout 60 sh -c 'cat "$1" >"$2"' sh "$tmp/all.mbox" "$tmp/pipe" &
+	"$kaeru" parse --jobs $j "$tmp/pipe" 2>&1 | sed "s|$tmp/pipe|$tmp/all.mbox|g" >"$tmp/pipe-$j"
+	wait
+done
+check "an mbox through a named pipe, as the file" "$tmp/pipe-file" "$tmp/pipe-1" "$tmp/pipe-2"
 grep -q "limit was reached" "$tmp/cut-jsonl-2" || { fail=$((fail + 1)); echo "FAIL: --max-size 1500: no error line"; }
 [ "$(grep -c '"reason"' "$tmp/large-jsonl-2")" -gt 1500 ] || { fail=$((fail + 1)); echo "FAIL: large mbox: too few records"; }
 echo "jobs: $pass passed, $fail failed"

@@ -16,8 +16,11 @@
  *	A path is "-" (standard input), a regular file (one mail, or an mbox
  *	when it starts with a "From " line), a Maildir (cur/ and new/) or any
  *	other directory (every regular file in it, in name order, recursing
- *	into subdirectories). An mbox is streamed: memory stays bounded by
- *	the largest mail (itself capped by max_mail_size).
+ *	into subdirectories). A pipe or a device given as the path itself
+ *	(a shell's <(zcat bounces.gz)) is read to its end as standard input
+ *	is; one found inside a directory is passed over, and a path that
+ *	cannot be opened (a socket) is an error. An mbox is streamed: memory
+ *	stays bounded by the largest mail (itself capped by max_mail_size).
  *
  *	kaeru_reader_next() returns 1 with a mail, 0 at the end, or a
  *	negative code when one input could not be read; the reader then goes

@@ -6,8 +6,8 @@
  *		    [--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES]
  *		    [--max-records N] [--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...
  * DESCRIPTION
- *	PATH is a file, "-" for standard input, a directory, a Maildir or an
- *	mbox. Every record is printed, labelled by its kind (bounce,
+ *	PATH is a file, "-" for standard input, a directory, a Maildir, an
+ *	mbox or a pipe (<(zcat x.gz), read as standard input is). Every record is printed, labelled by its kind (bounce,
  *	delivered, feedback, vacation); --only bounces keeps failures. A
  *	path that cannot be read gets one line on stderr naming it; the run
  *	goes on and the exit status is 1. --explain adds a field (a column)
@@ -88,8 +88,9 @@ parse_help(FILE *f)
 {
 	parse_usage(f);
 	fprintf(f, "\n"
-	    "Reads each PATH (a mail file, a Maildir or directory of mails, an mbox, or - for\n"
-	    "standard input) and prints one record per failed recipient, in input order.\n"
+	    "Reads each PATH (a mail file, a Maildir or directory of mails, an mbox, a pipe\n"
+	    "such as <(zcat x.gz), or - for standard input) and prints one record per\n"
+	    "failed recipient, in input order.\n"
 	    "\n"
 	    "  --format FMT        jsonl (default), json, csv or table\n"
 	    "  --only bounces      failures only: no delivery reports, complaints or\n"

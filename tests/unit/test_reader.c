@@ -2,8 +2,12 @@
 #include "t.h"
 
 #include <kaeru/kaeru.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/kaeru-reader-XXXXXX";
@@ -441,6 +445,94 @@ read_sizes(void)
 	T_OK(tiled, "read sizes of 1 to 65537 bytes: ranges read as the whole");
 }
 
+/*
+ * from_pipe - the mails of text written into a fifo that the reader was
+ *	given by name, as `kaeru parse <(zcat x.gz)` gives one: read to its
+ *	end as standard input is, not passed over as a fifo found in a
+ *	directory is. The mails' bytes are joined with '|' into got.
+ */
+static int
+from_pipe(const char *text, const kaeru_reader_opts *o, char *got, size_t cap)
+{
+	char	      path[512];
+	kaeru_reader *r;
+	kaeru_mail    m;
+	pid_t	      pid;
+	int	      n = 0, rc, st;
+	size_t	      len = 0;
+
+	snprintf(path, sizeof(path), "%s/named-fifo", dir);
+	unlink(path);
+	if (mkfifo(path, 0600) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		FILE *f = fopen(path, "w");
+		if (f == NULL)
+			_exit(1);
+		fputs(text, f);
+		_exit(fclose(f) != 0);
+	}
+	got[0] = '\0';
+	if (kaeru_reader_open(&r, path, o) != 0)
+		n = -1;
+	else {
+		while ((rc = kaeru_reader_next(r, &m)) == 1) {
+			if (len + m.len + 2 < cap) {
+				if (n > 0)
+					got[len++] = '|';
+				memcpy(got + len, m.data, m.len);
+				len += m.len;
+				got[len] = '\0';
+			}
+			n++;
+		}
+		if (rc < 0)
+			n = -1;
+		kaeru_reader_free(r);
+	}
+	kill(pid, SIGKILL);	/* a writer no reader opened for would wait for ever */
+	waitpid(pid, &st, 0);
+	unlink(path);
+	return n;
+}
+
+static void
+named_pipes(void)
+{
+	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+	char		  got[4096], path[512];
+	kaeru_reader	 *r;
+	kaeru_mail	  m;
+	struct sockaddr_un sa;
+	int		  fd;
+
+	T_EQ_INT(from_pipe("Subject: piped\n\nbody\n", NULL, got, sizeof(got)), 1, "named fifo: one mail");
+	T_EQ_STR(got, "Subject: piped\n\nbody\n", "named fifo: the mail whole");
+	T_EQ_INT(from_pipe("From a@b Mon Jan  1 00:00:00 2001\nSubject: 1\n\nx\n\n"
+	    "From c@d Mon Jan  1 00:00:00 2001\nSubject: 2\n\ny\n", NULL, got, sizeof(got)), 2,
+	    "named fifo: an mbox, two mails");
+	T_EQ_STR(got, "From a@b Mon Jan  1 00:00:00 2001\nSubject: 1\n\nx\n\n|"
+	    "From c@d Mon Jan  1 00:00:00 2001\nSubject: 2\n\ny\n", "named fifo: the mbox's mails");
+	o.skip_attachments = 1;
+	T_EQ_INT(from_pipe("Subject: piped\n\nbody\n", &o, got, sizeof(got)), 1,
+	    "named fifo, skip_attachments: one mail");
+	T_EQ_STR(got, "Subject: piped\n\nbody\n", "named fifo, skip_attachments: the mail whole");
+	/* A socket cannot be read: an error that names it, not silence. */
+	snprintf(path, sizeof(path), "%s/named-socket", dir);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	T_OK(strlen(path) < sizeof(sa.sun_path), "a socket path that fits");
+	memcpy(sa.sun_path, path, strlen(path) + 1 < sizeof(sa.sun_path) ? strlen(path) + 1 : 0);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	T_OK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "a socket to name");
+	T_OK(kaeru_reader_open(&r, path, NULL) == 0, "named socket: opened");
+	T_OK(kaeru_reader_next(r, &m) < 0 && strstr(kaeru_error_last(), "named-socket") != NULL,
+	    "named socket: an error naming it");
+	kaeru_reader_free(r);
+	close(fd);
+	unlink(path);
+}
+
 /* count - mails and errors read from path */
 static void
 count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *truncated)
@@ -589,6 +681,7 @@ main(void)
 	glued_big(dir);
 	edge_starts(dir);
 	listed();
+	named_pipes();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

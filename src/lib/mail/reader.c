@@ -44,7 +44,7 @@
 
 struct kaeru_reader {
 	char	      **queue;	/* paths still to read, a stack */
-	unsigned char  *qreg;	/* for each: 1 when its directory listed a regular file */
+	unsigned char  *qreg;	/* for each: Q_LISTED, Q_NAMED or 0 (found in a tree, kind unknown) */
 	size_t		nqueue;
 	size_t		capqueue;
 	size_t		maxsize;
@@ -79,11 +79,17 @@ struct kaeru_reader {
 #define EL_WIN	((size_t)256 << 10)	/* read window of a mail streamed through the elider */
 
 /*
- * push_typed - queue a copy of path; reg: its directory's listing said it
- *	is a regular file (it is then read without a stat first)
+ * What the queue knows of a path: its directory's listing said it is a
+ * regular file (it is then read without a stat first), or the caller
+ * named it (a pipe or a device is then read as standard input is, where
+ * one found in a tree is passed over).
  */
+#define Q_LISTED 1
+#define Q_NAMED	 2
+
+/* push_typed - queue a copy of path, with what is known of it (Q_LISTED, Q_NAMED or 0) */
 static int
-push_typed(kaeru_reader *r, const char *path, int reg)
+push_typed(kaeru_reader *r, const char *path, int kind)
 {
 	char *d;
 
@@ -102,7 +108,7 @@ push_typed(kaeru_reader *r, const char *path, int reg)
 	}
 	if ((d = strdup(path)) == NULL)
 		return -1;
-	r->qreg[r->nqueue] = (unsigned char)(reg != 0);
+	r->qreg[r->nqueue] = (unsigned char)kind;
 	r->queue[r->nqueue++] = d;
 	return 0;
 }
@@ -164,7 +170,7 @@ kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts 
 		free(r);
 		return rc;
 	}
-	if (push(r, path) != 0) {
+	if (push_typed(r, path, Q_NAMED) != 0) {
 		free(r);
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	}
@@ -213,7 +219,7 @@ kaeru_reader_reopen(kaeru_reader *r, const char *path, const kaeru_reader_opts *
 	r->nqueue = 0;
 	if ((rc = set_opts(r, path, opts)) != 0)
 		return rc;
-	if (push(r, path) != 0)
+	if (push_typed(r, path, Q_NAMED) != 0)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	return 0;
 }
@@ -318,7 +324,7 @@ expand(kaeru_reader *r, const char *dir)
 	if (n > 0)
 		qsort(names, n, sizeof(*names), cmpentry);
 	for (i = n; i > 0; i--)
-		if (push_typed(r, names[i - 1].path, names[i - 1].reg) != 0) {
+		if (push_typed(r, names[i - 1].path, names[i - 1].reg ? Q_LISTED : 0) != 0) {
 			d = NULL;
 			goto nomem;
 		}
@@ -971,7 +977,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 	unmap(r);
 	for (;;) {
 		char	    *path;
-		int	     listed;
+		int	     listed, named;
 		struct stat  st;
 		FILE	    *f;
 		char	     head[5];
@@ -1000,7 +1006,8 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 		if (r->nqueue == 0)
 			return 0;
 		path = r->queue[--r->nqueue];
-		listed = r->qreg[r->nqueue];
+		listed = r->qreg[r->nqueue] == Q_LISTED;
+		named = r->qreg[r->nqueue] == Q_NAMED;
 		if (strcmp(path, "-") == 0) {
 			f = stdin;
 		} else {
@@ -1017,11 +1024,16 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 					return rc;
 				continue;
 			}
-			if (!listed && !S_ISREG(st.st_mode)) {
+			if (!listed && !S_ISREG(st.st_mode) && !named) {
 				free(path);
 				continue;	/* sockets, fifos, devices inside a tree */
 			}
-			if (listed || (size_t)st.st_size < MAP_MIN) {
+			/*
+			 * A pipe or a device the caller named (kaeru parse <(zcat
+			 * x.gz)) is opened below and read as standard input is, to
+			 * its end; a socket fails to open, and says so.
+			 */
+			if (listed || (S_ISREG(st.st_mode) && (size_t)st.st_size < MAP_MIN)) {
 				if (set_origin(r, path) != 0) {
 					free(path);
 					return kerr_set(KAERU_ENOMEM, "out of memory");

@@ -11,10 +11,20 @@
  *	mails, in the same order; and so must readers that read 1 to 64
  *	bytes at a time (the fourth byte says how many), whole and over
  *	the same ranges: where reads begin and end must not matter.
+ *
+ *	An input that begins with gzip's magic is decompressed as the reader
+ *	reads it (mail/gzip.c). Most such inputs are corrupt, which must be
+ *	an error and never a crash, and a few KB of them can stand for
+ *	megabytes: such an input is read once, whole, for at most 256 mails
+ *	or 4 MB, and then as ranges, of which the one from 0 must hold every
+ *	mail read and the others none. An input of xz, bzip2 or zstd data
+ *	must be refused with an error and no mail.
  */
 #include "fuzz.h"
 
 #include <kaeru/kaeru.h>
+
+#include "lib/mail/gzip.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -84,6 +94,39 @@ same_as(const struct seen *whole, kaeru_reader_opts o, uint64_t a, uint64_t b, s
 	FUZZ_CHECK(memcmp(parts.h, whole->h, (whole->n < 512 ? whole->n : 512) * sizeof(whole->h[0])) == 0);
 }
 
+/*
+ * zipped - read a compressed input: up to 256 mails or 4 MB through a
+ *	reader of the range [from, to), errors allowed; the mails' number
+ */
+static size_t
+zipped(uint64_t from, uint64_t to, size_t *bytes, int *failed)
+{
+	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+	kaeru_reader	 *r;
+	kaeru_mail	  m;
+	size_t		  n = 0;
+	int		  rc;
+
+	o.range_from = from;
+	o.range_to = to;
+	o.skip_attachments = from == 0 && to == 0;	/* the elider reads the stream too */
+	*bytes = 0;
+	*failed = 0;
+	FUZZ_CHECK(kaeru_reader_open(&r, path, &o) == 0);
+	while (n < 256 && *bytes < (4u << 20) && (rc = kaeru_reader_next(r, &m)) != 0) {
+		if (rc < 0) {
+			*failed = 1;
+			FUZZ_CHECK(kaeru_error_last()[0] != '\0');
+			continue;
+		}
+		FUZZ_CHECK(m.data != NULL && m.origin != NULL && (m.len == 0 || m.data[m.len] == '\0'));
+		*bytes += m.len;
+		n++;
+	}
+	kaeru_reader_free(r);
+	return n;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -97,6 +140,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
+	if (kgz_magic((const char *)data, size)) {
+		size_t bw, b0, b1, nw, n0, n1;
+		int    fw, f0, f1;
+
+		nw = zipped(0, 0, &bw, &fw);
+		n0 = zipped(0, size / 2 + 1, &b0, &f0);
+		n1 = zipped(size / 2 + 1, 0, &b1, &f1);
+		FUZZ_CHECK(n0 == nw && f0 == fw);
+		FUZZ_CHECK(n1 == 0 && b1 == 0 && !f1);
+		return 0;
+	}
+	if (kgz_other((const char *)data, size) != NULL) {
+		size_t b;
+		int    f;
+		FUZZ_CHECK(zipped(0, 0, &b, &f) == 0 && f);
+		return 0;
+	}
 	/* The first byte's low bits choose a small cap now and then. */
 	o.max_mail_size = size > 0 && (data[0] & 3) == 3 ? 64 : 0;
 	memset(&whole, 0, sizeof(whole));

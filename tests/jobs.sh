@@ -8,7 +8,7 @@
 #   attachments are left out as it is read (the default, file or stdin)
 #   or it is read whole (--keep-attachments). Last, files large enough to
 #   be split into ranges among the threads, and an mbox read through a
-#   named pipe.
+#   named pipe and gzip'd.
 set -u
 kaeru=$1
 corpus=$2
@@ -111,6 +111,20 @@ for j in 1 2; do
 	wait
 done
 check "an mbox through a named pipe, as the file" "$tmp/pipe-file" "$tmp/pipe-1" "$tmp/pipe-2"
+# A gzip'd mbox (a rotated spool) gives the records of the mbox, as a file
+# for any --jobs and on standard input; one of 4 MiB and more (stored
+# blocks, the size of the mbox) is not cut into ranges it cannot seek in.
+gzip -c "$tmp/all.mbox" >"$tmp/all.mbox.gz"
+python3 -c 'import gzip, sys; sys.stdout.buffer.write(gzip.compress(open(sys.argv[1], "rb").read(), compresslevel=0))' \
+    "$tmp/large.mbox" >"$tmp/large.mbox.gz"
+"$kaeru" parse --jobs 1 "$tmp/large.mbox" >"$tmp/gz-large-plain" 2>&1
+for j in 1 2; do
+	"$kaeru" parse --jobs $j "$tmp/all.mbox.gz" 2>&1 | sed "s|$tmp/all.mbox.gz|$tmp/all.mbox|g" >"$tmp/gz-$j"
+	"$kaeru" parse --jobs $j "$tmp/large.mbox.gz" 2>&1 | sed "s|$tmp/large.mbox.gz|$tmp/large.mbox|g" >"$tmp/gz-large-$j"
+done
+"$kaeru" parse - <"$tmp/all.mbox.gz" 2>&1 | sed 's|"origin":"-"|"origin":"'"$tmp"'/all.mbox"|' >"$tmp/gz-stdin"
+check "a gzip'd mbox, as the mbox" "$tmp/pipe-file" "$tmp/gz-1" "$tmp/gz-2" "$tmp/gz-stdin"
+check "a gzip'd mbox of 4 MiB and more, as the mbox" "$tmp/gz-large-plain" "$tmp/gz-large-1" "$tmp/gz-large-2"
 grep -q "limit was reached" "$tmp/cut-jsonl-2" || { fail=$((fail + 1)); echo "FAIL: --max-size 1500: no error line"; }
 [ "$(grep -c '"reason"' "$tmp/large-jsonl-2")" -gt 1500 ] || { fail=$((fail + 1)); echo "FAIL: large mbox: too few records"; }
 echo "jobs: $pass passed, $fail failed"

@@ -4,7 +4,7 @@
 # packages to want); safe to run again. Needs root (or sudo) only when something
 # is missing.
 set -e
-need="meson ninja-build gcc pkg-config python3 libsqlite3-dev libpq-dev libidn2-dev postgresql valgrind $*"
+need="meson ninja-build gcc pkg-config python3 libsqlite3-dev libpq-dev libidn2-dev zlib1g-dev postgresql valgrind $*"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

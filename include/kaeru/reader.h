@@ -17,10 +17,20 @@
  *	when it starts with a "From " line), a Maildir (cur/ and new/) or any
  *	other directory (every regular file in it, in name order, recursing
  *	into subdirectories). A pipe or a device given as the path itself
- *	(a shell's <(zcat bounces.gz)) is read to its end as standard input
+ *	(a shell's <(xzcat bounces.xz)) is read to its end as standard input
  *	is; one found inside a directory is passed over, and a path that
  *	cannot be opened (a socket) is an error. An mbox is streamed: memory
  *	stays bounded by the largest mail (itself capped by max_mail_size).
+ *
+ *	gzip data (a file, a pipe or standard input that begins with gzip's
+ *	magic, members one after another) is decompressed as it is read, and
+ *	max_mail_size counts the decompressed bytes. A range reader cannot
+ *	seek in it: the range that starts at 0 gives all its mails, the
+ *	others none. xz, bzip2 and zstd data is an error that names the tool
+ *	to pipe it through. A read that fails (a disk error, gzip data cut
+ *	short or corrupt) ends that input: the mails read before it are
+ *	handed out, the last one marked truncated, and the next call returns
+ *	the error.
  *
  *	kaeru_reader_next() returns 1 with a mail, 0 at the end, or a
  *	negative code when one input could not be read; the reader then goes

@@ -7,7 +7,8 @@
  *		    [--max-records N] [--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir, an
- *	mbox or a pipe (<(zcat x.gz), read as standard input is). Every record is printed, labelled by its kind (bounce,
+ *	mbox or a pipe (<(xzcat x.xz), read as standard input is); gzip'd
+ *	ones are decompressed as they are read. Every record is printed, labelled by its kind (bounce,
  *	delivered, feedback, vacation); --only bounces keeps failures. A
  *	path that cannot be read gets one line on stderr naming it; the run
  *	goes on and the exit status is 1. --explain adds a field (a column)
@@ -80,6 +81,25 @@ parse_usage(FILE *f)
 }
 
 /*
+ * gzip_file - does the file at path begin with gzip's magic: its mails
+ *	are then read in one stream (the reader decompresses it) and parsed
+ *	by the batches, not cut into byte ranges it cannot seek in
+ */
+static int
+gzip_file(const char *path)
+{
+	unsigned char m[2];
+	FILE	     *f = fopen(path, "rb");
+	int	      gz;
+
+	if (f == NULL)
+		return 0;
+	gz = fread(m, 1, 2, f) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+	fclose(f);
+	return gz;
+}
+
+/*
  * parse_help - --help: the usage line, then what each option does and
  *	its default (the limits' defaults are the library's own)
  */
@@ -89,8 +109,8 @@ parse_help(FILE *f)
 	parse_usage(f);
 	fprintf(f, "\n"
 	    "Reads each PATH (a mail file, a Maildir or directory of mails, an mbox, a pipe\n"
-	    "such as <(zcat x.gz), or - for standard input) and prints one record per\n"
-	    "failed recipient, in input order.\n"
+	    "such as <(xzcat x.xz), or - for standard input; gzip'd files are read as they\n"
+	    "are) and prints one record per failed recipient, in input order.\n"
 	    "\n"
 	    "  --format FMT        jsonl (default), json, csv or table\n"
 	    "  --only bounces      failures only: no delivery reports, complaints or\n"
@@ -334,8 +354,8 @@ slot_msg(struct slot *sl, const char *a, const char *b)
 		sl->msg = NULL;
 }
 
-#define TRUNCATED_NONE "a limit was reached before any record was found " \
-	"(see --max-size, --max-depth, --max-parts, --max-header, --max-records)"
+#define TRUNCATED_NONE "the mail was cut before any record was found: a limit was reached " \
+	"(see --max-size, --max-depth, --max-parts, --max-header, --max-records), or a read failed"
 
 /* emit_mail - parse one slot's mail and add its records' text to the slot's out */
 static void
@@ -1084,7 +1104,7 @@ cmd_parse(int argc, char **argv)
 
 		if (jobs > 1 && e.fmt != FMT_TABLE && strcmp(argv[i], "-") != 0 &&
 		    stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= RANGE_MIN &&
-		    access(argv[i], R_OK) == 0) {
+		    access(argv[i], R_OK) == 0 && !gzip_file(argv[i])) {
 			/*
 			 * A large file: its ranges are read by the threads
 			 * themselves. (One that cannot be read goes the usual

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char dir[] = "/tmp/kaeru-reader-XXXXXX";
 
@@ -533,6 +534,178 @@ named_pipes(void)
 	unlink(path);
 }
 
+/* gz_put - text as gzip data in dir/name (level 0: stored blocks, as large as the text); its size */
+static long
+gz_put(const char *name, const char *text, size_t n, int level)
+{
+	char   p[512], mode[8];
+	gzFile g;
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	snprintf(mode, sizeof(mode), "wb%d", level);
+	if ((g = gzopen(p, mode)) == NULL)
+		return -1;
+	if (n > 0 && gzwrite(g, text, (unsigned)n) != (int)n) {
+		gzclose(g);
+		return -1;
+	}
+	gzclose(g);
+	return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* joined - the mails of path, read with o, joined by '|' into got; their number, -1 after an error (*err: its text) */
+static int
+joined(const char *path, const kaeru_reader_opts *o, char *got, size_t cap, char *err, size_t errcap, int *cut)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+	int	      n = 0, rc, failed = 0;
+	size_t	      len = 0;
+
+	got[0] = err[0] = '\0';
+	*cut = 0;
+	if (kaeru_reader_open(&r, path, o) != 0)
+		return -1;
+	while ((rc = kaeru_reader_next(r, &m)) != 0) {
+		if (rc < 0) {
+			failed = 1;
+			snprintf(err, errcap, "%s", kaeru_error_last());
+			continue;
+		}
+		if (len + m.len + 2 < cap) {
+			if (n > 0)
+				got[len++] = '|';
+			memcpy(got + len, m.data, m.len);
+			len += m.len;
+			got[len] = '\0';
+		}
+		*cut += m.truncated != 0;
+		n++;
+	}
+	kaeru_reader_free(r);
+	return failed ? -1 - n : n;
+}
+
+/*
+ * gzipped - compressed mailboxes: gzip is read through, as a single mail,
+ *	an mbox, members one after another, in a directory, small and large,
+ *	with skip_attachments; gzip data cut short gives the mails before the
+ *	cut and then an error; xz, bzip2 and zstd data are named, not read
+ */
+static void
+gzipped(void)
+{
+	static const char mbox[] = "From a@b Mon Jan  1 00:00:00 2001\nSubject: 1\n\nx\n\n"
+	    "From c@d Mon Jan  1 00:00:00 2001\nSubject: 2\n\ny\n";
+	static const char one[] = "Subject: zipped\n\nbody\n";
+	kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+	char		  p[512], got[8192], err[512], *big;
+	int		  cut, n, i;
+	long		  sz;
+	size_t		  bn = 0;
+	FILE		 *f;
+
+	gz_put("one.eml.gz", one, strlen(one), 6);
+	snprintf(p, sizeof(p), "%s/one.eml.gz", dir);
+	T_EQ_INT(joined(p, NULL, got, sizeof(got), err, sizeof(err), &cut), 1, "gzip: one mail");
+	T_EQ_STR(got, one, "gzip: the mail decompressed");
+	o.skip_attachments = 1;
+	T_EQ_INT(joined(p, &o, got, sizeof(got), err, sizeof(err), &cut), 1, "gzip, skip_attachments: one mail");
+	T_EQ_STR(got, one, "gzip, skip_attachments: the mail decompressed");
+
+	gz_put("box.mbox.gz", mbox, strlen(mbox), 9);
+	snprintf(p, sizeof(p), "%s/box.mbox.gz", dir);
+	T_EQ_INT(joined(p, NULL, got, sizeof(got), err, sizeof(err), &cut), 2, "gzip: an mbox, two mails");
+	T_EQ_STR(got, "From a@b Mon Jan  1 00:00:00 2001\nSubject: 1\n\nx\n\n|"
+	    "From c@d Mon Jan  1 00:00:00 2001\nSubject: 2\n\ny\n", "gzip: the mbox's mails");
+
+	/* Two members (cat a.gz b.gz), then bytes that begin no member: ignored, as gzip does. */
+	{
+		char q[512], cmd[2048];
+		snprintf(q, sizeof(q), "%s/two.gz", dir);
+		snprintf(cmd, sizeof(cmd), "cat %s %s/one.eml.gz > %s && printf 'trailing\\000' >> %s", p, dir, q, q);
+		T_OK(system(cmd) == 0, "two members written");
+		T_EQ_INT(joined(q, NULL, got, sizeof(got), err, sizeof(err), &cut), 2, "gzip: two members, read on");
+		T_OK(strstr(got, "y\nSubject: zipped\n\nbody\n") != NULL && strstr(got, "trailing") == NULL,
+		    "gzip: the second member follows the first, the trailing bytes left out");
+	}
+
+	/* Cut short: the mails before the cut, the last one marked, then an error saying so. */
+	big = malloc(400000);
+	for (i = 0; bn < 350000; i++)
+		bn += (size_t)snprintf(big + bn, 400000 - bn, "From m%d@x Mon Jan  1 00:00:00 2001\nSubject: %d\n\n"
+		    "line %d of a body that is long enough to need a few blocks of deflate\n\n", i, i, i * 7919);
+	sz = gz_put("long.mbox.gz", big, bn, 1);
+	snprintf(p, sizeof(p), "%s/long.mbox.gz", dir);
+	{
+		char  q[512], *buf = malloc((size_t)sz);
+		FILE *in = fopen(p, "rb");
+		T_OK(in != NULL && fread(buf, 1, (size_t)sz, in) == (size_t)sz, "long mbox read back");
+		fclose(in);
+		snprintf(q, sizeof(q), "%s/cut.mbox.gz", dir);
+		f = fopen(q, "wb");
+		fwrite(buf, 1, (size_t)sz / 2, f);
+		fclose(f);
+		n = joined(p, NULL, got, sizeof(got), err, sizeof(err), &cut);
+		T_EQ_INT(n, i, "gzip: every mail of the long mbox");
+		n = joined(q, NULL, got, sizeof(got), err, sizeof(err), &cut);
+		T_OK(n < -1 - i / 4 && n > -1 - i, "gzip cut short: the mails before the cut, then an error");
+		T_OK(strstr(err, "cut.mbox.gz") != NULL && strstr(err, "ends early") != NULL, "gzip cut short: the error says so");
+		T_EQ_INT(cut, 1, "gzip cut short: the last mail marked truncated");
+		/* Bytes changed in the middle: an error, not silence. */
+		for (n = 0; n < 64; n++)
+			buf[sz / 2 + n] ^= 0x5a;
+		f = fopen(q, "wb");
+		fwrite(buf, 1, (size_t)sz, f);
+		fclose(f);
+		n = joined(q, NULL, got, sizeof(got), err, sizeof(err), &cut);
+		T_OK(n < 0 && strstr(err, "corrupt gzip data") != NULL, "corrupt gzip: an error that says so");
+		free(buf);
+	}
+
+	/* Stored blocks: a gzip file of 350 KB, read the large-file way; ranges give its mails once. */
+	sz = gz_put("stored.mbox.gz", big, bn, 0);
+	T_OK(sz > 256 << 10, "a large gzip file");
+	snprintf(p, sizeof(p), "%s/stored.mbox.gz", dir);
+	T_EQ_INT(joined(p, NULL, got, sizeof(got), err, sizeof(err), &cut), i, "gzip, large: every mail");
+	{
+		kaeru_reader_opts w = KAERU_READER_OPTS_INIT;
+		size_t		  nm = 0;
+		T_OK(by_ranges(p, w, 100000, &nm) && nm == (size_t)i, "gzip, large: ranges give every mail once");
+	}
+	free(big);
+
+	/* In a directory: found and read like a named one. */
+	snprintf(p, sizeof(p), "%s/zdir", dir);
+	mkdir(p, 0700);
+	gz_put("zdir/a.gz", one, strlen(one), 6);
+	T_EQ_INT(joined(p, NULL, got, sizeof(got), err, sizeof(err), &cut), 1, "gzip in a directory: read");
+	T_EQ_STR(got, one, "gzip in a directory: the mail decompressed");
+
+	/* Other compressions: an error naming the tool, no mail. */
+	{
+		static const struct {
+			const char *name, *magic, *tool;
+			size_t	    n;
+		} other[] = {
+			{ "x.xz", "\xfd" "7zXZ\0\0\4", "xzcat", 8 },
+			{ "x.bz2", "BZh91AY&SY", "bzcat", 10 },
+			{ "x.zst", "\x28\xb5\x2f\xfd\x24\x04", "zstdcat", 6 },
+		};
+		size_t k;
+		for (k = 0; k < sizeof(other) / sizeof(other[0]); k++) {
+			snprintf(p, sizeof(p), "%s/%s", dir, other[k].name);
+			f = fopen(p, "wb");
+			fwrite(other[k].magic, 1, other[k].n, f);
+			fclose(f);
+			T_OK(joined(p, NULL, got, sizeof(got), err, sizeof(err), &cut) == -1 &&
+			    strstr(err, other[k].tool) != NULL && strstr(err, other[k].name) != NULL,
+			    "another compression: an error naming the file and the tool");
+		}
+	}
+}
+
 /* count - mails and errors read from path */
 static void
 count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *truncated)
@@ -682,6 +855,7 @@ main(void)
 	edge_starts(dir);
 	listed();
 	named_pipes();
+	gzipped();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

@@ -29,6 +29,7 @@
 #include <kaeru/parse.h>
 
 #include "elide.h"
+#include "gzip.h"
 #include "../error.h"
 #include "../../util/str.h"
 
@@ -51,6 +52,8 @@ struct kaeru_reader {
 	char	       *root;	/* origin for mails of an mbox */
 
 	FILE	       *mbox;	/* mbox being streamed, or NULL */
+	struct kgz     *gz;	/* the open stream's gzip state (gzip.h) while one is read, or NULL */
+	char		pending[512];	/* a read error to report once the mails read before it are out */
 	int		mbox_is_stdin;
 	int		mbox_eof;
 	char		nl;	/* the mbox's line end: '\n', or '\r' in an old Mac file; 0 until read */
@@ -178,12 +181,20 @@ kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts 
 	return 0;
 }
 
+/* read_error - why the open stream's last read failed: gzip's reason, else errno's */
+static const char *
+read_error(const kaeru_reader *r)
+{
+	return kgz_error(r->gz) != NULL ? kgz_error(r->gz) : strerror(errno);
+}
+
 static void
 close_mbox(kaeru_reader *r)
 {
 	if (r->mbox != NULL && !r->mbox_is_stdin)
 		fclose(r->mbox);
 	r->mbox = NULL;
+	r->gz = NULL;	/* freed with its stream */
 	r->mbox_eof = 0;
 	r->nl = 0;
 	free(r->mboxpath);
@@ -440,8 +451,14 @@ mbox_fill(kaeru_reader *r)
 	r->blk.len += k;
 	r->blk.p[r->blk.len] = '\0';
 	if (k < want) {
+		/*
+		 * A read that fails (a disk error, gzip data cut short) ends
+		 * the mbox there: the mails before it are still handed out,
+		 * the last one marked truncated, and then the error.
+		 */
 		if (ferror(r->mbox))
-			return kerr_set(KAERU_EIO, "%s: %s", r->mboxpath ? r->mboxpath : "-", strerror(errno));
+			snprintf(r->pending, sizeof(r->pending), "%s: %s (the mails before it were read)",
+			    r->mboxpath ? r->mboxpath : "-", read_error(r));
 		r->mbox_eof = 1;
 	}
 	return (ssize_t)k;
@@ -640,6 +657,8 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 	}
 	start = r->boff;
 	r->boff = end;
+	if (r->pending[0] != '\0' && end == r->blk.len)
+		*truncated = 1;	/* cut by the read error */
 	if (cut) {
 		*truncated = 1;
 		*data = ks_str(&r->mail);
@@ -776,8 +795,11 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 		}
 		ks_add(&r->mail, buf, k);
 	}
-	if (ferror(f))
-		return kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
+	if (ferror(f)) {
+		/* What was read is handed out, cut; the error comes next. */
+		snprintf(r->pending, sizeof(r->pending), "%s: %s (the mail was read up to it)", path, read_error(r));
+		*truncated = 1;
+	}
 	if (!ks_ok(&r->mail))
 		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
 	return 0;
@@ -840,8 +862,10 @@ read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *trunca
 	ks_clear(&r->mail);
 	kel_stream(r->el, &r->mail, r->win, EL_WIN, el_fill, &src);
 	*truncated = src.truncated;
-	if (ferror(f))
-		return kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
+	if (ferror(f)) {
+		snprintf(r->pending, sizeof(r->pending), "%s: %s (the mail was read up to it)", path, read_error(r));
+		*truncated = 1;
+	}
 	if (!ks_ok(&r->mail))
 		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
 	if (ks_reserve(&r->mail, 1) == 0)
@@ -862,7 +886,7 @@ read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *trunca
  *	keeps its descriptor as the stream and its bytes as the first
  *	chunk. Returns 1 with a mail in r->mail, 0 when it became the open
  *	mbox, 2 when (st NULL) the file is not a small regular one after
- *	all, <0 on error.
+ *	all, 3 when it is compressed (to be read as a stream), <0 on error.
  */
 static int
 read_small(kaeru_reader *r, const char *path, const struct stat *st, int *truncated)
@@ -917,6 +941,10 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		want = got + ((size_t)st->st_size > 65536 ? (size_t)st->st_size : 65536) + 1;
 	}
 	r->mail.p[r->mail.len] = '\0';
+	if (kgz_magic(r->mail.p, got) || kgz_other(r->mail.p, got) != NULL) {
+		close(fd);
+		return 3;	/* compressed: read as a stream */
+	}
 	if (got >= 5 && memcmp(r->mail.p, "From ", 5) == 0) {
 		/* An mbox: these bytes are its first chunk, the descriptor its stream. */
 		kstr t = r->blk;
@@ -1003,6 +1031,12 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			close_mbox(r);
 			continue;
 		}
+		if (r->pending[0] != '\0') {
+			/* The read error behind the last mails handed out. */
+			rc = kerr_set(KAERU_EIO, "%s", r->pending);
+			r->pending[0] = '\0';
+			return rc;
+		}
 		if (r->nqueue == 0)
 			return 0;
 		path = r->queue[--r->nqueue];
@@ -1052,12 +1086,14 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 					}
 					continue;
 				}
-				free(path);
-				if (rc < 0)
-					return rc;
-				if (r->from > 0)
-					continue;	/* a single mail starts at 0: not in the range */
-				return hand_out(r, mail, truncated);
+				if (rc != 3) {	/* 3: compressed, opened below as a stream */
+					free(path);
+					if (rc < 0)
+						return rc;
+					if (r->from > 0)
+						continue;	/* a single mail starts at 0: not in the range */
+					return hand_out(r, mail, truncated);
+				}
 			}
 			if ((f = fopen(path, "rb")) == NULL) {
 				rc = kerr_set(KAERU_EIO, "%s: %s", path, strerror(errno));
@@ -1072,6 +1108,39 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			return kerr_set(KAERU_ENOMEM, "out of memory");
 		}
 		hn = fread(head, 1, sizeof(head), f);
+		if (kgz_magic(head, hn)) {
+			/*
+			 * gzip (a rotated spool): its decompressed bytes are read
+			 * from here on as those of a pipe. A range reader cannot
+			 * seek in them: the range that starts at 0 takes every
+			 * mail of the file, the others none.
+			 */
+			FILE *g = kgz_open(f, head, hn, f != stdin, &r->gz);
+			if (g == NULL) {
+				if (f != stdin)
+					fclose(f);
+				free(path);
+				return kerr_set(KAERU_ENOMEM, "out of memory");
+			}
+			f = g;
+			if (r->from > 0) {
+				fclose(f);
+				r->gz = NULL;
+				free(path);
+				continue;
+			}
+			r->to = 0;
+			hn = fread(head, 1, sizeof(head), f);
+		} else if (kgz_other(head, hn) != NULL) {
+			const char *name = kgz_other(head, hn);
+			rc = kerr_set(KAERU_EIO, "%s: compressed with %s, which kaeru does not read (it reads gzip): "
+			    "decompress it first, or give kaeru parse <(%s %s)", path, name,
+			    strcmp(name, "xz") == 0 ? "xzcat" : strcmp(name, "zstd") == 0 ? "zstdcat" : "bzcat", path);
+			if (f != stdin)
+				fclose(f);
+			free(path);
+			return rc;
+		}
 		if (hn == 5 && memcmp(head, "From ", 5) == 0) {
 			/* An mbox: stream it. The head goes back as the first line's start. */
 			r->mbox = f;
@@ -1132,6 +1201,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 		    read_all(r, f, head, hn, &truncated, path);
 		if (f != stdin)
 			fclose(f);
+		r->gz = NULL;	/* freed with its stream */
 		free(path);
 		if (rc != 0)
 			return rc;

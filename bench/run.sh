@@ -166,6 +166,21 @@ if [ "$ncpu" -gt 1 ] && [ -n "$pin1c" ]; then
 	printf '   %d x --jobs 1 at once %6s msgs/s  (one per core, each over %d MB: the slowest %s ms; %sx --jobs 1: the bar for --jobs %d)\n' \
 	    "$ncpu" "$r" "$part" "$slowest" "$(ratio2 "$r" "$one")" "$ncpu"
 fi
+# The same mbox gzip'd (a rotated spool), which the reader decompresses
+# (zlib) as it reads; gzip -dc alone over it says what decompressing costs.
+if [ ! -s "$OUT/big.mbox.gz" ] || [ "$OUT/big.mbox.gz" -ot "$OUT/big.mbox" ]; then
+	gzip -c "$OUT/big.mbox" >"$OUT/big.mbox.gz"
+fi
+cached "$OUT/big.mbox.gz"
+timed -n 3 gzip -dc "$OUT/big.mbox.gz"
+gunzip_ms=$t_best
+for j in 1 "$ncpu"; do
+	pin=""
+	[ "$j" = 1 ] && pin=$pin1c
+	timed $pin -n 3 "$KAERU" parse --jobs "$j" --format jsonl "$OUT/big.mbox.gz"
+	printf '   the same gzip'"'"'d, --jobs %d %6s msgs/s  (%d MB of gzip: best of 3 %s ms; gzip -dc alone %s ms)\n' \
+	    "$j" "$(rate "$nbig" "$t_best")" "$(($(wc -c <"$OUT/big.mbox.gz") / 1000000))" "$t_best" "$gunzip_ms"
+done
 if [ "${BENCH_GB:-0}" -gt 0 ]; then
 	# Peak memory over a mbox of BENCH_GB GB: the 100 MB one repeated.
 	reps=$((BENCH_GB * 1000000000 / bigsize + 1))

@@ -446,6 +446,39 @@ read_sizes(void)
 	T_OK(tiled, "read sizes of 1 to 65537 bytes: ranges read as the whole");
 }
 
+/* joined - the mails of path, read with o, joined by '|' into got; their number, -1 after an error (*err: its text) */
+static int
+joined(const char *path, const kaeru_reader_opts *o, char *got, size_t cap, char *err, size_t errcap, int *cut)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+	int	      n = 0, rc, failed = 0;
+	size_t	      len = 0;
+
+	got[0] = err[0] = '\0';
+	*cut = 0;
+	if (kaeru_reader_open(&r, path, o) != 0)
+		return -1;
+	while ((rc = kaeru_reader_next(r, &m)) != 0) {
+		if (rc < 0) {
+			failed = 1;
+			snprintf(err, errcap, "%s", kaeru_error_last());
+			continue;
+		}
+		if (len + m.len + 2 < cap) {
+			if (n > 0)
+				got[len++] = '|';
+			memcpy(got + len, m.data, m.len);
+			len += m.len;
+			got[len] = '\0';
+		}
+		*cut += m.truncated != 0;
+		n++;
+	}
+	kaeru_reader_free(r);
+	return failed ? -1 - n : n;
+}
+
 /*
  * from_pipe - the mails of text written into a fifo that the reader was
  *	given by name, as `kaeru parse <(zcat x.gz)` gives one: read to its
@@ -455,12 +488,9 @@ read_sizes(void)
 static int
 from_pipe(const char *text, const kaeru_reader_opts *o, char *got, size_t cap)
 {
-	char	      path[512];
-	kaeru_reader *r;
-	kaeru_mail    m;
-	pid_t	      pid;
-	int	      n = 0, rc, st;
-	size_t	      len = 0;
+	char  path[512], err[512];
+	pid_t pid;
+	int   n, st, cut;
 
 	snprintf(path, sizeof(path), "%s/named-fifo", dir);
 	unlink(path);
@@ -473,24 +503,7 @@ from_pipe(const char *text, const kaeru_reader_opts *o, char *got, size_t cap)
 		fputs(text, f);
 		_exit(fclose(f) != 0);
 	}
-	got[0] = '\0';
-	if (kaeru_reader_open(&r, path, o) != 0)
-		n = -1;
-	else {
-		while ((rc = kaeru_reader_next(r, &m)) == 1) {
-			if (len + m.len + 2 < cap) {
-				if (n > 0)
-					got[len++] = '|';
-				memcpy(got + len, m.data, m.len);
-				len += m.len;
-				got[len] = '\0';
-			}
-			n++;
-		}
-		if (rc < 0)
-			n = -1;
-		kaeru_reader_free(r);
-	}
+	n = joined(path, o, got, cap, err, sizeof(err), &cut);
 	kill(pid, SIGKILL);	/* a writer no reader opened for would wait for ever */
 	waitpid(pid, &st, 0);
 	unlink(path);
@@ -552,39 +565,6 @@ gz_put(const char *name, const char *text, size_t n, int level)
 	}
 	gzclose(g);
 	return stat(p, &st) == 0 ? (long)st.st_size : -1;
-}
-
-/* joined - the mails of path, read with o, joined by '|' into got; their number, -1 after an error (*err: its text) */
-static int
-joined(const char *path, const kaeru_reader_opts *o, char *got, size_t cap, char *err, size_t errcap, int *cut)
-{
-	kaeru_reader *r;
-	kaeru_mail    m;
-	int	      n = 0, rc, failed = 0;
-	size_t	      len = 0;
-
-	got[0] = err[0] = '\0';
-	*cut = 0;
-	if (kaeru_reader_open(&r, path, o) != 0)
-		return -1;
-	while ((rc = kaeru_reader_next(r, &m)) != 0) {
-		if (rc < 0) {
-			failed = 1;
-			snprintf(err, errcap, "%s", kaeru_error_last());
-			continue;
-		}
-		if (len + m.len + 2 < cap) {
-			if (n > 0)
-				got[len++] = '|';
-			memcpy(got + len, m.data, m.len);
-			len += m.len;
-			got[len] = '\0';
-		}
-		*cut += m.truncated != 0;
-		n++;
-	}
-	kaeru_reader_free(r);
-	return failed ? -1 - n : n;
 }
 
 /*

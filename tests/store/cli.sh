@@ -37,6 +37,11 @@ python3 "$here/gen_mbox.py" "$tmp/cli.mbox" 0 40
 "$kaeru" suppressions add --db "$db" --reason unsubscribe Someone@Example.org || bad "suppressions add"
 
 alike ingest ingest "$tmp/cli.mbox"
+# The same mbox gzip'd (a rotated spool): the same 40 events, all known.
+gzip -c "$tmp/cli.mbox" >"$tmp/cli.mbox.gz"
+"$kaeru" ingest --db "$db" --format jsonl "$tmp/cli.mbox.gz" >"$tmp/ingest-gz.jsonl" 2>&1 || bad "ingest gzip: exit $?"
+grep -q '"records":40,"stored":0,"duplicates":40' "$tmp/ingest-gz.jsonl" && ok ||
+    bad "ingest gzip: $(cat "$tmp/ingest-gz.jsonl")"
 alike supp-list suppressions list
 alike supp-export suppressions export
 alike supp-domains suppressions domains

@@ -35,6 +35,33 @@ size_t	cli_width(const char *s);
 
 /* cli_lang - "ja" when LC_ALL, LC_MESSAGES or LANG (the first set) starts with ja, else "en" */
 const char *cli_lang(void);
+
+/*
+ * The limits on one mail, which kaeru parse and kaeru ingest take alike:
+ * a command's option table holds CLI_LIMIT_OPTIONS, its short options
+ * CLI_LIMIT_SHORT, and cli_limit_opt() takes each of them into the
+ * parser's and the reader's options (--max-header goes to both, so that
+ * the reader's elider reads part headers as the parser does).
+ * cli_limit_help() prints their lines of a --help, with the defaults.
+ */
+#include <kaeru/parse.h>
+#include <kaeru/reader.h>
+
+#define CLI_LIMIT_OPTIONS \
+	{ "max-size", required_argument, NULL, 'm' }, \
+	{ "max-depth", required_argument, NULL, 'D' }, \
+	{ "max-parts", required_argument, NULL, 'P' }, \
+	{ "max-header", required_argument, NULL, 'H' }, \
+	{ "max-records", required_argument, NULL, 'R' }
+#define CLI_LIMIT_SHORT "m:D:P:H:R:"
+#define CLI_LIMIT_USAGE "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] [--max-records N]"
+/* What a mail cut before any record gets on stderr. */
+#define CLI_TRUNCATED_NONE "the mail was cut before any record was found: a limit was reached " \
+	"(see --max-size, --max-depth, --max-parts, --max-header, --max-records), or a read failed"
+
+/* cli_limit_opt - option c of CLI_LIMIT_OPTIONS, value arg: 0 taken, -1 a bad value (said on stderr) */
+int	cli_limit_opt(int c, const char *arg, kaeru_parse_opts *po, kaeru_reader_opts *ro);
+void	cli_limit_help(FILE *f);
 /* The store commands (cli_store.c). */
 #include <getopt.h>
 #include <kaeru/store.h>

@@ -3,7 +3,8 @@
  *	cmd_ingest - kaeru ingest: bounces into the store, through the policy
  * SYNOPSIS
  *	kaeru ingest [--db URL] [--config FILE] [--batch N]
- *		     [--format table|jsonl|json|csv] PATH...
+ *		     [--format table|jsonl|json|csv] [--max-size BYTES] [--max-depth N]
+ *		     [--max-parts N] [--max-header BYTES] [--max-records N] PATH...
  * DESCRIPTION
  *	Reads the same inputs as kaeru parse and stores every record. Records
  *	are gathered in batches of N (500), each stored in one transaction
@@ -11,6 +12,9 @@
  *	the open batch, and running it again stores exactly what was missing,
  *	since an event already stored is recognised by its token.
  *	A summary follows at the end; on a terminal, a progress line too.
+ *	The limits on one mail are kaeru parse's (cli_limit_opt()), and a
+ *	mail cut before any record gets the same line on stderr and exit
+ *	status 1: nothing of it was stored.
  */
 #include "cli.h"
 
@@ -20,11 +24,27 @@
 #include <time.h>
 #include <unistd.h>
 
+/* ingest_usage - the usage line; for --help (on stdout) the options too */
 static void
 ingest_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru ingest [--db URL] [--config FILE] [--batch N] "
-	    "[--format table|jsonl|json|csv] PATH...\n");
+	    "[--format table|jsonl|json|csv] " CLI_LIMIT_USAGE " PATH...\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "Reads each PATH as kaeru parse does (files, Maildirs, mboxes, gzip'd ones,\n"
+	    "pipes, - for standard input) and stores every record, through the policy.\n"
+	    "\n"
+	    "  --db URL            the store: a SQLite file or postgresql://... (default:\n"
+	    "                      $KAERU_DB, else $XDG_DATA_HOME/kaeru/kaeru.db or\n"
+	    "                      ~/.local/share/kaeru/kaeru.db)\n"
+	    "  --config FILE       the policy (default: $XDG_CONFIG_HOME/kaeru/kaeru.conf\n"
+	    "                      or ~/.config/kaeru/kaeru.conf when it exists)\n"
+	    "  --batch N           records stored per transaction (default 500)\n"
+	    "  --format FMT        the summary: table (default), jsonl, json or csv\n"
+	    "\n");
+	cli_limit_help(f);
 }
 
 struct counts {
@@ -94,9 +114,12 @@ cmd_ingest(int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_STORE_OPTIONS,
 		{ "batch", required_argument, NULL, 'b' },
+		CLI_LIMIT_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
+	kaeru_parse_opts po = KAERU_PARSE_OPTS_INIT;
+	kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
 	unsigned long	batch = 500;
 	struct counts	cnt;
 	kaeru_store    *s;
@@ -108,12 +131,17 @@ cmd_ingest(int argc, char **argv)
 
 	memset(&cnt, 0, sizeof(cnt));
 	optind = 1;
-	while ((c = cli_store_getopt(&so, argc, argv, "b:", longopts, ingest_usage, &status)) != CLI_OPT_END) {
+	while ((c = cli_store_getopt(&so, argc, argv, "b:" CLI_LIMIT_SHORT, longopts, ingest_usage,
+	    &status)) != CLI_OPT_END) {
 		char *end;
 
 		if (c == CLI_OPT_EXIT)
 			return status;
-		/* 'b' */
+		if (c != 'b') {
+			if (cli_limit_opt(c, optarg, &po, &ro) != 0)
+				return EXIT_USAGE;
+			continue;
+		}
 		batch = strtoul(optarg, &end, 10);
 		if (*end != '\0' || batch == 0 || batch > 1000000) {
 			cli_warn("--batch wants a number from 1 to 1000000");
@@ -131,7 +159,7 @@ cmd_ingest(int argc, char **argv)
 		kaeru_store_free(s);
 		return EXIT_FAILURE_;
 	}
-	if (kaeru_parser_new(&p, NULL) != 0 || kaeru_ingest_batch_new(&b) != 0) {
+	if (kaeru_parser_new(&p, &po) != 0 || kaeru_ingest_batch_new(&b) != 0) {
 		cli_warn("%s", kaeru_error_last());
 		kaeru_parser_free(p);
 		kaeru_store_free(s);
@@ -139,9 +167,8 @@ cmd_ingest(int argc, char **argv)
 		return EXIT_FAILURE_;
 	}
 	for (i = optind; i < argc && status != EXIT_FAILURE_; i++) {
-		kaeru_reader	 *r;
-		kaeru_mail	  m;
-		kaeru_reader_opts ro = KAERU_READER_OPTS_INIT;
+		kaeru_reader *r;
+		kaeru_mail    m;
 
 		ro.skip_attachments = 1;	/* large mails: base64 attachments are not kept */
 		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
@@ -163,6 +190,11 @@ cmd_ingest(int argc, char **argv)
 				cli_warn("%s: %s", m.origin, kaeru_error_last());
 				status = EXIT_INPUT;
 				continue;
+			}
+			if (n == 0 && (m.truncated || kaeru_parser_truncated(p))) {
+				/* Said, as kaeru parse says it: nothing of this mail was stored. */
+				cli_warn("%s: %s", m.origin, CLI_TRUNCATED_NONE);
+				status = EXIT_INPUT;
 			}
 			for (k = 0; k < n; k++) {
 				cnt.records++;

@@ -76,8 +76,7 @@ static void
 parse_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru parse [--format jsonl|json|csv|table] [--only bounces] "
-	    "[--max-size BYTES] [--max-depth N] [--max-parts N] [--max-header BYTES] [--max-records N] "
-	    "[--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...\n");
+	    CLI_LIMIT_USAGE " [--explain] [--lang en|ja] [--jobs N] [--keep-attachments] PATH...\n");
 }
 
 /*
@@ -121,20 +120,12 @@ parse_help(FILE *f)
 	    "  --jobs N            parsing threads, 1 to 64 (default: the cores online)\n"
 	    "  --keep-attachments  read attachments of large mails too (default: a base64\n"
 	    "                      attachment's body is skipped, never decoded)\n"
-	    "\n"
-	    "Limits: past one, the mail is still classified from what was read, and its\n"
-	    "records say \"truncated\".\n"
-	    "  --max-size BYTES    bytes read of one mail (default %zu)\n"
-	    "  --max-depth N       MIME nesting depth (default %u)\n"
-	    "  --max-parts N       MIME parts of one mail (default %u)\n"
-	    "  --max-header BYTES  bytes of one header field (default %zu)\n"
-	    "  --max-records N     records of one mail (default %zu)\n"
-	    "\n"
+	    "\n");
+	cli_limit_help(f);
+	fprintf(f, "\n"
 	    "Exit status: 0 when all was read; 1 when a path could not be read or a mail\n"
 	    "was cut before any record (a line on stderr names it); 2 on a usage error;\n"
-	    "3 when the library failed (out of memory).\n",
-	    KAERU_DEFAULT_MAX_MAIL_SIZE, KAERU_DEFAULT_MAX_DEPTH, KAERU_DEFAULT_MAX_PARTS,
-	    KAERU_DEFAULT_MAX_HEADER_LEN, KAERU_DEFAULT_MAX_RECORDS);
+	    "3 when the library failed (out of memory).\n");
 }
 
 static int
@@ -354,9 +345,6 @@ slot_msg(struct slot *sl, const char *a, const char *b)
 		sl->msg = NULL;
 }
 
-#define TRUNCATED_NONE "the mail was cut before any record was found: a limit was reached " \
-	"(see --max-size, --max-depth, --max-parts, --max-header, --max-records), or a read failed"
-
 /* emit_mail - parse one slot's mail and add its records' text to the slot's out */
 static void
 emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
@@ -375,7 +363,7 @@ emit_mail(const struct emit *e, struct worker *w, struct slot *sl)
 	}
 	if (n == 0 && (sl->truncated || kaeru_parser_truncated(w->p))) {
 		/* Cut before anything was found: say so rather than print nothing. */
-		slot_msg(sl, sl->origin, TRUNCATED_NONE);
+		slot_msg(sl, sl->origin, CLI_TRUNCATED_NONE);
 		sl->failed = 1;
 		return;
 	}
@@ -943,11 +931,7 @@ cmd_parse(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'o' },
-		{ "max-size", required_argument, NULL, 'm' },
-		{ "max-depth", required_argument, NULL, 'D' },
-		{ "max-parts", required_argument, NULL, 'P' },
-		{ "max-header", required_argument, NULL, 'H' },
-		{ "max-records", required_argument, NULL, 'R' },
+		CLI_LIMIT_OPTIONS,
 		{ "explain", no_argument, NULL, 'x' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -971,7 +955,7 @@ cmd_parse(int argc, char **argv)
 	memset(w, 0, sizeof(w));
 	ro.skip_attachments = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:m:D:P:H:R:xl:j:kh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:" CLI_LIMIT_SHORT "xl:j:kh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (cli_format_opt(optarg, &e.fmt, "jsonl, json, csv, table") != 0)
@@ -984,37 +968,14 @@ cmd_parse(int argc, char **argv)
 			}
 			e.only_bounces = strcmp(optarg, "bounces") == 0;
 			break;
-		case 'm': {
-			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (*end != '\0' || v == 0) {
-				cli_warn("--max-size wants a number of bytes");
-				return EXIT_USAGE;
-			}
-			po.max_mail_size = ro.max_mail_size = (size_t)v;
-			break;
-		}
+		case 'm':
 		case 'D':
 		case 'P':
 		case 'H':
-		case 'R': {
-			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (*end != '\0' || v == 0 || v > UINT_MAX) {
-				cli_warn("--%s wants a positive number", c == 'D' ? "max-depth" :
-				    c == 'P' ? "max-parts" : c == 'H' ? "max-header" : "max-records");
+		case 'R':
+			if (cli_limit_opt(c, optarg, &po, &ro) != 0)
 				return EXIT_USAGE;
-			}
-			if (c == 'D')
-				po.max_depth = (unsigned)v;
-			else if (c == 'P')
-				po.max_parts = (unsigned)v;
-			else if (c == 'H')
-				po.max_header_len = (size_t)v;
-			else
-				po.max_records = (size_t)v;
 			break;
-		}
 		case 'x':
 			e.explain = 1;
 			break;
@@ -1050,7 +1011,6 @@ cmd_parse(int argc, char **argv)
 		parse_usage(stderr);
 		return EXIT_USAGE;
 	}
-	ro.max_header_len = po.max_header_len;	/* the elider reads part headers as the parser does */
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
@@ -1135,7 +1095,7 @@ cmd_parse(int argc, char **argv)
 					continue;
 				}
 				if (n == 0 && (m.truncated || kaeru_parser_truncated(w[0].p))) {
-					cli_warn("%s: %s", m.origin, TRUNCATED_NONE);
+					cli_warn("%s: %s", m.origin, CLI_TRUNCATED_NONE);
 					status = EXIT_INPUT;
 					continue;
 				}

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <kaeru/kaeru.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -84,6 +85,50 @@ cli_lang(void)
 			return strncmp(v, "ja", 2) == 0 ? "ja" : "en";
 	}
 	return "en";
+}
+
+int
+cli_limit_opt(int c, const char *arg, kaeru_parse_opts *po, kaeru_reader_opts *ro)
+{
+	char		  *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (c == 'm') {
+		if (*end != '\0' || v == 0 || arg[0] == '-') {
+			cli_warn("--max-size wants a number of bytes");
+			return -1;
+		}
+		po->max_mail_size = ro->max_mail_size = (size_t)v;
+		return 0;
+	}
+	if (*end != '\0' || v == 0 || v > UINT_MAX || arg[0] == '-') {
+		cli_warn("--%s wants a positive number", c == 'D' ? "max-depth" :
+		    c == 'P' ? "max-parts" : c == 'H' ? "max-header" : "max-records");
+		return -1;
+	}
+	if (c == 'D')
+		po->max_depth = (unsigned)v;
+	else if (c == 'P')
+		po->max_parts = (unsigned)v;
+	else if (c == 'H')
+		po->max_header_len = ro->max_header_len = (size_t)v;
+	else
+		po->max_records = (size_t)v;
+	return 0;
+}
+
+void
+cli_limit_help(FILE *f)
+{
+	fprintf(f, "Limits: past one, the mail is still classified from what was read, and its\n"
+	    "records say \"truncated\".\n"
+	    "  --max-size BYTES    bytes read of one mail (default %zu)\n"
+	    "  --max-depth N       MIME nesting depth (default %u)\n"
+	    "  --max-parts N       MIME parts of one mail (default %u)\n"
+	    "  --max-header BYTES  bytes of one header field (default %zu)\n"
+	    "  --max-records N     records of one mail (default %zu)\n",
+	    KAERU_DEFAULT_MAX_MAIL_SIZE, KAERU_DEFAULT_MAX_DEPTH, KAERU_DEFAULT_MAX_PARTS,
+	    KAERU_DEFAULT_MAX_HEADER_LEN, KAERU_DEFAULT_MAX_RECORDS);
 }
 
 /* cli_format_opt - cli_format() for an option: a bad value gets one line naming the choices */

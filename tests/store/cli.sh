@@ -122,6 +122,16 @@ grep -q '^news,1,0,0,1,0,0,0' "$tmp/show2.csv" && grep -q '^weekly,1,1,0,0,0,0,1
 "$kaeru" lists export --db "$db" nosuch >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'no list "nosuch"' "$tmp/err" && ok || bad "lists export of no list"
 
+# ingest takes kaeru parse's limits: a mail cut before any record is said
+# on stderr, exit 1, nothing stored; with room enough, its record is stored.
+"$kaeru" ingest --db "$db" --format jsonl --max-depth 6 "$here/../golden/nested.eml" >"$tmp/lim.out" 2>"$tmp/lim.err"
+[ $? -eq 1 ] && grep -q '"records":0,"stored":0' "$tmp/lim.out" && grep -q "nested.eml: the mail was cut" "$tmp/lim.err" &&
+    ok || bad "ingest --max-depth 6: $(cat "$tmp/lim.out" "$tmp/lim.err")"
+"$kaeru" ingest --db "$db" --format jsonl --max-depth 7 "$here/../golden/nested.eml" >"$tmp/lim.out" 2>&1 &&
+    grep -q '"records":1,"stored":1' "$tmp/lim.out" && ok || bad "ingest --max-depth 7: $(cat "$tmp/lim.out")"
+"$kaeru" ingest --db "$db" --max-parts 0 "$here/../golden/nested.eml" >/dev/null 2>"$tmp/lim.err"
+[ $? -eq 2 ] && grep -q -- "--max-parts wants" "$tmp/lim.err" && ok || bad "ingest --max-parts 0: $(cat "$tmp/lim.err")"
+
 # The options every store command shares.
 for c in ingest suppressions address clean stats lists; do
 	"$kaeru" $c --help >"$tmp/help" 2>&1 && grep -q "usage: kaeru $c" "$tmp/help" && ok ||

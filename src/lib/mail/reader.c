@@ -228,6 +228,7 @@ kaeru_reader_reopen(kaeru_reader *r, const char *path, const kaeru_reader_opts *
 	for (i = 0; i < r->nqueue; i++)
 		free(r->queue[i]);
 	r->nqueue = 0;
+	r->pending[0] = '\0';	/* an error of the last file is not this one's */
 	if ((rc = set_opts(r, path, opts)) != 0)
 		return rc;
 	if (push_typed(r, path, Q_NAMED) != 0)

@@ -88,6 +88,8 @@ struct cli_store_opts {
 int	cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *own,
 	    const struct option *longopts, void (*usage)(FILE *), int *status);
 int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
+/* cli_store_help - the --help lines of the options every store command takes; fmt its default format */
+void	cli_store_help(FILE *f, const char *fmt);
 int	cli_slurp(const char *path, kaeru_buf *b);
 int	cli_date(const char *s, int64_t *out);
 void	cli_time(int64_t t, char buf[32]);

@@ -63,6 +63,17 @@ cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *ow
 	return CLI_OPT_END;
 }
 
+void
+cli_store_help(FILE *f, const char *fmt)
+{
+	fprintf(f, "  --db URL            the store: a SQLite file or postgresql://... (default:\n"
+	    "                      $KAERU_DB, else $XDG_DATA_HOME/kaeru/kaeru.db or\n"
+	    "                      ~/.local/share/kaeru/kaeru.db)\n"
+	    "  --config FILE       the policy (default: $XDG_CONFIG_HOME/kaeru/kaeru.conf\n"
+	    "                      or ~/.config/kaeru/kaeru.conf when it exists)\n"
+	    "  --format FMT        table, jsonl, json or csv (default %s)\n", fmt);
+}
+
 /* cli_store_open - open the store the options name; prints the failure */
 int
 cli_store_open(const char *db, const char *conf, kaeru_store **out)

@@ -22,6 +22,14 @@ address_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru address [--db URL] [--config FILE] "
 	    "[--format table|jsonl|json|csv] ADDR\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "What the store knows of ADDR (any case): its state, soft bounce score and\n"
+	    "suppression, then its history, oldest first, each change with the rule\n"
+	    "behind it. An address the store has never seen exits with status 1.\n"
+	    "\n");
+	cli_store_help(f, "table");
 }
 
 /* hist_row - one change as a row */

@@ -34,6 +34,19 @@ clean_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru clean [--db URL] [--config FILE] [--column NAME|N] "
 	    "[--rejects FILE] [--max-line BYTES] [--format csv|table|jsonl|json] IN.csv|- > OUT\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "Writes the rows of a CSV list worth mailing: suppressed addresses, those of\n"
+	    "domains flagged as not existing, invalid ones and duplicates are dropped;\n"
+	    "kept rows get a did_you_mean column naming a likely typo (gmial.com). Malformed\n"
+	    "CSV fails with its line number and writes nothing. A summary goes to stderr.\n"
+	    "\n"
+	    "  --column NAME|N     the address column (default: the one the header calls\n"
+	    "                      email, mail, address, recipient, to, ..., else the first)\n"
+	    "  --rejects FILE      also write the dropped rows, with the reason\n"
+	    "  --max-line BYTES    the longest record (default 1 MiB)\n");
+	cli_store_help(f, "csv");
 }
 
 /* Rows kept in memory for --format table, jsonl or json. */

@@ -31,6 +31,20 @@ static void
 explain_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru explain [--lang en|ja] [--format text|json] CODE...\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "Explains each CODE: a reply code (550), an enhanced status code (5.7.26), a\n"
+	    "provider token (TSS04, AUP#CXBL) or provider:code (microsoft:5.4.1). For each:\n"
+	    "the meaning, kaeru's reason, category, hard or soft, what to do, and what\n"
+	    "providers mean by the same code.\n"
+	    "\n"
+	    "  --lang en|ja        English or Japanese (default: ja when the locale\n"
+	    "                      (LC_ALL, LC_MESSAGES or LANG) starts with ja, else en)\n"
+	    "  --format text|json  (default text)\n"
+	    "\n"
+	    "Exit status: 0; 1 when a CODE is no code (a line on stderr names it, the\n"
+	    "others are still explained); 2 on a usage error.\n");
 }
 
 /* heading - the first line of an explanation: code, kind, source */

@@ -36,14 +36,9 @@ ingest_usage(FILE *f)
 	    "Reads each PATH as kaeru parse does (files, Maildirs, mboxes, gzip'd ones,\n"
 	    "pipes, - for standard input) and stores every record, through the policy.\n"
 	    "\n"
-	    "  --db URL            the store: a SQLite file or postgresql://... (default:\n"
-	    "                      $KAERU_DB, else $XDG_DATA_HOME/kaeru/kaeru.db or\n"
-	    "                      ~/.local/share/kaeru/kaeru.db)\n"
-	    "  --config FILE       the policy (default: $XDG_CONFIG_HOME/kaeru/kaeru.conf\n"
-	    "                      or ~/.config/kaeru/kaeru.conf when it exists)\n"
-	    "  --batch N           records stored per transaction (default 500)\n"
-	    "  --format FMT        the summary: table (default), jsonl, json or csv\n"
-	    "\n");
+	    "  --batch N           records stored per transaction (default 500)\n");
+	cli_store_help(f, "table; the summary");
+	fputc('\n', f);
 	cli_limit_help(f);
 }
 

@@ -36,6 +36,21 @@ lists_usage(FILE *f)
 	    "       kaeru lists import NAME FILE.csv|- [--column NAME|N] [--max-line BYTES]\n"
 	    "       kaeru lists export NAME [--all] [--format csv|jsonl|json|table]\n"
 	    "       kaeru lists add|remove|unsubscribe NAME ADDR...\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "  show [NAME]         each list's subscribers per state, and those mailable\n"
+	    "  create NAME...      empty lists\n"
+	    "  import NAME FILE    subscribe a CSV list's addresses (read as kaeru clean\n"
+	    "                      reads it: --column, --max-line), all or nothing\n"
+	    "  export NAME         the subscribers still mailable, CSV by default (--all:\n"
+	    "                      every one, with its state and whether it is mailable)\n"
+	    "  add NAME ADDR...    subscribe\n"
+	    "  remove NAME ADDR... take off the list\n"
+	    "  unsubscribe NAME ADDR...\n"
+	    "                      take off the list and suppress (reason unsubscribe)\n"
+	    "\n");
+	cli_store_help(f, "table; csv for export");
 }
 
 /* show_row - one list's counts as a row */

@@ -28,6 +28,18 @@ stats_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru stats [--db URL] [--since DATE] "
 	    "[--by total|day|domain|reason|sender] [--sent N] [--format table|jsonl|json|csv]\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "Counts per key: events, hard and soft bounces, sender-side failures,\n"
+	    "complaints, deliveries, auto-replies, and the bounce rate.\n"
+	    "\n"
+	    "  --since DATE        YYYY-MM-DD, Nd (the last N days) or seconds since the\n"
+	    "                      epoch (default: everything stored)\n"
+	    "  --by KEY            total (default), day, domain, reason or sender\n"
+	    "  --sent N            mails sent: the rate is then (hard + soft) / N, else\n"
+	    "                      (hard + soft) / (hard + soft + delivered)\n");
+	cli_store_help(f, "table");
 }
 
 /* stat_row - one key's counts as a row */

@@ -28,6 +28,18 @@ supp_usage(FILE *f)
 	    "[--format table|jsonl|json|csv]\n"
 	    "       kaeru suppressions add [--db URL] [--reason REASON] [--until DATE] ADDR...\n"
 	    "       kaeru suppressions remove [--db URL] ADDR...\n");
+	if (f != stdout)
+		return;
+	fprintf(f, "\n"
+	    "  list                the suppressions in force (--all: the expired ones too)\n"
+	    "  export              the same as CSV by default, for a mailer's block list\n"
+	    "  domains             the domains flagged as not existing, and the address\n"
+	    "                      that showed it\n"
+	    "  add ADDR...         suppress by hand (--reason, default manual; unsubscribe\n"
+	    "                      and feedback never expire; --until YYYY-MM-DD ends it)\n"
+	    "  remove ADDR...      lift a suppression\n"
+	    "\n");
+	cli_store_help(f, "table; csv for export");
 }
 
 /* list_row - one suppression as a row */

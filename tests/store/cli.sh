@@ -134,8 +134,8 @@ grep -q '^news,1,0,0,1,0,0,0' "$tmp/show2.csv" && grep -q '^weekly,1,1,0,0,0,0,1
 
 # The options every store command shares.
 for c in ingest suppressions address clean stats lists; do
-	"$kaeru" $c --help >"$tmp/help" 2>&1 && grep -q "usage: kaeru $c" "$tmp/help" && ok ||
-	    bad "$c --help: $(cat "$tmp/help")"
+	"$kaeru" $c --help >"$tmp/help" 2>&1 && grep -q "usage: kaeru $c" "$tmp/help" &&
+	    grep -q -- "--db URL  *the store" "$tmp/help" && ok || bad "$c --help: $(cat "$tmp/help")"
 done
 "$kaeru" stats --db "$db" --format xml >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'unknown format "xml"' "$tmp/err" && ok || bad "a bad --format: $(cat "$tmp/err")"

@@ -19,8 +19,11 @@
  *	into subdirectories). A pipe or a device given as the path itself
  *	(a shell's <(xzcat bounces.xz)) is read to its end as standard input
  *	is; one found inside a directory is passed over, and a path that
- *	cannot be opened (a socket) is an error. An mbox is streamed: memory
- *	stays bounded by the largest mail (itself capped by max_mail_size).
+ *	cannot be opened (a socket) is an error. A directory met a second
+ *	time (through a symbolic link back up the tree, or a second link to
+ *	it) is not read again, and is reported as an error naming the link.
+ *	An mbox is streamed: memory stays bounded by the largest mail (itself
+ *	capped by max_mail_size).
  *
  *	gzip data (a file, a pipe or standard input that begins with gzip's
  *	magic, members one after another) is decompressed as it is read, and

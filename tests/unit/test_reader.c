@@ -713,6 +713,34 @@ count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *trun
 	kaeru_reader_free(r);
 }
 
+/*
+ * links - symbolic links to directories: one back up the tree (ln -s .
+ *	loop) and a second way into a directory already read give an error
+ *	each, naming the link, and every mail is read once
+ */
+static void
+links(void)
+{
+	char p[512], q[512];
+	int  n, e;
+
+	snprintf(p, sizeof(p), "%s/lk", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/lk/sub", dir);
+	mkdir(p, 0700);
+	put("lk/a.eml", "Subject: a\n\n");
+	put("lk/sub/b.eml", "Subject: b\n\n");
+	snprintf(p, sizeof(p), "%s/lk/loop", dir);
+	T_OK(symlink(".", p) == 0, "a link back up");
+	snprintf(p, sizeof(p), "%s/lk/sub", dir);
+	snprintf(q, sizeof(q), "%s/lk/zz-again", dir);
+	T_OK(symlink(p, q) == 0, "a second way in");
+	snprintf(p, sizeof(p), "%s/lk", dir);
+	count(p, &n, &e, NULL, NULL);
+	T_EQ_INT(n, 2, "links: each mail once");
+	T_EQ_INT(e, 2, "links: an error for each link to a directory read already");
+}
+
 /* ref_unquote - mboxrd quoting undone by the definition, a line at a time: ">From " and ">>From " lose one '>' */
 static size_t
 ref_unquote(const char *p, size_t n, char *out)
@@ -836,6 +864,7 @@ main(void)
 	listed();
 	named_pipes();
 	gzipped();
+	links();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

@@ -54,6 +54,11 @@ struct kaeru_reader {
 	FILE	       *mbox;	/* mbox being streamed, or NULL */
 	struct kgz     *gz;	/* the open stream's gzip state (gzip.h) while one is read, or NULL */
 	char		pending[512];	/* a read error to report once the mails read before it are out */
+	struct dirid {
+		dev_t	dev;
+		ino_t	ino;
+	}	       *dirs;	/* the directories read, so that a link back to one is not read again */
+	size_t		ndirs, capdirs;
 	int		mbox_is_stdin;
 	int		mbox_eof;
 	char		nl;	/* the mbox's line end: '\n', or '\r' in an old Mac file; 0 until read */
@@ -229,6 +234,7 @@ kaeru_reader_reopen(kaeru_reader *r, const char *path, const kaeru_reader_opts *
 		free(r->queue[i]);
 	r->nqueue = 0;
 	r->pending[0] = '\0';	/* an error of the last file is not this one's */
+	r->ndirs = 0;
 	if ((rc = set_opts(r, path, opts)) != 0)
 		return rc;
 	if (push_typed(r, path, Q_NAMED) != 0)
@@ -249,6 +255,7 @@ kaeru_reader_free(kaeru_reader *r)
 		free(r->queue[i]);
 	free(r->queue);
 	free(r->qreg);
+	free(r->dirs);
 	ks_dispose(&r->blk);
 	free(r->origin);
 	ks_dispose(&r->mail);
@@ -270,6 +277,34 @@ static int
 cmpentry(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+}
+
+/*
+ * first_visit - 1 the first time the directory st is met (then noted), 0
+ *	after, -1 on ENOMEM. A symbolic link to a directory above (ln -s .
+ *	loop) made the reader descend until the kernel refused the path,
+ *	reading every mail forty times over.
+ */
+static int
+first_visit(kaeru_reader *r, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < r->ndirs; i++)
+		if (r->dirs[i].dev == st->st_dev && r->dirs[i].ino == st->st_ino)
+			return 0;
+	if (r->ndirs == r->capdirs) {
+		size_t	      ncap = r->capdirs ? r->capdirs * 2 : 16;
+		struct dirid *nd = realloc(r->dirs, ncap * sizeof(*nd));
+		if (nd == NULL)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		r->dirs = nd;
+		r->capdirs = ncap;
+	}
+	r->dirs[r->ndirs].dev = st->st_dev;
+	r->dirs[r->ndirs].ino = st->st_ino;
+	r->ndirs++;
+	return 1;
 }
 
 /* expand - queue the entries of a directory (reverse order: the queue is a stack) */
@@ -1053,7 +1088,12 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 				return rc;
 			}
 			if (!listed && S_ISDIR(st.st_mode)) {
-				rc = expand(r, path);
+				rc = first_visit(r, &st);
+				if (rc == 0)
+					rc = kerr_set(KAERU_EIO, "%s: a directory already read (a symbolic link "
+					    "back to it): not read again", path);
+				else if (rc > 0)
+					rc = expand(r, path);
 				free(path);
 				if (rc != 0)
 					return rc;

@@ -95,13 +95,19 @@ kgz_read(void *cookie, char *buf, size_t size)
 				z->err = "gzip data ends early (truncated)";
 			break;
 		}
-		rc = inflate(&z->s, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END)
-			z->member_end = 1;
-		else if (rc == Z_MEM_ERROR)
-			z->err = "out of memory";
-		else if (rc != Z_OK && rc != Z_BUF_ERROR)
-			z->err = "corrupt gzip data";
+		{
+			uInt in = z->s.avail_in, out = z->s.avail_out;
+
+			rc = inflate(&z->s, Z_NO_FLUSH);
+			if (rc == Z_STREAM_END)
+				z->member_end = 1;
+			else if (rc == Z_MEM_ERROR)
+				z->err = "out of memory";
+			else if (rc != Z_OK && rc != Z_BUF_ERROR)
+				z->err = "corrupt gzip data";
+			else if (z->s.avail_in == in && z->s.avail_out == out)
+				z->err = "corrupt gzip data";	/* no progress with room on both sides: never loop */
+		}
 	}
 	got = size - z->s.avail_out;
 	if (got > 0)

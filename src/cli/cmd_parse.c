@@ -8,8 +8,9 @@
  * DESCRIPTION
  *	PATH is a file, "-" for standard input, a directory, a Maildir, an
  *	mbox or a pipe (<(xzcat x.xz), read as standard input is); gzip'd
- *	ones are decompressed as they are read. Every record is printed, labelled by its kind (bounce,
- *	delivered, feedback, vacation); --only bounces keeps failures. A
+ *	ones are decompressed as they are read. Every record is printed,
+ *	labelled by its kind (bounce, delivered, feedback, vacation);
+ *	--only bounces keeps failures. A
  *	path that cannot be read gets one line on stderr naming it; the run
  *	goes on and the exit status is 1. --explain adds a field (a column)
  *	"explanation": what the record's status code means and what to do,

@@ -25,6 +25,16 @@ put(const char *name, const char *text)
 	fclose(f);
 }
 
+/* mkd - make the directory name under dir */
+static void
+mkd(const char *name)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	mkdir(p, 0700);
+}
+
 /* One mail as read: its length, a hash of its bytes, its truncated flag. */
 struct seen {
 	size_t	      len;
@@ -724,10 +734,8 @@ links(void)
 	char p[512], q[512];
 	int  n, e;
 
-	snprintf(p, sizeof(p), "%s/lk", dir);
-	mkdir(p, 0700);
-	snprintf(p, sizeof(p), "%s/lk/sub", dir);
-	mkdir(p, 0700);
+	mkd("lk");
+	mkd("lk/sub");
 	put("lk/a.eml", "Subject: a\n\n");
 	put("lk/sub/b.eml", "Subject: b\n\n");
 	snprintf(p, sizeof(p), "%s/lk/loop", dir);
@@ -777,12 +785,9 @@ main(void)
 	put("one.eml", "Subject: a\n\nbody\n");
 	put("box.mbox", "From a@b Mon Jan  1 00:00:00 2001\nSubject: 1\n\nx\n>From quoted\n\n"
 	    "From c@d Mon Jan  1 00:00:00 2001\nSubject: 2\n\ny\n");
-	snprintf(p, sizeof(p), "%s/md", dir);
-	mkdir(p, 0700);
-	snprintf(p, sizeof(p), "%s/md/cur", dir);
-	mkdir(p, 0700);
-	snprintf(p, sizeof(p), "%s/md/new", dir);
-	mkdir(p, 0700);
+	mkd("md");
+	mkd("md/cur");
+	mkd("md/new");
 	put("md/cur/1", "Subject: c\n\n");
 	put("md/new/2", "Subject: n\n\n");
 	put("md/tmp-not-read", "x");

@@ -151,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(n1 == 0 && b1 == 0 && !f1);
 		return 0;
 	}
-	if (kgz_other((const char *)data, size) != NULL) {
+	if (kgz_other((const char *)data, size, NULL) != NULL) {
 		size_t b;
 		int    f;
 		FUZZ_CHECK(zipped(0, 0, &b, &f) == 0 && f);

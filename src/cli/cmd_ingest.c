@@ -161,11 +161,11 @@ cmd_ingest(int argc, char **argv)
 		free(res);
 		return EXIT_FAILURE_;
 	}
+	ro.skip_attachments = 1;	/* large mails: base64 attachments are not kept */
 	for (i = optind; i < argc && status != EXIT_FAILURE_; i++) {
 		kaeru_reader *r;
 		kaeru_mail    m;
 
-		ro.skip_attachments = 1;	/* large mails: base64 attachments are not kept */
 		if (kaeru_reader_open(&r, argv[i], &ro) != 0) {
 			cli_warn("%s", kaeru_error_last());
 			status = EXIT_INPUT;

@@ -34,18 +34,21 @@ kgz_magic(const char *p, size_t n)
 }
 
 const char *
-kgz_other(const char *p, size_t n)
+kgz_other(const char *p, size_t n, const char **tool)
 {
 	const unsigned char *u = (const unsigned char *)p;
+	const char	    *name = NULL, *cat = NULL;
 
 	if (n >= 5 && memcmp(p, "\xfd" "7zXZ", 5) == 0)
-		return "xz";
-	if (n >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd)
-		return "zstd";
+		name = "xz", cat = "xzcat";
+	else if (n >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd)
+		name = "zstd", cat = "zstdcat";
 	/* "BZh", a block size 1-9, then the first byte of a block (0x31) or of the end (0x17). */
-	if (n >= 5 && memcmp(p, "BZh", 3) == 0 && u[3] >= '1' && u[3] <= '9' && (u[4] == 0x31 || u[4] == 0x17))
-		return "bzip2";
-	return NULL;
+	else if (n >= 5 && memcmp(p, "BZh", 3) == 0 && u[3] >= '1' && u[3] <= '9' && (u[4] == 0x31 || u[4] == 0x17))
+		name = "bzip2", cat = "bzcat";
+	if (tool != NULL)
+		*tool = cat;
+	return name;
 }
 
 /* fill - more compressed bytes when zlib has used those it had; 0 at f's end or on error */

@@ -7,7 +7,7 @@
  *		FILE *g = kgz_open(f, head, hn, 1, &z);
  *		... fread(buf, 1, n, g) ...; if (ferror(g)) why = kgz_error(z);
  *		fclose(g);	(closes f too, frees z)
- *	} else if ((name = kgz_other(head, hn)) != NULL)
+ *	} else if ((name = kgz_other(head, hn, &tool)) != NULL)
  *		refuse, naming the tool that decompresses it;
  * DESCRIPTION
  *	Rotated mail spools are compressed (logrotate's default is gzip), and
@@ -36,8 +36,12 @@ struct kgz;
 
 /* kgz_magic - do the n bytes at p begin gzip data */
 int	    kgz_magic(const char *p, size_t n);
-/* kgz_other - "xz", "bzip2" or "zstd" when the n bytes at p begin such data, else NULL */
-const char *kgz_other(const char *p, size_t n);
+/*
+ * kgz_other - "xz", "bzip2" or "zstd" when the n bytes at p begin such
+ *	data, else NULL; *tool (when tool is not NULL) the command that
+ *	writes it out decompressed ("xzcat", "bzcat", "zstdcat")
+ */
+const char *kgz_other(const char *p, size_t n, const char **tool);
 /* kgz_open - the stream of f's decompressed bytes (see above); NULL on ENOMEM */
 FILE	   *kgz_open(FILE *f, const char *head, size_t n, int own, struct kgz **z);
 /* kgz_error - why the stream failed ("corrupt gzip data", ...), or NULL */

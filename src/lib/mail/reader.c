@@ -977,7 +977,7 @@ read_small(kaeru_reader *r, const char *path, const struct stat *st, int *trunca
 		want = got + ((size_t)st->st_size > 65536 ? (size_t)st->st_size : 65536) + 1;
 	}
 	r->mail.p[r->mail.len] = '\0';
-	if (kgz_magic(r->mail.p, got) || kgz_other(r->mail.p, got) != NULL) {
+	if (kgz_magic(r->mail.p, got) || kgz_other(r->mail.p, got, NULL) != NULL) {
 		close(fd);
 		return 3;	/* compressed: read as a stream */
 	}
@@ -1045,6 +1045,7 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 		struct stat  st;
 		FILE	    *f;
 		char	     head[5];
+		const char  *name, *tool;
 		size_t	     hn;
 		int	     rc;
 
@@ -1172,11 +1173,9 @@ kaeru_reader_next(kaeru_reader *r, kaeru_mail *mail)
 			}
 			r->to = 0;
 			hn = fread(head, 1, sizeof(head), f);
-		} else if (kgz_other(head, hn) != NULL) {
-			const char *name = kgz_other(head, hn);
+		} else if ((name = kgz_other(head, hn, &tool)) != NULL) {
 			rc = kerr_set(KAERU_EIO, "%s: compressed with %s, which kaeru does not read (it reads gzip): "
-			    "decompress it first, or give kaeru parse <(%s %s)", path, name,
-			    strcmp(name, "xz") == 0 ? "xzcat" : strcmp(name, "zstd") == 0 ? "zstdcat" : "bzcat", path);
+			    "decompress it first, or give kaeru parse <(%s %s)", path, name, tool, path);
 			if (f != stdin)
 				fclose(f);
 			free(path);

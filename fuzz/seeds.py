@@ -31,9 +31,50 @@ def put(outdir, target, name, data):
         f.write(data)
 
 
+ADDR = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def csv_seeds(outdir, lines):
+    """Mailing lists in CSV for fuzz_csv: the first byte picks the options."""
+    addrs = sorted({m.group(0) for line in lines for m in ADDR.finditer(line)})
+    typos = [b"kijitora@gmial.com", b"neko@yaho.co.jp", b"Tora@Hotmial.com"]
+    bad = [b"no-at-sign", b"a@", b"@b.example", b"a b@example.com", b"a@b..c"]
+    shapes = [
+        (b"email,name\r\n", lambda a, i: a + b",Name " + str(i).encode() + b"\r\n"),
+        (b"", lambda a, i: a + b"\n"),
+        (b"\xef\xbb\xbfid,\"E-Mail\",note\n",
+         lambda a, i: b"%d,\"%s\",\"say \"\"hi\"\", then\nbye\"\n" % (i, a)),
+        (b"name;x,address\r", lambda a, i: b"\xe7\x8c\xab " + str(i).encode() + b"," + a.upper() + b"\r"),
+        (b"to\n", lambda a, i: b"  " + a + b"  \n\n"),
+    ]
+    for k in range(40):
+        head, row = shapes[k % len(shapes)]
+        pick = addrs[k * 7 % max(len(addrs), 1):][:12] + typos[:k % 4] + bad[:k % 6]
+        if k % 3 == 0 and pick:
+            pick.append(pick[0].swapcase())  # a duplicate in another case
+        body = head + b"".join(row(a, i) for i, a in enumerate(pick))
+        put(outdir, "fuzz_csv", "%03d" % k, bytes([k * 37 % 256]) + body)
+
+
+def explain_seeds(corpus, outdir):
+    """Codes as users type them for fuzz_explain: the first byte picks the language."""
+    codes = set()
+    with open(os.path.join(corpus, "truth.tsv"), "rb") as f:
+        for line in f.read().splitlines()[1:]:
+            cols = line.split(b"\t")
+            if len(cols) > 5:
+                codes.update(c for c in (cols[4], cols[5]) if c)
+    codes.update([b"TSS04", b"[TSS04]", b"AUP#CXBL", b"CXBL", b"microsoft:5.4.1",
+                  b"gmail:5.7.26", b"5.1.99", b"599", b" 5.7.606 ", b"4.X.X", b"X.1.1",
+                  b"550 5.1.1", b"5.1.1.", b"9.9.9"])
+    for i, c in enumerate(sorted(codes)):
+        put(outdir, "fuzz_explain", "%04d" % i, bytes([i % 8]) + c)
+
+
 def main():
     corpus, outdir = sys.argv[1], sys.argv[2]
-    for t in ("message", "mime", "decode", "charset", "dsn", "address", "mbox"):
+    for t in ("message", "mime", "decode", "charset", "dsn", "address", "mbox", "csv",
+              "explain"):
         shutil.rmtree(os.path.join(outdir, "fuzz_" + t), ignore_errors=True)
     files = mails(corpus)
     lines = set()
@@ -69,6 +110,8 @@ def main():
                 lines.add(line)
     for i, line in enumerate(sorted(lines)[:3000]):
         put(outdir, "fuzz_address", "%05d" % i, line)
+    csv_seeds(outdir, sorted(lines))
+    explain_seeds(corpus, outdir)
     print("seeds in %s: %d mails, %d address lines" % (outdir, len(files), min(len(lines), 3000)))
 
 

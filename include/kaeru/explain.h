@@ -78,8 +78,9 @@ typedef struct kaeru_explanation {
  *	A registered status code is explained by the IANA registry; a status
  *	code the registry lacks but a provider documents ("5.7.606") by the
  *	provider. lang: "en", "ja" (or any string starting with them, such
- *	as "ja_JP.UTF-8"); NULL means "en". KAERU_EINVAL for another
- *	language, KAERU_ENOTFOUND when code is no code.
+ *	as "ja_JP.UTF-8"); NULL, "", "C" and "POSIX" mean "en", as locale
+ *	names do. KAERU_EINVAL for another language, KAERU_ENOTFOUND when
+ *	code is no code.
  */
 KAERU_EXTERN int kaeru_explain(const char *code, const char *lang, kaeru_explanation *out);
 

@@ -111,6 +111,9 @@ read_rec(struct csv *c, struct rec *r)
 	r->line = c->line;
 	if (c->pos >= c->len)
 		return 0;
+	/* Fields point into buf even when all are empty (",,"). */
+	if (ks_reserve(&r->buf, 1) != 0)
+		return kerr_set(KAERU_ENOMEM, "out of memory");
 	for (;;) {
 		if (rec_field(r) != 0)
 			return kerr_set(KAERU_ENOMEM, "out of memory");
@@ -178,12 +181,17 @@ read_rec(struct csv *c, struct rec *r)
 	return 1;
 }
 
-/* put_field - one CSV field, quoted when it must be */
+/*
+ * put_field - one CSV field, quoted when it must be: a field that begins
+ * with U+FEFF is quoted too, or a reader would take it, at the start of
+ * the output, for a byte order mark and drop it
+ */
 static void
 put_field(kstr *o, const char *s, size_t n)
 {
 	size_t i;
-	int    q = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+	int    q = n > 0 && (s[0] == ' ' || s[n - 1] == ' ' ||
+	    (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0));
 
 	for (i = 0; i < n && !q; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')

@@ -749,6 +749,52 @@ links(void)
 	T_EQ_INT(e, 2, "links: an error for each link to a directory read already");
 }
 
+/*
+ * many_dirs - a tree of 300 directories (the set of those read grows
+ *	several times) with a mail in each, a link in the last to the first
+ *	and one in the first to the last: every mail once, an error for each
+ *	link met after its directory was read (the first link's target, and
+ *	the last directory itself when the walk comes to it), and the same
+ *	again when the reader is opened anew on the tree
+ */
+static void
+many_dirs(void)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+	char	      p[512], q[512], nm[32];
+	int	      n, e, i, k, rc;
+
+	mkd("many");
+	for (i = 0; i < 300; i++) {
+		snprintf(nm, sizeof(nm), "many/d%03d", i);
+		mkd(nm);
+		snprintf(nm, sizeof(nm), "many/d%03d/m.eml", i);
+		put(nm, "Subject: m\n\n");
+	}
+	snprintf(p, sizeof(p), "%s/many/d000", dir);
+	snprintf(q, sizeof(q), "%s/many/d299/back", dir);
+	T_OK(symlink(p, q) == 0, "a link to the first directory");
+	snprintf(p, sizeof(p), "%s/many/d299", dir);
+	snprintf(q, sizeof(q), "%s/many/d000/ahead", dir);
+	T_OK(symlink(p, q) == 0, "a link to the last directory");
+	snprintf(p, sizeof(p), "%s/many", dir);
+	count(p, &n, &e, NULL, NULL);
+	T_EQ_INT(n, 300, "many directories: each mail once");
+	T_EQ_INT(e, 2, "many directories: an error for each link met after its directory was read");
+	/* One reader reopened on the tree: it forgets the directories read. */
+	T_OK(kaeru_reader_open(&r, p, NULL) == 0, "many directories: open");
+	for (k = 0; k < 2; k++) {
+		n = e = 0;
+		T_OK(k == 0 || kaeru_reader_reopen(r, p, NULL) == 0, "many directories: reopen");
+		while ((rc = kaeru_reader_next(r, &m)) != 0)
+			(void)(rc < 0 ? e++ : n++);
+		T_EQ_INT(n, 300, "many directories, reopened: each mail once");
+		T_EQ_INT(e, 2, "many directories, reopened: the same errors");
+	}
+	kaeru_reader_free(r);
+}
+
 /* ref_unquote - mboxrd quoting undone by the definition, a line at a time: ">From " and ">>From " lose one '>' */
 static size_t
 ref_unquote(const char *p, size_t n, char *out)
@@ -870,6 +916,7 @@ main(void)
 	named_pipes();
 	gzipped();
 	links();
+	many_dirs();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

@@ -54,10 +54,16 @@ struct kaeru_reader {
 	FILE	       *mbox;	/* mbox being streamed, or NULL */
 	struct kgz     *gz;	/* the open stream's gzip state (gzip.h) while one is read, or NULL */
 	char		pending[512];	/* a read error to report once the mails read before it are out */
+	/*
+	 * The directories read, so that a link back to one is not read
+	 * again: an open-addressed hash set of capdirs slots (a power of
+	 * two), ndirs used, a slot free while its used is 0.
+	 */
 	struct dirid {
 		dev_t	dev;
 		ino_t	ino;
-	}	       *dirs;	/* the directories read, so that a link back to one is not read again */
+		int	used;
+	}	       *dirs;
 	size_t		ndirs, capdirs;
 	int		mbox_is_stdin;
 	int		mbox_eof;
@@ -235,6 +241,8 @@ kaeru_reader_reopen(kaeru_reader *r, const char *path, const kaeru_reader_opts *
 	r->nqueue = 0;
 	r->pending[0] = '\0';	/* an error of the last file is not this one's */
 	r->ndirs = 0;
+	if (r->dirs != NULL)
+		memset(r->dirs, 0, r->capdirs * sizeof(*r->dirs));
 	if ((rc = set_opts(r, path, opts)) != 0)
 		return rc;
 	if (push_typed(r, path, Q_NAMED) != 0)
@@ -279,30 +287,49 @@ cmpentry(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
 }
 
+/* dir_slot - the slot of (dev, ino) in a set of cap slots: its own, or the free one where it would go */
+static struct dirid *
+dir_slot(struct dirid *set, size_t cap, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)ino ^ (uint64_t)dev * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+	size_t	 i = (size_t)(h >> 32) & (cap - 1);
+
+	while (set[i].used && (set[i].dev != dev || set[i].ino != ino))
+		i = (i + 1) & (cap - 1);
+	return &set[i];
+}
+
 /*
  * first_visit - 1 the first time the directory st is met (then noted), 0
  *	after, -1 on ENOMEM. A symbolic link to a directory above (ln -s .
  *	loop) made the reader descend until the kernel refused the path,
- *	reading every mail forty times over.
+ *	reading every mail forty times over. A hash set: a tree of n
+ *	directories costs O(n), where a list cost O(n^2).
  */
 static int
 first_visit(kaeru_reader *r, const struct stat *st)
 {
-	size_t i;
+	struct dirid *d;
+	size_t	      i;
 
-	for (i = 0; i < r->ndirs; i++)
-		if (r->dirs[i].dev == st->st_dev && r->dirs[i].ino == st->st_ino)
-			return 0;
-	if (r->ndirs == r->capdirs) {
-		size_t	      ncap = r->capdirs ? r->capdirs * 2 : 16;
-		struct dirid *nd = realloc(r->dirs, ncap * sizeof(*nd));
+	if (r->capdirs > 0 && (d = dir_slot(r->dirs, r->capdirs, st->st_dev, st->st_ino))->used)
+		return 0;
+	if (2 * (r->ndirs + 1) > r->capdirs) {
+		size_t	      ncap = r->capdirs ? r->capdirs * 2 : 64;
+		struct dirid *nd = calloc(ncap, sizeof(*nd));
 		if (nd == NULL)
 			return kerr_set(KAERU_ENOMEM, "out of memory");
+		for (i = 0; i < r->capdirs; i++)
+			if (r->dirs[i].used)
+				*dir_slot(nd, ncap, r->dirs[i].dev, r->dirs[i].ino) = r->dirs[i];
+		free(r->dirs);
 		r->dirs = nd;
 		r->capdirs = ncap;
 	}
-	r->dirs[r->ndirs].dev = st->st_dev;
-	r->dirs[r->ndirs].ino = st->st_ino;
+	d = dir_slot(r->dirs, r->capdirs, st->st_dev, st->st_ino);
+	d->dev = st->st_dev;
+	d->ino = st->st_ino;
+	d->used = 1;
 	r->ndirs++;
 	return 1;
 }

@@ -12,7 +12,8 @@
  *	kept CSV, cleaned again, keeps every row, and each row's fields read
  *	back as they were handed over with the did_you_mean column after
  *	them (the quoting of kaeru_clean's writer against its reader); the
- *	rejects are well-formed CSV too.
+ *	rows written one by one with kaeru_clean_row_csv() are kaeru_clean's
+ *	output; the rejects are well-formed CSV too.
  */
 #include "fuzz.h"
 
@@ -27,6 +28,7 @@ struct rows {
 	kaeru_buf b;
 	size_t	  n;
 	int	  dropped_extra;	/* leave out the last field (the added column) */
+	kaeru_buf csv;		/* the rows again, by kaeru_clean_row_csv() */
 };
 
 static void
@@ -73,6 +75,7 @@ keep(void *arg, const kaeru_clean_row *r)
 		for (i = 0; i < r->n; i++)
 			put_field(&x->b, r->fields[i], r->lens[i]);
 		put_field(&x->b, r->extra, strlen(r->extra));
+		FUZZ_CHECK(kaeru_clean_row_csv(r, &x->csv) == 0);
 	}
 	x->n++;
 	return 0;
@@ -94,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats st, st2;
 	kaeru_buf	  out = KAERU_BUF_INIT, rej = KAERU_BUF_INIT;
-	struct rows	  first = { KAERU_BUF_INIT, 0, 0 }, again = { KAERU_BUF_INIT, 0, 1 };
+	struct rows	  first = { KAERU_BUF_INIT, 0, 0, KAERU_BUF_INIT }, again = { KAERU_BUF_INIT, 0, 1, KAERU_BUF_INIT };
 	const char	 *d;
 	int		  rc, rc2;
 
@@ -127,6 +130,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(kaeru_clean_each(NULL, d, size, &o, keep, NULL, &first, &st2) == 0);
 	FUZZ_CHECK(memcmp(&st, &st2, sizeof(st)) == 0);
 	FUZZ_CHECK(first.n == st.kept || first.n == st.kept + 1);
+	/* Row by row, kaeru_clean_row_csv() writes what kaeru_clean() wrote. */
+	FUZZ_CHECK(first.csv.size == out.size && (out.size == 0 || memcmp(first.csv.ptr, out.ptr, out.size) == 0));
 
 	/*
 	 * The kept CSV read back, with the same options but no limit on a
@@ -148,5 +153,6 @@ done:
 	kaeru_buf_dispose(&rej);
 	free(first.b.ptr);
 	free(again.b.ptr);
+	kaeru_buf_dispose(&first.csv);
 	return 0;
 }

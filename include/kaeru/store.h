@@ -323,6 +323,13 @@ typedef struct kaeru_clean_row {
 typedef int (*kaeru_clean_cb)(void *arg, const kaeru_clean_row *row);
 
 /*
+ * kaeru_clean_row_csv - append one row as kaeru_clean() writes it: its
+ *	fields, then extra, quoted where they must be (RFC 4180), CRLF. A
+ *	kaeru_clean_each() callback can write a cleaned list as it comes.
+ */
+KAERU_EXTERN int kaeru_clean_row_csv(const kaeru_clean_row *row, kaeru_buf *out);
+
+/*
  * kaeru_clean_each - kaeru_clean() row by row: the header (if the input
  *	has one) then each kept row to kept, each dropped row to dropped
  *	(either may be NULL), in input order. Nothing is handed over before

@@ -9,10 +9,13 @@
  *	existing, invalid addresses and duplicates; kept rows get a
  *	"did_you_mean" column naming a likely typo (gmial.com -> gmail.com),
  *	the address itself is never rewritten. --rejects writes the dropped
- *	rows with the reason. The input is read whole and checked before
- *	anything is written: malformed CSV fails with the line number and
- *	writes nothing (the rejects file is written to a temporary name and
- *	renamed). A summary goes to standard error.
+ *	rows with the reason. The input is read twice, and checked whole
+ *	before anything is written: malformed CSV fails with the line number
+ *	and writes nothing (the rejects file is written to a temporary name
+ *	and renamed). A file is mapped, not copied into memory, and CSV goes
+ *	out as the second reading hands each row over: memory holds a
+ *	verdict per row and the addresses kept, not the list. A summary goes
+ *	to standard error.
  *
  *	CSV is the default (clean is a filter: the list comes out as it went
  *	in, plus a column). --format table, jsonl or json carries the same
@@ -201,32 +204,88 @@ rows_print(const struct rows *x, FILE *f, enum cli_format fmt, const char *extra
 	return rc;
 }
 
-/* write_file - bytes (or rows in a format, when rows is set) to path through a temporary name and a rename */
+/*
+ * CSV as it comes: kaeru_clean_each() hands the rows over only once the
+ * whole input was read and found good, so each is written at once,
+ * through a buffer, and neither the input nor the output is held whole.
+ */
+struct sink {
+	FILE	 *f;
+	kaeru_buf b;
+	int	  failed;	/* a write failed */
+};
+
+/* sink_flush - the buffered bytes out; -1 when the write failed */
 static int
-write_file(const char *path, const kaeru_buf *b, const struct rows *rows, enum cli_format fmt)
+sink_flush(struct sink *k)
 {
+	if (k->f != NULL && k->b.size > 0 && cli_write(k->f, k->b.ptr, k->b.size) != 0)
+		k->failed = 1;
+	k->b.size = 0;
+	return k->failed ? -1 : 0;
+}
+
+static int
+sink_row(struct sink *k, const kaeru_clean_row *r)
+{
+	if (kaeru_clean_row_csv(r, &k->b) != 0)
+		return KAERU_ENOMEM;
+	if (k->b.size >= 1 << 16 && sink_flush(k) != 0)
+		return KAERU_EIO;
+	return 0;
+}
+
+struct sinks {
+	struct sink kept, dropped;
+};
+
+static int
+sink_kept(void *arg, const kaeru_clean_row *r)
+{
+	return sink_row(&((struct sinks *)arg)->kept, r);
+}
+
+static int
+sink_dropped(void *arg, const kaeru_clean_row *r)
+{
+	return sink_row(&((struct sinks *)arg)->dropped, r);
+}
+
+/* The rejects file: written under a temporary name, renamed when whole. */
+struct rejfile {
 	char  tmp[4096];
 	FILE *f;
-	int   bad;
+};
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		cli_warn("%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	bad = rows != NULL ? rows_print(rows, f, fmt, "dropped") != 0 || ferror(f)
-	    : cli_write(f, b->ptr ? b->ptr : "", b->size) != 0;
-	if (fclose(f) != 0 || bad) {
-		cli_warn("%s: cannot write", tmp);
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		cli_warn("%s: %s", path, strerror(errno));
-		unlink(tmp);
+/* rej_open - create the temporary file for path; -1 (said) when it cannot be */
+static int
+rej_open(struct rejfile *x, const char *path)
+{
+	snprintf(x->tmp, sizeof(x->tmp), "%s.tmp.%ld", path, (long)getpid());
+	if ((x->f = fopen(x->tmp, "wb")) == NULL) {
+		cli_warn("%s: %s", x->tmp, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/* rej_close - close it and, when ok and it was written whole, rename it to path, else remove it */
+static int
+rej_close(struct rejfile *x, const char *path, int ok)
+{
+	int bad = ferror(x->f) != 0;
+
+	if (fclose(x->f) != 0 || bad) {
+		cli_warn("%s: cannot write", x->tmp);
+		ok = 0;
+	} else if (ok && rename(x->tmp, path) != 0) {
+		cli_warn("%s: %s", path, strerror(errno));
+		ok = 0;
+	}
+	x->f = NULL;
+	if (!ok)
+		unlink(x->tmp);
+	return ok ? 0 : -1;
 }
 
 int
@@ -244,7 +303,9 @@ cmd_clean(int argc, char **argv)
 	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats st;
 	struct both	  b;
-	kaeru_buf	  in = KAERU_BUF_INIT, out = KAERU_BUF_INIT, rej = KAERU_BUF_INIT;
+	struct sinks	  k;
+	struct rejfile	  rf;
+	struct cli_input  in;
 	kaeru_store	 *s;
 	int		  c, rc, status = 0;
 
@@ -275,38 +336,53 @@ cmd_clean(int argc, char **argv)
 		clean_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (cli_slurp(argv[optind], &in) != 0) {
-		kaeru_buf_dispose(&in);
+	memset(&rf, 0, sizeof(rf));
+	if (cli_input_open(argv[optind], &in) != 0)
 		return EXIT_INPUT;
-	}
 	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0) {
-		kaeru_buf_dispose(&in);
+		cli_input_close(&in);
 		return rc;
+	}
+	if (rejpath != NULL && rej_open(&rf, rejpath) != 0) {
+		kaeru_store_free(s);
+		cli_input_close(&in);
+		return EXIT_FAILURE_;
 	}
 	o.now = (int64_t)time(NULL);
 	memset(&b, 0, sizeof(b));
-	if (so.fmt == FMT_CSV)
-		rc = kaeru_clean(s, in.ptr, in.size, &o, &out, rejpath ? &rej : NULL, &st);
-	else
+	memset(&k, 0, sizeof(k));
+	if (so.fmt == FMT_CSV) {
+		k.kept.f = stdout;
+		k.dropped.f = rf.f;
+		rc = kaeru_clean_each(s, in.ptr, in.size, &o, sink_kept, rejpath ? sink_dropped : NULL, &k, &st);
+		if (rc == 0 && (sink_flush(&k.kept) != 0 || sink_flush(&k.dropped) != 0))
+			rc = KAERU_EIO;
+	} else
 		rc = kaeru_clean_each(s, in.ptr, in.size, &o, keep_kept, rejpath ? keep_dropped : NULL,
 		    &b, &st);
 	kaeru_store_free(s);
-	kaeru_buf_dispose(&in);
-	if (rc != 0) {
-		rows_free(&b.kept);
-		rows_free(&b.dropped);
-		cli_warn("%s: %s", argv[optind], kaeru_error_last());
-		return rc == KAERU_EPARSE || rc == KAERU_EINVAL ? EXIT_INPUT : EXIT_FAILURE_;
-	}
-	if (rejpath != NULL && write_file(rejpath, &rej, so.fmt == FMT_CSV ? NULL : &b.dropped, so.fmt) != 0)
+	cli_input_close(&in);
+	kaeru_buf_dispose(&k.kept.b);
+	kaeru_buf_dispose(&k.dropped.b);
+	if (rc != 0 && (k.kept.failed || k.dropped.failed)) {
+		cli_warn(k.kept.failed ? "cannot write the output" : "%s: cannot write", rf.tmp);
 		status = EXIT_FAILURE_;
-	else if ((so.fmt == FMT_CSV ? cli_write(stdout, out.ptr ? out.ptr : "", out.size) :
-	    rows_print(&b.kept, stdout, so.fmt, "did_you_mean")) != 0 || fflush(stdout) != 0) {
+	} else if (rc != 0) {
+		cli_warn("%s: %s", argv[optind], kaeru_error_last());
+		status = rc == KAERU_EPARSE || rc == KAERU_EINVAL ? EXIT_INPUT : EXIT_FAILURE_;
+	} else if (so.fmt != FMT_CSV && rejpath != NULL &&
+	    (rows_print(&b.dropped, rf.f, so.fmt, "dropped") != 0 || ferror(rf.f))) {
+		cli_warn("%s: cannot write", rf.tmp);
+		status = EXIT_FAILURE_;
+	}
+	if (status == 0 && ((so.fmt != FMT_CSV && rows_print(&b.kept, stdout, so.fmt, "did_you_mean") != 0) ||
+	    fflush(stdout) != 0 || ferror(stdout))) {
 		cli_warn("cannot write the output");
 		status = EXIT_FAILURE_;
 	}
-	kaeru_buf_dispose(&out);
-	kaeru_buf_dispose(&rej);
+	/* The rejects are kept only when everything was written. */
+	if (rejpath != NULL && rej_close(&rf, rejpath, status == 0) != 0 && status == 0)
+		status = EXIT_FAILURE_;
 	rows_free(&b.kept);
 	rows_free(&b.dropped);
 	if (status == 0)

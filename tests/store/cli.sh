@@ -76,6 +76,26 @@ printf 'email\n"broken\n' >"$tmp/broken.csv"
 "$kaeru" clean --db "$db" --format table "$tmp/broken.csv" >"$tmp/broken.out" 2>"$tmp/broken.err"
 [ $? -eq 1 ] && [ ! -s "$tmp/broken.out" ] && grep -q "line 2" "$tmp/broken.err" && ok ||
     bad "clean of malformed CSV: $(cat "$tmp/broken.err")"
+# CSV goes out row by row, a file is mapped and standard input read: the
+# same bytes either way; malformed input still writes nothing, rejects
+# included, and a failed write leaves no rejects file behind.
+"$kaeru" clean --db "$db" - <"$tmp/list.csv" >"$tmp/clean.stdin" 2>/dev/null &&
+    cmp -s "$tmp/clean.stdin" "$tmp/clean.default" && ok || bad "clean: standard input as the file"
+printf 'email\na@example.org\nb@example.org,"\n' >"$tmp/broken2.csv"
+"$kaeru" clean --db "$db" --rejects "$tmp/rej.broken" "$tmp/broken2.csv" >"$tmp/broken.out" 2>"$tmp/broken.err"
+[ $? -eq 1 ] && [ ! -s "$tmp/broken.out" ] && [ ! -e "$tmp/rej.broken" ] &&
+    [ -z "$(ls "$tmp" | grep 'rej.broken.tmp')" ] && ok || bad "clean csv of malformed CSV: $(cat "$tmp/broken.err")"
+if [ -w /dev/full ]; then
+	"$kaeru" clean --db "$db" --rejects "$tmp/rej.full" "$tmp/list.csv" >/dev/full 2>"$tmp/full.err"
+	[ $? -eq 3 ] && grep -q 'cannot write' "$tmp/full.err" && [ ! -e "$tmp/rej.full" ] &&
+	    [ -z "$(ls "$tmp" | grep 'rej.full.tmp')" ] && ok || bad "clean to a full disk: $(cat "$tmp/full.err")"
+fi
+"$kaeru" clean --db "$db" --rejects "$tmp/no/such/dir/rej" "$tmp/list.csv" >"$tmp/nodir.out" 2>"$tmp/nodir.err"
+[ $? -eq 3 ] && [ ! -s "$tmp/nodir.out" ] && grep -q 'no/such/dir' "$tmp/nodir.err" && ok ||
+    bad "clean with rejects that cannot be written: $(cat "$tmp/nodir.err")"
+: >"$tmp/empty.csv"
+"$kaeru" clean --db "$db" "$tmp/empty.csv" >"$tmp/empty.out" 2>/dev/null && [ ! -s "$tmp/empty.out" ] && ok ||
+    bad "clean of an empty file"
 
 # kaeru lists: create, import (all or nothing, bad lines named), show and
 # export in every format, export without the suppressed, add, remove,

@@ -547,6 +547,25 @@ put_clean_row(kstr *o, const kaeru_clean_row *r)
 	ks_add(o, "\r\n", 2);
 }
 
+/* kaeru_clean_row_csv - one row as kaeru_clean() writes it, appended to out */
+int
+kaeru_clean_row_csv(const kaeru_clean_row *row, kaeru_buf *out)
+{
+	kstr k;
+
+	if (row == NULL || out == NULL || (row->fields == NULL && row->n > 0) || row->extra == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_clean_row_csv: NULL argument");
+	k.p = out->ptr;
+	k.len = out->size;
+	k.cap = out->asize;
+	k.broken = 0;
+	put_clean_row(&k, row);
+	out->ptr = k.p;
+	out->size = k.len;
+	out->asize = k.cap;
+	return ks_ok(&k) ? 0 : kerr_set(KAERU_ENOMEM, "out of memory");
+}
+
 static int
 csv_kept(void *arg, const kaeru_clean_row *r)
 {

@@ -9,7 +9,7 @@
  *	agrees with the code's class, and JSON and a line that are valid
  *	UTF-8. The normalised code, asked again, must be explained too. The
  *	iterator over the providers' readings of the code must end, with
- *	whole answers.
+ *	whole answers (the first eight rendered too).
  */
 #include "fuzz.h"
 
@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-/* whole - check one explanation */
+/* whole - check one explanation; b: also its JSON and line */
 static void
 whole(const kaeru_explanation *e, kaeru_buf *b)
 {
@@ -46,6 +46,8 @@ whole(const kaeru_explanation *e, kaeru_buf *b)
 		if (e->code[0] == '5')
 			FUZZ_CHECK(strcmp(e->severity, "permanent") == 0);
 	}
+	if (b == NULL)
+		return;
 	b->size = 0;
 	FUZZ_CHECK(kaeru_explanation_json(e, 0, b) == 0);
 	FUZZ_CHECK(kaeru_explanation_line(e, b) == 0);
@@ -85,8 +87,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rc != KAERU_EINVAL) {
 		kaeru_explain_iter_init(&it, lang, code);
+		/* The whole registry (code "") is hundreds of entries: JSON for a few. */
 		while ((rc = kaeru_explain_next(&it, &e)) == 1) {
-			whole(&e, &b);
+			whole(&e, k < 8 ? &b : NULL);
 			FUZZ_CHECK(++k < 10000);
 		}
 		FUZZ_CHECK(rc == 0);

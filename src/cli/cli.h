@@ -90,22 +90,7 @@ int	cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char
 int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
 /* cli_store_help - the --help lines of the options every store command takes; fmt its default format */
 void	cli_store_help(FILE *f, const char *fmt);
-
-/*
- * A whole input file: a regular file is mapped (the page cache holds it,
- * not the heap), standard input ("-") and pipes are read into buf.
- */
-struct cli_input {
-	const char *ptr;
-	size_t	    size;
-	void	   *map;
-	size_t	    maplen;
-	kaeru_buf   buf;
-};
-
-/* cli_input_open - path (or "-") into in; prints the failure */
-int	cli_input_open(const char *path, struct cli_input *in);
-void	cli_input_close(struct cli_input *in);
+int	cli_slurp(const char *path, kaeru_buf *b);
 int	cli_date(const char *s, int64_t *out);
 void	cli_time(int64_t t, char buf[32]);
 

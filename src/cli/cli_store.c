@@ -14,13 +14,10 @@
 
 #include <kaeru/kaeru.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 /*
  * cli_store_getopt - the next option of a store command's own (own: its
@@ -109,7 +106,7 @@ cli_store_open(const char *db, const char *conf, kaeru_store **out)
 }
 
 /* cli_slurp - a whole file (or standard input, "-") into b; prints the failure */
-static int
+int
 cli_slurp(const char *path, kaeru_buf *b)
 {
 	FILE  *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -147,56 +144,6 @@ cli_slurp(const char *path, kaeru_buf *b)
 	if (f != stdin)
 		fclose(f);
 	return 0;
-}
-
-int
-cli_input_open(const char *path, struct cli_input *in)
-{
-	struct stat st;
-	int	    fd;
-
-	memset(in, 0, sizeof(*in));
-	in->ptr = "";
-	if (strcmp(path, "-") != 0) {
-		if ((fd = open(path, O_RDONLY)) < 0) {
-			cli_warn("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (st.st_size > 0) {
-				void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-				if (m == MAP_FAILED) {
-					cli_warn("%s: %s", path, strerror(errno));
-					close(fd);
-					return -1;
-				}
-				(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-				in->map = m;
-				in->maplen = (size_t)st.st_size;
-				in->ptr = m;
-				in->size = in->maplen;
-			}
-			close(fd);
-			return 0;
-		}
-		close(fd);
-	}
-	if (cli_slurp(path, &in->buf) != 0) {
-		kaeru_buf_dispose(&in->buf);
-		return -1;
-	}
-	in->ptr = in->buf.ptr ? in->buf.ptr : "";
-	in->size = in->buf.size;
-	return 0;
-}
-
-void
-cli_input_close(struct cli_input *in)
-{
-	if (in->map != NULL)
-		munmap(in->map, in->maplen);
-	kaeru_buf_dispose(&in->buf);
-	memset(in, 0, sizeof(*in));
 }
 
 /* cli_date - YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS (UTC), Nd (N days ago) or seconds since the epoch */

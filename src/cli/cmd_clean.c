@@ -9,13 +9,14 @@
  *	existing, invalid addresses and duplicates; kept rows get a
  *	"did_you_mean" column naming a likely typo (gmial.com -> gmail.com),
  *	the address itself is never rewritten. --rejects writes the dropped
- *	rows with the reason. The input is read twice, and checked whole
- *	before anything is written: malformed CSV fails with the line number
- *	and writes nothing (the rejects file is written to a temporary name
- *	and renamed). A file is mapped, not copied into memory, and CSV goes
- *	out as the second reading hands each row over: memory holds a
- *	verdict per row and the addresses kept, not the list. A summary goes
- *	to standard error.
+ *	rows with the reason. The input is read into memory (a snapshot: a
+ *	file mapped instead could change between the two readings, and a
+ *	verdict of the first would go to another row of the second) and
+ *	checked whole before anything is written: malformed CSV fails with
+ *	the line number and writes nothing (the rejects file is written to a
+ *	temporary name and renamed). CSV goes out as the second reading
+ *	hands each row over, not gathered first. A summary goes to standard
+ *	error.
  *
  *	CSV is the default (clean is a filter: the list comes out as it went
  *	in, plus a column). --format table, jsonl or json carries the same
@@ -305,7 +306,7 @@ cmd_clean(int argc, char **argv)
 	struct both	  b;
 	struct sinks	  k;
 	struct rejfile	  rf;
-	struct cli_input  in;
+	kaeru_buf	  in = KAERU_BUF_INIT;
 	kaeru_store	 *s;
 	int		  c, rc, status = 0;
 
@@ -337,15 +338,17 @@ cmd_clean(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(&rf, 0, sizeof(rf));
-	if (cli_input_open(argv[optind], &in) != 0)
+	if (cli_slurp(argv[optind], &in) != 0) {
+		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
+	}
 	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0) {
-		cli_input_close(&in);
+		kaeru_buf_dispose(&in);
 		return rc;
 	}
 	if (rejpath != NULL && rej_open(&rf, rejpath) != 0) {
 		kaeru_store_free(s);
-		cli_input_close(&in);
+		kaeru_buf_dispose(&in);
 		return EXIT_FAILURE_;
 	}
 	o.now = (int64_t)time(NULL);
@@ -354,14 +357,14 @@ cmd_clean(int argc, char **argv)
 	if (so.fmt == FMT_CSV) {
 		k.kept.f = stdout;
 		k.dropped.f = rf.f;
-		rc = kaeru_clean_each(s, in.ptr, in.size, &o, sink_kept, rejpath ? sink_dropped : NULL, &k, &st);
+		rc = kaeru_clean_each(s, in.ptr ? in.ptr : "", in.size, &o, sink_kept, rejpath ? sink_dropped : NULL, &k, &st);
 		if (rc == 0 && (sink_flush(&k.kept) != 0 || sink_flush(&k.dropped) != 0))
 			rc = KAERU_EIO;
 	} else
-		rc = kaeru_clean_each(s, in.ptr, in.size, &o, keep_kept, rejpath ? keep_dropped : NULL,
+		rc = kaeru_clean_each(s, in.ptr ? in.ptr : "", in.size, &o, keep_kept, rejpath ? keep_dropped : NULL,
 		    &b, &st);
 	kaeru_store_free(s);
-	cli_input_close(&in);
+	kaeru_buf_dispose(&in);
 	kaeru_buf_dispose(&k.kept.b);
 	kaeru_buf_dispose(&k.dropped.b);
 	if (rc != 0 && (k.kept.failed || k.dropped.failed)) {

@@ -92,18 +92,19 @@ import(kaeru_store *s, const char *list, const char *path, kaeru_clean_opts *o, 
 {
 	static const char *const cols[] = { "#rows", "#added", "#present" };
 	kaeru_import_stats	 st;
-	kaeru_buf		 bad = KAERU_BUF_INIT;
-	struct cli_input	 in;
+	kaeru_buf		 in = KAERU_BUF_INIT, bad = KAERU_BUF_INIT;
 	char			 v[3][24];
 	const char		*vals[3] = { v[0], v[1], v[2] };
 	struct cli_out		 out;
 	int			 rc;
 
-	if (cli_input_open(path, &in) != 0)
+	if (cli_slurp(path, &in) != 0) {
+		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
+	}
 	o->now = (int64_t)time(NULL);
 	rc = kaeru_store_list_import(s, list, in.ptr, in.size, o, &bad, &st);
-	cli_input_close(&in);
+	kaeru_buf_dispose(&in);
 	if (rc != 0) {
 		const char *p = bad.ptr, *e;
 

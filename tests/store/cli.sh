@@ -72,6 +72,9 @@ grep -q '"dropped":"suppressed"' "$tmp/rej.jsonl" && ok || bad "clean rejects js
 printf 'a@gmial.com,x\nb@example.org\n' | "$kaeru" clean --db "$db" --format jsonl - 2>/dev/null >"$tmp/nohead.jsonl"
 grep -q '^{"column1":"a@gmial.com","column2":"x","did_you_mean":"a@gmail.com"}$' "$tmp/nohead.jsonl" && ok ||
     bad "clean without a header: $(cat "$tmp/nohead.jsonl")"
+# A first row with an address is data, even when a field of it reads "to".
+printf 'a@example.org,to\nb@example.org,cc\n' | "$kaeru" clean --db "$db" - 2>/dev/null >"$tmp/to.csv"
+[ "$(grep -c '@example.org' "$tmp/to.csv")" = 2 ] && ok || bad "clean: a data row naming a column: $(cat "$tmp/to.csv")"
 printf 'email\n"broken\n' >"$tmp/broken.csv"
 "$kaeru" clean --db "$db" --format table "$tmp/broken.csv" >"$tmp/broken.out" 2>"$tmp/broken.err"
 [ $? -eq 1 ] && [ ! -s "$tmp/broken.out" ] && grep -q "line 2" "$tmp/broken.err" && ok ||

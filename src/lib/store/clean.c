@@ -227,7 +227,8 @@ is_addr_header(const char *s, size_t n)
 static int
 pick_column(const struct rec *r, const char *want, size_t *col, int *header)
 {
-	size_t i;
+	size_t i, named;
+	int    at = 0;
 
 	*col = 0;
 	*header = 0;
@@ -247,13 +248,24 @@ pick_column(const struct rec *r, const char *want, size_t *col, int *header)
 			}
 		return kerr_set(KAERU_EINVAL, "line %ld: no column named \"%s\" in the header", r->line, want);
 	}
-	for (i = 0; i < r->n; i++)
-		if (is_addr_header(r->buf.p + r->start[i], r->len[i])) {
-			*col = i;
-			*header = 1;
-			return 0;
-		}
+	/*
+	 * A record that names an address column is the header, unless it
+	 * holds an address itself: a data row whose note says "address" or
+	 * "to" is no header, and cleaning the cleaned list again must read
+	 * its first row as the first reading did.
+	 */
+	named = SIZE_MAX;
+	for (i = 0; i < r->n; i++) {
+		if (named == SIZE_MAX && is_addr_header(r->buf.p + r->start[i], r->len[i]))
+			named = i;
+		if (memchr(r->buf.p + r->start[i], '@', r->len[i]) != NULL)
+			at = 1;
+	}
 	*header = r->n == 0 || memchr(r->buf.p, '@', r->len[0]) == NULL;
+	if (named != SIZE_MAX && (!at || *header)) {
+		*col = named;
+		*header = 1;
+	}
 	return 0;
 }
 

@@ -35,6 +35,17 @@ mkd(const char *name)
 	mkdir(p, 0700);
 }
 
+/* lnk - a symbolic link name under dir to the entry to under dir ("." as it is); 0 when made */
+static int
+lnk(const char *to, const char *name)
+{
+	char t[512], p[512];
+
+	snprintf(t, sizeof(t), "%s/%s", dir, to);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return symlink(strcmp(to, ".") == 0 ? to : t, p);
+}
+
 /* One mail as read: its length, a hash of its bytes, its truncated flag. */
 struct seen {
 	size_t	      len;
@@ -731,18 +742,15 @@ count(const char *path, int *mails, int *errors, kaeru_reader_opts *o, int *trun
 static void
 links(void)
 {
-	char p[512], q[512];
+	char p[512];
 	int  n, e;
 
 	mkd("lk");
 	mkd("lk/sub");
 	put("lk/a.eml", "Subject: a\n\n");
 	put("lk/sub/b.eml", "Subject: b\n\n");
-	snprintf(p, sizeof(p), "%s/lk/loop", dir);
-	T_OK(symlink(".", p) == 0, "a link back up");
-	snprintf(p, sizeof(p), "%s/lk/sub", dir);
-	snprintf(q, sizeof(q), "%s/lk/zz-again", dir);
-	T_OK(symlink(p, q) == 0, "a second way in");
+	T_OK(lnk(".", "lk/loop") == 0, "a link back up");
+	T_OK(lnk("lk/sub", "lk/zz-again") == 0, "a second way in");
 	snprintf(p, sizeof(p), "%s/lk", dir);
 	count(p, &n, &e, NULL, NULL);
 	T_EQ_INT(n, 2, "links: each mail once");
@@ -762,7 +770,7 @@ many_dirs(void)
 {
 	kaeru_reader *r;
 	kaeru_mail    m;
-	char	      p[512], q[512], nm[32];
+	char	      p[512], nm[32];
 	int	      n, e, i, k, rc;
 
 	mkd("many");
@@ -772,12 +780,8 @@ many_dirs(void)
 		snprintf(nm, sizeof(nm), "many/d%03d/m.eml", i);
 		put(nm, "Subject: m\n\n");
 	}
-	snprintf(p, sizeof(p), "%s/many/d000", dir);
-	snprintf(q, sizeof(q), "%s/many/d299/back", dir);
-	T_OK(symlink(p, q) == 0, "a link to the first directory");
-	snprintf(p, sizeof(p), "%s/many/d299", dir);
-	snprintf(q, sizeof(q), "%s/many/d000/ahead", dir);
-	T_OK(symlink(p, q) == 0, "a link to the last directory");
+	T_OK(lnk("many/d000", "many/d299/back") == 0, "a link to the first directory");
+	T_OK(lnk("many/d299", "many/d000/ahead") == 0, "a link to the last directory");
 	snprintf(p, sizeof(p), "%s/many", dir);
 	count(p, &n, &e, NULL, NULL);
 	T_EQ_INT(n, 300, "many directories: each mail once");

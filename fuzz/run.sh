@@ -26,7 +26,7 @@ B=${1:-build-fuzz}
 SECS=${2:-60}
 CORPUS=${3:-../shared/corpus}
 shift 3 2>/dev/null || shift $#
-TARGETS=${*:-message mime decode charset dsn address mbox csv explain}
+TARGETS=${*:-message mime decode charset dsn address mbox csv explain addrkey}
 SRC=$(cd "$(dirname "$0")" && pwd)
 SLOW_MS=${SLOW_MS:-100}
 
@@ -44,7 +44,7 @@ for t in $TARGETS; do
 	case $t in
 	message|mime|mbox) maxlen=${MAX_LEN:-32768} ;;
 	dsn|charset|decode) maxlen=16384 ;;
-	explain) maxlen=600 ;;
+	explain|addrkey) maxlen=600 ;;
 	*) maxlen=16384 ;;
 	esac
 	mkdir -p "$B/work/$name" "$B/artifacts/$name" "$SRC/corpora/$name"

@@ -56,6 +56,16 @@ def csv_seeds(outdir, lines):
         put(outdir, "fuzz_csv", "%03d" % k, bytes([k * 37 % 256]) + body)
 
 
+def addrkey_seeds(outdir, lines):
+    """Bare addresses for fuzz_addrkey: the corpus's, and the shapes it lacks."""
+    addrs = sorted({m.group(0) for line in lines for m in ADDR.finditer(line)})[:400]
+    addrs += ["Neko@Example.ORG", "user+tag@例え.jp", '"quoted local"@example.com',
+              "x@[192.0.2.1]", "x@[IPv6:2001:db8::1]", "ユーザー@例え.テスト",
+              "kijitora@gmial.com", "A@XN--E1AFMKFD.XN--P1AI", "bad@@x", "a@b..c"]
+    for i, a in enumerate(addrs):
+        put(outdir, "fuzz_addrkey", "%04d" % i, a if isinstance(a, bytes) else a.encode())
+
+
 def explain_seeds(corpus, outdir):
     """Codes as users type them for fuzz_explain: the first byte picks the language."""
     codes = set()
@@ -74,7 +84,7 @@ def explain_seeds(corpus, outdir):
 def main():
     corpus, outdir = sys.argv[1], sys.argv[2]
     for t in ("message", "mime", "decode", "charset", "dsn", "address", "mbox", "csv",
-              "explain"):
+              "explain", "addrkey"):
         shutil.rmtree(os.path.join(outdir, "fuzz_" + t), ignore_errors=True)
     files = mails(corpus)
     lines = set()
@@ -111,6 +121,7 @@ def main():
     for i, line in enumerate(sorted(lines)[:3000]):
         put(outdir, "fuzz_address", "%05d" % i, line)
     csv_seeds(outdir, sorted(lines))
+    addrkey_seeds(outdir, sorted(lines))
     explain_seeds(corpus, outdir)
     print("seeds in %s: %d mails, %d address lines" % (outdir, len(files), min(len(lines), 3000)))
 

@@ -876,6 +876,21 @@ test_addresses(void)
 		if (rc == 0 && cases[i].norm)
 			T_EQ_STR(b.ptr, cases[i].norm, cases[i].a);
 	}
+	{
+		/*
+		 * 153 octets in UTF-8, 263 with the domain as A-labels ("a\u3048"
+		 * is "xn--a-97t"): too long for SMTP, though the domain alone fits.
+		 */
+		char a[256] = "uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu@";
+		int  k;
+
+		for (k = 0; k < 22; k++)
+			strcat(a, "a\xe3\x81\x88.");
+		strcat(a, "jp");
+		T_OK(kaeru_address_check(a, strlen(a), &b, &why) != 0 && strstr(why, "A-labels") != NULL,
+		    "254 octets counted as A-labels");
+		T_OK(kaeru_address_normalize(a, strlen(a), &b) == 0 && b.size == 263, "such an address still has a key");
+	}
 	T_EQ_STR(kaeru_domain_typo("gmial.com"), "gmail.com", "transposition");
 	T_EQ_STR(kaeru_domain_typo("hotmal.com"), "hotmail.com", "deletion");
 	T_EQ_STR(kaeru_domain_typo("gmail.con"), "gmail.com", "substitution");

@@ -256,6 +256,11 @@ kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int flags)
 		*why = "out of memory";
 		return -1;
 	}
+	/* A UTF-8 domain can outgrow the limit as A-labels, which are what DNS and SMTP carry. */
+	if (check && out->len > 254) {
+		*why = "address longer than 254 octets (its domain as A-labels)";
+		return -1;
+	}
 	return 0;
 }
 

@@ -168,6 +168,22 @@ usage(FILE *f)
 	fprintf(f, "\n\"kaeru <command> --help\" describes a command.\n");
 }
 
+/*
+ * flushed - a command's status, once what it printed is out: a command
+ * that succeeded fails when standard output could not be written (a full
+ * disk, --help or version into /dev/full), as the commands that check
+ * their own writes do.
+ */
+static int
+flushed(int status)
+{
+	if ((fflush(stdout) != 0 || ferror(stdout)) && status == 0) {
+		cli_warn("cannot write the output");
+		return EXIT_FAILURE_;
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,15 +204,15 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
-		return 0;
+		return flushed(0);
 	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("kaeru %s\n", kaeru_version());
-		return 0;
+		return flushed(0);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+			return flushed(commands[i].run(argc - 1, argv + 1));
 	cli_warn("unknown command \"%s\"", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -92,6 +92,12 @@ if [ -w /dev/full ]; then
 	"$kaeru" clean --db "$db" --rejects "$tmp/rej.full" "$tmp/list.csv" >/dev/full 2>"$tmp/full.err"
 	[ $? -eq 3 ] && grep -q 'cannot write' "$tmp/full.err" && [ ! -e "$tmp/rej.full" ] &&
 	    [ -z "$(ls "$tmp" | grep 'rej.full.tmp')" ] && ok || bad "clean to a full disk: $(cat "$tmp/full.err")"
+	# Every command says so when its output could not be written.
+	for c in version --help "parse --help" "explain 550" "stats --db $db" "clean --help"; do
+		# shellcheck disable=SC2086
+		"$kaeru" $c >/dev/full 2>"$tmp/full.err"
+		[ $? -eq 3 ] && grep -q 'cannot write' "$tmp/full.err" && ok || bad "kaeru $c to a full disk"
+	done
 fi
 "$kaeru" clean --db "$db" --rejects "$tmp/no/such/dir/rej" "$tmp/list.csv" >"$tmp/nodir.out" 2>"$tmp/nodir.err"
 [ $? -eq 3 ] && [ ! -s "$tmp/nodir.out" ] && grep -q 'no/such/dir' "$tmp/nodir.err" && ok ||

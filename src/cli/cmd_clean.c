@@ -28,6 +28,7 @@
 
 #include <kaeru/kaeru.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -346,6 +347,13 @@ cmd_clean(int argc, char **argv)
 		kaeru_buf_dispose(&in);
 		return rc;
 	}
+	/*
+	 * With a rejects file to finish or remove, a reader that goes away
+	 * (| head) must make a write fail, not kill the process and leave
+	 * the temporary file behind.
+	 */
+	if (rejpath != NULL)
+		signal(SIGPIPE, SIG_IGN);
 	if (rejpath != NULL && rej_open(&rf, rejpath) != 0) {
 		kaeru_store_free(s);
 		kaeru_buf_dispose(&in);

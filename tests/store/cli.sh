@@ -99,6 +99,11 @@ if [ -w /dev/full ]; then
 		[ $? -eq 3 ] && grep -q 'cannot write' "$tmp/full.err" && ok || bad "kaeru $c to a full disk"
 	done
 fi
+# A reader that goes away: the write fails, and no rejects file, final or temporary, stays.
+python3 -c 'import sys; sys.stdout.write("email\n" + "".join("u%d@example.org\n" % i for i in range(200000)))' >"$tmp/long.csv"
+"$kaeru" clean --db "$db" --rejects "$tmp/rej.pipe" "$tmp/long.csv" 2>"$tmp/pipe.err" | head -c 10 >/dev/null
+grep -q 'cannot write' "$tmp/pipe.err" && [ -z "$(ls "$tmp" | grep 'rej.pipe')" ] && ok ||
+    bad "clean into a pipe closed early: $(cat "$tmp/pipe.err")"
 "$kaeru" clean --db "$db" --rejects "$tmp/no/such/dir/rej" "$tmp/list.csv" >"$tmp/nodir.out" 2>"$tmp/nodir.err"
 [ $? -eq 3 ] && [ ! -s "$tmp/nodir.out" ] && grep -q 'no/such/dir' "$tmp/nodir.err" && ok ||
     bad "clean with rejects that cannot be written: $(cat "$tmp/nodir.err")"

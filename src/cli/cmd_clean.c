@@ -308,6 +308,7 @@ cmd_clean(int argc, char **argv)
 	struct sinks	  k;
 	struct rejfile	  rf;
 	kaeru_buf	  in = KAERU_BUF_INIT;
+	const char	 *data;
 	kaeru_store	 *s;
 	int		  c, rc, status = 0;
 
@@ -360,23 +361,27 @@ cmd_clean(int argc, char **argv)
 		return EXIT_FAILURE_;
 	}
 	o.now = (int64_t)time(NULL);
+	data = in.ptr ? in.ptr : "";
 	memset(&b, 0, sizeof(b));
 	memset(&k, 0, sizeof(k));
 	if (so.fmt == FMT_CSV) {
 		k.kept.f = stdout;
 		k.dropped.f = rf.f;
-		rc = kaeru_clean_each(s, in.ptr ? in.ptr : "", in.size, &o, sink_kept, rejpath ? sink_dropped : NULL, &k, &st);
+		rc = kaeru_clean_each(s, data, in.size, &o, sink_kept, rejpath ? sink_dropped : NULL, &k, &st);
 		if (rc == 0 && (sink_flush(&k.kept) != 0 || sink_flush(&k.dropped) != 0))
 			rc = KAERU_EIO;
 	} else
-		rc = kaeru_clean_each(s, in.ptr ? in.ptr : "", in.size, &o, keep_kept, rejpath ? keep_dropped : NULL,
+		rc = kaeru_clean_each(s, data, in.size, &o, keep_kept, rejpath ? keep_dropped : NULL,
 		    &b, &st);
 	kaeru_store_free(s);
 	kaeru_buf_dispose(&in);
 	kaeru_buf_dispose(&k.kept.b);
 	kaeru_buf_dispose(&k.dropped.b);
-	if (rc != 0 && (k.kept.failed || k.dropped.failed)) {
-		cli_warn(k.kept.failed ? "cannot write the output" : "%s: cannot write", rf.tmp);
+	if (rc != 0 && k.kept.failed) {
+		cli_warn("cannot write the output");
+		status = EXIT_FAILURE_;
+	} else if (rc != 0 && k.dropped.failed) {
+		cli_warn("%s: cannot write", rf.tmp);
 		status = EXIT_FAILURE_;
 	} else if (rc != 0) {
 		cli_warn("%s: %s", argv[optind], kaeru_error_last());

@@ -567,10 +567,7 @@ kaeru_clean_row_csv(const kaeru_clean_row *row, kaeru_buf *out)
 
 	if (row == NULL || out == NULL || (row->fields == NULL && row->n > 0) || row->extra == NULL)
 		return kerr_set(KAERU_EINVAL, "kaeru_clean_row_csv: NULL argument");
-	k.p = out->ptr;
-	k.len = out->size;
-	k.cap = out->asize;
-	k.broken = 0;
+	k = (kstr){ out->ptr, out->size, out->asize, 0 };
 	put_clean_row(&k, row);
 	out->ptr = k.p;
 	out->size = k.len;

@@ -13,8 +13,10 @@
 # <target>.log (and .log.2, .log.3, ... for the other workers).
 #
 # Seeds are made from CORPUS (fuzz/seeds.py) into BUILD-FUZZ/seeds; the
-# growing working corpus lives in BUILD-FUZZ/work/<target> and is kept
-# between runs; crashes, leaks and timeouts land in
+# growing working corpus lives in BUILD-FUZZ/work/<target> (FUZZ_WORK=DIR
+# puts it in DIR/<target>, so that a build made with other options, such
+# as -Dfuzz_trace_cmp=false, goes on from the corpus grown by another) and
+# is kept between runs; crashes, leaks and timeouts land in
 # BUILD-FUZZ/artifacts/<target>/. A finding fixed in src/ is copied to
 # fuzz/corpora/<target>/ so that "make check" replays it for ever.
 #
@@ -29,6 +31,7 @@ shift 3 2>/dev/null || shift $#
 TARGETS=${*:-message mime decode charset dsn address mbox csv explain addrkey}
 SRC=$(cd "$(dirname "$0")" && pwd)
 SLOW_MS=${SLOW_MS:-100}
+WORK=${FUZZ_WORK:-$B/work}
 
 # KEEP_SEEDS=1 reuses the seeds of an earlier run (parallel runs share them).
 if [ "${KEEP_SEEDS:-0}" != 1 ] || [ ! -d "$B/seeds" ]; then
@@ -47,7 +50,7 @@ for t in $TARGETS; do
 	explain|addrkey) maxlen=600 ;;
 	*) maxlen=16384 ;;
 	esac
-	mkdir -p "$B/work/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
+	mkdir -p "$WORK/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
 	log="$B/artifacts/$name.log"
 	workers=${FUZZ_WORKERS:-1}
 	runs=
@@ -64,7 +67,7 @@ for t in $TARGETS; do
 		"$B/fuzz/$name" -max_total_time="$SECS" -timeout=1 -rss_limit_mb=2048 \
 			-max_len=$maxlen -print_final_stats=1 $runs ${FUZZ_FLAGS:-} \
 			-artifact_prefix="$B/artifacts/$name/" \
-			"$B/work/$name" "$B/seeds/$name" "$SRC/corpora/$name" >"$lw" 2>&1 &
+			"$WORK/$name" "$B/seeds/$name" "$SRC/corpora/$name" >"$lw" 2>&1 &
 		pids="$pids $!"
 		w=$((w + 1))
 	done
@@ -80,7 +83,7 @@ for t in $TARGETS; do
 	# shellcheck disable=SC2086
 	cov=$(cat $logs | grep -o 'cov: [0-9]*' | sort -k2 -n | tail -1)
 	# Hang check: replay the working corpus once, report the slowest input.
-	slow=$(find "$B/work/$name" -type f | xargs -r "$B/fuzz/$name" -runs=1 2>&1 |
+	slow=$(find "$WORK/$name" -type f | xargs -r "$B/fuzz/$name" -runs=1 2>&1 |
 		sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\2 \1/p' | sort -n | tail -1)
 	printf '%-14s rc=%d execs=%s (%s/s) %s slowest=%s ms\n' "$name" "$rc" \
 		"${execs:-?}" "${rate:-?}" "${cov:-}" "${slow%% *}"

@@ -49,7 +49,7 @@
  *	lines and every other byte are kept, so the parser's records are
  *	the same. Give the parser's max_header_len with it, so that both
  *	read part headers alike. A 15 MB bounce full of photos then costs a
- *	few KB of memory, and its attachments are never mapped or copied.
+ *	few KB of memory, and its attachments are never copied.
  *	Leave it unset to get the mail's bytes as they are (to store them).
  *
  *	A range (range_from, range_to) gives only the mails that start at a

@@ -799,6 +799,56 @@ many_dirs(void)
 	kaeru_reader_free(r);
 }
 
+/*
+ * changed_under - a single mail of 300,000 bytes (past the size that was
+ *	once mapped) whose file is cut to nothing, then written longer, while
+ *	the mail is held: the mail keeps every byte as read and its NUL, in
+ *	a child so that a SIGBUS or SIGSEGV shows as a failure, not a crash
+ */
+static void
+changed_under(void)
+{
+	char	  p[512];
+	pid_t	  pid;
+	int	  st = -1;
+	size_t	  n = 300000, i;
+	char	 *text = malloc(n + 1);
+	FILE	 *f;
+
+	memcpy(text, "Subject: big\n\n", 14);
+	for (i = 14; i < n; i++)
+		text[i] = (i % 61 == 60) ? '\n' : (char)('a' + i % 26);
+	text[n] = '\0';
+	snprintf(p, sizeof(p), "%s/cut.eml", dir);
+	f = fopen(p, "w");
+	fwrite(text, 1, n, f);
+	fclose(f);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		kaeru_reader *r;
+		kaeru_mail    m;
+		int	      ok;
+
+		if (kaeru_reader_open(&r, p, NULL) != 0 || kaeru_reader_next(r, &m) != 1)
+			_exit(2);
+		if (truncate(p, 0) != 0)
+			_exit(3);
+		ok = m.len == n && memcmp(m.data, text, n) == 0;
+		/* Written again, longer: the bytes past the mail are not the mail's. */
+		f = fopen(p, "w");
+		for (i = 0; i < 3 * n; i++)
+			fputc('x', f);
+		fclose(f);
+		ok = ok && m.data[m.len] == '\0' && memcmp(m.data, text, n) == 0;
+		kaeru_reader_free(r);
+		_exit(ok ? 0 : 4);
+	}
+	waitpid(pid, &st, 0);
+	T_OK(WIFEXITED(st), "a held mail whose file is cut: no signal");
+	T_EQ_INT(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0, "a held mail whose file is cut and rewritten: its bytes as read");
+	free(text);
+}
+
 /* ref_unquote - mboxrd quoting undone by the definition, a line at a time: ">From " and ">>From " lose one '>' */
 static size_t
 ref_unquote(const char *p, size_t n, char *out)
@@ -921,6 +971,7 @@ main(void)
 	gzipped();
 	links();
 	many_dirs();
+	changed_under();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

@@ -10,7 +10,9 @@
  *	are gathered in batches of N (500), each stored in one transaction
  *	(kaeru_store_ingest_batch): a run killed at any point loses at most
  *	the open batch, and running it again stores exactly what was missing,
- *	since an event already stored is recognised by its token.
+ *	since an event already stored is recognised by its token. A batch
+ *	the store refuses (a full disk, a server gone) ends the run with exit
+ *	status 3 and a line naming its records; the batches before it stay.
  *	A summary follows at the end; on a terminal, a progress line too.
  *	The limits on one mail are kaeru parse's (cli_limit_opt()), and a
  *	mail cut before any record gets the same line on stderr and exit
@@ -46,6 +48,19 @@ struct counts {
 	unsigned long long mails, records, stored, duplicates, skipped, suppressions, domains;
 };
 
+/*
+ * not_stored - say which records a failed batch held, why, and that none
+ *	of them is in the store, so that running the same ingest again (once
+ *	the store can take them: a full disk, a server gone) is safe
+ */
+static void
+not_stored(size_t n, const struct counts *c)
+{
+	cli_warn("records %llu to %llu of this run were not stored: %s (a batch is one "
+	    "transaction: none of it is in the store, and the same ingest run again stores "
+	    "what is missing)", c->records - n + 1, c->records, kaeru_error_last());
+}
+
 /* flush - store the batch in one transaction and count the results; 0 or -1 (reported) */
 static int
 flush(kaeru_store *s, kaeru_ingest_batch *b, kaeru_ingest_result *res, struct counts *c)
@@ -55,16 +70,16 @@ flush(kaeru_store *s, kaeru_ingest_batch *b, kaeru_ingest_result *res, struct co
 	if (n == 0)
 		return 0;
 	if (kaeru_store_begin(s) != 0) {
-		cli_warn("%s", kaeru_error_last());
+		not_stored(n, c);
 		return -1;
 	}
 	if (kaeru_store_ingest_batch(s, b, (int64_t)time(NULL), res) != 0) {
-		cli_warn("%s", kaeru_error_last());
+		not_stored(n, c);
 		kaeru_store_rollback(s);
 		return -1;
 	}
 	if (kaeru_store_commit(s) != 0) {
-		cli_warn("%s", kaeru_error_last());
+		not_stored(n, c);	/* the backend rolled it back */
 		return -1;
 	}
 	for (i = 0; i < n; i++) {

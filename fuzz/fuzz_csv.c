@@ -13,7 +13,10 @@
  *	back as they were handed over with the did_you_mean column after
  *	them (the quoting of kaeru_clean's writer against its reader); the
  *	rows written one by one with kaeru_clean_row_csv() are kaeru_clean's
- *	output; the rejects are well-formed CSV too.
+ *	output; the rejects are well-formed CSV too. Every row gives the
+ *	same address column, and so does the second read. Before all that,
+ *	kaeru_list_to_utf8() must leave UTF-8 alone and turn anything else
+ *	into UTF-8 or refuse it naming the line.
  */
 #include "fuzz.h"
 
@@ -29,6 +32,8 @@ struct rows {
 	size_t	  n;
 	int	  dropped_extra;	/* leave out the last field (the added column) */
 	kaeru_buf csv;		/* the rows again, by kaeru_clean_row_csv() */
+	size_t	  column;	/* the address column every row gave */
+	int	  header;	/* a header row came */
 };
 
 static void
@@ -64,6 +69,9 @@ keep(void *arg, const kaeru_clean_row *r)
 
 	FUZZ_CHECK(r->fields != NULL || r->n == 0);
 	FUZZ_CHECK(r->extra != NULL && r->line >= 1);
+	FUZZ_CHECK(x->n == 0 || r->column == x->column);	/* one column for the whole list */
+	x->column = r->column;
+	x->header |= r->header;
 	if (x->dropped_extra) {
 		/* The second read: its own did_you_mean column is dropped. */
 		put(&x->b, &nf, sizeof(nf));
@@ -97,8 +105,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats st, st2;
 	kaeru_buf	  out = KAERU_BUF_INIT, rej = KAERU_BUF_INIT;
-	struct rows	  first = { KAERU_BUF_INIT, 0, 0, KAERU_BUF_INIT }, again = { KAERU_BUF_INIT, 0, 1, KAERU_BUF_INIT };
-	const char	 *d;
+	struct rows	  first = { KAERU_BUF_INIT, 0, 0, KAERU_BUF_INIT, 0, 0 },
+			  again = { KAERU_BUF_INIT, 0, 1, KAERU_BUF_INIT, 0, 0 };
+	kaeru_buf	  u = KAERU_BUF_INIT;
+	const char	 *d, *used;
+	char		  col[24];
 	int		  rc, rc2;
 
 	if (size == 0)
@@ -108,6 +119,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.max_line = 4 + (size_t)(data[0] & 0x70) * 8;
 	d = (const char *)data + 1;
 	size--;
+
+	/*
+	 * The list as UTF-8: valid UTF-8 stays as it is; anything else is
+	 * converted whole, into UTF-8, or refused with the place named.
+	 */
+	rc = kaeru_list_to_utf8(d, size, NULL, &u, &used);
+	FUZZ_CHECK(rc == 0 || rc == 1 || rc == KAERU_EPARSE);
+	FUZZ_CHECK(rc != 0 || (u.size == 0 && kc_utf8_valid(d, size) && strcmp(used, "UTF-8") == 0));
+	FUZZ_CHECK(rc != 1 || (used != NULL && kc_utf8_valid(u.ptr ? u.ptr : "", u.size)));
+	FUZZ_CHECK(rc != KAERU_EPARSE || strncmp(kaeru_error_last(), "line ", 5) == 0);
+	kaeru_buf_dispose(&u);
 
 	rc = kaeru_clean(NULL, d, size, &o, &out, &rej, &st);
 	if (rc != 0) {
@@ -138,10 +160,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * record's length: quoting can make a record longer.
 	 */
 	o.max_line = (size_t)-1;
+	/*
+	 * A guessed column past the first, in a list without a header, is
+	 * read back by number: the first kept row may hold an address-like
+	 * field before it that the first row did not (pick_column()).
+	 */
+	if (o.column == NULL && !first.header && first.column > 0) {
+		snprintf(col, sizeof(col), "%zu", first.column + 1);
+		o.column = col;
+	}
 	rc2 = kaeru_clean_each(NULL, out.ptr ? out.ptr : "", out.size, &o, keep, drop_none, &again, &st2);
 	FUZZ_CHECK(rc2 == 0);
 	FUZZ_CHECK(st2.rows == st.kept && st2.kept == st.kept && st2.typos == st.typos);
 	FUZZ_CHECK(again.n == first.n);
+	FUZZ_CHECK(again.n == 0 || again.column == first.column);
 	FUZZ_CHECK(again.b.size == first.b.size);
 	FUZZ_CHECK(first.b.size == 0 || memcmp(again.b.ptr, first.b.ptr, first.b.size) == 0);
 

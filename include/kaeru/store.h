@@ -318,6 +318,7 @@ typedef struct kaeru_clean_row {
 	int		    header;	/* 1: the header row: fields are column names */
 	const char	   *extra;	/* the added column: the typo hint of a kept row, why a
 					   row was dropped; for the header, its name */
+	size_t		    column;	/* the address column (0-based): named, or as guessed */
 } kaeru_clean_row;
 
 typedef int (*kaeru_clean_cb)(void *arg, const kaeru_clean_row *row);
@@ -338,6 +339,25 @@ KAERU_EXTERN int kaeru_clean_row_csv(const kaeru_clean_row *row, kaeru_buf *out)
 KAERU_EXTERN int kaeru_clean_each(kaeru_store *s, const char *data, size_t len,
 		    const kaeru_clean_opts *o, kaeru_clean_cb kept, kaeru_clean_cb dropped,
 		    void *arg, kaeru_clean_stats *st);
+
+/*
+ * kaeru_list_to_utf8 - a list file's bytes as UTF-8, for kaeru_clean(),
+ *	kaeru_clean_each() and kaeru_store_list_import(), which read UTF-8
+ *	only. encoding names the bytes' encoding (an iconv name: "CP932",
+ *	"SHIFT_JIS", "EUC-JP", "ISO-2022-JP", "WINDOWS-1252", "UTF-8", ...);
+ *	NULL or "" guesses: UTF-8, then ISO-2022-JP when its escapes are
+ *	there, then CP932 (Shift_JIS as spreadsheets in Japan save CSV) and
+ *	EUC-JP in the order their byte pairs suggest, then Windows-1252;
+ *	the first that reads every byte. Nothing is replaced: a byte that
+ *	does not convert fails the whole list.
+ *	Returns 0 when the bytes are UTF-8 already (out untouched, *used
+ *	"UTF-8"); 1 with the text appended to out and *used the encoding
+ *	read (a static string, or encoding itself); KAERU_EPARSE naming the
+ *	line and byte that did not convert; KAERU_EINVAL for an encoding
+ *	iconv does not know.
+ */
+KAERU_EXTERN int kaeru_list_to_utf8(const char *data, size_t len, const char *encoding,
+		    kaeru_buf *out, const char **used);
 
 typedef struct kaeru_import_stats {
 	size_t	rows;		/* data rows read */

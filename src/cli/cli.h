@@ -91,6 +91,8 @@ int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
 /* cli_store_help - the --help lines of the options every store command takes; fmt its default format */
 void	cli_store_help(FILE *f, const char *fmt);
 int	cli_slurp(const char *path, kaeru_buf *b);
+/* cli_list_utf8 - the list slurped from path, as UTF-8 (--encoding, or guessed and said); 0 or an exit status */
+int	cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in);
 int	cli_date(const char *s, int64_t *out);
 void	cli_time(int64_t t, char buf[32]);
 

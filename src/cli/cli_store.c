@@ -105,6 +105,32 @@ cli_store_open(const char *db, const char *conf, kaeru_store **out)
 	return 0;
 }
 
+/*
+ * cli_list_utf8 - in (a list read from path) as UTF-8: converted from
+ *	encoding, or from what kaeru_list_to_utf8() guessed, which is said on
+ *	stderr; 0, or the exit status of a failure (said)
+ */
+int
+cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in)
+{
+	kaeru_buf   u = KAERU_BUF_INIT;
+	const char *used;
+	int	    rc = kaeru_list_to_utf8(in->ptr, in->size, encoding, &u, &used);
+
+	if (rc < 0) {
+		cli_warn("%s: %s", path, kaeru_error_last());
+		kaeru_buf_dispose(&u);
+		return rc == KAERU_EINVAL ? EXIT_USAGE : rc == KAERU_EPARSE ? EXIT_INPUT : EXIT_FAILURE_;
+	}
+	if (rc == 1) {
+		if (encoding == NULL)
+			cli_warn("%s: not UTF-8: read as %s (--encoding names another)", path, used);
+		kaeru_buf_dispose(in);
+		*in = u;
+	}
+	return 0;
+}
+
 /* cli_slurp - a whole file (or standard input, "-") into b; prints the failure */
 int
 cli_slurp(const char *path, kaeru_buf *b)

@@ -38,7 +38,7 @@ static void
 clean_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru clean [--db URL] [--config FILE] [--column NAME|N] "
-	    "[--rejects FILE] [--max-line BYTES] [--format csv|table|jsonl|json] IN.csv|- > OUT\n");
+	    "[--rejects FILE] [--max-line BYTES] [--encoding NAME] [--format csv|table|jsonl|json] IN.csv|- > OUT\n");
 	if (f != stdout)
 		return;
 	fprintf(f, "\n"
@@ -50,7 +50,10 @@ clean_usage(FILE *f)
 	    "  --column NAME|N     the address column (default: the one the header calls\n"
 	    "                      email, mail, address, recipient, to, ..., else the first)\n"
 	    "  --rejects FILE      also write the dropped rows, with the reason\n"
-	    "  --max-line BYTES    the longest record (default 1 MiB)\n");
+	    "  --max-line BYTES    the longest record (default 1 MiB)\n"
+	    "  --encoding NAME     the list's encoding: CP932 (Shift_JIS), EUC-JP,\n"
+	    "                      WINDOWS-1252, ... (default: UTF-8, else guessed and\n"
+	    "                      said); the output is UTF-8\n");
 	cli_store_help(f, "csv");
 }
 
@@ -119,20 +122,46 @@ keep_row(void *arg, const kaeru_clean_row *r)
 	return 0;
 }
 
+/* The address column as the rows show it, and its name in the header. */
+struct column {
+	size_t	col;
+	char	name[80];
+};
+
+/* column_seen - note the address column (and its header name) from a row */
+static void
+column_seen(struct column *c, const kaeru_clean_row *r)
+{
+	c->col = r->column;
+	if (r->header && r->column < r->n) {
+		size_t n = r->lens[r->column];
+		if (n >= sizeof(c->name)) {
+			n = sizeof(c->name) - 1;	/* cut at a character's start */
+			while (n > 0 && (r->fields[r->column][n] & 0xc0) == 0x80)
+				n--;
+		}
+		memcpy(c->name, r->fields[r->column], n);
+		c->name[n] = '\0';
+	}
+}
+
 /* The kept rows and the dropped ones, for kaeru_clean_each(). */
 struct both {
-	struct rows kept, dropped;
+	struct rows   kept, dropped;
+	struct column column;
 };
 
 static int
 keep_kept(void *arg, const kaeru_clean_row *r)
 {
+	column_seen(&((struct both *)arg)->column, r);
 	return keep_row(&((struct both *)arg)->kept, r);
 }
 
 static int
 keep_dropped(void *arg, const kaeru_clean_row *r)
 {
+	column_seen(&((struct both *)arg)->column, r);
 	return keep_row(&((struct both *)arg)->dropped, r);
 }
 
@@ -238,18 +267,21 @@ sink_row(struct sink *k, const kaeru_clean_row *r)
 }
 
 struct sinks {
-	struct sink kept, dropped;
+	struct sink   kept, dropped;
+	struct column column;
 };
 
 static int
 sink_kept(void *arg, const kaeru_clean_row *r)
 {
+	column_seen(&((struct sinks *)arg)->column, r);
 	return sink_row(&((struct sinks *)arg)->kept, r);
 }
 
 static int
 sink_dropped(void *arg, const kaeru_clean_row *r)
 {
+	column_seen(&((struct sinks *)arg)->column, r);
 	return sink_row(&((struct sinks *)arg)->dropped, r);
 }
 
@@ -298,10 +330,11 @@ cmd_clean(int argc, char **argv)
 		{ "column", required_argument, NULL, 'k' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "max-line", required_argument, NULL, 'm' },
+		{ "encoding", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_store_opts so = { NULL, NULL, FMT_CSV };
-	const char	 *rejpath = NULL;
+	const char	 *rejpath = NULL, *enc = NULL;
 	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats st;
 	struct both	  b;
@@ -313,10 +346,13 @@ cmd_clean(int argc, char **argv)
 	int		  c, rc, status = 0;
 
 	optind = 1;
-	while ((c = cli_store_getopt(&so, argc, argv, "k:r:m:", longopts, clean_usage, &status)) != CLI_OPT_END) {
+	while ((c = cli_store_getopt(&so, argc, argv, "k:r:m:e:", longopts, clean_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return status;
+		case 'e':
+			enc = optarg;
+			break;
 		case 'k':
 			o.column = optarg;
 			break;
@@ -343,6 +379,10 @@ cmd_clean(int argc, char **argv)
 	if (cli_slurp(argv[optind], &in) != 0) {
 		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
+	}
+	if ((rc = cli_list_utf8(argv[optind], enc, &in)) != 0) {
+		kaeru_buf_dispose(&in);
+		return rc;
 	}
 	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0) {
 		kaeru_buf_dispose(&in);
@@ -401,6 +441,16 @@ cmd_clean(int argc, char **argv)
 		status = EXIT_FAILURE_;
 	rows_free(&b.kept);
 	rows_free(&b.dropped);
+	/* A guess other than the first column is said, with its header name. */
+	if (status == 0 && o.column == NULL && (so.fmt == FMT_CSV ? &k.column : &b.column)->col > 0) {
+		const struct column *c = so.fmt == FMT_CSV ? &k.column : &b.column;
+		if (c->name[0] != '\0')
+			fprintf(stderr, "kaeru: clean: the addresses are column %zu, \"%s\" (--column names another)\n",
+			    c->col + 1, c->name);
+		else
+			fprintf(stderr, "kaeru: clean: the addresses are column %zu (--column names another)\n",
+			    c->col + 1);
+	}
 	if (status == 0)
 		fprintf(stderr, "kaeru: clean: %zu rows, %zu kept, %zu suppressed, %zu invalid, "
 		    "%zu duplicates, %zu in dead domains, %zu likely typos\n", st.rows, st.kept,

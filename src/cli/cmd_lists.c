@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	kaeru lists [show [NAME]] [--format table|jsonl|json|csv]
  *	kaeru lists create NAME...
- *	kaeru lists import NAME FILE.csv|- [--column NAME|N] [--max-line BYTES]
+ *	kaeru lists import NAME FILE.csv|- [--column NAME|N] [--max-line BYTES] [--encoding NAME]
  *	kaeru lists export NAME [--all] [--format csv|jsonl|json|table]
  *	kaeru lists add|remove|unsubscribe NAME ADDR...
  *	(each with [--db URL] [--config FILE])
@@ -34,6 +34,7 @@ lists_usage(FILE *f)
 	    "[--format table|jsonl|json|csv]\n"
 	    "       kaeru lists create NAME...\n"
 	    "       kaeru lists import NAME FILE.csv|- [--column NAME|N] [--max-line BYTES]\n"
+	    "                          [--encoding NAME]\n"
 	    "       kaeru lists export NAME [--all] [--format csv|jsonl|json|table]\n"
 	    "       kaeru lists add|remove|unsubscribe NAME ADDR...\n");
 	if (f != stdout)
@@ -42,7 +43,8 @@ lists_usage(FILE *f)
 	    "  show [NAME]         each list's subscribers per state, and those mailable\n"
 	    "  create NAME...      empty lists\n"
 	    "  import NAME FILE    subscribe a CSV list's addresses (read as kaeru clean\n"
-	    "                      reads it: --column, --max-line), all or nothing\n"
+	    "                      reads it: --column, --max-line, --encoding),\n"
+	    "                      all or nothing\n"
 	    "  export NAME         the subscribers still mailable, CSV by default (--all:\n"
 	    "                      every one, with its state and whether it is mailable)\n"
 	    "  add NAME ADDR...    subscribe\n"
@@ -88,7 +90,8 @@ export_row(void *arg, const kaeru_subscriber *m)
 
 /* import - kaeru lists import NAME FILE */
 static int
-import(kaeru_store *s, const char *list, const char *path, kaeru_clean_opts *o, enum cli_format fmt)
+import(kaeru_store *s, const char *list, const char *path, const char *enc, kaeru_clean_opts *o,
+    enum cli_format fmt)
 {
 	static const char *const cols[] = { "#rows", "#added", "#present" };
 	kaeru_import_stats	 st;
@@ -101,6 +104,10 @@ import(kaeru_store *s, const char *list, const char *path, kaeru_clean_opts *o, 
 	if (cli_slurp(path, &in) != 0) {
 		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
+	}
+	if ((rc = cli_list_utf8(path, enc, &in)) != 0) {
+		kaeru_buf_dispose(&in);
+		return rc;
 	}
 	o->now = (int64_t)time(NULL);
 	rc = kaeru_store_list_import(s, list, in.ptr, in.size, o, &bad, &st);
@@ -167,6 +174,7 @@ cmd_lists(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "column", required_argument, NULL, 'k' },
 		{ "max-line", required_argument, NULL, 'm' },
+		{ "encoding", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const scols[] = { "list", "#subscribers", "#active", "#soft_bouncing",
@@ -176,7 +184,7 @@ cmd_lists(int argc, char **argv)
 		"unsubscribe", NULL };
 	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
 	kaeru_clean_opts      co = KAERU_CLEAN_OPTS_INIT;
-	const char	     *sub = "show";
+	const char	     *sub = "show", *enc = NULL;
 	int		      all = 0, c, i, rc, status = 0, nargs;
 	kaeru_store	     *s;
 	struct cli_out	      o;
@@ -196,10 +204,13 @@ cmd_lists(int argc, char **argv)
 	if (strcmp(sub, "export") == 0)
 		so.fmt = FMT_CSV;	/* for a mailer */
 	optind = 1;
-	while ((c = cli_store_getopt(&so, argc, argv, "ak:m:", longopts, lists_usage, &status)) != CLI_OPT_END) {
+	while ((c = cli_store_getopt(&so, argc, argv, "ak:m:e:", longopts, lists_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return status;
+		case 'e':
+			enc = optarg;
+			break;
 		case 'a':
 			all = 1;
 			break;
@@ -235,7 +246,7 @@ cmd_lists(int argc, char **argv)
 				status = EXIT_INPUT;
 			}
 	} else if (strcmp(sub, "import") == 0)
-		status = import(s, argv[optind], argv[optind + 1], &co, so.fmt);
+		status = import(s, argv[optind], argv[optind + 1], enc, &co, so.fmt);
 	else if (strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0) {
 		int64_t now = (int64_t)time(NULL);
 

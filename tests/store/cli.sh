@@ -79,8 +79,7 @@ printf 'email\n"broken\n' >"$tmp/broken.csv"
 "$kaeru" clean --db "$db" --format table "$tmp/broken.csv" >"$tmp/broken.out" 2>"$tmp/broken.err"
 [ $? -eq 1 ] && [ ! -s "$tmp/broken.out" ] && grep -q "line 2" "$tmp/broken.err" && ok ||
     bad "clean of malformed CSV: $(cat "$tmp/broken.err")"
-# CSV goes out row by row, a file is mapped and standard input read: the
-# same bytes either way; malformed input still writes nothing, rejects
+# CSV goes out row by row, a file and standard input give the same bytes; malformed input still writes nothing, rejects
 # included, and a failed write leaves no rejects file behind.
 "$kaeru" clean --db "$db" - <"$tmp/list.csv" >"$tmp/clean.stdin" 2>/dev/null &&
     cmp -s "$tmp/clean.stdin" "$tmp/clean.default" && ok || bad "clean: standard input as the file"
@@ -110,6 +109,21 @@ grep -q 'cannot write' "$tmp/pipe.err" && [ -z "$(ls "$tmp" | grep 'rej.pipe')" 
 : >"$tmp/empty.csv"
 "$kaeru" clean --db "$db" "$tmp/empty.csv" >"$tmp/empty.out" 2>/dev/null && [ ! -s "$tmp/empty.out" ] && ok ||
     bad "clean of an empty file"
+# A list as spreadsheets in Japan save it: Shift_JIS (CP932), read as such
+# and said so; its address column is the one named メールアドレス (said too,
+# being the second); the output is UTF-8. A wrong --encoding fails where it
+# breaks, an unknown one is a usage error.
+printf '\226\274\221\117,\203\201\201\133\203\213\203\101\203\150\203\214\203\130\r\n\216\122\223\143,yamada@example.jp\r\n' >"$tmp/sjis.csv"
+"$kaeru" clean --db "$db" "$tmp/sjis.csv" >"$tmp/sjis.out" 2>"$tmp/sjis.err" &&
+    grep -q 'read as Shift_JIS (CP932)' "$tmp/sjis.err" && grep -q 'column 2, "メールアドレス"' "$tmp/sjis.err" &&
+    [ "$(tr -d '\r' <"$tmp/sjis.out")" = "$(printf '名前,メールアドレス,did_you_mean\n山田,yamada@example.jp,')" ] &&
+    ok || bad "clean of a Shift_JIS list: $(cat "$tmp/sjis.out" "$tmp/sjis.err")"
+"$kaeru" clean --db "$db" --encoding EUC-JP "$tmp/sjis.csv" >"$tmp/sjis.out" 2>"$tmp/sjis.err"
+[ $? -eq 1 ] && [ ! -s "$tmp/sjis.out" ] && grep -q 'line 1: not EUC-JP' "$tmp/sjis.err" && ok ||
+    bad "clean --encoding EUC-JP of a Shift_JIS list: $(cat "$tmp/sjis.err")"
+"$kaeru" clean --db "$db" --encoding KLINGON "$tmp/sjis.csv" >/dev/null 2>"$tmp/sjis.err"
+[ $? -eq 2 ] && grep -q 'unknown encoding "KLINGON"' "$tmp/sjis.err" && ok ||
+    bad "clean --encoding KLINGON: $(cat "$tmp/sjis.err")"
 
 # kaeru lists: create, import (all or nothing, bad lines named), show and
 # export in every format, export without the suppressed, add, remove,
@@ -133,6 +147,9 @@ printf 'email
 printf '\357\273\277Name,E-mail\r\n"Neko, the cat",Neko@Example.org\r\nHard,USER0@d0.example\r\nAgain,neko@example.org\r\nFine,fine@example.org\r\n' >"$tmp/sub.csv"
 "$kaeru" lists import --db "$db" --format csv news "$tmp/sub.csv" >"$tmp/import.out" 2>"$tmp/err" || bad "lists import: $(cat "$tmp/err")"
 [ "$(tail -n 1 "$tmp/import.out" | tr -d '\r')" = "4,3,1" ] && ok || bad "lists import: $(cat "$tmp/import.out")"
+"$kaeru" lists create --db "$db" jp && "$kaeru" lists import --db "$db" --format csv jp "$tmp/sjis.csv" \
+    >"$tmp/import.out" 2>"$tmp/err" && [ "$(tail -n 1 "$tmp/import.out" | tr -d '\r')" = "1,1,0" ] &&
+    grep -q 'read as Shift_JIS (CP932)' "$tmp/err" && ok || bad "lists import of a Shift_JIS list: $(cat "$tmp/import.out" "$tmp/err")"
 alike lists-show lists show
 alike lists-one lists show news
 alike lists-export lists export news

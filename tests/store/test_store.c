@@ -843,6 +843,94 @@ test_clean(kaeru_store *s)
 	kaeru_buf_dispose(&rej);
 }
 
+/* column_of - the address column kaeru_clean_each() gives a list's rows */
+static int
+column_row(void *arg, const kaeru_clean_row *r)
+{
+	*(long *)arg = (long)r->column;
+	return 0;
+}
+
+static long
+column_of(const char *csv, int *kept)
+{
+	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
+	kaeru_clean_stats st;
+	long		  col = -1;
+
+	if (kaeru_clean_each(NULL, csv, strlen(csv), &o, column_row, column_row, &col, &st) != 0)
+		return -2;
+	*kept = (int)st.kept;
+	return col;
+}
+
+/*
+ * test_encodings - lists as spreadsheets save them: Shift_JIS (CP932),
+ *	EUC-JP, ISO-2022-JP, Windows-1252; the address column found by its
+ *	Japanese or English name, or by the address in a list without a
+ *	header
+ */
+static void
+test_encodings(void)
+{
+	/* 名前,メールアドレス / 山田,yamada@example.jp in UTF-8, CP932, EUC-JP, ISO-2022-JP */
+	static const char utf8[] = "\xe5\x90\x8d\xe5\x89\x8d,\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab"
+	    "\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9\r\n\xe5\xb1\xb1\xe7\x94\xb0,yamada@example.jp\r\n";
+	static const char sjis[] = "\x96\xbc\x91\x4f,\x83\x81\x81\x5b\x83\x8b\x83\x41\x83\x68\x83\x8c\x83\x58\r\n"
+	    "\x8e\x52\x93\x63,yamada@example.jp\r\n";
+	static const char euc[] = "\xcc\xbe\xc1\xb0,\xa5\xe1\xa1\xbc\xa5\xeb\xa5\xa2\xa5\xc9\xa5\xec\xa5\xb9\r\n"
+	    "\xbb\xb3\xc5\xc4,yamada@example.jp\r\n";
+	static const char jis[] = "\x1b$BL>A0\x1b(B,\x1b$B%a!<%k%\"%I%l%9\x1b(B\r\n"
+	    "\x1b$B;3ED\x1b(B,yamada@example.jp\r\n";
+	static const struct {
+		const char *in, *enc, *used;
+	} cases[] = {
+		{ sjis, NULL, "Shift_JIS (CP932)" }, { euc, NULL, "EUC-JP" }, { jis, NULL, "ISO-2022-JP" },
+		{ sjis, "SHIFT_JIS", "SHIFT_JIS" }, { sjis, "cp932", "cp932" }, { euc, "EUC-JP", "EUC-JP" },
+	};
+	kaeru_buf   b = KAERU_BUF_INIT;
+	const char *used;
+	size_t	    i;
+	int	    rc, kept;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b.size = 0;
+		rc = kaeru_list_to_utf8(cases[i].in, strlen(cases[i].in), cases[i].enc, &b, &used);
+		T_EQ_INT(rc, 1, cases[i].used);
+		T_EQ_STR(rc == 1 ? used : NULL, cases[i].used, "the encoding read");
+		T_OK(rc == 1 && b.size == strlen(utf8) && memcmp(b.ptr, utf8, b.size) == 0, "the list in UTF-8");
+	}
+	b.size = 0;
+	T_EQ_INT(kaeru_list_to_utf8(utf8, strlen(utf8), NULL, &b, &used), 0, "UTF-8 stays");
+	T_OK(b.size == 0 && strcmp(used, "UTF-8") == 0, "UTF-8: nothing copied");
+	T_EQ_INT(kaeru_list_to_utf8("M\xfcller,m@example.de\n", 20, NULL, &b, &used), 1, "Windows-1252");
+	T_OK(strcmp(used, "Windows-1252") == 0 && strcmp(b.ptr, "M\xc3\xbcller,m@example.de\n") == 0, b.ptr);
+	/* Strict: a Shift_JIS list with a byte cut is refused where it breaks, not read as Windows-1252. */
+	b.size = 0;
+	rc = kaeru_list_to_utf8(sjis, 24, NULL, &b, &used);	/* line 2 ends in half of 田 */
+	T_EQ_INT(rc, KAERU_EPARSE, "a Shift_JIS list cut inside a character");
+	T_OK(strstr(kaeru_error_last(), "line 2") != NULL && strstr(kaeru_error_last(), "Shift_JIS") != NULL,
+	    kaeru_error_last());
+	T_OK(b.size == 0, "refused: nothing appended");
+	rc = kaeru_list_to_utf8(sjis, strlen(sjis), "EUC-JP", &b, &used);
+	T_OK(rc == KAERU_EPARSE && strstr(kaeru_error_last(), "line 1: not EUC-JP (byte ") != NULL, kaeru_error_last());
+	T_EQ_INT(kaeru_list_to_utf8(sjis, strlen(sjis), "KLINGON", &b, &used), KAERU_EINVAL, "an unknown encoding");
+	T_EQ_INT(kaeru_list_to_utf8("a\xffz", 3, "utf-8", &b, &used), KAERU_EPARSE, "UTF-8 named, and not");
+	kaeru_buf_dispose(&b);
+
+	/* The address column. */
+	T_EQ_INT(column_of(utf8, &kept), 1, "メールアドレス names the column");
+	T_EQ_INT(kept, 1, "メールアドレス: the row kept");
+	T_EQ_INT(column_of("Name,Work Email,Email Opt Out\nA,a@example.org,0\n", &kept), 1, "a name holding Email");
+	T_EQ_INT(column_of("id,address,mailable\n1,a@example.org,yes\n", &kept), 1, "an exact name before one holding mail");
+	T_EQ_INT(column_of("Taro,taro@example.jp\nHanako,hanako@example.jp\n", &kept), 1,
+	    "no header: the first field with an address");
+	T_EQ_INT(kept, 2, "no header: the first row is data");
+	T_EQ_INT(column_of("a@example.org,to\nb@example.org,x\n", &kept), 0, "a data row saying \"to\"");
+	T_EQ_INT(kept, 2, "a data row saying \"to\": both rows kept");
+	T_EQ_INT(column_of("name,phone\nA,123\n", &kept), 0, "a header naming no address column: the first");
+}
+
 static void
 test_addresses(void)
 {
@@ -959,6 +1047,7 @@ main(int argc, char **argv)
 		T_EQ_INT(kaeru_store_open(&s, argv[1], &keep), KAERU_EINVAL, "keys fold: case-sensitive refused");
 	}
 	test_addresses();
+	test_encodings();
 	if (strncmp(argv[1], "postgres", 8) != 0)
 		test_config(argv[1]);
 	if (argc == 3)

@@ -14,8 +14,10 @@
  *	writes them again as CSV (RFC 4180, CRLF) with a "did_you_mean"
  *	column, and the rejects with a "dropped" column.
  *
- *	Input: UTF-8 with or without a BOM; LF, CRLF and CR line ends, even
- *	mixed. Broken quoting, invalid UTF-8, NUL bytes and records longer
+ *	Input: UTF-8 with or without a BOM (kaeru_list_to_utf8(), listenc.c,
+ *	converts other encodings first); LF, CRLF and CR line ends, even
+ *	mixed. The address column is the one named, else guessed from the
+ *	first record (pick_column()). Broken quoting, invalid UTF-8, NUL bytes and records longer
  *	than max_line fail the whole run with the line number, and nothing
  *	is handed over (the outputs are emptied), so that nothing
  *	half-cleaned is ever written. kcsv_addresses() reads a list the same
@@ -209,26 +211,68 @@ put_field(kstr *o, const char *s, size_t n)
 	ks_addc(o, '"');
 }
 
-/* is_addr_header - a column name that holds addresses */
+/*
+ * addr_header - how surely a column name says addresses: 2 for a name
+ *	that says nothing else (email, e-mail, メールアドレス, ...), 1 for one
+ *	that holds "mail" or "メール" among other words (Work Email, PCメール),
+ *	0 for none
+ */
 static int
-is_addr_header(const char *s, size_t n)
+addr_header(const char *s, size_t n)
 {
 	static const char *const names[] = { "email", "e-mail", "email_address",
-		"emailaddress", "email address", "mail", "address", "recipient", "to", NULL };
+		"emailaddress", "email address", "e-mail address", "mail", "mail address",
+		"mailaddress", "mail_address", "address", "recipient", "to",
+		"\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9",	/* メールアドレス */
+		"\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab",		/* メール */
+		"e\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab",		/* Eメール */
+		"\xe9\x9b\xbb\xe5\xad\x90\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab",	/* 電子メール */
+		"\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9",		/* アドレス */
+		NULL };
 	int i;
 
+	while (n > 0 && k_isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && k_isspace((unsigned char)s[n - 1]))
+		n--;
 	for (i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && k_strncaseeq(s, names[i], n))
-			return 1;
+			return 2;
+	if (k_memmem_ci(s, n, "mail", 4) != NULL || k_memmem(s, n, "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab", 9) != NULL ||
+	    k_memmem(s, n, "\xef\xbe\x92\xef\xbd\xb0\xef\xbe\x99", 9) != NULL)	/* ﾒｰﾙ */
+		return 1;
 	return 0;
 }
 
-/* pick_column - the address column and whether the first record is a header */
+/* addr_like - a field that holds an '@' with something on each side */
+static int
+addr_like(const char *s, size_t n)
+{
+	const char *at = n > 2 ? memchr(s + 1, '@', n - 2) : NULL;
+
+	return at != NULL;
+}
+
+/*
+ * pick_column - the address column and whether the first record is a
+ *	header. Unless the column is named (--column), a first record that
+ *	holds an address is data, and its first field that holds one is the
+ *	column; one that holds none is the header, and the column is the one
+ *	it calls an address (email, メールアドレス, then Work Email), else the
+ *	first. A data row whose note says "address" or "to" is no header,
+ *	and cleaning the cleaned list again reads it as the first cleaning
+ *	did (the header is written back; a headerless list's first kept row
+ *	holds its address in the column, and only an address-like field in
+ *	an earlier column of that row, absent from the first row, could move
+ *	the guess).
+ */
 static int
 pick_column(const struct rec *r, const char *want, size_t *col, int *header)
 {
-	size_t i, named;
-	int    at = 0;
+	size_t i, named = SIZE_MAX, addr = SIZE_MAX;
+	int    best = 0;
 
 	*col = 0;
 	*header = 0;
@@ -248,24 +292,22 @@ pick_column(const struct rec *r, const char *want, size_t *col, int *header)
 			}
 		return kerr_set(KAERU_EINVAL, "line %ld: no column named \"%s\" in the header", r->line, want);
 	}
-	/*
-	 * A record that names an address column is the header, unless it
-	 * holds an address itself: a data row whose note says "address" or
-	 * "to" is no header, and cleaning the cleaned list again must read
-	 * its first row as the first reading did.
-	 */
-	named = SIZE_MAX;
 	for (i = 0; i < r->n; i++) {
-		if (named == SIZE_MAX && is_addr_header(r->buf.p + r->start[i], r->len[i]))
+		int h = addr_header(r->buf.p + r->start[i], r->len[i]);
+
+		if (h > best) {
+			best = h;
 			named = i;
-		if (memchr(r->buf.p + r->start[i], '@', r->len[i]) != NULL)
-			at = 1;
+		}
+		if (addr == SIZE_MAX && addr_like(r->buf.p + r->start[i], r->len[i]))
+			addr = i;
 	}
-	*header = r->n == 0 || memchr(r->buf.p, '@', r->len[0]) == NULL;
-	if (named != SIZE_MAX && (!at || *header)) {
-		*col = named;
-		*header = 1;
+	if (addr != SIZE_MAX) {
+		*col = addr;
+		return 0;
 	}
+	*header = 1;
+	*col = named != SIZE_MAX ? named : 0;
 	return 0;
 }
 
@@ -275,6 +317,7 @@ struct csvrow {
 	int		  header;	/* the header record */
 	const char	 *addr;		/* the address field, trimmed; NULL when the record has none */
 	size_t		  an;
+	size_t		  col;		/* the address column */
 };
 
 typedef int (*csvrow_fn)(void *arg, const struct csvrow *row);
@@ -301,7 +344,7 @@ csv_rows(const char *data, size_t len, const kaeru_clean_opts *o, csvrow_fn fn, 
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		c.pos = 3;
 	while ((rc = read_rec(&c, &r)) == 1) {
-		struct csvrow row = { &r, 0, NULL, 0 };
+		struct csvrow row = { &r, 0, NULL, 0, 0 };
 
 		if (r.n == 1 && r.len[0] == 0)
 			continue;	/* blank line */
@@ -311,6 +354,7 @@ csv_rows(const char *data, size_t len, const kaeru_clean_opts *o, csvrow_fn fn, 
 				break;
 			row.header = header;
 		}
+		row.col = col;
 		if (!row.header && col < r.n) {
 			row.addr = r.buf.p + r.start[col];
 			row.an = r.len[col];
@@ -486,6 +530,7 @@ emit_row(void *arg, const struct csvrow *row)
 	cr.lens = r->len;
 	cr.n = r->n;
 	cr.header = row->header;
+	cr.column = row->col;
 	if (row->header) {
 		cr.extra = "did_you_mean";
 		if (e->kept != NULL && (rc = e->kept(e->arg, &cr)) != 0)

@@ -352,12 +352,25 @@ KAERU_EXTERN int kaeru_clean_each(kaeru_store *s, const char *data, size_t len,
  *	does not convert fails the whole list.
  *	Returns 0 when the bytes are UTF-8 already (out untouched, *used
  *	"UTF-8"); 1 with the text appended to out and *used the encoding
- *	read (a static string, or encoding itself); KAERU_EPARSE naming the
+ *	read, as iconv names it ("CP932", "EUC-JP-MS", "ISO-2022-JP-3",
+ *	"WINDOWS-1252"; or encoding itself), which kaeru_list_from_utf8()
+ *	takes to write the list back the same way; KAERU_EPARSE naming the
  *	line and byte that did not convert; KAERU_EINVAL for an encoding
  *	iconv does not know.
  */
 KAERU_EXTERN int kaeru_list_to_utf8(const char *data, size_t len, const char *encoding,
 		    kaeru_buf *out, const char **used);
+
+/*
+ * kaeru_list_from_utf8 - the way back: UTF-8 bytes (a cleaned list)
+ *	appended to out in encoding (an iconv name), for a mailer that wants
+ *	the list as the spreadsheet wrote it. Strict too: a character the
+ *	encoding cannot hold (an emoji in a name, for CP932) fails with
+ *	KAERU_EPARSE naming its line and byte, and appends nothing;
+ *	KAERU_EINVAL for an encoding iconv does not know.
+ */
+KAERU_EXTERN int kaeru_list_from_utf8(const char *data, size_t len, const char *encoding,
+		    kaeru_buf *out);
 
 typedef struct kaeru_import_stats {
 	size_t	rows;		/* data rows read */

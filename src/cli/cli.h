@@ -92,7 +92,7 @@ int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
 void	cli_store_help(FILE *f, const char *fmt);
 int	cli_slurp(const char *path, kaeru_buf *b);
 /* cli_list_utf8 - the list slurped from path, as UTF-8 (--encoding, or guessed and said); 0 or an exit status */
-int	cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in);
+int	cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in, const char **used);
 int	cli_date(const char *s, int64_t *out);
 void	cli_time(int64_t t, char buf[32]);
 

@@ -108,10 +108,11 @@ cli_store_open(const char *db, const char *conf, kaeru_store **out)
 /*
  * cli_list_utf8 - in (a list read from path) as UTF-8: converted from
  *	encoding, or from what kaeru_list_to_utf8() guessed, which is said on
- *	stderr; 0, or the exit status of a failure (said)
+ *	stderr (*used: the encoding read, as iconv names it); 0, or the exit
+ *	status of a failure (said)
  */
 int
-cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in)
+cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in, const char **usedp)
 {
 	kaeru_buf   u = KAERU_BUF_INIT;
 	const char *used;
@@ -124,10 +125,13 @@ cli_list_utf8(const char *path, const char *encoding, kaeru_buf *in)
 	}
 	if (rc == 1) {
 		if (encoding == NULL)
-			cli_warn("%s: not UTF-8: read as %s (--encoding names another)", path, used);
+			cli_warn("%s: not UTF-8: read as %s%s (--encoding names another)", path, used,
+			    strcmp(used, "CP932") == 0 ? " (Shift_JIS)" : "");
 		kaeru_buf_dispose(in);
 		*in = u;
 	}
+	if (usedp != NULL)
+		*usedp = used;
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  *	cmd_clean - kaeru clean: a CSV mailing list in, the mailable rows out
  * SYNOPSIS
  *	kaeru clean [--db URL] [--config FILE] [--column NAME|N] [--rejects FILE]
- *		    [--max-line BYTES] [--format csv|table|jsonl|json] IN.csv|- > OUT
+ *		    [--max-line BYTES] [--encoding NAME] [--output-encoding NAME|input]
+ *		    [--format csv|table|jsonl|json] IN.csv|- > OUT
  * DESCRIPTION
  *	Drops suppressed addresses, addresses of domains flagged as not
  *	existing, invalid addresses and duplicates; kept rows get a
@@ -23,6 +24,11 @@
  *	columns: the header's names (column1, column2, ... without a header)
  *	and did_you_mean, or dropped in the rejects, which take the same
  *	format.
+ *
+ *	A list that is not UTF-8 is converted first (--encoding, or guessed
+ *	and said: kaeru_list_to_utf8). The output is UTF-8, or with
+ *	--output-encoding the list's own encoding ("input") or another, for
+ *	a mailer that takes Shift_JIS: checked whole before the first row.
  */
 #include "cli.h"
 
@@ -31,6 +37,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,7 +45,8 @@ static void
 clean_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru clean [--db URL] [--config FILE] [--column NAME|N] "
-	    "[--rejects FILE] [--max-line BYTES] [--encoding NAME] [--format csv|table|jsonl|json] IN.csv|- > OUT\n");
+	    "[--rejects FILE] [--max-line BYTES] [--encoding NAME] [--output-encoding NAME|input] "
+	    "[--format csv|table|jsonl|json] IN.csv|- > OUT\n");
 	if (f != stdout)
 		return;
 	fprintf(f, "\n"
@@ -53,7 +61,10 @@ clean_usage(FILE *f)
 	    "  --max-line BYTES    the longest record (default 1 MiB)\n"
 	    "  --encoding NAME     the list's encoding: CP932 (Shift_JIS), EUC-JP,\n"
 	    "                      WINDOWS-1252, ... (default: UTF-8, else guessed and\n"
-	    "                      said); the output is UTF-8\n");
+	    "                      said)\n"
+	    "  --output-encoding NAME|input\n"
+	    "                      CSV out (and rejects) in that encoding, or in the\n"
+	    "                      list's own (default: UTF-8)\n");
 	cli_store_help(f, "csv");
 }
 
@@ -241,16 +252,32 @@ rows_print(const struct rows *x, FILE *f, enum cli_format fmt, const char *extra
  * through a buffer, and neither the input nor the output is held whole.
  */
 struct sink {
-	FILE	 *f;
-	kaeru_buf b;
-	int	  failed;	/* a write failed */
+	FILE	   *f;
+	kaeru_buf   b;
+	int	    failed;	/* a write failed */
+	const char *enc;	/* --output-encoding: the bytes go out in it (NULL: UTF-8) */
+	kaeru_buf   conv;
 };
 
-/* sink_flush - the buffered bytes out; -1 when the write failed */
+/*
+ * sink_flush - the buffered bytes out (whole rows, so whole characters,
+ *	converted when asked); -1 when the write failed
+ */
 static int
 sink_flush(struct sink *k)
 {
-	if (k->f != NULL && k->b.size > 0 && cli_write(k->f, k->b.ptr, k->b.size) != 0)
+	const char *p = k->b.ptr;
+	size_t	    n = k->b.size;
+
+	if (k->f != NULL && n > 0 && k->enc != NULL) {
+		k->conv.size = 0;
+		/* The whole list was checked to convert before the first row. */
+		if (kaeru_list_from_utf8(p, n, k->enc, &k->conv) != 0)
+			k->failed = 1;
+		p = k->conv.ptr;
+		n = k->conv.size;
+	}
+	if (k->f != NULL && n > 0 && !k->failed && cli_write(k->f, p, n) != 0)
 		k->failed = 1;
 	k->b.size = 0;
 	return k->failed ? -1 : 0;
@@ -331,10 +358,11 @@ cmd_clean(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "encoding", required_argument, NULL, 'e' },
+		{ "output-encoding", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_store_opts so = { NULL, NULL, FMT_CSV };
-	const char	 *rejpath = NULL, *enc = NULL;
+	const char	 *rejpath = NULL, *enc = NULL, *outenc = NULL, *read_as = "UTF-8";
 	kaeru_clean_opts  o = KAERU_CLEAN_OPTS_INIT;
 	kaeru_clean_stats st;
 	struct both	  b;
@@ -346,12 +374,15 @@ cmd_clean(int argc, char **argv)
 	int		  c, rc, status = 0;
 
 	optind = 1;
-	while ((c = cli_store_getopt(&so, argc, argv, "k:r:m:e:", longopts, clean_usage, &status)) != CLI_OPT_END) {
+	while ((c = cli_store_getopt(&so, argc, argv, "k:r:m:e:o:", longopts, clean_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return status;
 		case 'e':
 			enc = optarg;
+			break;
+		case 'o':
+			outenc = optarg;
 			break;
 		case 'k':
 			o.column = optarg;
@@ -375,14 +406,37 @@ cmd_clean(int argc, char **argv)
 		clean_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (outenc != NULL && so.fmt != FMT_CSV) {
+		cli_warn("--output-encoding is for CSV output");
+		return EXIT_USAGE;
+	}
 	memset(&rf, 0, sizeof(rf));
 	if (cli_slurp(argv[optind], &in) != 0) {
 		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
 	}
-	if ((rc = cli_list_utf8(argv[optind], enc, &in)) != 0) {
+	if ((rc = cli_list_utf8(argv[optind], enc, &in, &read_as)) != 0) {
 		kaeru_buf_dispose(&in);
 		return rc;
+	}
+	/*
+	 * --output-encoding: the list as it came (input), or as named. Every
+	 * row goes out in it, so the whole list must convert before the
+	 * first is written: a name the encoding cannot hold fails the run.
+	 */
+	if (outenc != NULL && strcmp(outenc, "input") == 0)
+		outenc = read_as;
+	if (outenc != NULL && strcasecmp(outenc, "UTF-8") == 0)
+		outenc = NULL;
+	if (outenc != NULL) {
+		kaeru_buf chk = KAERU_BUF_INIT;
+		rc = kaeru_list_from_utf8(in.ptr, in.size, outenc, &chk);
+		kaeru_buf_dispose(&chk);
+		if (rc != 0) {
+			cli_warn("%s: --output-encoding %s: %s", argv[optind], outenc, kaeru_error_last());
+			kaeru_buf_dispose(&in);
+			return rc == KAERU_EINVAL ? EXIT_USAGE : rc == KAERU_EPARSE ? EXIT_INPUT : EXIT_FAILURE_;
+		}
 	}
 	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0) {
 		kaeru_buf_dispose(&in);
@@ -407,6 +461,7 @@ cmd_clean(int argc, char **argv)
 	if (so.fmt == FMT_CSV) {
 		k.kept.f = stdout;
 		k.dropped.f = rf.f;
+		k.kept.enc = k.dropped.enc = outenc;
 		rc = kaeru_clean_each(s, data, in.size, &o, sink_kept, rejpath ? sink_dropped : NULL, &k, &st);
 		if (rc == 0 && (sink_flush(&k.kept) != 0 || sink_flush(&k.dropped) != 0))
 			rc = KAERU_EIO;
@@ -417,6 +472,8 @@ cmd_clean(int argc, char **argv)
 	kaeru_buf_dispose(&in);
 	kaeru_buf_dispose(&k.kept.b);
 	kaeru_buf_dispose(&k.dropped.b);
+	kaeru_buf_dispose(&k.kept.conv);
+	kaeru_buf_dispose(&k.dropped.conv);
 	if (rc != 0 && k.kept.failed) {
 		cli_warn("cannot write the output");
 		status = EXIT_FAILURE_;

@@ -105,7 +105,7 @@ import(kaeru_store *s, const char *list, const char *path, const char *enc, kaer
 		kaeru_buf_dispose(&in);
 		return EXIT_INPUT;
 	}
-	if ((rc = cli_list_utf8(path, enc, &in)) != 0) {
+	if ((rc = cli_list_utf8(path, enc, &in, NULL)) != 0) {
 		kaeru_buf_dispose(&in);
 		return rc;
 	}

@@ -115,7 +115,7 @@ grep -q 'cannot write' "$tmp/pipe.err" && [ -z "$(ls "$tmp" | grep 'rej.pipe')" 
 # breaks, an unknown one is a usage error.
 printf '\226\274\221\117,\203\201\201\133\203\213\203\101\203\150\203\214\203\130\r\n\216\122\223\143,yamada@example.jp\r\n' >"$tmp/sjis.csv"
 "$kaeru" clean --db "$db" "$tmp/sjis.csv" >"$tmp/sjis.out" 2>"$tmp/sjis.err" &&
-    grep -q 'read as Shift_JIS (CP932)' "$tmp/sjis.err" && grep -q 'column 2, "メールアドレス"' "$tmp/sjis.err" &&
+    grep -q 'read as CP932 (Shift_JIS)' "$tmp/sjis.err" && grep -q 'column 2, "メールアドレス"' "$tmp/sjis.err" &&
     [ "$(tr -d '\r' <"$tmp/sjis.out")" = "$(printf '名前,メールアドレス,did_you_mean\n山田,yamada@example.jp,')" ] &&
     ok || bad "clean of a Shift_JIS list: $(cat "$tmp/sjis.out" "$tmp/sjis.err")"
 "$kaeru" clean --db "$db" --encoding EUC-JP "$tmp/sjis.csv" >"$tmp/sjis.out" 2>"$tmp/sjis.err"
@@ -124,6 +124,18 @@ printf '\226\274\221\117,\203\201\201\133\203\213\203\101\203\150\203\214\203\13
 "$kaeru" clean --db "$db" --encoding KLINGON "$tmp/sjis.csv" >/dev/null 2>"$tmp/sjis.err"
 [ $? -eq 2 ] && grep -q 'unknown encoding "KLINGON"' "$tmp/sjis.err" && ok ||
     bad "clean --encoding KLINGON: $(cat "$tmp/sjis.err")"
+# Written back as it came (for a mailer that takes Shift_JIS), rejects too;
+# a name that Shift_JIS cannot hold fails before anything is written.
+"$kaeru" clean --db "$db" --output-encoding input --rejects "$tmp/sjis.rej" "$tmp/sjis.csv" >"$tmp/sjis.out" 2>/dev/null &&
+    printf '名前,メールアドレス,did_you_mean\r\n山田,yamada@example.jp,\r\n' | iconv -f UTF-8 -t CP932 | cmp -s - "$tmp/sjis.out" &&
+    printf '名前,メールアドレス,dropped\r\n' | iconv -f UTF-8 -t CP932 | cmp -s - "$tmp/sjis.rej" &&
+    ok || bad "clean --output-encoding input: $(od -c "$tmp/sjis.out" | head -5)"
+printf 'name,email\n\360\237\220\270,frog@example.jp\n' >"$tmp/frog.csv"
+"$kaeru" clean --db "$db" --output-encoding CP932 "$tmp/frog.csv" >"$tmp/frog.out" 2>"$tmp/frog.err"
+[ $? -eq 1 ] && [ ! -s "$tmp/frog.out" ] && grep -q 'line 2: a character that CP932 cannot hold' "$tmp/frog.err" && ok ||
+    bad "clean --output-encoding CP932 of an emoji: $(cat "$tmp/frog.err")"
+"$kaeru" clean --db "$db" --output-encoding CP932 --format jsonl "$tmp/sjis.csv" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'output-encoding is for CSV' "$tmp/err" && ok || bad "clean --output-encoding with jsonl: $(cat "$tmp/err")"
 
 # kaeru lists: create, import (all or nothing, bad lines named), show and
 # export in every format, export without the suppressed, add, remove,
@@ -149,7 +161,7 @@ printf '\357\273\277Name,E-mail\r\n"Neko, the cat",Neko@Example.org\r\nHard,USER
 [ "$(tail -n 1 "$tmp/import.out" | tr -d '\r')" = "4,3,1" ] && ok || bad "lists import: $(cat "$tmp/import.out")"
 "$kaeru" lists create --db "$db" jp && "$kaeru" lists import --db "$db" --format csv jp "$tmp/sjis.csv" \
     >"$tmp/import.out" 2>"$tmp/err" && [ "$(tail -n 1 "$tmp/import.out" | tr -d '\r')" = "1,1,0" ] &&
-    grep -q 'read as Shift_JIS (CP932)' "$tmp/err" && ok || bad "lists import of a Shift_JIS list: $(cat "$tmp/import.out" "$tmp/err")"
+    grep -q 'read as CP932 (Shift_JIS)' "$tmp/err" && ok || bad "lists import of a Shift_JIS list: $(cat "$tmp/import.out" "$tmp/err")"
 alike lists-show lists show
 alike lists-one lists show news
 alike lists-export lists export news

@@ -46,14 +46,14 @@ where(const char *data, size_t off, long *line, size_t *byte)
 }
 
 /*
- * strict - data converted from enc into out (appended): 0; -1 with *bad
- *	the offset of the first byte that does not convert; -2 when iconv
- *	does not know enc
+ * strict - data converted from one encoding to another, appended to out:
+ *	0; -1 with *bad the offset of the first byte that does not convert
+ *	(nothing appended); -2 when iconv knows either encoding not
  */
 static int
-strict(const char *enc, const char *data, size_t len, kstr *out, size_t *bad)
+strict(const char *to, const char *from, const char *data, size_t len, kstr *out, size_t *bad)
 {
-	iconv_t cd = iconv_open("UTF-8", enc);
+	iconv_t cd = iconv_open(to, from);
 	char   *ip = (char *)(uintptr_t)data, *op;
 	size_t	il = len, start = out->len, ol;
 	int	rc = 0;
@@ -154,14 +154,14 @@ kaeru_list_to_utf8(const char *data, size_t len, const char *encoding, kaeru_buf
 		if (strncmp(g, "ISO-2022-JP", 11) == 0) {
 			/* Seven bits: ISO-2022-JP when its escapes read, else UTF-8 as it is. */
 			k = (kstr){ out->ptr, out->size, out->asize, 0 };
-			rc = strict("ISO-2022-JP-3", data, len, &k, &bad);
+			rc = strict("UTF-8", "ISO-2022-JP-3", data, len, &k, &bad);
 			out->ptr = k.p;
 			out->size = k.len;
 			out->asize = k.cap;
 			if (!ks_ok(&k))
 				return kerr_set(KAERU_ENOMEM, "out of memory");
 			if (rc == 0) {
-				*used = "ISO-2022-JP";
+				*used = "ISO-2022-JP-3";
 				return 1;
 			}
 			if (kc_utf8_valid(data, len)) {
@@ -188,7 +188,7 @@ kaeru_list_to_utf8(const char *data, size_t len, const char *encoding, kaeru_buf
 		 */
 		if (!named && strcmp(cand[i], "WINDOWS-1252") == 0 && high_before(data, first_bad))
 			break;
-		rc = strict(cand[i], data, len, &k, &bad);
+		rc = strict("UTF-8", cand[i], data, len, &k, &bad);
 		if (rc == -2 && named) {
 			out->ptr = k.p;
 			out->asize = k.cap;
@@ -199,7 +199,7 @@ kaeru_list_to_utf8(const char *data, size_t len, const char *encoding, kaeru_buf
 			first_enc = cand[i];
 		}
 		if (rc == 0)
-			*used = named ? encoding : display(cand[i]);
+			*used = cand[i];
 	}
 	out->ptr = k.p;
 	out->size = k.len;
@@ -213,4 +213,34 @@ kaeru_list_to_utf8(const char *data, size_t len, const char *encoding, kaeru_buf
 		return kerr_set(KAERU_EPARSE, "line %ld: not %s (byte %zu of the line)", line, encoding, byte);
 	return kerr_set(KAERU_EPARSE, "line %ld: not %s (byte %zu of the line), nor UTF-8 or any "
 	    "other encoding tried: name the list's encoding", line, display(first_enc), byte);
+}
+
+/* kaeru_list_from_utf8 - a list's UTF-8 bytes in another encoding, strictly */
+int
+kaeru_list_from_utf8(const char *data, size_t len, const char *encoding, kaeru_buf *out)
+{
+	kstr   k;
+	size_t bad = 0, byte;
+	long   line;
+	int    rc;
+
+	if ((data == NULL && len > 0) || encoding == NULL || out == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_list_from_utf8: NULL argument");
+	if (data == NULL)
+		data = "";
+	k = (kstr){ out->ptr, out->size, out->asize, 0 };
+	rc = strict(encoding, "UTF-8", data, len, &k, &bad);
+	out->ptr = k.p;
+	out->size = k.len;
+	out->asize = k.cap;
+	if (!ks_ok(&k))
+		return kerr_set(KAERU_ENOMEM, "out of memory");
+	if (rc == -2)
+		return kerr_set(KAERU_EINVAL, "unknown encoding \"%s\"", encoding);
+	if (rc == -1) {
+		where(data, bad, &line, &byte);
+		return kerr_set(KAERU_EPARSE, "line %ld: a character that %s cannot hold (byte %zu of the line)",
+		    line, encoding, byte);
+	}
+	return 0;
 }

@@ -800,6 +800,81 @@ many_dirs(void)
 }
 
 /*
+ * past_limit - a single mail longer than max_mail_size, whole and with
+ *	its attachments elided: from a regular file it is cut at the limit
+ *	and marked (the reader closes it there); from a fifo too, and what
+ *	follows the limit is still read, so that the writer is not killed
+ *	by SIGPIPE
+ */
+static void
+past_limit(void)
+{
+	static const size_t sizes[] = { 5000, 600000 };	/* under and over the size read whole */
+	char		  path[512];
+	size_t		  si, len;
+	int		  skip;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		char *text = malloc(sizes[si] + 1);
+
+		T_OK(text != NULL, "past the limit: memory");
+		if (text == NULL)
+			return;
+		len = (size_t)snprintf(text, sizes[si], "Subject: long\n\n");
+		memset(text + len, 'x', sizes[si] - len);
+		for (len = 80; len < sizes[si]; len += 80)
+			text[len] = '\n';
+		text[sizes[si]] = '\0';
+		for (skip = 0; skip < 2; skip++) {
+			kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+			kaeru_reader	 *r;
+			kaeru_mail	  m;
+			pid_t		  pid;
+			int		  st, n = 0, ok = 1;
+
+			o.max_mail_size = 1000;
+			o.skip_attachments = skip;
+			/* A regular file. */
+			snprintf(path, sizeof(path), "%s/long.eml", dir);
+			put("long.eml", text);
+			T_OK(kaeru_reader_open(&r, path, &o) == 0, "past the limit: open");
+			while (kaeru_reader_next(r, &m) == 1) {
+				ok &= m.truncated && m.len <= 1000 && m.len > 0 && memcmp(m.data, text, m.len) == 0 &&
+				    m.data[m.len] == '\0';
+				n++;
+			}
+			kaeru_reader_free(r);
+			T_OK(n == 1 && ok, "past the limit, a file: one mail, cut and marked");
+			/* A fifo: the writer must see its every byte read. */
+			snprintf(path, sizeof(path), "%s/long-fifo", dir);
+			unlink(path);
+			T_OK(mkfifo(path, 0600) == 0, "past the limit: a fifo");
+			if ((pid = fork()) == 0) {
+				FILE *f = fopen(path, "w");
+				if (f == NULL)
+					_exit(1);
+				fputs(text, f);
+				_exit(fclose(f) != 0);
+			}
+			n = 0;
+			ok = 1;
+			T_OK(kaeru_reader_open(&r, path, &o) == 0, "past the limit: open the fifo");
+			while (kaeru_reader_next(r, &m) == 1) {
+				ok &= m.truncated && m.len <= 1000 && memcmp(m.data, text, m.len) == 0;
+				n++;
+			}
+			kaeru_reader_free(r);
+			/* Closed: a writer not done yet dies of SIGPIPE now. */
+			waitpid(pid, &st, 0);
+			T_OK(n == 1 && ok, "past the limit, a fifo: one mail, cut and marked");
+			T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "past the limit, a fifo: read to its end");
+			unlink(path);
+		}
+		free(text);
+	}
+}
+
+/*
  * changed_under - a single mail of 300,000 bytes (past the size that was
  *	once mapped) whose file is cut to nothing, then written longer, while
  *	the mail is held: the mail keeps every byte as read and its NUL, in
@@ -972,6 +1047,7 @@ main(void)
 	links();
 	many_dirs();
 	changed_under();
+	past_limit();
 	/* Mailboxes glued without an empty line; prose that starts with "From "; old Mac line ends. */
 	put("glued.mbox", "From a@b Thu Jan  1 00:00:00 2001\nSubject: 1\n\nbody\n"
 	    "From the desk of Mon (no time here), not a From_ line\n"

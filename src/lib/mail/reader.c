@@ -839,6 +839,24 @@ advise_huge(char *p, size_t n)
 #endif
 }
 
+/*
+ * drains - must what follows the size limit in f be read to its end?
+ *	Only from a pipe, a terminal or a socket: a writer whose reader
+ *	stops early is killed by SIGPIPE (`cat big.eml | kaeru parse`
+ *	would end with cat's "Broken pipe"). A regular file is closed where
+ *	the limit cut it: one byte more tells that it was cut, where reading
+ *	the rest of a 2 GB file 4 KB at a time only cost time. A stream with
+ *	no descriptor (gzip's) drains, as its source may be a pipe.
+ */
+static int
+drains(FILE *f)
+{
+	struct stat st;
+	int	    fd = fileno(f);
+
+	return fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+}
+
 /* read_all - the rest of stream f (after prefix) into r->mail, capped */
 static int
 read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated, const char *path)
@@ -863,8 +881,11 @@ read_all(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated
 
 		if (room == 0) {
 			/* At the limit: anything more is skipped, not kept. */
-			while ((k = fread(rest, 1, sizeof(rest), f)) > 0)
-				*truncated = 1;
+			if (!drains(f))
+				*truncated = getc(f) != EOF;
+			else
+				while ((k = fread(rest, 1, sizeof(rest), f)) > 0)
+					*truncated = 1;
 			break;
 		}
 		if (ks_reserve(&r->mail, step < room ? step : room) != 0)
@@ -897,6 +918,7 @@ struct elsrc {
 	size_t	    pn;
 	size_t	    left;	/* bytes still allowed by max_mail_size */
 	int	    truncated;	/* the limit cut the mail */
+	int	    drain;	/* past the limit, read f to its end (drains()) */
 };
 
 /* el_fill - up to n bytes of the mail: the prefix, then f, within the limit */
@@ -920,7 +942,7 @@ el_fill(void *arg, char *buf, size_t n)
 		char skip[4096];
 
 		c->truncated = 1;
-		while (fread(skip, 1, sizeof(skip), c->f) > 0)
+		while (c->drain && fread(skip, 1, sizeof(skip), c->f) > 0)
 			;
 	}
 	return k;
@@ -935,7 +957,7 @@ el_fill(void *arg, char *buf, size_t n)
 static int
 read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *truncated, const char *path)
 {
-	struct elsrc src = { f, prefix, pn, r->maxsize, 0 };
+	struct elsrc src = { f, prefix, pn, r->maxsize, 0, drains(f) };
 
 	if (r->el == NULL) {
 		if ((r->el = malloc(sizeof(*r->el))) == NULL)

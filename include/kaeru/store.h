@@ -90,6 +90,17 @@ KAERU_EXTERN int kaeru_store_default_path(kaeru_buf *out);
 KAERU_EXTERN int  kaeru_store_open(kaeru_store **out, const char *location,
 		    const kaeru_policy *pol);
 
+/*
+ * kaeru_store_open_existing - kaeru_store_open() of a store that must
+ *	exist already, for a caller that only reads: a SQLite file that is
+ *	missing is KAERU_ENOTFOUND ("no store at PATH"), and neither it nor
+ *	its folders are made (a typo in a path would otherwise read as an
+ *	empty store). A PostgreSQL database must exist in either case; one
+ *	without kaeru's tables gets them, as from kaeru_store_open().
+ */
+KAERU_EXTERN int  kaeru_store_open_existing(kaeru_store **out, const char *location,
+		    const kaeru_policy *pol);
+
 /* kaeru_store_free - close; an open transaction is rolled back; accepts NULL */
 KAERU_EXTERN void kaeru_store_free(kaeru_store *s);
 

@@ -87,7 +87,11 @@ struct cli_store_opts {
 
 int	cli_store_getopt(struct cli_store_opts *o, int argc, char **argv, const char *own,
 	    const struct option *longopts, void (*usage)(FILE *), int *status);
-int	cli_store_open(const char *db, const char *conf, kaeru_store **out);
+/*
+ * create 0: a command that only reads; a SQLite file that is missing is an
+ * error, not made, and hint (or NULL) is said after the usual advice
+ */
+int	cli_store_open(const char *db, const char *conf, int create, const char *hint, kaeru_store **out);
 /* cli_store_help - the --help lines of the options every store command takes; fmt its default format */
 void	cli_store_help(FILE *f, const char *fmt);
 int	cli_slurp(const char *path, kaeru_buf *b);

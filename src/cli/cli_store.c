@@ -74,13 +74,19 @@ cli_store_help(FILE *f, const char *fmt)
 	    "  --format FMT        table, jsonl, json or csv (default %s)\n", fmt);
 }
 
-/* cli_store_open - open the store the options name; prints the failure */
+/*
+ * cli_store_open - open the store the options name; prints the failure.
+ *	create 0 for a command that only reads: a store that does not exist
+ *	is said to be missing, where opening it would have made an empty one
+ *	(--db with a typo gave "0 events" and left a new file behind).
+ */
 int
-cli_store_open(const char *db, const char *conf, kaeru_store **out)
+cli_store_open(const char *db, const char *conf, int create, const char *hint, kaeru_store **out)
 {
 	kaeru_policy pol;
 	char	     path[4096];
 	const char  *x, *home;
+	int	     rc;
 
 	kaeru_policy_defaults(&pol);
 	if (conf == NULL) {
@@ -98,9 +104,14 @@ cli_store_open(const char *db, const char *conf, kaeru_store **out)
 	}
 	if (db == NULL && (x = getenv("KAERU_DB")) != NULL && *x != '\0')
 		db = x;
-	if (kaeru_store_open(out, db, &pol) != 0) {
-		cli_warn("%s", kaeru_error_last());
-		return EXIT_FAILURE_;
+	if ((rc = create ? kaeru_store_open(out, db, &pol) : kaeru_store_open_existing(out, db, &pol)) != 0) {
+		if (rc == KAERU_ENOTFOUND)
+			cli_warn("%s: nothing was stored there yet (kaeru ingest, suppressions add or lists "
+			    "create makes it; --db or $KAERU_DB names another)%s%s", kaeru_error_last(), hint ? "; " : "",
+			    hint ? hint : "");
+		else
+			cli_warn("%s", kaeru_error_last());
+		return rc == KAERU_ENOTFOUND ? EXIT_INPUT : EXIT_FAILURE_;
 	}
 	return 0;
 }

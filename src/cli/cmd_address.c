@@ -71,7 +71,7 @@ cmd_address(int argc, char **argv)
 		address_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, 0, NULL, &s)) != 0)
 		return rc;
 	/* The summary first (a row of its own), then the history. */
 	{

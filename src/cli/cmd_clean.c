@@ -4,12 +4,14 @@
  * SYNOPSIS
  *	kaeru clean [--db URL] [--config FILE] [--column NAME|N] [--rejects FILE]
  *		    [--max-line BYTES] [--encoding NAME] [--output-encoding NAME|input]
- *		    [--format csv|table|jsonl|json] IN.csv|- > OUT
+ *		    [--no-store] [--format csv|table|jsonl|json] IN.csv|- > OUT
  * DESCRIPTION
  *	Drops suppressed addresses, addresses of domains flagged as not
  *	existing, invalid addresses and duplicates; kept rows get a
  *	"did_you_mean" column naming a likely typo (gmial.com -> gmail.com),
- *	the address itself is never rewritten. --rejects writes the dropped
+ *	the address itself is never rewritten. The store must exist (one
+ *	made empty by a typo in --db would keep every suppressed address);
+ *	--no-store reads none. --rejects writes the dropped
  *	rows with the reason. The input is read into memory (a snapshot: a
  *	file mapped instead could change between the two readings, and a
  *	verdict of the first would go to another row of the second) and
@@ -46,7 +48,7 @@ clean_usage(FILE *f)
 {
 	fprintf(f, "usage: kaeru clean [--db URL] [--config FILE] [--column NAME|N] "
 	    "[--rejects FILE] [--max-line BYTES] [--encoding NAME] [--output-encoding NAME|input] "
-	    "[--format csv|table|jsonl|json] IN.csv|- > OUT\n");
+	    "[--no-store] [--format csv|table|jsonl|json] IN.csv|- > OUT\n");
 	if (f != stdout)
 		return;
 	fprintf(f, "\n"
@@ -64,7 +66,10 @@ clean_usage(FILE *f)
 	    "                      said)\n"
 	    "  --output-encoding NAME|input\n"
 	    "                      CSV out (and rejects) in that encoding, or in the\n"
-	    "                      list's own (default: UTF-8)\n");
+	    "                      list's own (default: UTF-8)\n"
+	    "  --no-store          read no store: drop invalid addresses and duplicates\n"
+	    "                      only (without it, a store that does not exist is an\n"
+	    "                      error, not an empty one)\n");
 	cli_store_help(f, "csv");
 }
 
@@ -359,6 +364,7 @@ cmd_clean(int argc, char **argv)
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "output-encoding", required_argument, NULL, 'o' },
+		{ "no-store", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_store_opts so = { NULL, NULL, FMT_CSV };
@@ -370,8 +376,8 @@ cmd_clean(int argc, char **argv)
 	struct rejfile	  rf;
 	kaeru_buf	  in = KAERU_BUF_INIT;
 	const char	 *data;
-	kaeru_store	 *s;
-	int		  c, rc, status = 0;
+	kaeru_store	 *s = NULL;
+	int		  c, rc, status = 0, nostore = 0;
 
 	optind = 1;
 	while ((c = cli_store_getopt(&so, argc, argv, "k:r:m:e:o:", longopts, clean_usage, &status)) != CLI_OPT_END) {
@@ -383,6 +389,9 @@ cmd_clean(int argc, char **argv)
 			break;
 		case 'o':
 			outenc = optarg;
+			break;
+		case 'N':
+			nostore = 1;
 			break;
 		case 'k':
 			o.column = optarg;
@@ -408,6 +417,10 @@ cmd_clean(int argc, char **argv)
 	}
 	if (outenc != NULL && so.fmt != FMT_CSV) {
 		cli_warn("--output-encoding is for CSV output");
+		return EXIT_USAGE;
+	}
+	if (nostore && (so.db != NULL || so.conf != NULL)) {
+		cli_warn("--no-store reads no store: --db and --config do not go with it");
 		return EXIT_USAGE;
 	}
 	memset(&rf, 0, sizeof(rf));
@@ -438,7 +451,12 @@ cmd_clean(int argc, char **argv)
 			return rc == KAERU_EINVAL ? EXIT_USAGE : rc == KAERU_EPARSE ? EXIT_INPUT : EXIT_FAILURE_;
 		}
 	}
-	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0) {
+	/*
+	 * The store must exist: a list cleaned against an empty one made by a
+	 * typo would keep every suppressed address, and nothing would say so.
+	 */
+	if (!nostore && (rc = cli_store_open(so.db, so.conf, 0,
+	    "kaeru clean --no-store drops invalid addresses and duplicates only", &s)) != 0) {
 		kaeru_buf_dispose(&in);
 		return rc;
 	}

@@ -162,7 +162,7 @@ cmd_ingest(int argc, char **argv)
 		ingest_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, 1, NULL, &s)) != 0)
 		return rc;
 	if ((res = calloc(batch, sizeof(*res))) == NULL) {
 		cli_warn("out of memory");

@@ -237,7 +237,8 @@ cmd_lists(int argc, char **argv)
 		lists_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf,
+	    strcmp(sub, "show") != 0 && strcmp(sub, "export") != 0, NULL, &s)) != 0)
 		return rc;
 	if (strcmp(sub, "create") == 0) {
 		for (i = optind; i < argc; i++)

@@ -127,7 +127,7 @@ cmd_stats(int argc, char **argv)
 		stats_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf, 0, NULL, &s)) != 0)
 		return rc;
 	cli_out_start(&ctx.o, so.fmt, cols, 9);
 	rc = kaeru_store_stats(s, by, since, stat_row, &ctx);

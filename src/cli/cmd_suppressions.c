@@ -136,7 +136,8 @@ cmd_suppressions(int argc, char **argv)
 		supp_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store_open(so.db, so.conf, &s)) != 0)
+	if ((rc = cli_store_open(so.db, so.conf,
+	    strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0, NULL, &s)) != 0)
 		return rc;
 	if (strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) {
 		/* One transaction for all the addresses given. */

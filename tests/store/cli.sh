@@ -195,6 +195,46 @@ grep -q '^news,1,0,0,1,0,0,0' "$tmp/show2.csv" && grep -q '^weekly,1,1,0,0,0,0,1
 "$kaeru" ingest --db "$db" --max-parts 0 "$here/../golden/nested.eml" >/dev/null 2>"$tmp/lim.err"
 [ $? -eq 2 ] && grep -q -- "--max-parts wants" "$tmp/lim.err" && ok || bad "ingest --max-parts 0: $(cat "$tmp/lim.err")"
 
+# A command that only reads does not make a store: a SQLite file that is
+# missing (a typo in --db, or no ingest yet at the default place) is an
+# error that names it, exit 1, and no file or folder is left behind.
+case $db in
+postgres*) ;;
+*)
+	gone="$tmp/no/such/store.db"
+	for c in "stats" "address x@example.org" "suppressions list" "suppressions export" \
+	    "suppressions domains" "lists show" "lists export news"; do
+		"$kaeru" $c --db "$gone" >"$tmp/out" 2>"$tmp/err"
+		[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/no" ] &&
+		    grep -q "no store at $gone: nothing was stored there yet" "$tmp/err" && ok ||
+		    bad "$c of a missing store: $(cat "$tmp/out" "$tmp/err")"
+	done
+	mkdir -p "$tmp/home"
+	HOME="$tmp/home" XDG_DATA_HOME= KAERU_DB= "$kaeru" stats >"$tmp/out" 2>"$tmp/err"
+	[ $? -eq 1 ] && [ -z "$(ls -A "$tmp/home")" ] &&
+	    grep -q "no store at $tmp/home/.local/share/kaeru/kaeru.db" "$tmp/err" && ok ||
+	    bad "stats with no store at the default place: $(cat "$tmp/err"; ls -A "$tmp/home")"
+	printf 'email\nA@example.org\na@example.org\nnot an address\nSomeone@Example.org\n' >"$tmp/nostore.csv"
+	"$kaeru" clean --db "$gone" "$tmp/nostore.csv" >"$tmp/out" 2>"$tmp/err"
+	[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/no" ] && grep -q -- "--no-store" "$tmp/err" && ok ||
+	    bad "clean against a missing store: $(cat "$tmp/out" "$tmp/err")"
+	# Without a store only invalid addresses and duplicates go; Someone@ stays.
+	"$kaeru" clean --no-store "$tmp/nostore.csv" >"$tmp/out" 2>"$tmp/err" &&
+	    [ "$(tr -d '\r' <"$tmp/out")" = "$(printf 'email,did_you_mean\nA@example.org,\nSomeone@Example.org,')" ] &&
+	    grep -q "4 rows, 2 kept, 0 suppressed, 1 invalid, 1 duplicates" "$tmp/err" && ok ||
+	    bad "clean --no-store: $(cat "$tmp/out" "$tmp/err")"
+	"$kaeru" clean --no-store --db "$db" "$tmp/nostore.csv" >/dev/null 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q -- "--no-store reads no store" "$tmp/err" && ok || bad "clean --no-store --db: $(cat "$tmp/err")"
+	# The same list against the store: Someone@ is suppressed (unsubscribe).
+	"$kaeru" clean --db "$db" "$tmp/nostore.csv" >"$tmp/out" 2>"$tmp/err" &&
+	    grep -q "4 rows, 1 kept, 1 suppressed" "$tmp/err" && ok || bad "clean against the store: $(cat "$tmp/err")"
+	# A command that writes still makes its store.
+	rm -f "$tmp/made.db"
+	"$kaeru" suppressions add --db "$tmp/made.db" x@example.org >/dev/null 2>"$tmp/err" &&
+	    [ -s "$tmp/made.db" ] && ok || bad "suppressions add makes its store: $(cat "$tmp/err")"
+	;;
+esac
+
 # The options every store command shares.
 for c in ingest suppressions address clean stats lists; do
 	"$kaeru" $c --help >"$tmp/help" 2>&1 && grep -q "usage: kaeru $c" "$tmp/help" &&

@@ -15,6 +15,8 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #define DAY 86400
 #define T0  1700000000LL	/* 2023-11-14 */
@@ -1032,6 +1034,49 @@ test_config(const char *dir)
 	remove(path);
 }
 
+/*
+ * test_missing - kaeru_store_open_existing() of a SQLite file that is not
+ *	there: KAERU_ENOTFOUND naming it, and nothing made, neither the file
+ *	nor, at the default place, its folders; kaeru_store_open() makes it
+ */
+static void
+test_missing(const char *near)
+{
+	char	     path[4096], home[4096];
+	const char  *slash = strrchr(near, '/');
+	kaeru_store *s = NULL;
+	int	     n = slash ? (int)(slash - near) : 1;
+	const char  *old_xdg = getenv("XDG_DATA_HOME");
+	char	     saved_xdg[4096] = "";
+
+	snprintf(path, sizeof(path), "%.*s/missing-store.db", n, slash ? near : ".");
+	remove(path);
+	T_EQ_INT(kaeru_store_open_existing(&s, path, NULL), KAERU_ENOTFOUND, "a missing store: not found");
+	T_OK(s == NULL, "a missing store: no handle");
+	T_OK(strstr(kaeru_error_last(), "no store at") != NULL && strstr(kaeru_error_last(), path) != NULL,
+	    "a missing store: the error names it");
+	T_OK(access(path, F_OK) != 0, "a missing store: not made");
+	T_OK(kaeru_store_open(&s, path, NULL) == 0, "a missing store: made by kaeru_store_open");
+	kaeru_store_free(s);
+	s = NULL;
+	T_OK(kaeru_store_open_existing(&s, path, NULL) == 0, "made: now it opens as existing");
+	kaeru_store_free(s);
+	remove(path);
+	/* The default place: $XDG_DATA_HOME/kaeru/kaeru.db, its folder not made. */
+	if (old_xdg != NULL)
+		snprintf(saved_xdg, sizeof(saved_xdg), "%s", old_xdg);
+	snprintf(home, sizeof(home), "%.*s/missing-xdg", n, slash ? near : ".");
+	rmdir(home);
+	setenv("XDG_DATA_HOME", home, 1);
+	s = NULL;
+	T_EQ_INT(kaeru_store_open_existing(&s, NULL, NULL), KAERU_ENOTFOUND, "no default store: not found");
+	T_OK(access(home, F_OK) != 0, "no default store: its folder not made");
+	if (old_xdg != NULL)
+		setenv("XDG_DATA_HOME", saved_xdg, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1054,6 +1099,12 @@ main(int argc, char **argv)
 	T_OK(kaeru_store_open(&s, argv[1], NULL) == 0, "reopen");
 	T_EQ_INT(kaeru_store_is_suppressed(s, "Hard@example.com", T0), 1, "kept across reopen");
 	kaeru_store_free(s);
+	/* A store that exists opens for a reader as for a writer. */
+	T_OK(kaeru_store_open_existing(&s, argv[1], NULL) == 0, kaeru_error_last());
+	T_EQ_INT(kaeru_store_is_suppressed(s, "Hard@example.com", T0), 1, "kept: opened as existing");
+	kaeru_store_free(s);
+	if (strncmp(argv[1], "postgres", 8) != 0)
+		test_missing(argv[1]);
 	kaeru_store_free(NULL);
 	{
 		kaeru_policy keep;

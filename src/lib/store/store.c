@@ -374,9 +374,9 @@ mkdirs(char *path)
 	return 0;
 }
 
-/* kaeru_store_default_path - $XDG_DATA_HOME/kaeru/kaeru.db or ~/.local/share/kaeru/kaeru.db */
-int
-kaeru_store_default_path(kaeru_buf *out)
+/* default_path - kaeru_store_default_path(), its folders made only when make_dirs */
+static int
+default_path(kaeru_buf *out, int make_dirs)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 	kstr	    k = { out->ptr, 0, out->asize, 0 };
@@ -392,9 +392,16 @@ kaeru_store_default_path(kaeru_buf *out)
 	out->asize = k.cap;
 	if (!ks_ok(&k))
 		return kerr_set(KAERU_ENOMEM, "out of memory");
-	if (mkdirs(out->ptr) != 0)
+	if (make_dirs && mkdirs(out->ptr) != 0)
 		return kerr_set(KAERU_EIO, "cannot create the folder of %s: %s", out->ptr, strerror(errno));
 	return 0;
+}
+
+/* kaeru_store_default_path - $XDG_DATA_HOME/kaeru/kaeru.db or ~/.local/share/kaeru/kaeru.db */
+int
+kaeru_store_default_path(kaeru_buf *out)
+{
+	return default_path(out, 1);
 }
 
 /* kstore_one_int - run a statement expected to return one integer (0 without a row) */
@@ -500,9 +507,9 @@ fail:
 	return rc;
 }
 
-/* kaeru_store_open - open or create a store and migrate it */
-int
-kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *pol)
+/* open_store - kaeru_store_open(), or with create 0 kaeru_store_open_existing() */
+static int
+open_store(kaeru_store **out, const char *location, const kaeru_policy *pol, int create)
 {
 	kaeru_store *s;
 	kaeru_buf    def = KAERU_BUF_INIT;
@@ -526,14 +533,14 @@ kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *po
 		rc = kstore_pgsql_open(s, location);
 	else {
 		if (location == NULL || *location == '\0') {
-			if ((rc = kaeru_store_default_path(&def)) != 0) {
+			if ((rc = default_path(&def, create)) != 0) {
 				free(s);
 				return rc;
 			}
 			location = def.ptr;
 		} else if (strncmp(location, "sqlite://", 9) == 0)
 			location += 9;
-		rc = kstore_sqlite_open(s, location);
+		rc = kstore_sqlite_open(s, location, create);
 	}
 	kaeru_buf_dispose(&def);
 	if (rc == 0)
@@ -544,6 +551,20 @@ kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *po
 	}
 	*out = s;
 	return 0;
+}
+
+/* kaeru_store_open - open or create a store and migrate it */
+int
+kaeru_store_open(kaeru_store **out, const char *location, const kaeru_policy *pol)
+{
+	return open_store(out, location, pol, 1);
+}
+
+/* kaeru_store_open_existing - open a store that exists, and migrate it */
+int
+kaeru_store_open_existing(kaeru_store **out, const char *location, const kaeru_policy *pol)
+{
+	return open_store(out, location, pol, 0);
 }
 
 /* kaeru_store_free - close the store; accepts NULL */

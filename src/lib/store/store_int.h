@@ -124,7 +124,8 @@ int	kstore_rekey(kaeru_store *s, int64_t now);
 int	kstore_auto_begin(kaeru_store *s, int *own);
 int	kstore_auto_end(kaeru_store *s, int own, int rc);
 
-int	kstore_sqlite_open(kaeru_store *s, const char *path);
+/* create 0: a file that does not exist is KAERU_ENOTFOUND, and is not made */
+int	kstore_sqlite_open(kaeru_store *s, const char *path, int create);
 int	kstore_pgsql_open(kaeru_store *s, const char *conninfo);
 
 /* Policy (policy.c). */

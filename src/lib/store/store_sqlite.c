@@ -27,8 +27,10 @@
 #include "libsqlite.h"
 #include "../error.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* SQLite is reached through the store's table (libsqlite.h): q in scope. */
@@ -267,13 +269,14 @@ static const struct kstore_ops sqlite_ops = {
 	sq_begin, sq_commit, sq_rollback, sq_close,
 };
 
-/* kstore_sqlite_open - open the database file at path */
+/* kstore_sqlite_open - open the database file at path (made when create) */
 int
-kstore_sqlite_open(kaeru_store *s, const char *path)
+kstore_sqlite_open(kaeru_store *s, const char *path, int create)
 {
-	struct sq *q;
-	int	   rc, waited;
-	char	   why[256];
+	struct sq  *q;
+	struct stat st;
+	int	    rc, waited;
+	char	    why[256];
 
 	if ((q = calloc(1, sizeof(*q))) == NULL ||
 	    (q->stmts = calloc((size_t)kstore_nstmt(), sizeof(*q->stmts))) == NULL) {
@@ -284,7 +287,14 @@ kstore_sqlite_open(kaeru_store *s, const char *path)
 	s->be = q;
 	if (ksq_load(&q->lib, why, sizeof(why)) != 0)
 		return kerr_set(KAERU_ESTORE, "sqlite: %s", why);
-	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	/*
+	 * Not made: a store named with a typo would be a new empty one, and
+	 * a command that only reads would answer "nothing stored" from it.
+	 * SQLite's own "unable to open database file" does not say why.
+	 */
+	if (!create && strcmp(path, ":memory:") != 0 && stat(path, &st) != 0 && errno == ENOENT)
+		return kerr_set(KAERU_ENOTFOUND, "no store at %s", path);
+	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
 	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = kerr_set(KAERU_ESTORE, "sqlite: %s: %s", path,

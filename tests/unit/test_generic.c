@@ -590,6 +590,49 @@ main(void)
 	}
 	{
 		/*
+		 * Sendmail's transcript is written by host: each host's dialogue
+		 * and status line come before the recipient lines they failed,
+		 * and belong to none of the lines above them.
+		 */
+		static const char mail[] =
+		    "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+		    "To: alice@example.com\n"
+		    "Subject: Returned mail: see transcript for details\n"
+		    "\n"
+		    "   ----- Transcript of session follows -----\n"
+		    "While talking to mx.example.net:\n"
+		    ">>> MAIL From:<alice@example.com>\n"
+		    "<<< 553 Relaying denied\n"
+		    "554 <bob@example.net>... Remote protocol error\n"
+		    "550 example.org (smtp)... Host unknown (Name server: example.org: host not found)\n"
+		    "554 <carol@example.org>... 550 Host unknown\n"
+		    "421 example.info (smtp)... Deferred: Connection timed out with example.info\n"
+		    "While talking to mx.example.edu:\n"
+		    ">>> RCPT To:<dave@example.edu>\n"
+		    "<<< 552 Requested mail action aborted: mailbox full\n"
+		    "552 <dave@example.edu>... Mailbox full\n"
+		    "\n"
+		    "   ----- Unsent message follows -----\n"
+		    "From: alice@example.com\n"
+		    "Subject: hello\n";
+		static const char *const want[][2] = {
+			{ "bob@example.net", "norelaying" },
+			{ "carol@example.org", "hostunknown" },
+			{ "dave@example.edu", "mailboxfull" },
+		};
+		T_OK(kaeru_parser_parse(p, mail, strlen(mail), "t.eml", &r, &n) == 0 && n == 3,
+		    "sendmail transcript: three records");
+		for (i = 0; i < n && i < 3; i++) {
+			char what[160];
+			snprintf(what, sizeof(what), "sendmail transcript: record %zu", i + 1);
+			T_EQ_STR(r[i].recipient, want[i][0], what);
+			snprintf(what, sizeof(what), "sendmail transcript: %s, its own host's words (%s: %s)",
+			    want[i][0], r[i].rule, r[i].diagnosticcode);
+			T_EQ_STR(r[i].reason, want[i][1], what);
+		}
+	}
+	{
+		/*
 		 * Each line that marks the returned message (in any case, after
 		 * other words) stops the reading of the notice: the addresses
 		 * after it are the returned message's, not failed recipients.

@@ -12,7 +12,8 @@
  *	  "could not be delivered to: a@b", a line that is one address ...);
  *	  the lines that follow, up to the next recipient, are its diagnosis,
  *	  and error lines written before the list go to records whose own
- *	  lines tell nothing. Not recipients: the reader greeted by address
+ *	  lines tell nothing; in sendmail's transcript a host's dialogue and
+ *	  status line go to the recipient line after them (talk_line()). Not recipients: the reader greeted by address
  *	  ("a@b 様"), the sender after "A message sent by", the bounce's own
  *	  postmaster; "text <a@b>: error" names the bracketed address;
  *	- failing that, X-Failed-Recipients (Exim and others), then a VERP
@@ -291,6 +292,48 @@ is_stop(const char *l, size_t n)
 		n--;
 	}
 	return k_starts_any(l, n, stops_at_start, sizeof(stops_at_start) / sizeof(stops_at_start[0]), 1) != NULL;
+}
+
+/*
+ * Sendmail's transcript, which many MTAs copy, is written by host, not by
+ * recipient:
+ *
+ *	While talking to mx.example.edu:
+ *	>>> MAIL From:<sender@example.jp>
+ *	<<< 550 Insecure Mail Relay
+ *	554 <kijitora@example.edu>... Remote protocol error
+ *	550 example.org (smtp)... 550 Host unknown
+ *	554 <mikeneko@example.org>... 550 Host unknown (Authoritative answer ...)
+ *
+ * The dialogue with a host and the host's own status line ("550 host
+ * (mailer)... text") come before the recipients they failed, and they are
+ * no part of the recipient line above them. TALK_SESSION and TALK_HOST
+ * lines end the running record's lines; they and the dialogue's ">>>" and
+ * "<<<" lines are held and given to the next recipient line.
+ */
+enum talk { TALK_NONE, TALK_SESSION, TALK_DIALOGUE, TALK_HOST };
+
+/* talk_line - which part of a sendmail transcript the line is */
+static enum talk
+talk_line(const char *l, size_t n)
+{
+	size_t i;
+
+	if (k_startswith_ci(l, n, "while talking to "))
+		return TALK_SESSION;
+	if (n > 4 && (memcmp(l, ">>> ", 4) == 0 || memcmp(l, "<<< ", 4) == 0))
+		return TALK_DIALOGUE;
+	/* "NNN host (mailer)... text" */
+	if (n < 12 || !k_isdigit((unsigned char)l[0]) || !k_isdigit((unsigned char)l[1]) ||
+	    !k_isdigit((unsigned char)l[2]) || l[3] != ' ' || l[4] == ' ' || l[4] == '<')
+		return TALK_NONE;
+	for (i = 4; i < n && l[i] != ' '; i++)
+		;
+	if (i + 2 >= n || l[i + 1] != '(')
+		return TALK_NONE;
+	for (i += 2; i < n && k_isalnum((unsigned char)l[i]); i++)
+		;
+	return i + 4 < n && memcmp(l + i, ")... ", 5) == 0 ? TALK_HOST : TALK_NONE;
 }
 
 /* subject_has_reason - does the subject name a cause ("Returned mail: User unknown") */
@@ -589,10 +632,11 @@ lh_known_words(struct kmsg *m, struct kbounce *b)
 static int
 generic_decode(struct kmsg *m, struct kbounce *b)
 {
-	const char *p, *cur, *end, *line, *tail = NULL, *pre = NULL;
+	const char *p, *cur, *end, *line, *tail = NULL, *pre = NULL, *held = NULL;
 	size_t	    n, len, k;
 	struct kds *d = NULL;
-	int	    lines = 0, by = 0, npre = 0, r, delayed;
+	int	    lines = 0, by = 0, npre = 0, nheld = 0, r, delayed;
+	int	    session = 0, d_session = 0;	/* inside a "While talking to"; d began in it */
 
 	if (!looks_like_bounce(m))
 		return 0;
@@ -602,6 +646,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	while (km_nextline(&cur, end, &line, &len)) {
 		const char *r;
 		int	    after_by = by, led;
+		enum talk   talk;
 
 		if (is_stop(line, len)) {
 			tail = cur;
@@ -610,6 +655,17 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		if (len == 0)
 			continue;
 		by = sent_by(line, len);
+		talk = talk_line(line, len);
+		if (talk == TALK_SESSION) {
+			/* A new host's dialogue: held for the recipient line it ends with. */
+			session = 1;
+			d = NULL;
+			held = kb_str(m, line, len);
+			nheld = 1;
+		} else if (talk == TALK_HOST) {
+			session = 0;
+			d = NULL;
+		}
 		if ((r = recipient_in(m, line, len, &led)) != NULL && !after_by &&
 		    (!addr_is_daemon(r, strlen(r)) || (led && !own_daemon(m, r))) &&
 		    !(is_sender(m, r) && greeting(line, len, r))) {
@@ -627,8 +683,28 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			lines = 0;
 			if (!address_alone(m, line, len))
 				d->diagnosis = kb_append(m, d->diagnosis, line, len);
+			if (held != NULL) {
+				d->diagnosis = kb_append(m, d->diagnosis, held, strlen(held));
+				held = NULL;
+				nheld = 0;
+			}
+			d_session = session;
 			continue;
 		}
+		if (talk == TALK_HOST || (talk == TALK_DIALOGUE && (d == NULL || !d_session))) {
+			/* The host's dialogue or status: for the recipient line after it. */
+			if (nheld < 8) {
+				held = kb_append(m, held, line, len);
+				nheld++;
+			}
+			if (d == NULL && npre < 8 && telling(m, line, len, 1)) {
+				pre = kb_append(m, pre, line, len);
+				npre++;
+			}
+			continue;
+		}
+		if (talk == TALK_SESSION)
+			continue;
 		if (d != NULL && lines < 8) {
 			d->diagnosis = kb_append(m, d->diagnosis, line, len);
 			lines++;

@@ -17,6 +17,17 @@ void kaeru_parser_only_standard(kaeru_parser *p, int on);
 static const struct {
 	const char *what, *recipient, *reason, *status, *reply, *mail;
 } cases[] = {
+	{ "a security code in the greeting: the sending host is blocked", "bob@example.net", "blocked", "5.7.1", "554",
+	    "From: Mail Delivery System <MAILER-DAEMON@relay.example.com>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "\n"
+	    "A message that you sent could not be delivered to one or more of its recipients.\n"
+	    "\n"
+	    "  bob@example.net\n"
+	    "    host mx.example.net [192.0.2.7]\n"
+	    "    SMTP error from remote mail server after initial connection:\n"
+	    "    554 5.7.1 Your address 198.51.100.4 has no name\n" },
 	{ "Japanese subject, no daemon sender", "taro@example.jp", "mailboxfull", "5.0.0", "",
 	    "From: no-reply@mail.example.jp\n"
 	    "To: hanako@example.com\n"

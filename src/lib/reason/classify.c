@@ -367,6 +367,18 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 				return;
 			}
 	}
+	/*
+	 * Refused in the greeting, with a code that only says "security"
+	 * ("554 5.7.1 [C14] Missing reverse DNS" after the initial
+	 * connection): the server knew nothing yet but the client's address,
+	 * so the sending host was blocked. At EHLO (Gmail's "550 5.7.1
+	 * Access denied (state 13)") the code stands.
+	 */
+	if (c.s == R(SECURITYERROR) && cmd_is(&c, "CONN")) {
+		v->reason = R(BLOCKED);
+		k_cat(v->rule, sizeof(v->rule), "command:", c.cmd, " status:", f->status, (char *)NULL);
+		return;
+	}
 	if (c.s != NONE) {
 		v->reason = c.s;
 		k_cat(v->rule, sizeof(v->rule), "status:", f->status, (char *)NULL);

@@ -7,7 +7,7 @@
  *	allocates nothing from the system. Stages:
  *	1. km_parse(): newlines, headers, MIME walk, flat text (mime/);
  *	2. the decoded Subject and From; a forwarded bounce ("Fwd:") has
- *	   its quoting removed;
+ *	   one level of its quoting removed;
  *	3. lhost_decode(): the family decoder, else the standard readers
  *	   (lhost/);
  *	4. kf_build(): codes, classification, hard/soft, tokens (fact/).
@@ -108,8 +108,11 @@ unquote_forward(kstr *flat)
 		return;
 	while (r < end) {
 		if (bol && *r == '>') {
-			while (r < end && *r == '>')
-				r++;
+			/*
+			 * One level: a quoted transcript line ">>>> DATA" is
+			 * ">>> DATA", whose marks are the transcript's own.
+			 */
+			r++;
 			if (r < end && *r == ' ')
 				r++;
 			bol = 0;

@@ -28,6 +28,31 @@ static const struct {
 	    "    host mx.example.net [192.0.2.7]\n"
 	    "    SMTP error from remote mail server after initial connection:\n"
 	    "    554 5.7.1 Your address 198.51.100.4 has no name\n" },
+	{ "RFC 3464: a reply to the greeting in the transcript: refused at connection", "carol@example.org",
+	    "blocked", "5.5.0", "554",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\n"
+	    "To: alice@example.com\n"
+	    "Subject: Returned mail: see transcript for details\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "\n"
+	    "   ----- Transcript of session follows -----\n"
+	    "... while talking to mx1.example.org.:\n"
+	    "<<< 554 Transaction failed (17)\n"
+	    "554 5.0.0 Service unavailable\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mx.example.com\n"
+	    "\n"
+	    "Final-Recipient: RFC822; carol@example.org\n"
+	    "Action: failed\n"
+	    "Status: 5.5.0\n"
+	    "Diagnostic-Code: SMTP; 554 Transaction failed (17)\n"
+	    "\n"
+	    "--B--\n" },
 	{ "Japanese subject, no daemon sender", "taro@example.jp", "mailboxfull", "5.0.0", "",
 	    "From: no-reply@mail.example.jp\n"
 	    "To: hanako@example.com\n"
@@ -598,6 +623,36 @@ main(void)
 		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
 		snprintf(what, sizeof(what), "%s: reply code", cases[i].what);
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
+	}
+	{
+		/*
+		 * A bounce forwarded with its lines quoted ("> "): one level of
+		 * quoting goes, and the transcript's own ">>> " stays, so the
+		 * reply is known to answer DATA.
+		 */
+		static const char mail[] =
+		    "From: Bob <bob@example.jp>\n"
+		    "To: postmaster@example.jp\n"
+		    "Subject: Fwd: Returned mail: see transcript for details\n"
+		    "\n"
+		    "> From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>\n"
+		    "> Subject: Returned mail: see transcript for details\n"
+		    ">\n"
+		    ">    ----- Transcript of session follows -----\n"
+		    "> ... while talking to mx.example.org.:\n"
+		    ">>>> DATA\n"
+		    "> <<< 550 5.7.1 Message refused\n"
+		    "> 554 5.0.0 Service unavailable\n"
+		    "> Reporting-MTA: dns; mx.example.jp\n"
+		    ">\n"
+		    "> Final-Recipient: RFC822; dave@example.org\n"
+		    "> Action: failed\n"
+		    "> Status: 5.7.1\n"
+		    "> Diagnostic-Code: SMTP; 550 5.7.1 Message refused\n";
+		T_OK(kaeru_parser_parse(p, mail, strlen(mail), "t.eml", &r, &n) == 0 && n == 1,
+		    "forwarded, quoted transcript: one record");
+		T_EQ_STR(n == 1 ? r[0].recipient : "", "dave@example.org", "forwarded, quoted transcript: recipient");
+		T_EQ_STR(n == 1 ? r[0].command : "", "DATA", "forwarded, quoted transcript: the command of '>>>> DATA'");
 	}
 	{
 		/*

@@ -319,7 +319,7 @@ talk_line(const char *l, size_t n)
 {
 	size_t i;
 
-	if (k_startswith_ci(l, n, "while talking to "))
+	if (lh_talking_to(l, n))
 		return TALK_SESSION;
 	if (n > 4 && (memcmp(l, ">>> ", 4) == 0 || memcmp(l, "<<< ", 4) == 0))
 		return TALK_DIALOGUE;

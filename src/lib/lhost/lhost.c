@@ -340,6 +340,18 @@ lh_line_has(const char *line, size_t len, const char *needle)
 }
 
 /*
+ * lh_talking_to - does the line open a session of sendmail's transcript:
+ *	"While talking to host:" (V5), "... while talking to host.:" (8.x)
+ */
+int
+lh_talking_to(const char *line, size_t len)
+{
+	while (len > 0 && (*line == '.' || k_isblank((unsigned char)*line)))
+		line++, len--;
+	return k_startswith_ci(line, len, "while talking to ");
+}
+
+/*
  * lh_orig_at - take p[0..n) of the flat text as the returned message's
  *	header block (unless the MIME walk already found one)
  */

@@ -60,6 +60,8 @@ const char *lh_addr(struct kmsg *m, const char *s, size_t n);
 int	 lh_same_addr(const char *a, const char *b);
 void	 lh_recipient_from_orig(struct kmsg *m, struct kbounce *b);
 int	 lh_line_has(const char *line, size_t len, const char *needle);
+/* lh_talking_to - does the line open a sendmail transcript's session ("... while talking to host:") */
+int	 lh_talking_to(const char *line, size_t len);
 void	 lh_fill_codes(struct kmsg *m, struct kds *d);
 const char *lh_phrase(struct kmsg *m, const char *family, const char *text);
 int	 lh_received_has(const struct kmsg *m, const char *needle);

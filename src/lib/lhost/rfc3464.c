@@ -124,7 +124,8 @@ exit_status(const char *diag)
 /*
  * answered - the command of the transcript's ">>> " line that the reply
  *	quoted as diag answered (">>> RCPT TO:<a@b>" then "<<< 553 Invalid
- *	recipient a@b"), or NULL
+ *	recipient a@b"), or NULL; a reply right after "... while talking to
+ *	host:", before any ">>> ", answered the greeting: "CONN"
  */
 static const char *
 answered(const char *diag, const char *p, size_t n)
@@ -136,6 +137,10 @@ answered(const char *diag, const char *p, size_t n)
 		k_trim(&line, &len);
 		if (len > 4 && memcmp(line, ">>> ", 4) == 0) {
 			sent = sent_command(line + 4, len - 4);
+			continue;
+		}
+		if (lh_talking_to(line, len)) {
+			sent = "CONN";
 			continue;
 		}
 		if (sent == NULL || len < 8 || memcmp(line, "<<< ", 4) != 0)

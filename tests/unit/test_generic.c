@@ -53,6 +53,25 @@ static const struct {
 	    "Diagnostic-Code: SMTP; 554 Transaction failed (17)\n"
 	    "\n"
 	    "--B--\n" },
+	{ "a delivery agent's words decide: vpopmail's locked account is suspended", "carol@example.net",
+	    "suspend", "5.0.0", "",
+	    "From: MAILER-DAEMON@mail.example.net\n"
+	    "To: alice@example.com\n"
+	    "Subject: failure notice\n"
+	    "\n"
+	    "I could not deliver your message to the following address.\n"
+	    "\n"
+	    "<carol@example.net>:\n"
+	    "vdelivermail: account is locked email bounced carol@example.net\n" },
+	{ "a delivery agent's words decide: maildrop's quota", "dave@example.net", "mailboxfull", "5.0.0", "",
+	    "From: MAILER-DAEMON@mail.example.net\n"
+	    "To: alice@example.com\n"
+	    "Subject: failure notice\n"
+	    "\n"
+	    "I could not deliver your message to the following address.\n"
+	    "\n"
+	    "<dave@example.net>:\n"
+	    "maildrop: maildir over quota.\n" },
 	{ "Japanese subject, no daemon sender", "taro@example.jp", "mailboxfull", "5.0.0", "",
 	    "From: no-reply@mail.example.jp\n"
 	    "To: hanako@example.com\n"

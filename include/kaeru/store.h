@@ -56,7 +56,7 @@ typedef enum kaeru_addr_state {
 /* kaeru_addr_state_name - static name of a state; NULL when out of range */
 KAERU_EXTERN const char *kaeru_addr_state_name(kaeru_addr_state st);
 
-#define KAERU_POLICY_VERSION 2
+#define KAERU_POLICY_VERSION 3
 
 /* The policy; see docs/kaeru.conf.example for each knob. */
 typedef struct kaeru_policy {
@@ -67,6 +67,10 @@ typedef struct kaeru_policy {
 	int		domain_threshold;	/* hostunknown addresses that flag a domain (3) */
 	int		expire_days[KAERU_REASON_COUNT]; /* suppression lifetime per reason; 0: never */
 	int		local_part_case_sensitive; /* 1: Foo@ and foo@ are two addresses (0) */
+	/* Rates past which kaeru_stats_rates() warns, as fractions (0.02 is 2%). */
+	double		warn_bounce_rate;	/* (hard + soft) / mails (0.02) */
+	double		warn_complaint_rate;	/* complaints / mails (0.001) */
+	int64_t		warn_min_mails;		/* fewer mails than this never warn (100) */
 } kaeru_policy;
 
 /* kaeru_policy_defaults - fill p with the documented defaults */
@@ -227,6 +231,31 @@ typedef int (*kaeru_stats_cb)(void *arg, const kaeru_stats_row *row);
 /* kaeru_store_stats - one row per key for events since the given time (0: all) */
 KAERU_EXTERN int kaeru_store_stats(kaeru_store *s, kaeru_stats_by by, int64_t since,
 		    kaeru_stats_cb cb, void *arg);
+
+/* The rates of a stats row, and which of the policy's thresholds they pass. */
+#define KAERU_WARN_BOUNCE	1u	/* bounce rate past warn_bounce_rate */
+#define KAERU_WARN_COMPLAINT	2u	/* complaint rate past warn_complaint_rate */
+
+typedef struct kaeru_rates {
+	int64_t		 mails;		/* sent, else hard + soft + delivered when delivered > 0; 0: unknown */
+	double		 bounce;	/* (hard + soft) / mails; -1 when mails is 0 */
+	double		 complaint;	/* complaints / mails; -1 when mails is 0 */
+	unsigned	 warn;		/* KAERU_WARN_* */
+} kaeru_rates;
+
+/*
+ * kaeru_stats_rates - the rates of row r over sent mails (0: the mails the
+ *	row itself saw, its bounces and delivery reports, when the MTA
+ *	reports deliveries; else none, and the rates are unknown) and the
+ *	thresholds of p (NULL: the defaults) that they pass. A row of fewer
+ *	than p->warn_min_mails mails never warns: two bounces of three mails
+ *	is not yet a rate.
+ */
+KAERU_EXTERN void kaeru_stats_rates(const kaeru_stats_row *r, int64_t sent,
+		    const kaeru_policy *p, kaeru_rates *out);
+
+/* kaeru_store_policy - the policy the store was opened with (owned by the store) */
+KAERU_EXTERN const kaeru_policy *kaeru_store_policy(const kaeru_store *s);
 
 /*
  * Mailing lists and their subscribers. Addresses are matched by the

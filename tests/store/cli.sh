@@ -49,6 +49,26 @@ alike address address USER0@d0.example
 alike stats stats
 alike stats-domain stats --by domain
 
+# Rates: over --sent, warned past the policy's thresholds in a column and
+# on standard error; no rate (and no warning) without a number sent or a
+# delivery report.
+"$kaeru" stats --db "$db" --format csv 2>"$tmp/err" | tr -d '\r' >"$tmp/out" &&
+    grep -q '^total,[0-9,]*,,,$' "$tmp/out" && [ ! -s "$tmp/err" ] && ok ||
+    bad "stats without --sent: no rate: $(cat "$tmp/out" "$tmp/err")"
+"$kaeru" stats --db "$db" --sent 1000 --format csv 2>"$tmp/err" | tr -d '\r' >"$tmp/out" &&
+    grep -q '^total,.*,0\.0[0-9]*,0\.0[0-9]*,bounce_rate$' "$tmp/out" &&
+    grep -q "stats: warning: total: bounce rate [0-9.]*% of 1000 mails is past 2.00% (warn_bounce_rate" "$tmp/err" &&
+    ok || bad "stats --sent 1000 warns: $(cat "$tmp/out" "$tmp/err")"
+"$kaeru" stats --db "$db" --sent 1000000 --format csv 2>"$tmp/err" | tr -d '\r' >"$tmp/out" &&
+    grep -q '^total,.*,$' "$tmp/out" && [ ! -s "$tmp/err" ] && ok ||
+    bad "stats --sent 1000000 does not warn: $(cat "$tmp/out" "$tmp/err")"
+printf 'warn_bounce_rate = 50%%\n' >"$tmp/lax.conf"
+"$kaeru" stats --db "$db" --config "$tmp/lax.conf" --sent 1000 >/dev/null 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
+    ok || bad "stats with warn_bounce_rate = 50%: $(cat "$tmp/err")"
+"$kaeru" stats --db "$db" --config "$here/../../docs/kaeru.conf.example" >/dev/null 2>"$tmp/err" && ok ||
+    bad "the example kaeru.conf loads: $(cat "$tmp/err")"
+alike stats-sent stats --sent 1000 --by domain
+
 # Values: the address as first seen; a number column is a JSON number.
 grep -q '^Someone@Example.org,unsubscribe,manual,' "$tmp/supp-list.csv" && ok ||
     bad "suppressions list: the address as first seen: $(cat "$tmp/supp-list.csv")"

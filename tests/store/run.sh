@@ -23,6 +23,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# test_store checks that the example policy loads and holds the defaults.
+export KAERU_CONF_EXAMPLE="$src/docs/kaeru.conf.example"
+
 echo "== SQLite"
 "$t" "$tmp/test.db" "$tmp/migration.db" || fail=1
 sh "$here/cli.sh" "$kaeru" "$here" "$tmp/cli.db" "$tmp" || fail=1

@@ -1031,7 +1031,76 @@ test_config(const char *dir)
 	fputs("colour = blue\n", f);
 	fclose(f);
 	T_EQ_INT(kaeru_policy_load(&p, path), KAERU_EPARSE, "unknown key");
+	/* Every key the example documents, and the rates as percentages. */
+	f = fopen(path, "w");
+	fputs("local_part_case_sensitive = 1\nwarn_bounce_rate = 5%\nwarn_complaint_rate = 0.25%\n"
+	    "warn_min_mails = 1000\n", f);
+	fclose(f);
+	T_OK(kaeru_policy_load(&p, path) == 0, kaeru_error_last());
+	T_EQ_INT(p.local_part_case_sensitive, 1, "local_part_case_sensitive");
+	T_OK(p.warn_bounce_rate > 0.0499 && p.warn_bounce_rate < 0.0501, "warn_bounce_rate 5%");
+	T_OK(p.warn_complaint_rate > 0.00249 && p.warn_complaint_rate < 0.00251, "warn_complaint_rate 0.25%");
+	T_EQ_INT((int)p.warn_min_mails, 1000, "warn_min_mails");
+	{
+		static const char *const bad[] = {
+			"warn_bounce_rate = 5\n", "warn_bounce_rate = -1%\n", "warn_bounce_rate = 101%\n",
+			"warn_bounce_rate = 1e1%\n", "warn_bounce_rate = nan%\n", "warn_bounce_rate = %\n",
+			"warn_complaint_rate = 0.1.1%\n", "warn_complaint_rate = 0.1 %\n",
+			"local_part_case_sensitive = 2\n",
+		};
+		size_t i;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char what[128];
+			f = fopen(path, "w");
+			fputs(bad[i], f);
+			fclose(f);
+			snprintf(what, sizeof(what), "refused: %.*s", (int)strlen(bad[i]) - 1, bad[i]);
+			T_EQ_INT(kaeru_policy_load(&p, path), KAERU_EPARSE, what);
+		}
+	}
 	remove(path);
+	/* The example in docs/ loads, and its values are the defaults, as it says. */
+	if (getenv("KAERU_CONF_EXAMPLE") != NULL) {
+		kaeru_policy d;
+		kaeru_policy_defaults(&p);
+		kaeru_policy_defaults(&d);
+		T_OK(kaeru_policy_load(&p, getenv("KAERU_CONF_EXAMPLE")) == 0, kaeru_error_last());
+		T_OK(memcmp(&p, &d, sizeof(p)) == 0, "docs/kaeru.conf.example: the defaults");
+	}
+}
+
+/* test_rates - kaeru_stats_rates() over rows made up for it */
+static void
+test_rates(void)
+{
+	kaeru_stats_row r;
+	kaeru_rates	rt;
+	kaeru_policy	p;
+
+	memset(&r, 0, sizeof(r));
+	r.key = "total";
+	r.hard = 30;
+	r.soft = 10;
+	r.complaints = 3;
+	kaeru_stats_rates(&r, 0, NULL, &rt);
+	T_OK(rt.mails == 0 && rt.bounce < 0 && rt.complaint < 0 && rt.warn == 0,
+	    "no number sent, no delivery report: no rate, no warning");
+	kaeru_stats_rates(&r, 1000, NULL, &rt);
+	T_OK(rt.mails == 1000 && rt.bounce > 0.0399 && rt.bounce < 0.0401, "40 of 1000 sent: 4%");
+	T_EQ_INT((int)rt.warn, (int)(KAERU_WARN_BOUNCE | KAERU_WARN_COMPLAINT), "4% and 0.3%: both warn");
+	kaeru_stats_rates(&r, 5000, NULL, &rt);
+	T_EQ_INT((int)rt.warn, 0, "40 and 3 of 5000: 0.8% and 0.06%, under the defaults");
+	r.delivered = 960;
+	kaeru_stats_rates(&r, 0, NULL, &rt);
+	T_OK(rt.mails == 1000 && (rt.warn & KAERU_WARN_BOUNCE), "deliveries reported: over bounces and deliveries");
+	r.delivered = 20;
+	kaeru_stats_rates(&r, 0, NULL, &rt);
+	T_OK(rt.mails == 60 && rt.warn == 0, "60 mails: under warn_min_mails, no warning");
+	kaeru_policy_defaults(&p);
+	p.warn_min_mails = 10;
+	p.warn_bounce_rate = 0.9;
+	kaeru_stats_rates(&r, 0, &p, &rt);
+	T_EQ_INT((int)rt.warn, (int)KAERU_WARN_COMPLAINT, "the policy's thresholds: 67% under 90%, 5% past 0.1%");
 }
 
 /*
@@ -1115,6 +1184,7 @@ main(int argc, char **argv)
 	}
 	test_addresses();
 	test_encodings();
+	test_rates();
 	if (strncmp(argv[1], "postgres", 8) != 0)
 		test_config(argv[1]);
 	if (argc == 3)

@@ -37,6 +37,14 @@ kaeru_policy_defaults(kaeru_policy *p)
 	p->soft_window_days = 30;
 	p->soft_quiet_days = 7;
 	p->domain_threshold = 3;
+	/*
+	 * Below what providers act on: Amazon SES reviews a sender past 5%
+	 * of bounces; Gmail and Yahoo ask for spam complaints under 0.1% and
+	 * refuse bulk senders past 0.3%.
+	 */
+	p->warn_bounce_rate = 0.02;
+	p->warn_complaint_rate = 0.001;
+	p->warn_min_mails = 100;
 	/* Soft reasons: the mailbox may come back. Hard ones never expire. */
 	p->expire_days[KAERU_REASON_MAILBOXFULL] = 90;
 	p->expire_days[KAERU_REASON_SUSPEND] = 180;
@@ -140,6 +148,32 @@ parse_int(const char *v, int max, int *out)
 	return 0;
 }
 
+/* parse_percent - "2%", "0.1%" (up to 100%) as a fraction */
+static int
+parse_percent(const char *v, double *out)
+{
+	char  *end;
+	double x;
+	size_t i, dot = 0, digits = 0;
+
+	/* Digits, one dot, then "%": no exponents, signs, nan or inf for strtod to take. */
+	for (i = 0; v[i] != '\0' && v[i] != '%'; i++) {
+		if (v[i] == '.' && dot++ == 0)
+			continue;
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		digits++;
+	}
+	if (digits == 0 || v[i] != '%' || v[i + 1] != '\0')
+		return -1;
+	errno = 0;
+	x = strtod(v, &end);
+	if (errno != 0 || *end != '%' || x > 100)
+		return -1;
+	*out = x / 100;
+	return 0;
+}
+
 /* set_key - apply one key; -1 with *why on a bad key or value */
 static int
 set_key(kaeru_policy *p, const char *k, const char *v, const char **why)
@@ -147,6 +181,13 @@ set_key(kaeru_policy *p, const char *k, const char *v, const char **why)
 	kaeru_reason r;
 	int	     x;
 
+	if (strcmp(k, "warn_bounce_rate") == 0 || strcmp(k, "warn_complaint_rate") == 0) {
+		if (parse_percent(v, k[5] == 'b' ? &p->warn_bounce_rate : &p->warn_complaint_rate) != 0) {
+			*why = "a percentage from 0% to 100%, such as 2% or 0.1%";
+			return -1;
+		}
+		return 0;
+	}
 	if (parse_int(v, 100000, &x) != 0) {
 		*why = "value is not a whole number from 0 to 100000";
 		return -1;
@@ -165,7 +206,15 @@ set_key(kaeru_policy *p, const char *k, const char *v, const char **why)
 		p->soft_window_days = x;
 	} else if (strcmp(k, "soft_quiet_days") == 0)
 		p->soft_quiet_days = x;
-	else if (strncmp(k, "expire.", 7) == 0) {
+	else if (strcmp(k, "warn_min_mails") == 0)
+		p->warn_min_mails = x;
+	else if (strcmp(k, "local_part_case_sensitive") == 0) {
+		if (x > 1) {
+			*why = "0 or 1";
+			return -1;
+		}
+		p->local_part_case_sensitive = x;
+	} else if (strncmp(k, "expire.", 7) == 0) {
 		if (strcmp(k + 7, "feedback") == 0 || strcmp(k + 7, "unsubscribe") == 0) {
 			*why = "complaints and unsubscribes never expire";
 			return -1;
@@ -180,6 +229,38 @@ set_key(kaeru_policy *p, const char *k, const char *v, const char **why)
 		return -1;
 	}
 	return 0;
+}
+
+/* kaeru_stats_rates - the rates of a stats row and the thresholds they pass */
+void
+kaeru_stats_rates(const kaeru_stats_row *r, int64_t sent, const kaeru_policy *p, kaeru_rates *out)
+{
+	kaeru_policy def;
+
+	if (p == NULL) {
+		kaeru_policy_defaults(&def);
+		p = &def;
+	}
+	memset(out, 0, sizeof(*out));
+	/*
+	 * Without the number sent, the mails a row saw are its bounces and
+	 * its delivery reports: with no delivery report that is the bounces
+	 * alone, a "rate" of 100% that says nothing.
+	 */
+	out->mails = sent > 0 ? sent : r->delivered > 0 ? r->hard + r->soft + r->delivered : 0;
+	if (out->mails <= 0) {
+		out->mails = 0;
+		out->bounce = out->complaint = -1;
+		return;
+	}
+	out->bounce = (double)(r->hard + r->soft) / (double)out->mails;
+	out->complaint = (double)r->complaints / (double)out->mails;
+	if (out->mails < p->warn_min_mails)
+		return;
+	if (out->bounce > p->warn_bounce_rate)
+		out->warn |= KAERU_WARN_BOUNCE;
+	if (out->complaint > p->warn_complaint_rate)
+		out->warn |= KAERU_WARN_COMPLAINT;
 }
 
 /* trim - strip blanks at both ends, in place */

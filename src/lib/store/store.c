@@ -585,6 +585,13 @@ kaeru_store_free(kaeru_store *s)
 	free(s);
 }
 
+/* kaeru_store_policy - the policy the store was opened with */
+const kaeru_policy *
+kaeru_store_policy(const kaeru_store *s)
+{
+	return &s->pol;
+}
+
 /* kaeru_store_backend - the backend's name */
 const char *
 kaeru_store_backend(const kaeru_store *s)

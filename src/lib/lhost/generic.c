@@ -13,9 +13,10 @@
  *	  the lines that follow, up to the next recipient, are its diagnosis,
  *	  and error lines written before the list go to records whose own
  *	  lines tell nothing; in sendmail's transcript a host's dialogue and
- *	  status line go to the recipient line after them (talk_line()). Not recipients: the reader greeted by address
- *	  ("a@b 様"), the sender after "A message sent by", the bounce's own
- *	  postmaster; "text <a@b>: error" names the bracketed address;
+ *	  status line go to the recipient line after them (talk_line()).
+ *	  Not recipients: the reader greeted by address ("a@b 様"), the
+ *	  sender after "A message sent by", the bounce's own postmaster;
+ *	  "text <a@b>: error" names the bracketed address;
  *	- failing that, X-Failed-Recipients (Exim and others), then a VERP
  *	  return address ("bounce+local=example.com@sender"), then the To:
  *	  of the returned message quoted as text after the notice, then the

@@ -501,6 +501,30 @@ joined(const char *path, const kaeru_reader_opts *o, char *got, size_t cap, char
 }
 
 /*
+ * fifo_writer - make a fifo at path and a child that writes text into it
+ *	once a reader opens it; the child exits 0 when every byte went in
+ *	(SIGPIPE kills it when the reader closes first). The child's pid, or
+ *	-1 when the fifo cannot be made.
+ */
+static pid_t
+fifo_writer(const char *path, const char *text)
+{
+	pid_t pid;
+
+	unlink(path);
+	if (mkfifo(path, 0600) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		FILE *f = fopen(path, "w");
+		if (f == NULL)
+			_exit(1);
+		fputs(text, f);
+		_exit(fclose(f) != 0);
+	}
+	return pid;
+}
+
+/*
  * from_pipe - the mails of text written into a fifo that the reader was
  *	given by name, as `kaeru parse <(zcat x.gz)` gives one: read to its
  *	end as standard input is, not passed over as a fifo found in a
@@ -514,16 +538,8 @@ from_pipe(const char *text, const kaeru_reader_opts *o, char *got, size_t cap)
 	int   n, st, cut;
 
 	snprintf(path, sizeof(path), "%s/named-fifo", dir);
-	unlink(path);
-	if (mkfifo(path, 0600) != 0)
+	if ((pid = fifo_writer(path, text)) < 0)
 		return -1;
-	if ((pid = fork()) == 0) {
-		FILE *f = fopen(path, "w");
-		if (f == NULL)
-			_exit(1);
-		fputs(text, f);
-		_exit(fclose(f) != 0);
-	}
 	n = joined(path, o, got, cap, err, sizeof(err), &cut);
 	kill(pid, SIGKILL);	/* a writer no reader opened for would wait for ever */
 	waitpid(pid, &st, 0);
@@ -847,15 +863,9 @@ past_limit(void)
 			T_OK(n == 1 && ok, "past the limit, a file: one mail, cut and marked");
 			/* A fifo: the writer must see its every byte read. */
 			snprintf(path, sizeof(path), "%s/long-fifo", dir);
-			unlink(path);
-			T_OK(mkfifo(path, 0600) == 0, "past the limit: a fifo");
-			if ((pid = fork()) == 0) {
-				FILE *f = fopen(path, "w");
-				if (f == NULL)
-					_exit(1);
-				fputs(text, f);
-				_exit(fclose(f) != 0);
-			}
+			T_OK((pid = fifo_writer(path, text)) > 0, "past the limit: a fifo");
+			if (pid <= 0)
+				continue;
 			n = 0;
 			ok = 1;
 			T_OK(kaeru_reader_open(&r, path, &o) == 0, "past the limit: open the fifo");

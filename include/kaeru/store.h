@@ -254,7 +254,7 @@ typedef struct kaeru_rates {
 KAERU_EXTERN void kaeru_stats_rates(const kaeru_stats_row *r, int64_t sent,
 		    const kaeru_policy *p, kaeru_rates *out);
 
-/* kaeru_store_policy - the policy the store was opened with (owned by the store) */
+/* kaeru_store_policy - the policy the store was opened with (owned by the store); NULL for NULL */
 KAERU_EXTERN const kaeru_policy *kaeru_store_policy(const kaeru_store *s);
 
 /*

@@ -585,11 +585,11 @@ kaeru_store_free(kaeru_store *s)
 	free(s);
 }
 
-/* kaeru_store_policy - the policy the store was opened with */
+/* kaeru_store_policy - the policy the store was opened with; NULL for NULL */
 const kaeru_policy *
 kaeru_store_policy(const kaeru_store *s)
 {
-	return &s->pol;
+	return s != NULL ? &s->pol : NULL;
 }
 
 /* kaeru_store_backend - the backend's name */

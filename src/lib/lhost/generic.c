@@ -693,16 +693,17 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			continue;
 		}
 		if (talk == TALK_HOST || (talk == TALK_DIALOGUE && (d == NULL || !d_session))) {
-			/* The host's dialogue or status: for the recipient line after it. */
+			/*
+			 * The host's dialogue or status: for the recipient line
+			 * after it, never the running record's; before any
+			 * record it may also tell (pre, below).
+			 */
 			if (nheld < 8) {
 				held = kb_append(m, held, line, len);
 				nheld++;
 			}
-			if (d == NULL && npre < 8 && telling(m, line, len, 1)) {
-				pre = kb_append(m, pre, line, len);
-				npre++;
-			}
-			continue;
+			if (d != NULL)
+				continue;
 		}
 		if (talk == TALK_SESSION)
 			continue;

@@ -21,6 +21,12 @@ static const struct {
 	{ "5.0.0", "550", "EHLO", "550 5.0.0 Invalid domain name", "failed", NULL, "blocked", "a bad domain at HELO is ours", "SMTP" },
 	{ "5.0.0", "", "", "No such domain.", "failed", NULL, "hostunknown", "Diagnostic-Code: unknown; is read as SMTP",
 	    "unknown" },
+	{ "5.0.0", "", "", "5.9.8 Spam", "failed", NULL, "spamdetected", "a code and one word naming the cause", "X-XWall" },
+	{ "5.0.0", "550", "DATA", "550 #5.7.1 virus.", "failed", NULL, "virusdetected", "codes, one word, a full stop", "SMTP" },
+	{ "5.0.0", "550", "DATA", "550 spam trap hit", "failed", NULL, "onhold", "a word that begins a longer text is not terse",
+	    "SMTP" },
+	{ "5.7.1", "554", "DATA", "554 5.7.1 Message Rejected Class=size limit=15728640 Subclass=reject size=18571048",
+	    "failed", NULL, "mesgtoobig", "a size class beats a vague security code", "SMTP" },
 };
 
 int

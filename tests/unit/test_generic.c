@@ -587,6 +587,81 @@ static const struct {
 	    "Diagnostic-Code: smtp;550 5.2.1 <dave@example.jp>... User Unknown\n"
 	    "\n"
 	    "--B--\n" },
+	{ "vacation(1)'s marks alone: Precedence junk, the null sender, no failure quoted", "erin@example.net",
+	    "vacation", "", "",
+	    "Return-Path: <>\n"
+	    "From: Erin <erin@example.net>\n"
+	    "To: news@example.com\n"
+	    "Subject: Thank you for your e-mail\n"
+	    "Precedence: junk\n"
+	    "\n"
+	    "Thank you for your e-mail. I will reply as soon as I can.\n"
+	    "\n"
+	    "Erin\n"
+	    "erin@example.net\n" },
+	{ "the same marks on a notice that quotes a failure: a bounce", "frank@example.org", "userunknown", "5.1.1", "550",
+	    "Return-Path: <>\n"
+	    "From: Helpdesk <help@example.org>\n"
+	    "To: news@example.com\n"
+	    "Subject: Your mail\n"
+	    "Precedence: bulk\n"
+	    "\n"
+	    "Your message could not be delivered to:\n"
+	    "frank@example.org\n"
+	    "RCPT TO: 550 5.1.1 User unknown\n" },
+	{ "an auto-reply's subject in Polish", "gosia@example.pl", "vacation", "", "",
+	    "From: Gosia <gosia@example.pl>\n"
+	    "To: news@example.com\n"
+	    "Subject: [Automatyczna =?utf-8?Q?odpowied=C5=BA?=] test\n"
+	    "\n"
+	    "Jestem na urlopie.\n" },
+	{ "RFC 3464 without a Diagnostic-Code: CommuniGate Pro's module report under the recipient line",
+	    "heidi@example.com", "mailboxfull", "5.0.0", "",
+	    "From: MAILER-DAEMON@mail.example.com\n"
+	    "To: news@example.org\n"
+	    "Subject: Undeliverable mail: foo\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Failed to deliver to '<heidi@example.com>'\n"
+	    "LOCAL module(account heidi) reports:\n"
+	    " account is full (quota exceeded)\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; mail.example.com\n"
+	    "\n"
+	    "Original-Recipient: rfc822;<heidi@example.com>\n"
+	    "Final-Recipient: LOCAL;<heidi>\n"
+	    "Action: failed\n"
+	    "Status: 5.0.0\n"
+	    "\n"
+	    "--B--\n" },
+	{ "RFC 3464: a filter that names what it found in one word", "ivan@example.net", "spamdetected", "5.0.0", "",
+	    "From: postmaster@gw.example.net\n"
+	    "To: news@example.org\n"
+	    "Subject: Delivery Status Notification\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Your message has encountered a delivery problem.\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns; gw.example.net\n"
+	    "\n"
+	    "Final-Recipient: rfc822; ivan@example.net\n"
+	    "Action: failed\n"
+	    "Status: 5.9.8\n"
+	    "Diagnostic-Code: X-XWall; 5.9.8 Spam\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -545,18 +545,6 @@ done:
 	return r < 0 ? -1 : r;
 }
 
-/* has_report - does the mail hold a message/delivery-status part */
-static int
-has_report(const struct kmsg *m)
-{
-	unsigned i;
-
-	for (i = 0; i < m->nsect && i < KM_MAX_SECTS; i++)
-		if (m->sect[i].type == KP_DSN)
-			return 1;
-	return 0;
-}
-
 /*
  * is_delay - does the notice say it is a warning about a delay, not a
  *	failure ("THIS IS A WARNING MESSAGE ONLY", "Will keep trying until
@@ -727,7 +715,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			    b->ds[k].diagnosis ? strlen(b->ds[k].diagnosis) : 0);
 	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
 		return -1;
-	if (b->n == 0 && !notice_tells(p, n, 0) && !subject_has_reason(m) && !has_report(m)) {
+	if (b->n == 0 && !notice_tells(p, n, 0) && !subject_has_reason(m) && !lh_has_report(m)) {
 		/*
 		 * Without an address in the notice nor X-Failed-Recipients, only a
 		 * notice that quotes an SMTP or enhanced status code, a subject

@@ -632,6 +632,18 @@ lh_phrase(struct kmsg *m, const char *family, const char *text)
 	return phrase(m, family, text, 0);
 }
 
+/* lh_has_report - does the mail hold a message/delivery-status part */
+int
+lh_has_report(const struct kmsg *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nsect && i < KM_MAX_SECTS; i++)
+		if (m->sect[i].type == KP_DSN)
+			return 1;
+	return 0;
+}
+
 /* lh_received_has - case-insensitive substring test on any top-level Received */
 int
 lh_received_has(const struct kmsg *m, const char *needle)

@@ -239,6 +239,33 @@ fuller(const struct kds *d, const char *const *alt, size_t nalt)
 }
 
 /*
+ * reports - CommuniGate Pro's account of a failure under the line that
+ *	names the recipient: "LOCAL module(account a) reports:" or "SMTP
+ *	module(domain b) reports:", then the cause on indented lines (" host
+ *	mx.b says:", " 550 5.1.1 User unknown"); appended to out, *cur
+ *	moved past them
+ */
+static const char *
+reports(struct kmsg *m, const char *out, const char **cur, const char *end)
+{
+	const char *c = *cur, *line;
+	size_t	    len;
+	int	    k = 0;
+
+	if (!km_nextline(&c, end, &line, &len) || !k_endswith_ci(line, len, " reports:") ||
+	    !lh_line_has(line, len, " module("))
+		return out;
+	out = kb_append(m, out, line, len);
+	*cur = c;
+	while (k++ < 6 && km_nextline(&c, end, &line, &len) && len > 0 &&
+	    (line[0] == ' ' || line[0] == '\t')) {
+		out = kb_append(m, out, line, len);
+		*cur = c;
+	}
+	return out;
+}
+
+/*
  * mentions - the notice's sentences that name d's recipient ("Your message
  *	wasn't delivered to a@b because the address couldn't be found."),
  *	for a record that has no Diagnostic-Code, no error line and no
@@ -276,6 +303,7 @@ mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
 			continue;
 		out = kb_append(m, out, line, len);
 		k++;
+		out = reports(m, out, &cur, end);
 	}
 	return out;
 }

@@ -12,6 +12,9 @@
  *	is away (the reply's sender); the reason is vacation, never a bounce.
  */
 #include "lhost.h"
+#include "../reason/reason.h"
+
+#include <string.h>
 
 static const char *const subjects[] = {
 	/* English */
@@ -22,9 +25,42 @@ static const char *const subjects[] = {
 	/* Other languages */
 	"abwesenheitsnotiz", "automatische antwort", "réponse automatique",
 	"risposta automatica", "respuesta automática", "fuera de la oficina",
+	"resposta automática", "automatisch antwoord", "afwezigheidsbericht",
+	"automatyczna odpowiedź", "automatická odpověď", "automatiskt svar",
+	"automatisk svar", "automaattinen vastaus", "otomatik yanıt",
+	"автоматический ответ", "自动回复", "자동 응답",
 	/* Japanese */
 	"自動応答", "自動返信", "不在", "休暇",
 };
+
+/*
+ * tells_failure - does the notice quote a 4xx or 5xx code, or a phrase of
+ *	a reason other than vacation, in its first lines
+ */
+static int
+tells_failure(struct kmsg *m)
+{
+	const char	*p, *cur, *end, *line;
+	size_t		 n, len;
+	int		 lines = 0;
+	char		 st[SMTP_STATUS_MAX], rc[4];
+	struct ph_result r;
+
+	lh_notice(m, &p, &n);
+	cur = p;
+	end = p + n;
+	while (km_nextline(&cur, end, &line, &len) && lines++ < 40) {
+		if (len == 0)
+			continue;
+		if ((smtp_status_find(line, len, st) && (st[0] == '4' || st[0] == '5')) ||
+		    (smtp_reply_find(line, len, rc) && (rc[0] == '4' || rc[0] == '5')))
+			return 1;
+		kr_phrases(line, len, &r);
+		if ((r.tags & ~((uint64_t)1 << KAERU_REASON_VACATION)) != 0)
+			return 1;
+	}
+	return 0;
+}
 
 /* header_is - the first value of a header, lower case, starts with v */
 static int
@@ -53,6 +89,16 @@ is_autoreply(struct kmsg *m)
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
 		if (lh_subject_has(m, subjects[i]))
 			return 1;
+	/*
+	 * vacation(1) and many responders mark their replies only with
+	 * "Precedence: junk" or "bulk" (RFC 3834 section 3.1.8 notes it)
+	 * and send them from the null sender: such a mail from a person,
+	 * with no delivery report, that quotes no failure, is a reply.
+	 */
+	if ((header_has(m, "precedence", "junk") || header_has(m, "precedence", "bulk")) &&
+	    strcmp(lh_header(m, "return-path"), "<>") == 0 && !lh_has_report(m) &&
+	    !tells_failure(m))
+		return 1;
 	return 0;
 }
 

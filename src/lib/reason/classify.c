@@ -42,8 +42,9 @@
  *	6. Without any code: X.6 is contenterror, X.7 securityerror, an
  *	   X-UNIX diagnostic mailererror, a 50x reply syntaxerror; a delayed
  *	   action is expired; a refusal at connection or HELO/EHLO is blocked.
- *	7. Auto-reply phrases make vacation; any other text onhold; nothing
- *	   at all undefined.
+ *	7. Auto-reply phrases make vacation; a diagnostic that is one word
+ *	   naming a cause after its codes ("Diagnostic-Code: X-XWall; 5.9.8
+ *	   Spam") that cause; any other text onhold; nothing at all undefined.
  */
 #include "reason.h"
 #include "../rhost/rhost.h"
@@ -58,6 +59,7 @@ struct ph_piece;
 #include "status_reasons.inc"
 
 #define R(x)	KAERU_REASON_##x
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define NONE	((kaeru_reason)-1)
 
 struct cctx {
@@ -66,6 +68,49 @@ struct cctx {
 	kaeru_reason	     s;		/* reason the status code implies, or NONE */
 	const char	    *cmd;
 };
+
+/*
+ * terse - a diagnostic that is codes and one word naming the cause ("5.9.8
+ *	Spam", "550 Virus."): filters that name what they found and no more
+ */
+static int
+terse(const struct kfacts *f, struct kverdict *v)
+{
+	static const struct {
+		const char  *word;
+		kaeru_reason r;
+	} words[] = {
+		{ "spam", R(SPAMDETECTED) },
+		{ "virus", R(VIRUSDETECTED) },
+	};
+	const char *p = f->diag, *e, *w;
+	size_t	    i;
+
+	if (p == NULL || f->diaglen > 32)
+		return 0;
+	e = p + f->diaglen;
+	/* Codes first ("550", "5.9.8", "#5.7.1"), as many as there are. */
+	for (;;) {
+		while (p < e && (*p == ' ' || *p == '#'))
+			p++;
+		for (w = p; p < e && (k_isdigit((unsigned char)*p) || *p == '.'); p++)
+			;
+		if (p == w || (p < e && *p != ' ')) {
+			p = w;
+			break;
+		}
+	}
+	while (e > p && (e[-1] == '.' || e[-1] == '!' || e[-1] == ' '))
+		e--;
+	for (i = 0; i < NELEM(words); i++)
+		if ((size_t)(e - p) == strlen(words[i].word) &&
+		    k_memeq_ci(p, words[i].word, (size_t)(e - p))) {
+			v->reason = words[i].r;
+			k_cat(v->rule, sizeof(v->rule), "terse:", words[i].word, (char *)NULL);
+			return 1;
+		}
+	return 0;
+}
 
 static int
 cmp_status(const void *k, const void *e)
@@ -253,8 +298,6 @@ static const kaeru_reason order5[] = {
 	R(SUPPRESSED), R(MAILERERROR),
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
 /* decoder_rule - the decoder's verdict, with its reason for the rule field */
 static void
 decoder_rule(struct kverdict *v, const struct kfacts *f, kaeru_reason r)
@@ -420,6 +463,8 @@ kr_classify(const struct kfacts *f, struct kverdict *v)
 		phrase_rule(v, &c, R(VACATION));
 		return;
 	}
+	if (terse(f, v))
+		return;
 	if (f->diag != NULL && f->diaglen > 0) {
 		v->reason = R(ONHOLD);
 		k_cat(v->rule, sizeof(v->rule), "fallback:text without a known cause", (char *)NULL);

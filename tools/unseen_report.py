@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""unseen_report.py - kaeru beside Sisimai on bounces from outside the corpus.
+
+    python3 tools/unseen_report.py [KAERU] [DIR]
+
+The mails kaeru was developed on come from Sisimai's corpus. This reads
+another set: the test mails of Mail::DeliveryStatus::BounceParser, 126
+real bounces, auto-replies and spam, taken from its Debian source package
+(`apt-get source --download-only`, its upstream tarball, through a private apt configuration that adds the
+deb-src lines; nothing of the system's is changed). They are not kept in
+the repository; DIR (default bench/out/unseen) caches them.
+
+For each mail it prints kaeru's records (recipient, reason, kind) and
+Sisimai 4's (Debian's libsisimai-perl, installed when missing), and
+counts the mails where both give the same recipients and reasons. There
+is no truth here: where they differ, read the mail. Figures only, never
+a test.
+"""
+import csv
+import glob
+import io
+import os
+import subprocess
+import sys
+
+PKG = 'libmail-deliverystatus-bounceparser-perl'
+
+SISIMAI = r'''
+use strict; use warnings; use Sisimai;
+for my $f (@ARGV) {
+  my $v = eval { Sisimai->make($f, 'vacation' => 1) } || [];
+  print "$f\t-\t-\n" unless @$v;
+  print join("\t", $f, lc $_->recipient->address, $_->reason), "\n" for @$v;
+}
+'''
+
+
+def fetch(cache):
+    """The corpus folder of the source package, fetched once into cache."""
+    found = glob.glob(os.path.join(cache, '*', 't', 'corpus'))
+    if found:
+        return found[0]
+    os.makedirs(cache, exist_ok=True)
+    apt = os.path.join(os.path.abspath(cache), 'apt')
+    os.makedirs(os.path.join(apt, 'lists', 'partial'), exist_ok=True)
+    src = os.path.join(apt, 'sources.list')
+    with open(src, 'w') as f:
+        f.write('deb-src http://deb.debian.org/debian bookworm main\n')
+    opts = ['-o', 'Dir::Etc::SourceList=' + src,
+            '-o', 'Dir::Etc::SourceParts=/dev/null',
+            '-o', 'Dir::State::Lists=' + os.path.join(apt, 'lists')]
+    subprocess.run(['apt-get', '-qq'] + opts + ['update'], check=True)
+    # Only the upstream tarball is needed (the Debian patches are not).
+    subprocess.run(['apt-get', '-qq'] + opts + ['source', '--download-only', PKG],
+                   check=False, cwd=cache)
+    for tarball in glob.glob(os.path.join(cache, PKG + '_*.orig.tar.*')):
+        subprocess.run(['tar', 'xf', os.path.basename(tarball)], check=True, cwd=cache)
+    found = glob.glob(os.path.join(cache, '*', 't', 'corpus'))
+    if not found:
+        sys.exit('unseen_report: no t/corpus in the source of ' + PKG)
+    return found[0]
+
+
+def kaeru_records(kaeru, files):
+    out = subprocess.run([kaeru, 'parse', '--format', 'csv'] + files,
+                         capture_output=True, text=True, check=False).stdout
+    recs = {f: [] for f in files}
+    for r in csv.DictReader(io.StringIO(out)):
+        recs[r['origin']].append((r['recipient'].lower(), r['reason']))
+    return recs
+
+
+def sisimai_records(files):
+    if subprocess.run(['perl', '-MSisimai', '-e1'], capture_output=True).returncode != 0:
+        subprocess.run(['apt-get', '-qq', 'install', '-y', 'libsisimai-perl'], check=True)
+    out = subprocess.run(['perl', '-e', SISIMAI] + files, capture_output=True,
+                         text=True, check=False).stdout
+    recs = {f: [] for f in files}
+    for line in out.splitlines():
+        f, rcpt, reason = line.split('\t')
+        if rcpt != '-':
+            recs[f].append((rcpt, reason))
+    return recs
+
+
+def main():
+    kaeru = sys.argv[1] if len(sys.argv) > 1 else 'build/src/kaeru'
+    cache = sys.argv[2] if len(sys.argv) > 2 else 'bench/out/unseen'
+    corpus = fetch(cache)
+    files = sorted(glob.glob(os.path.join(corpus, '*.msg')))
+    k, s = kaeru_records(kaeru, files), sisimai_records(files)
+    same = with_k = with_s = 0
+    for f in files:
+        a, b = sorted(k[f]), sorted(s[f])
+        with_k += bool(a)
+        with_s += bool(b)
+        if a == b:
+            same += 1
+            continue
+        show = lambda rs: ', '.join('%s %s' % r for r in rs) or '(none)'
+        print('%-36s kaeru: %s\n%36s sisimai: %s' % (os.path.basename(f), show(a), '', show(b)))
+    print('%d mails: records from kaeru for %d, from Sisimai for %d; '
+          'the same recipients and reasons for %d (%.1f%%)'
+          % (len(files), with_k, with_s, same, 100.0 * same / len(files)))
+
+
+if __name__ == '__main__':
+    main()

@@ -4,18 +4,26 @@
     python3 tools/unseen_report.py [KAERU] [DIR]
 
 The mails kaeru was developed on come from Sisimai's corpus. This reads
-another set: the test mails of Mail::DeliveryStatus::BounceParser, 126
-real bounces, auto-replies and spam, taken from its Debian source package
-(`apt-get source --download-only`, its upstream tarball, through a private apt configuration that adds the
-deb-src lines; nothing of the system's is changed). They are not kept in
-the repository; DIR (default bench/out/unseen) caches them.
+two other sets, fetched from Debian's archive and never kept in the
+repository (DIR, default bench/out/unseen, caches them):
 
-For each mail it prints kaeru's records (recipient, reason, kind) and
-Sisimai 4's (Debian's libsisimai-perl, installed when missing), and
-counts the mails where both give the same recipients and reasons. There
-is no truth here: where they differ, read the mail. Figures only, never
-a test.
+1. the test mails of Mail::DeliveryStatus::BounceParser: 126 real
+   bounces, auto-replies and spam, from the upstream tarball of its
+   source package (`apt-get source --download-only`, through a private
+   apt configuration that adds the deb-src lines; nothing of the
+   system's is changed). There is no truth for them: the report prints
+   kaeru's records (recipient, reason) beside Sisimai 4's (Debian's
+   libsisimai-perl, installed when missing) where they differ, and counts
+   the mails where both agree. Where they differ, read the mail.
+2. the test mails of flufl.bounce, Mailman's bounce detector: 115 bounces
+   from the binary package python3-flufl.bounce, with the addresses its
+   own tests expect to be found as failed. The report counts the mails
+   where kaeru's bounce records name exactly those addresses, and the
+   same for Sisimai, and prints kaeru's misses.
+
+Figures only, never a test.
 """
+import ast
 import csv
 import glob
 import io
@@ -83,9 +91,56 @@ def sisimai_records(files):
     return recs
 
 
+FLUFL = 'python3-flufl.bounce'
+
+
+def fetch_flufl(cache):
+    """The data folder of flufl.bounce's tests and the expected addresses."""
+    top = os.path.join(cache, 'flufl')
+    pkg = os.path.join(top, 'usr', 'lib', 'python3', 'dist-packages', 'flufl', 'bounce')
+    if not os.path.isdir(pkg):
+        os.makedirs(top, exist_ok=True)
+        subprocess.run(['apt-get', '-qq', 'download', FLUFL], check=True, cwd=cache)
+        deb = glob.glob(os.path.join(cache, FLUFL + '_*.deb'))[0]
+        subprocess.run(['dpkg', '-x', deb, top], check=True)
+    # The expectations are a literal table, DATA, in testing/helpers.py:
+    # (detector, file, [addresses]) or (..., temporary).
+    tree = ast.parse(open(os.path.join(pkg, 'testing', 'helpers.py')).read())
+    data = [ast.literal_eval(n.value) for n in tree.body
+            if isinstance(n, ast.Assign) and getattr(n.targets[0], 'id', '') == 'DATA'][0]
+    want = {}
+    for row in data:
+        want.setdefault(row[1], set()).update(a.decode().lower() for a in row[2])
+    return os.path.join(pkg, 'tests', 'data'), want
+
+
+def flufl_report(kaeru, cache):
+    data, want = fetch_flufl(cache)
+    files = [os.path.join(data, f) for f in sorted(want)]
+    out = subprocess.run([kaeru, 'parse', '--format', 'csv', '--only', 'bounces'] + files,
+                         capture_output=True, text=True, check=False).stdout
+    got = {f: set() for f in files}
+    for r in csv.DictReader(io.StringIO(out)):
+        got[r['origin']].add(r['recipient'].lower())
+    sis = sisimai_records(files)
+    ok_k = ok_s = 0
+    for f in files:
+        w = want[os.path.basename(f)]
+        ok_s += {r for r, reason in sis[f] if reason not in ('vacation', 'delivered')} == w
+        if got[f] == w:
+            ok_k += 1
+            continue
+        print('%-36s want: %s\n%36s kaeru: %s' % (os.path.basename(f), ', '.join(sorted(w)) or '(none)',
+                                                 '', ', '.join(sorted(got[f])) or '(none)'))
+    print('flufl.bounce: %d mails with expected addresses: kaeru finds exactly those for %d (%.1f%%), '
+          'Sisimai for %d (%.1f%%)' % (len(files), ok_k, 100.0 * ok_k / len(files),
+                                       ok_s, 100.0 * ok_s / len(files)))
+
+
 def main():
     kaeru = sys.argv[1] if len(sys.argv) > 1 else 'build/src/kaeru'
     cache = sys.argv[2] if len(sys.argv) > 2 else 'bench/out/unseen'
+    flufl_report(kaeru, cache)
     corpus = fetch(cache)
     files = sorted(glob.glob(os.path.join(corpus, '*.msg')))
     k, s = kaeru_records(kaeru, files), sisimai_records(files)
@@ -99,7 +154,7 @@ def main():
             continue
         show = lambda rs: ', '.join('%s %s' % r for r in rs) or '(none)'
         print('%-36s kaeru: %s\n%36s sisimai: %s' % (os.path.basename(f), show(a), '', show(b)))
-    print('%d mails: records from kaeru for %d, from Sisimai for %d; '
+    print('BounceParser: %d mails: records from kaeru for %d, from Sisimai for %d; '
           'the same recipients and reasons for %d (%.1f%%)'
           % (len(files), with_k, with_s, same, 100.0 * same / len(files)))
 

@@ -310,6 +310,19 @@ same_upto(const char *a, const char *b, size_t cap)
  *	read and written once per recipient: a 1.4 MB mail of 20,000
  *	recipients and a 32 KB shared text made 128 MB of output.
  */
+/*
+ * internal_host - is the domain of address a a host's internal name, one
+ *	label without a dot ("sims-ms-daemon", "localhost"), not a domain
+ *	of the Internet nor an address literal
+ */
+static int
+internal_host(const char *a)
+{
+	const char *at = strrchr(a, '@');
+
+	return at != NULL && at[1] != '\0' && at[1] != '[' && strchr(at + 1, '.') == NULL;
+}
+
 int
 kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *out)
 {
@@ -350,13 +363,26 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		kaeru_record	*r;
 		struct kfacts	 f;
 		struct kverdict	 v;
-		const char	*rcpt, *diag, *status, *reply = NULL, *cmd;
+		const char	*rcpt, *alias, *diag, *status, *reply = NULL, *cmd;
 		char		 rc[4], tz[16];
 		int64_t		 ts;
 		int		 off, perm, cut = 0;
 
 		if (d->recipient == NULL || (rcpt = kb_addr(m, d->recipient, strlen(d->recipient))) == NULL)
 			continue;
+		alias = d->alias;
+		if (alias != NULL && internal_host(rcpt) && !internal_host(alias)) {
+			/*
+			 * "Final-Recipient: rfc822;a@sims-ms-daemon": the server's
+			 * own channel, not a domain; the address the sender wrote is
+			 * the Original-Recipient.
+			 */
+			const char *o = kb_addr(m, alias, strlen(alias));
+			if (o != NULL) {
+				alias = rcpt;
+				rcpt = o;
+			}
+		}
 		if (nrec == maxrec) {
 			m->truncated = 1;
 			break;
@@ -420,7 +446,7 @@ kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *ou
 		r->origin = origin ? origin : "";
 		r->recipient = rcpt;
 		r->destination = domain_of(m, rcpt);
-		r->alias = d->alias ? d->alias : "";
+		r->alias = alias ? alias : "";
 		if (r->alias[0] != '\0' && strcasecmp(r->alias, rcpt) == 0)
 			r->alias = "";
 		r->addresser = addresser;

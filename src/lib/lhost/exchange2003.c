@@ -17,7 +17,8 @@
  *	        The recipient name is not recognized
  *	        MSEXCH:IMS:<site>:<server> 0 (000C05A6) Unknown Recipient
  *
- *	The recipient may also be written "NAME (SMTP=a@b) on <date>". The
+ *	The recipient may also be written "NAME (SMTP=a@b) on <date>", or
+ *	as an X.400 address, "c=US;a= ;p=ORG;o=SITE;dda:SMTP=a@b; on <date>". The
  *	hex code in parentheses is an event code whose meaning is fixed
  *	(data/lhost/exchange2003.txt).
  *	Source: Sisimai::Lhost::Exchange2003 (markers and codes), observed.
@@ -38,7 +39,7 @@ is_exchange2003(const struct kmsg *m)
 	return lh_received_has(m, " with Internet Mail Service (");
 }
 
-/* recipient_line - "a@b on <date>" or "NAME (SMTP=a@b) on <date>" */
+/* recipient_line - "a@b on <date>", "NAME (SMTP=a@b) on <date>" or "...;dda:SMTP=a@b; on <date>" */
 static const char *
 recipient_line(struct kmsg *m, const char *l, size_t n)
 {
@@ -48,7 +49,7 @@ recipient_line(struct kmsg *m, const char *l, size_t n)
 		return NULL;
 	if ((s = k_strstr_ci(l, (size_t)(on - l), "SMTP=")) != NULL) {
 		const char *e = s + 5;
-		while (e < on && *e != ')' && *e != ' ')
+		while (e < on && *e != ')' && *e != ' ' && *e != ';')
 			e++;
 		return addr_valid(s + 5, (size_t)(e - s - 5)) ? kb_str(m, s + 5, (size_t)(e - s - 5)) : NULL;
 	}

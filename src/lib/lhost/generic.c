@@ -211,8 +211,11 @@ recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 			return kb_str(m, sp + 2, (size_t)(gt - sp - 2));
 		return r;
 	}
-	/* "554 <a@b>... text", "550 a@b: text" */
-	if (k > 5 && k_isdigit((unsigned char)p[0]) && k_isdigit((unsigned char)p[1]) &&
+	/*
+	 * "554 <a@b>... text", "550 a@b: text"; never a positive reply
+	 * ("250 <a@b>, Sender ok" in a transcript)
+	 */
+	if (k > 5 && (p[0] == '4' || p[0] == '5') && k_isdigit((unsigned char)p[1]) &&
 	    k_isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '-') &&
 	    (r = first_address(m, p + 4, k - 4)) != NULL)
 		return r;
@@ -695,7 +698,12 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		}
 		if (talk == TALK_SESSION)
 			continue;
-		if (d != NULL && lines < 8) {
+		if (d != NULL && (lines < 8 || (lines < 12 && telling(m, line, len, 0)))) {
+			/*
+			 * Eight lines of what follows, then only replies that
+			 * refuse: a transcript's "552 ... would exceed mailbox
+			 * quota" after its greeting and EHLO lines.
+			 */
 			d->diagnosis = kb_append(m, d->diagnosis, line, len);
 			lines++;
 		} else if (d == NULL && npre < 8 && telling(m, line, len, 1)) {
@@ -715,6 +723,13 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			    b->ds[k].diagnosis ? strlen(b->ds[k].diagnosis) : 0);
 	if (b->n == 0 && lh_failed_recipients(m, b) < 0)
 		return -1;
+	/*
+	 * A bounce forwarded whole, as the returned message of a notice that
+	 * says nothing itself (a gateway's "This is a MIME-formatted
+	 * message"), is read before the notice is judged.
+	 */
+	if (b->n == 0 && m->orig != NULL && (r = wrapped_bounce(m, b)) != 0)
+		return r;
 	if (b->n == 0 && !notice_tells(p, n, 0) && !subject_has_reason(m) && !lh_has_report(m)) {
 		/*
 		 * Without an address in the notice nor X-Failed-Recipients, only a
@@ -734,8 +749,6 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 			return -1;
 		d->recipient = r;
 	}
-	if (b->n == 0 && m->orig != NULL && (r = wrapped_bounce(m, b)) != 0)
-		return r;
 	if (b->n == 0) {
 		/* VERP: the bounce went to bounce+local=domain@sender */
 		const char *to = lh_header(m, "to"), *a, *plus, *eq, *at;

@@ -12,7 +12,8 @@
  *	(TCP|...)". A standard report follows, its Status field with a
  *	comment ("5.1.1 (Remote SMTP server has rejected address)").
  *	"Illegal host/domain name found" is the server's own verdict on a
- *	domain that does not exist.
+ *	domain that does not exist. The recipient is the original address
+ *	when the server names one: the other is its directory's rewriting.
  *	Source: Oracle Communications Messaging Server documentation,
  *	Sisimai::Lhost::MessagingServer (markers), observed bounces.
  */
@@ -46,8 +47,17 @@ messagingserver_decode(struct kmsg *m, struct kbounce *b)
 		if (k_startswith(line, len, "Content-Type: "))
 			break;
 		k_trim(&l, &k);
-		if (k == 0 || (v = memchr(l, ':', k)) == NULL)
+		if (k == 0)
 			continue;
+		if ((v = memchr(l, ':', k)) == NULL) {
+			/*
+			 * PMDF on VMS writes the system's own messages under the
+			 * addresses ("-SYSTEM-F-EXDISKQUOTA, disk quota exceeded").
+			 */
+			if (t != NULL && (l[0] == '%' || l[0] == '-'))
+				t->diagnosis = kb_append(m, t->diagnosis, l, k);
+			continue;
+		}
 		v++;
 		{
 			size_t vn = (size_t)(l + k - v);
@@ -90,6 +100,16 @@ messagingserver_decode(struct kmsg *m, struct kbounce *b)
 		struct kds *d = &b->ds[i];
 		if (d->diagnosis != NULL && strstr(d->diagnosis, "Illegal host/domain name found") != NULL)
 			d->reason = "hostunknown";
+		/*
+		 * The server rewrites addresses through its directory
+		 * ("Recipient address: HAASM@host", "Original address:
+		 * a@example.ch"): the original is the one the sender wrote.
+		 */
+		if (d->alias != NULL && d->recipient != NULL && !lh_same_addr(d->alias, d->recipient)) {
+			const char *a = d->alias;
+			d->alias = d->recipient;
+			d->recipient = a;
+		}
 	}
 	return (int)b->n;
 }

@@ -748,6 +748,57 @@ static const struct {
 	    " 552 Message for <liam@example.com> would exceed mailbox quota\n"
 	    " QUIT\n"
 	    "--- End Transcript ---\n" },
+	{ "a report with no From and no recipient fields: its type and the notice's address", "mia@example.fr",
+	    "undefined", "5.0.0", "",
+	    "Return-Path: <MAILER-DAEMON@relay.example.com>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Utilisateur inconnu\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "A message could not be delivered to:\n"
+	    "mia@example.fr\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: gw.example.fr\n"
+	    "\n"
+	    "--B--\n" },
+	{ "a lead phrase with two blanks: 'undeliverable  to a@b'", "noah@example.com", "onhold", "5.0.0", "",
+	    "From: \"Postmaster\" <postmaster@mail.example.net>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Undeliverable Mail\n"
+	    "\n"
+	    "undeliverable  to noah@example.com\n"
+	    "\n"
+	    "Original message follows.\n" },
+	{ "a rejection by a delivery agent named 'Mail Delivery Subsystem' is a bounce, not an auto-reply",
+	    "olga@example.com", "mailboxfull", "5.0.0", "",
+	    "Return-Path: <MAILER-DAEMON>\n"
+	    "From: Mail Delivery Subsystem <admin@example.com>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Automatically rejected mail\n"
+	    "Auto-Submitted: auto-replied (rejected)\n"
+	    "Precedence: bulk\n"
+	    "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "\n"
+	    "Your message to <olga@example.com> was automatically rejected:\n"
+	    "Quota exceeded\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/disposition-notification\n"
+	    "\n"
+	    "Reporting-UA: mail; Dovecot Mail Delivery Agent\n"
+	    "Final-Recipient: rfc822; olga@example.com\n"
+	    "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

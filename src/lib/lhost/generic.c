@@ -152,8 +152,13 @@ looks_like_bounce(struct kmsg *m)
 		for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
 			if (lh_subject_has(m, subjects[i]))
 				return 1;
+	/*
+	 * The null sender, or a mailer daemon as the envelope sender; a
+	 * delivery-status part, even one that names no recipient.
+	 */
 	rp = lh_header(m, "return-path");
-	if (strcmp(rp, "<>") == 0)
+	if (strcmp(rp, "<>") == 0 || k_strstr_ci(rp, strlen(rp), "mailer-daemon@") != NULL ||
+	    lh_has_report(m))
 		return 1;
 	return quotes_transcript(m);
 }
@@ -231,6 +236,15 @@ recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 			if (addr_find(q, (size_t)(p + k - q), &a, &an) && a - q <= 3)
 				return kb_str(m, a, an);
 		}
+	}
+	/* "undeliverable  to a@b": the leads are read with blanks squeezed. */
+	if (k_needs_squeeze(p, k)) {
+		char *sq = ka_alloc(m->a, k + 1);
+		if (sq == NULL)
+			return NULL;
+		k = k_squeeze_ws(sq, p, k);
+		sq[k] = '\0';
+		p = sq;
 	}
 	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++) {
 		const char *q = k_strstr_ci(p, k, leads[i]);

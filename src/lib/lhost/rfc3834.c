@@ -6,7 +6,8 @@
  *	Auto-Submitted: auto-replied; Precedence: auto_reply; X-Autoreply,
  *	X-Autorespond; Microsoft's X-Auto-Response-Suppress naming OOF or
  *	AutoReply; Apple's X-Apple-Action: vacation) or from a vacation
- *	subject in English or Japanese. Mail from a mailer daemon or to root
+ *	subject in English or Japanese. Mail from a mailer daemon (by its
+ *	address, or named "Mail Delivery ..." or "Mail System") or to root
  *	is never an auto-reply (those are bounces or system mail), nor are
  *	sudo's and Exim's notices. The record's recipient is the person who
  *	is away (the reply's sender); the reason is vacation, never a bounce.
@@ -114,7 +115,8 @@ rfc3834_decode(struct kmsg *m, struct kbounce *b)
 		return 0;
 	from = lh_header(m, "from");
 	if (addr_is_daemon(from, strlen(from)) || k_strstr_ci(from, strlen(from), "root@") ||
-	    k_strstr_ci(from, strlen(from), "mailer-daemon") || k_strstr_ci(from, strlen(from), "postmaster@"))
+	    k_strstr_ci(from, strlen(from), "mailer-daemon") || k_strstr_ci(from, strlen(from), "postmaster@") ||
+	    k_strstr_ci(from, strlen(from), "mail delivery") || k_strstr_ci(from, strlen(from), "mail system"))
 		return 0;
 	{
 		const char *to = lh_header(m, "to");

@@ -4,7 +4,7 @@
  *	MailMarshal, McAfee, MXLogic, MailFoundry, MessageLabs, SurfControl,
  *	Active!hunter, amavis, Barracuda, m-FILTER, Mimecast, Courier,
  *	OpenSMTPD, Sendmail 5, Messaging Server, PowerMTA, fml, James, X1-X6,
- *	and Postfix with its report written as text)
+ *	and Postfix with its report written as text; Exim's undisclosed address)
  */
 #include "t.h"
 
@@ -571,6 +571,25 @@ static const struct {
 	    "Final-recipient: rfc822;VMUSER@vax.ms.example.ch\n"
 	    "\n"
 	    "--Boundary_(ID_x)--\n" },
+	{ "Exim: an undisclosed address is reported as the address it was generated from", "pia@example.com",
+	    "undefined", "5.0.0", "Exim",
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "\n"
+	    "This message was created automatically by mail delivery software.\n"
+	    "\n"
+	    "A message that you sent could not be delivered to one or more of its\n"
+	    "recipients. This is a permanent error. The following address(es) failed:\n"
+	    "\n"
+	    "  an undisclosed address\n"
+	    "    (generated from pia@example.com)\n"
+	    "\n"
+	    "------ This is a copy of the message, including all the headers. ------\n"
+	    "\n"
+	    "From: list@example.org\n"
+	    "To: pia@example.com\n"
+	    "Subject: hi\n" },
 	{ "Messaging Server", "yuri@bad..example", "hostunknown", "5.0.0", "MessagingServer",
 	    "From: postmaster@ms.example.com\n"
 	    "To: alice@example.com\n"

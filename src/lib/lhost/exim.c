@@ -18,6 +18,9 @@
 #include "lhost.h"
 #include "../reason/reason.h"
 
+/* Sisimai's placeholder for a recipient the bounce does not disclose */
+#define UNDISCLOSED "undisclosed-recipient-in-headers@libsisimai.org.invalid"
+
 static int
 exim_message_id(const char *v)
 {
@@ -144,7 +147,7 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 		if (k_startswith(line, len, "  an undisclosed address")) {
 			if ((d = kb_add(m, b)) == NULL)
 				return -1;
-			d->recipient = "undisclosed-recipient-in-headers@libsisimai.org.invalid";
+			d->recipient = UNDISCLOSED;
 			continue;
 		}
 		if (d != NULL && (lh_line_has(line, len, "(generated from ") ||
@@ -152,6 +155,14 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 			const char *q = lh_find(line, len, "generated ");
 			if (q != NULL)
 				d->alias = lh_addr(m, q, (size_t)(line + len - q));
+			/*
+			 * "an undisclosed address (generated from a@b)": the
+			 * address the sender wrote is the one to act on.
+			 */
+			if (d->alias != NULL && strcmp(d->recipient, UNDISCLOSED) == 0) {
+				d->recipient = d->alias;
+				d->alias = NULL;
+			}
 			continue;
 		}
 		if (d != NULL && line[0] == ' ')

@@ -799,6 +799,26 @@ static const struct {
 	    "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
 	    "\n"
 	    "--B--\n" },
+	{ "MailEnable's 'Recipient: [SMTP:a@b]'", "quinn@example.com", "filtered", "5.0.0", "550",
+	    "From: \"Delivery Subsystem\" <POSTMASTER@mail.example.net>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Message Delivery Failure\n"
+	    "\n"
+	    "MailEnable: Message could not be delivered to some recipients.\n"
+	    "The following recipient(s) could not be reached:\n"
+	    "\n"
+	    "\tRecipient: [SMTP:quinn@example.com]\n"
+	    "\tReason: Remote SMTP Server Returned: 550 Requested action not taken: mailbox unavailable.\n" },
+	{ "the address after 'Local mailbox'", "rita@example.ru", "filtered", "5.0.0", "",
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.ru>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Mail failure\n"
+	    "\n"
+	    "A message that you sent was rejected by the local scanning code that\n"
+	    "checks incoming messages on this system. The following error was given:\n"
+	    "\n"
+	    "  Message was not accepted -- invalid mailbox.\n"
+	    " Local mailbox rita@example.ru is unavailable: user not found\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -137,6 +137,18 @@ static const struct tcase cases[] = {
 	  "Final-Recipient: rfc822; cow@example.jp\nAction: failed\nStatus: 5.4.4\n"
 	  "Diagnostic-Code: smtp; Host or domain name not found. Name service error for name=example.jp type=A\n\n--B--\n",
 	  "cow@example.jp", "hostunknown", "5.4.4", "Aol" },
+	{ "aol screen name, refused by the recipient's Mail Controls",
+	  "X-AOL-IP: 192.0.2.1\nfrom: Mail Delivery Subsystem <MAILER-DAEMON@aol.com>\nTo: <sender@example.org>\n"
+	  "Subject: Mail Delivery Problem\n\n"
+	  "Sorry sender@example.org. Your mail to the following recipients could not be delivered because they "
+	  "are not accepting mail with attachments or embedded images:\n\tduckling42\n\n",
+	  "duckling42@aol.com", "policyviolation", "5.0.0", "Aol" },
+	{ "aol screen names, no X-AOL-IP, the sentence folded",
+	  "From: \"Mail Delivery Subsystem\" <MAILER-DAEMON@AOL.com>\nTo: list-bounces@example.org\n"
+	  "Subject: Mail Delivery Problem\n\n"
+	  "Your mail to the following recipients could not be delivered because\n"
+	  "they are not accepting mail from list@example.org:\n\tgoose7\n\nThanks\n",
+	  "goose7@aol.com", "filtered", "5.0.0", "Aol" },
 	{ "sendgrid",
 	  "Return-Path: <apps@sendgrid.net>\nFrom: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
 	  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"

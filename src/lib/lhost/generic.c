@@ -90,6 +90,7 @@ static const char *const leads[] = {
 	"deliver your message to ", "message for ", "sent to ",
 	"deliver message to ", "address: <", "attempts: ",
 	"delivery failed for ", "delivery has failed for ", "delivery failure for ",
+	"local mailbox ",
 };
 
 /*
@@ -233,6 +234,9 @@ recipient_in(struct kmsg *m, const char *l, size_t n, int *led)
 				q++;
 			if ((size_t)(p + k - q) > 7 && k_strncaseeq(q, "rfc822;", 7))
 				q += 7;
+			/* MailEnable's "Recipient: [SMTP:a@b]" */
+			if ((size_t)(p + k - q) > 6 && k_strncaseeq(q, "[smtp:", 6))
+				q += 6;
 			if (addr_find(q, (size_t)(p + k - q), &a, &an) && a - q <= 3)
 				return kb_str(m, a, an);
 		}

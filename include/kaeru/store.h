@@ -167,10 +167,18 @@ typedef int (*kaeru_suppression_cb)(void *arg, const kaeru_suppression *sp);
 /*
  * kaeru_store_suppress - suppress an address by hand
  *	reason "unsubscribe" makes it unsubscribed, "feedback" complained,
- *	anything else suppressed. until 0: never expires.
+ *	"manual" or another reason name suppressed; any other word is
+ *	KAERU_EINVAL (the message names a reason one edit away). until 0:
+ *	never expires.
  */
 KAERU_EXTERN int kaeru_store_suppress(kaeru_store *s, const char *address,
 		    const char *reason, int64_t now, int64_t until);
+
+/*
+ * kaeru_suppression_reason_check - 0 when kaeru_store_suppress() takes
+ *	reason; else KAERU_EINVAL, with the message kaeru_error_last() gives
+ */
+KAERU_EXTERN int kaeru_suppression_reason_check(const char *reason);
 
 /* kaeru_store_unsuppress - lift a suppression, the address becomes active; KAERU_ENOTFOUND if none */
 KAERU_EXTERN int kaeru_store_unsuppress(kaeru_store *s, const char *address, int64_t now);

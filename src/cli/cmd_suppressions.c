@@ -35,8 +35,10 @@ supp_usage(FILE *f)
 	    "  export              the same as CSV by default, for a mailer's block list\n"
 	    "  domains             the domains flagged as not existing, and the address\n"
 	    "                      that showed it\n"
-	    "  add ADDR...         suppress by hand (--reason, default manual; unsubscribe\n"
-	    "                      and feedback never expire; --until YYYY-MM-DD ends it)\n"
+	    "  add ADDR...         suppress by hand (--reason: manual, the default;\n"
+	    "                      unsubscribe; feedback, a complaint; or a bounce reason\n"
+	    "                      such as userunknown; unsubscribe and feedback never\n"
+	    "                      expire; --until YYYY-MM-DD ends the others)\n"
 	    "  remove ADDR...      lift a suppression\n"
 	    "\n");
 	cli_store_help(f, "table; csv for export");
@@ -134,6 +136,11 @@ cmd_suppressions(int argc, char **argv)
 	}
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && optind >= argc) {
 		supp_usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* Before any store is opened or made. */
+	if (strcmp(sub, "add") == 0 && kaeru_suppression_reason_check(reason) != 0) {
+		cli_warn("%s", kaeru_error_last());
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_store_open(so.db, so.conf,

@@ -252,6 +252,11 @@ postgres*) ;;
 	rm -f "$tmp/made.db"
 	"$kaeru" suppressions add --db "$tmp/made.db" x@example.org >/dev/null 2>"$tmp/err" &&
 	    [ -s "$tmp/made.db" ] && ok || bad "suppressions add makes its store: $(cat "$tmp/err")"
+	# A misspelt reason is a usage error, named with its nearest word, and makes no store.
+	rm -f "$tmp/typo.db"
+	"$kaeru" suppressions add --db "$tmp/typo.db" --reason unsubscibe x@example.org >/dev/null 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q 'did you mean "unsubscribe"' "$tmp/err" && [ ! -e "$tmp/typo.db" ] && ok ||
+	    bad "suppressions add --reason unsubscibe: $(cat "$tmp/err")"
 	;;
 esac
 

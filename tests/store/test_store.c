@@ -257,6 +257,15 @@ test_policy(kaeru_store *s)
 	T_EQ_STR(state(s, "bye@example.com", now, NULL), "active", "removed: active");
 	T_EQ_INT(kaeru_store_unsuppress(s, "nobody@example.com", now), KAERU_ENOTFOUND, "remove: not found");
 	T_EQ_INT(kaeru_store_suppress(s, "no-at-sign", "manual", now, 0), KAERU_EINVAL, "bad address");
+	/* A misspelt reason would be an ordinary suppression that never ends. */
+	T_EQ_INT(kaeru_store_suppress(s, "typo@example.com", "unsubscibe", now, 0), KAERU_EINVAL, "reason: misspelt");
+	T_OK(strstr(kaeru_error_last(), "did you mean \"unsubscribe\"") != NULL, "reason: the nearest word is named");
+	T_EQ_STR(state(s, "typo@example.com", now, NULL), "unknown", "reason: nothing stored");
+	T_EQ_INT(kaeru_suppression_reason_check("blorp"), KAERU_EINVAL, "reason: no word near");
+	T_OK(strstr(kaeru_error_last(), "did you mean") == NULL, "reason: no suggestion when none is near");
+	T_OK(kaeru_suppression_reason_check("manual") == 0 && kaeru_suppression_reason_check("feedback") == 0 &&
+	    kaeru_suppression_reason_check("mailboxfull") == 0, "reason: manual, feedback, a reason name");
+	T_EQ_INT(kaeru_suppression_reason_check(NULL), KAERU_EINVAL, "reason: NULL");
 
 	n = 0;
 	T_OK(kaeru_store_suppressions(s, now, 0, count_cb, &n) == 0, "list");

@@ -314,9 +314,9 @@ static const char *const known_domains[] = {
 	"fastmail.com", "zoho.com",
 };
 
-/* within_one - 1 when a and b are one insertion, deletion, substitution or transposition apart */
-static int
-within_one(const char *a, size_t an, const char *b, size_t bn)
+/* kaddr_within_one - 1 when a and b are one insertion, deletion, substitution or transposition apart */
+int
+kaddr_within_one(const char *a, size_t an, const char *b, size_t bn)
 {
 	size_t i = 0;
 
@@ -350,7 +350,7 @@ kaeru_domain_typo(const char *domain)
 	for (i = 0; i < sizeof(known_domains) / sizeof(known_domains[0]); i++) {
 		if (strcmp(domain, known_domains[i]) == 0)
 			return NULL;
-		if (hit == NULL && within_one(domain, n, known_domains[i], strlen(known_domains[i])))
+		if (hit == NULL && kaddr_within_one(domain, n, known_domains[i], strlen(known_domains[i])))
 			hit = known_domains[i];
 	}
 	return hit;

@@ -65,6 +65,42 @@ kpol_never_expires(const char *reason)
 	return strcmp(reason, "feedback") == 0 || strcmp(reason, "unsubscribe") == 0;
 }
 
+/*
+ * kpol_supp_reason - may a suppression made by hand have this reason:
+ *	"manual", "unsubscribe", or a reason name ("feedback" for a
+ *	complaint, "userunknown" ...); else KAERU_EINVAL, naming the word it
+ *	is one edit away from. A misspelt "unsubscibe" would otherwise be an
+ *	ordinary suppression, counted as suppressed, not unsubscribed.
+ */
+int
+kpol_supp_reason(const char *reason)
+{
+	kaeru_reason r;
+	const char  *near = NULL, *w;
+	size_t	     n = strlen(reason);
+	unsigned     k;
+
+	if (strcmp(reason, "manual") == 0 || strcmp(reason, "unsubscribe") == 0 ||
+	    kaeru_reason_from_name(reason, &r) == 0)
+		return 0;
+	for (k = 0; near == NULL && k < KAERU_REASON_COUNT + 2; k++) {
+		w = k == 0 ? "manual" : k == 1 ? "unsubscribe" : kaeru_reason_name((kaeru_reason)(k - 2));
+		if (kaddr_within_one(reason, n, w, strlen(w)))
+			near = w;
+	}
+	return kerr_set(KAERU_EINVAL, "unknown suppression reason \"%s\"%s%s%s: it is manual, unsubscribe, "
+	    "feedback (a complaint) or a bounce reason such as userunknown or mailboxfull", reason,
+	    near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+}
+
+int
+kaeru_suppression_reason_check(const char *reason)
+{
+	if (reason == NULL)
+		return kerr_set(KAERU_EINVAL, "kaeru_suppression_reason_check: NULL reason");
+	return kpol_supp_reason(reason);
+}
+
 /* kpol_until - when a suppression for reason made at since ends (0: never) */
 int64_t
 kpol_until(const kaeru_policy *p, const char *reason, int64_t since)

@@ -776,7 +776,7 @@ kaeru_store_suppress(kaeru_store *s, const char *address, const char *reason,
 
 	if (s == NULL || reason == NULL || *reason == '\0')
 		return kerr_set(KAERU_EINVAL, "kaeru_store_suppress: NULL argument");
-	if ((rc = kstore_norm(s, address)) != 0)
+	if ((rc = kpol_supp_reason(reason)) != 0 || (rc = kstore_norm(s, address)) != 0)
 		return rc;
 	if (kpol_never_expires(reason))
 		until = 0;

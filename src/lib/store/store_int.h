@@ -142,6 +142,7 @@ enum kpol_effect kpol_effect(const kaeru_record *r);
 int	kpol_soft_score(const kaeru_policy *p, const int64_t *days_desc, size_t n);
 int64_t	kpol_until(const kaeru_policy *p, const char *reason, int64_t since);
 int	kpol_never_expires(const char *reason);
+int	kpol_supp_reason(const char *reason);
 
 /* A map of strings to numbers (kmap.c); zero-initialised is empty. */
 struct kmap {
@@ -168,5 +169,6 @@ int	kcsv_addresses(const char *data, size_t len, const kaeru_clean_opts *o, kcsv
 #define KADDR_CHECK	1	/* validate under RFC 5321/5322 */
 #define KADDR_FOLD	2	/* the local part's ASCII letters in lower case */
 int	kaddr_norm(const char *in, size_t n, kstr *out, const char **why, int flags);
+int	kaddr_within_one(const char *a, size_t an, const char *b, size_t bn);
 
 #endif

@@ -5,7 +5,7 @@
  *	kaeru lists [show [NAME]] [--format table|jsonl|json|csv]
  *	kaeru lists create NAME...
  *	kaeru lists import NAME FILE.csv|- [--column NAME|N] [--max-line BYTES] [--encoding NAME]
- *	kaeru lists export NAME [--all] [--format csv|jsonl|json|table]
+ *	kaeru lists export NAME [--all] [--format csv|jsonl|json|table] [--output-encoding NAME]
  *	kaeru lists add|remove|unsubscribe NAME ADDR...
  *	(each with [--db URL] [--config FILE])
  * DESCRIPTION
@@ -16,7 +16,8 @@
  *	such line; export prints the mailable subscribers (--all: every one,
  *	with its state and whether it is mailable: not when suppressed,
  *	unsubscribed, complained, or in a domain flagged as not existing),
- *	CSV by default; add subscribes addresses; remove
+ *	CSV by default (--output-encoding: in another encoding, all or
+ *	nothing, for a mailer that wants CP932); add subscribes addresses; remove
  *	takes them off the list; unsubscribe takes them off and suppresses
  *	them (reason unsubscribe).
  */
@@ -25,6 +26,7 @@
 #include <kaeru/kaeru.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static void
@@ -36,6 +38,7 @@ lists_usage(FILE *f)
 	    "       kaeru lists import NAME FILE.csv|- [--column NAME|N] [--max-line BYTES]\n"
 	    "                          [--encoding NAME]\n"
 	    "       kaeru lists export NAME [--all] [--format csv|jsonl|json|table]\n"
+	    "                          [--output-encoding NAME]\n"
 	    "       kaeru lists add|remove|unsubscribe NAME ADDR...\n");
 	if (f != stdout)
 		return;
@@ -46,7 +49,9 @@ lists_usage(FILE *f)
 	    "                      reads it: --column, --max-line, --encoding),\n"
 	    "                      all or nothing\n"
 	    "  export NAME         the subscribers still mailable, CSV by default (--all:\n"
-	    "                      every one, with its state and whether it is mailable)\n"
+	    "                      every one, with its state and whether it is mailable;\n"
+	    "                      --output-encoding CP932 ...: the CSV in that encoding,\n"
+	    "                      nothing written when an address does not fit it)\n"
 	    "  add NAME ADDR...    subscribe\n"
 	    "  remove NAME ADDR... take off the list\n"
 	    "  unsubscribe NAME ADDR...\n"
@@ -86,6 +91,50 @@ export_row(void *arg, const kaeru_subscriber *m)
 	vals[2] = m->mailable ? "yes" : "no";
 	vals[3] = added;
 	return cli_out_row(arg, vals) != 0 ? KAERU_ENOMEM : 0;
+}
+
+/*
+ * export_in - lists export as CSV in another encoding: the rows are made
+ *	in memory, converted whole, then written, so that an address the
+ *	encoding cannot hold fails the run with nothing written
+ */
+static int
+export_in(kaeru_store *s, const char *list, int64_t now, int all, const char *encoding,
+    const char *const *cols)
+{
+	struct cli_out o;
+	kaeru_buf      conv = KAERU_BUF_INIT;
+	char	      *mem = NULL;
+	size_t	       n = 0;
+	FILE	      *f = open_memstream(&mem, &n);
+	int	       rc, status = 0;
+
+	if (f == NULL) {
+		cli_warn("out of memory");
+		return EXIT_FAILURE_;
+	}
+	cli_out_open(&o, f, FMT_CSV, cols, 4, 0);
+	rc = kaeru_store_members(s, list, now, all, export_row, &o);
+	if (rc == 0)
+		cli_out_end(&o);
+	else
+		cli_out_abort(&o);
+	if (fclose(f) != 0 && rc == 0) {
+		cli_warn("out of memory");
+		status = EXIT_FAILURE_;
+	} else if (rc != 0) {
+		cli_warn("%s", kaeru_error_last());
+		status = rc == KAERU_ENOTFOUND || rc == KAERU_EINVAL ? EXIT_INPUT : EXIT_FAILURE_;
+	} else if ((rc = kaeru_list_from_utf8(mem, n, encoding, &conv)) != 0) {
+		cli_warn("%s: --output-encoding %s: %s", list, encoding, kaeru_error_last());
+		status = rc == KAERU_EPARSE ? EXIT_INPUT : EXIT_FAILURE_;
+	} else if (cli_write(stdout, conv.ptr, conv.size) != 0) {
+		cli_warn("cannot write the output");
+		status = EXIT_FAILURE_;
+	}
+	free(mem);
+	kaeru_buf_dispose(&conv);
+	return status;
 }
 
 /* import - kaeru lists import NAME FILE */
@@ -175,6 +224,7 @@ cmd_lists(int argc, char **argv)
 		{ "column", required_argument, NULL, 'k' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "encoding", required_argument, NULL, 'e' },
+		{ "output-encoding", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const scols[] = { "list", "#subscribers", "#active", "#soft_bouncing",
@@ -184,7 +234,7 @@ cmd_lists(int argc, char **argv)
 		"unsubscribe", NULL };
 	struct cli_store_opts so = { NULL, NULL, FMT_TABLE };
 	kaeru_clean_opts      co = KAERU_CLEAN_OPTS_INIT;
-	const char	     *sub = "show", *enc = NULL;
+	const char	     *sub = "show", *enc = NULL, *outenc = NULL;
 	int		      all = 0, c, i, rc, status = 0, nargs;
 	kaeru_store	     *s;
 	struct cli_out	      o;
@@ -204,12 +254,15 @@ cmd_lists(int argc, char **argv)
 	if (strcmp(sub, "export") == 0)
 		so.fmt = FMT_CSV;	/* for a mailer */
 	optind = 1;
-	while ((c = cli_store_getopt(&so, argc, argv, "ak:m:e:", longopts, lists_usage, &status)) != CLI_OPT_END) {
+	while ((c = cli_store_getopt(&so, argc, argv, "ak:m:e:o:", longopts, lists_usage, &status)) != CLI_OPT_END) {
 		switch (c) {
 		case CLI_OPT_EXIT:
 			return status;
 		case 'e':
 			enc = optarg;
+			break;
+		case 'o':
+			outenc = optarg;
 			break;
 		case 'a':
 			all = 1;
@@ -237,6 +290,22 @@ cmd_lists(int argc, char **argv)
 		lists_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (outenc != NULL && strcasecmp(outenc, "UTF-8") == 0)
+		outenc = NULL;
+	if (outenc != NULL) {
+		kaeru_buf chk = KAERU_BUF_INIT;
+		if (strcmp(sub, "export") != 0 || so.fmt != FMT_CSV) {
+			cli_warn("--output-encoding is for lists export as CSV");
+			return EXIT_USAGE;
+		}
+		/* The name, before any store is read. */
+		rc = kaeru_list_from_utf8("a", 1, outenc, &chk);
+		kaeru_buf_dispose(&chk);
+		if (rc != 0) {
+			cli_warn("--output-encoding %s: %s", outenc, kaeru_error_last());
+			return EXIT_USAGE;
+		}
+	}
 	if ((rc = cli_store_open(so.db, so.conf,
 	    strcmp(sub, "show") != 0 && strcmp(sub, "export") != 0, NULL, &s)) != 0)
 		return rc;
@@ -254,6 +323,10 @@ cmd_lists(int argc, char **argv)
 		if (strcmp(sub, "show") == 0) {
 			cli_out_start(&o, so.fmt, scols, 8);
 			rc = kaeru_store_lists(s, nargs == 1 ? argv[optind] : NULL, now, show_row, &o);
+		} else if (outenc != NULL) {
+			status = export_in(s, argv[optind], now, all, outenc, ecols);
+			kaeru_store_free(s);
+			return status;
 		} else {
 			cli_out_start(&o, so.fmt, ecols, 4);
 			rc = kaeru_store_members(s, argv[optind], now, all, export_row, &o);

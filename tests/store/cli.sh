@@ -204,6 +204,22 @@ grep -q '^news,1,0,0,1,0,0,0' "$tmp/show2.csv" && grep -q '^weekly,1,1,0,0,0,0,1
     bad "lists unsubscribe suppresses"
 "$kaeru" lists export --db "$db" nosuch >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'no list "nosuch"' "$tmp/err" && ok || bad "lists export of no list"
+# --output-encoding: the export in CP932 for a mailer that wants it; all or
+# nothing when an address does not fit; a name iconv does not know, or a
+# format other than CSV, is a usage error.
+"$kaeru" lists create --db "$db" out932 && "$kaeru" lists add --db "$db" out932 山田@example.jp >/dev/null &&
+    "$kaeru" lists export --db "$db" out932 --output-encoding CP932 >"$tmp/jp.csv" &&
+    iconv -f CP932 -t UTF-8 "$tmp/jp.csv" | grep -q '^山田@example.jp,active,yes,' &&
+    ! grep -q '山田' "$tmp/jp.csv" && ok || bad "lists export --output-encoding CP932: $(cat "$tmp/jp.csv")"
+"$kaeru" lists add --db "$db" out932 😀@example.jp >/dev/null
+"$kaeru" lists export --db "$db" out932 --output-encoding CP932 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'CP932 cannot hold' "$tmp/err" && ok ||
+    bad "lists export --output-encoding, an address CP932 cannot hold: $(cat "$tmp/err")"
+"$kaeru" lists export --db "$db" out932 --output-encoding NOPE >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/out" ] && ok || bad "lists export --output-encoding NOPE: $(cat "$tmp/err")"
+"$kaeru" lists export --db "$db" out932 --format jsonl --output-encoding CP932 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'for lists export as CSV' "$tmp/err" && ok || bad "lists export --output-encoding with jsonl"
+"$kaeru" lists remove --db "$db" out932 山田@example.jp 😀@example.jp >/dev/null || bad "lists remove out932"
 
 # ingest takes kaeru parse's limits: a mail cut before any record is said
 # on stderr, exit 1, nothing stored; with room enough, its record is stored.

@@ -45,14 +45,15 @@ extern "C" {
 typedef enum kaeru_code_kind {
 	KAERU_CODE_REPLY,	/* SMTP reply code, "550" */
 	KAERU_CODE_STATUS,	/* enhanced status code, "5.1.1" */
-	KAERU_CODE_PROVIDER	/* a provider's own meaning, "TSS04", "5.7.606" */
+	KAERU_CODE_PROVIDER,	/* a provider's own meaning, "TSS04", "5.7.606" */
+	KAERU_CODE_REASON	/* a reason of kaeru's taxonomy, "userunknown" */
 } kaeru_code_kind;
 
 typedef struct kaeru_explanation {
 	char		 code[32];	/* the code asked about, normalised: "5.1.1", "550", "TSS04" */
 	char		 entry[40];	/* the registry entry that answered: "X.1.1", "5.X.X", "55x", "microsoft:5.7.606-649" */
 	kaeru_code_kind	 kind;
-	const char	*kind_name;	/* "reply", "status", "provider" */
+	const char	*kind_name;	/* "reply", "status", "provider", "reason" */
 	int		 registered;	/* 1: the code itself is registered; 0: explained by its class (and subject) */
 	const char	*lang;		/* "en" or "ja" */
 	const char	*source;	/* "RFC 3463", "Microsoft", ... */
@@ -74,13 +75,15 @@ typedef struct kaeru_explanation {
  * kaeru_explain - explain one code
  *	code is a reply code ("550"), an enhanced status code ("5.7.26"),
  *	a provider token ("TSS04", "[TSS04]", "AUP#CXBL", "CXBL"), or
- *	"provider:code" for a provider's own reading ("microsoft:5.4.1").
+ *	"provider:code" for a provider's own reading ("microsoft:5.4.1"), or
+ *	a reason name ("userunknown": what it means, and the category, hard
+ *	or soft and advice of a record with that reason).
  *	A registered status code is explained by the IANA registry; a status
  *	code the registry lacks but a provider documents ("5.7.606") by the
  *	provider. lang: "en", "ja" (or any string starting with them, such
  *	as "ja_JP.UTF-8"); NULL, "", "C" and "POSIX" mean "en", as locale
  *	names do. KAERU_EINVAL for another language, KAERU_ENOTFOUND when
- *	code is no code.
+ *	code is no code nor reason. The iterator below walks the codes only.
  */
 KAERU_EXTERN int kaeru_explain(const char *code, const char *lang, kaeru_explanation *out);
 

@@ -5,7 +5,8 @@
  *	kaeru explain [--lang en|ja] [--format text|json] CODE...
  * DESCRIPTION
  *	CODE is a reply code (550), an enhanced status code (5.7.26), a
- *	provider token (TSS04, AUP#CXBL) or provider:code (microsoft:5.4.1).
+ *	provider token (TSS04, AUP#CXBL), provider:code (microsoft:5.4.1) or
+ *	a reason name (userunknown).
  *	For each, the meaning, kaeru's reason, category, hard or soft and
  *	what to do, then the meanings providers give the same code. The
  *	language defaults to Japanese when LC_ALL, LC_MESSAGES or LANG (the
@@ -35,9 +36,10 @@ explain_usage(FILE *f)
 		return;
 	fprintf(f, "\n"
 	    "Explains each CODE: a reply code (550), an enhanced status code (5.7.26), a\n"
-	    "provider token (TSS04, AUP#CXBL) or provider:code (microsoft:5.4.1). For each:\n"
-	    "the meaning, kaeru's reason, category, hard or soft, what to do, and what\n"
-	    "providers mean by the same code.\n"
+	    "provider token (TSS04, AUP#CXBL), provider:code (microsoft:5.4.1), or one of\n"
+	    "kaeru's reasons (userunknown, suspend, ...). For each: the meaning, kaeru's\n"
+	    "reason, category, hard or soft, what to do, and what providers mean by the\n"
+	    "same code.\n"
 	    "\n"
 	    "  --lang en|ja        English or Japanese (default: ja when the locale\n"
 	    "                      (LC_ALL, LC_MESSAGES or LANG) starts with ja, else en)\n"
@@ -51,11 +53,11 @@ explain_usage(FILE *f)
 static void
 heading(const kaeru_explanation *e, int ja)
 {
-	static const char *const kinds[2][3] = {
-		{ "reply code", "status code", "provider code" },
-		{ "応答コード", "拡張ステータスコード", "事業者独自のコード" },
+	static const char *const kinds[2][4] = {
+		{ "reply code", "status code", "provider code", "reason" },
+		{ "応答コード", "拡張ステータスコード", "事業者独自のコード", "バウンスの理由" },
 	};
-	const char *kind = kinds[ja][e->kind];
+	const char *kind = (unsigned)e->kind < 4 ? kinds[ja][e->kind] : "";
 
 	if (e->kind == KAERU_CODE_PROVIDER)
 		printf(ja ? "%s  %s（%s、%s）\n" : "%s  %s (%s, %s)\n", e->code, kind, e->source, e->entry);

@@ -31,6 +31,7 @@
 #include "explain_reply.inc"
 #include "explain_provider.inc"
 #include "explain_advice.inc"
+#include "explain_reasons.inc"
 
 enum { T_STATUS, T_REPLY, T_PROVIDER, T_END };
 
@@ -385,6 +386,50 @@ explain_provider(const struct row *r, const char *q, int ja, kaeru_explanation *
 	return fill(out, KAERU_CODE_PROVIDER, r, r->cls, ja, 1);
 }
 
+/*
+ * explain_reason - a reason name of the taxonomy ("userunknown"): its
+ *	meaning (data/codes/reasons.tsv), and the category, hard or soft,
+ *	hint and advice a record of that reason gets with a code of the
+ *	class it usually comes with; -1 when q is no reason name
+ */
+static int
+explain_reason(const char *q, int ja, kaeru_explanation *out)
+{
+	const struct ex_reasons_row *row = bsearch(q, ex_reasons, ex_reasons_COUNT, sizeof(ex_reasons[0]), cmp_key);
+	kaeru_reason reason;
+	struct row   cr;
+	char	     ckey[16];
+	int	     cls, permanent;
+
+	if (row == NULL || kaeru_reason_from_name(row->c[0], &reason) != 0)
+		return -1;
+	cls = row->c[1][0] - '0';
+	permanent = cls == 5;
+	set_str(out->code, sizeof(out->code), row->c[0], 0);
+	set_str(out->entry, sizeof(out->entry), "reason:", 0);
+	set_str(out->entry + 7, sizeof(out->entry) - 7, row->c[0], 0);
+	out->kind = KAERU_CODE_REASON;
+	out->kind_name = "reason";
+	out->registered = 1;
+	out->lang = ja ? "ja" : "en";
+	out->source = "kaeru";
+	out->provider = "";
+	out->meaning = row->c[2 + ja];
+	snprintf(ckey, sizeof(ckey), "%d.x.x", cls);
+	out->class_meaning = find(T_STATUS, ckey, &cr) ? cr.text[ja] : "";
+	out->severity = cls == 4 ? "transient" : cls == 5 ? "permanent" : "success";
+	out->reason_id = reason;
+	out->reason = kaeru_reason_name(reason);
+	out->category_id = kr_category(reason, permanent);
+	out->category = kaeru_category_name(out->category_id);
+	out->hard = permanent && kaeru_reason_is_hard(reason, "5");
+	out->hint_id = kr_hint(reason, permanent);
+	out->action_hint = kaeru_action_hint_name(out->hint_id);
+	if ((out->advice = advice_text(out->action_hint, ja)) == NULL)
+		return kerr_set(KAERU_EPARSE, "reasons table: no advice for \"%s\"", out->action_hint);
+	return 0;
+}
+
 int
 kaeru_explain(const char *code, const char *lang, kaeru_explanation *out)
 {
@@ -419,7 +464,10 @@ kaeru_explain(const char *code, const char *lang, kaeru_explanation *out)
 		return explain_reply(q, ja, out);
 	if (prov_find(NULL, 0, q, &r))
 		return explain_provider(&r, q, ja, out);
-	return kerr_set(KAERU_ENOTFOUND, "\"%s\" is not a reply code, status code or known provider code", code);
+	if (explain_reason(q, ja, out) == 0)
+		return 0;
+	return kerr_set(KAERU_ENOTFOUND, "\"%s\" is not a reply code, status code, known provider code or reason",
+	    code);
 }
 
 void

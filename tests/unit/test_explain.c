@@ -221,6 +221,35 @@ check_json(void)
 	kaeru_buf_dispose(&b);
 }
 
+/* check_reasons - every reason of the taxonomy is explained, in both languages */
+static void
+check_reasons(void)
+{
+	kaeru_explanation e;
+	unsigned	  k;
+	const char	 *lang[2] = { "en", "ja" };
+	int		  j;
+
+	for (k = 0; k < KAERU_REASON_COUNT; k++)
+		for (j = 0; j < 2; j++) {
+			const char *name = kaeru_reason_name((kaeru_reason)k);
+			char	    what[96];
+			snprintf(what, sizeof(what), "reason %s (%s)", name, lang[j]);
+			T_EQ_INT(kaeru_explain(name, lang[j], &e), 0, what);
+			T_OK(e.kind == KAERU_CODE_REASON && strcmp(e.kind_name, "reason") == 0 &&
+			    e.reason_id == (kaeru_reason)k && e.meaning != NULL && e.meaning[0] != '\0' &&
+			    e.advice != NULL && e.advice[0] != '\0' && strcmp(e.lang, lang[j]) == 0, what);
+		}
+	T_OK(kaeru_explain("UserUnknown", "en", &e) == 0 && e.hard && strcmp(e.action_hint, "suppress") == 0 &&
+	    strcmp(e.entry, "reason:userunknown") == 0, "userunknown: hard, suppress (case folded)");
+	T_OK(kaeru_explain("mailboxfull", "en", &e) == 0 && !e.hard && strcmp(e.severity, "transient") == 0,
+	    "mailboxfull: soft, transient");
+	T_OK(kaeru_explain("blocked", "ja", &e) == 0 && strcmp(e.action_hint, "fix_sender") == 0 &&
+	    strstr(e.meaning, "ブロック") != NULL, "blocked: fix the sender, in Japanese");
+	T_OK(kaeru_explain("vacation", "en", &e) == 0 && strcmp(e.severity, "success") == 0 &&
+	    strcmp(e.action_hint, "ignore") == 0, "vacation: nothing to do");
+}
+
 int
 main(void)
 {
@@ -233,5 +262,6 @@ main(void)
 	check_providers();
 	check_errors();
 	check_json();
+	check_reasons();
 	return t_done("explain");
 }

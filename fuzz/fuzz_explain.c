@@ -4,8 +4,9 @@
  * DESCRIPTION
  *	The first byte picks the language (NULL, "en", "ja", locale names,
  *	and two that must be refused), the rest up to a NUL is the code as a
- *	user would type it. An answer must be whole: every string set and
- *	valid UTF-8, names that agree with their ids, a severity that
+ *	user would type it (a code, or a reason name). An answer must be
+ *	whole: every string set and valid UTF-8, names that agree with their
+ *	ids (a reason explained under its own name), a severity that
  *	agrees with the code's class, and JSON and a line that are valid
  *	UTF-8. The normalised code, asked again, must be explained too. The
  *	iterator over the providers' readings of the code must end, with
@@ -38,7 +39,11 @@ whole(const kaeru_explanation *e, kaeru_buf *b)
 	FUZZ_CHECK(strcmp(kaeru_category_name(e->category_id), e->category) == 0);
 	FUZZ_CHECK(strcmp(kaeru_action_hint_name(e->hint_id), e->action_hint) == 0);
 	FUZZ_CHECK(e->kind == KAERU_CODE_REPLY || e->kind == KAERU_CODE_STATUS ||
-	    e->kind == KAERU_CODE_PROVIDER);
+	    e->kind == KAERU_CODE_PROVIDER || e->kind == KAERU_CODE_REASON);
+	/* A reason is explained under its own name. */
+	if (e->kind == KAERU_CODE_REASON)
+		FUZZ_CHECK(strcmp(e->kind_name, "reason") == 0 && strcmp(e->code, e->reason) == 0 &&
+		    strncmp(e->entry, "reason:", 7) == 0 && strcmp(e->entry + 7, e->reason) == 0);
 	/* A code of class 2 or 5 reads as success or permanent failure. */
 	if (e->kind == KAERU_CODE_STATUS || e->kind == KAERU_CODE_REPLY) {
 		if (e->code[0] == '2')

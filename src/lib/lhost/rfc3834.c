@@ -92,9 +92,10 @@ is_autoreply(struct kmsg *m)
 			return 1;
 	/*
 	 * vacation(1) and many responders mark their replies only with
-	 * "Precedence: junk" or "bulk" (RFC 3834 section 3.1.8 notes it)
-	 * and send them from the null sender: such a mail from a person,
-	 * with no delivery report, that quotes no failure, is a reply.
+	 * "Precedence: junk" or "bulk" (a field RFC 3834 mentions but no
+	 * standard defines) and send them from the null sender: such a mail
+	 * from a person, with no delivery report, that quotes no failure, is
+	 * a reply.
 	 */
 	if ((header_has(m, "precedence", "junk") || header_has(m, "precedence", "bulk")) &&
 	    strcmp(lh_header(m, "return-path"), "<>") == 0 && !lh_has_report(m) &&

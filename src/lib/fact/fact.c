@@ -298,19 +298,6 @@ same_upto(const char *a, const char *b, size_t cap)
 }
 
 /*
- * kf_build - append the records of b to out
- *	Returns 0, or KAERU_ENOMEM.
- *
- *	Bounds, whatever the mail: at most lim->max_records records; a
- *	record's diagnostic text at most lim->max_header_len bytes, read and
- *	kept; the records' diagnostic texts together at most
- *	lim->max_decoded bytes kept. A record past a bound is cut and
- *	carries KAERU_RECORD_TRUNCATED, and so does the mail (m->truncated).
- *	Without them a text that thousands of recipients share would be
- *	read and written once per recipient: a 1.4 MB mail of 20,000
- *	recipients and a 32 KB shared text made 128 MB of output.
- */
-/*
  * internal_host - is the domain of address a a host's internal name, one
  *	label without a dot ("sims-ms-daemon", "localhost"), not a domain
  *	of the Internet nor an address literal
@@ -323,6 +310,19 @@ internal_host(const char *a)
 	return at != NULL && at[1] != '\0' && at[1] != '[' && strchr(at + 1, '.') == NULL;
 }
 
+/*
+ * kf_build - append the records of b to out
+ *	Returns 0, or KAERU_ENOMEM.
+ *
+ *	Bounds, whatever the mail: at most lim->max_records records; a
+ *	record's diagnostic text at most lim->max_header_len bytes, read and
+ *	kept; the records' diagnostic texts together at most
+ *	lim->max_decoded bytes kept. A record past a bound is cut and
+ *	carries KAERU_RECORD_TRUNCATED, and so does the mail (m->truncated).
+ *	Without them a text that thousands of recipients share would be
+ *	read and written once per recipient: a 1.4 MB mail of 20,000
+ *	recipients and a 32 KB shared text made 128 MB of output.
+ */
 int
 kf_build(struct kmsg *m, struct kbounce *b, const char *origin, struct krecs *out)
 {

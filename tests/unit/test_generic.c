@@ -819,6 +819,32 @@ static const struct {
 	    "\n"
 	    "  Message was not accepted -- invalid mailbox.\n"
 	    " Local mailbox rita@example.ru is unavailable: user not found\n" },
+	{ "RFC 3464: a Status field with a reply and its text instead of a code; an address alone is no diagnosis",
+	    "tina@example.be", "mesgtoobig", "5.0.0", "553",
+	    "From: postmaster@mx.example.be\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Returned mail\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Your message was not delivered to\n"
+	    " \n"
+	    "    tina@example.be\n"
+	    " \n"
+	    "This mail message has exceeded the maximum incoming message size.\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: dns;mx.example.be\n"
+	    " \n"
+	    "Final-Recipient: rfc822;tina@example.be\n"
+	    "Action: failure\n"
+	    "Status: 553 Exceeded maximum inbound message size\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

@@ -590,6 +590,23 @@ static const struct {
 	    "From: list@example.org\n"
 	    "To: pia@example.com\n"
 	    "Subject: hi\n" },
+	{ "Exim's delay warning: not failed yet, so expired when nothing else is said", "sam@example.za",
+	    "expired", "4.0.0", "Exim",
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Warning: message 14jRTi-0007jE-00 delayed 24 hours\n"
+	    "\n"
+	    "This message was created automatically by mail delivery software.\n"
+	    "\n"
+	    "A message that you sent has not yet been delivered to all its recipients\n"
+	    "after more than 24 hours on the queue on mx.example.net.\n"
+	    "\n"
+	    "The address to which the message has not yet been delivered is:\n"
+	    "\n"
+	    "  sam@example.za\n"
+	    "\n"
+	    "No action is required on your part. Delivery attempts will continue for\n"
+	    "some time, and this warning may be repeated at intervals.\n" },
 	{ "Messaging Server", "yuri@bad..example", "hostunknown", "5.0.0", "MessagingServer",
 	    "From: postmaster@ms.example.com\n"
 	    "To: alice@example.com\n"

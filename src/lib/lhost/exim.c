@@ -212,6 +212,13 @@ exim_decode(struct kmsg *m, struct kbounce *b)
 	for (i = 0; i < b->n; i++) {
 		const char *cmd = NULL, *why;
 		d = &b->ds[i];
+		/*
+		 * Exim's delay warning, "Warning: message 1a2b3c-... delayed 24
+		 * hours": its addresses are not failed yet.
+		 */
+		if (d->action == NULL && lh_subject_starts(m, "Warning: message ") &&
+		    lh_subject_has(m, " delayed "))
+			d->action = "delayed";
 		if ((d->diagnosis == NULL || d->diagnosis[0] == '\0') && alt != NULL)
 			d->diagnosis = alt;
 		if (frozen != NULL)

@@ -346,7 +346,7 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 	signed char named[32];	/* alt_for()'s cache */
 	size_t	    nalt = 0;
 	size_t	    n, len, i;
-	int	    r, anywhere = 0, cont = 0;
+	int	    r, anywhere = 0, cont = 0, lone = 0;	/* lone: alt's last is an address alone */
 	size_t	    base = 0, tn = SIZE_MAX;	/* text_end() of the notice, once needed */
 
 	memset(named, -1, sizeof(named));
@@ -378,24 +378,35 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 			break;
 		while (ind < len && k_isblank((unsigned char)line[ind]))
 			ind++;
-		if (is_error_line(line, len) || (ind < len && lh_line_addr(m, line, len) != NULL)) {
+		int err = is_error_line(line, len);
+		if (err || (ind < len && lh_line_addr(m, line, len) != NULL)) {
 			/*
 			 * An error line, or an address alone on its line with the
 			 * error on the more indented lines below it (Exim's
 			 * "  a@b\n    SMTP error from ... after EHLO ...: 550 ...").
 			 */
+			if (lone)
+				nalt--;
 			if (nalt == sizeof(alt) / sizeof(alt[0]))
 				break;
 			if ((alt[nalt] = kb_trimmed(m, line, len)) != NULL)
 				nalt++;
 			cont = 1;
+			lone = !err && alt[nalt - 1] != NULL;
 			base = ind;
-		} else if (cont && nalt > 0 && len > 0 && ind > base) {
+		} else if (cont && nalt > 0 && ind < len && ind > base) {
 			/* Postfix folds its lines: "    5.1.1 ... (in reply to RCPT TO" */
 			alt[nalt - 1] = kb_append(m, alt[nalt - 1], line, len);
-		} else
-			cont = 0;
+			lone = 0;
+		} else {
+			/* An address alone that nothing explained says nothing. */
+			if (lone)
+				nalt--;
+			cont = lone = 0;
+		}
 	}
+	if (lone)
+		nalt--;
 	for (i = 0; i < b->n; i++) {
 		struct kds *d = &b->ds[i];
 		const char *w, *c = NULL;

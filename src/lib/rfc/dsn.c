@@ -210,6 +210,13 @@ dsn_collect(struct kmsg *m, struct kbounce *b, const char *p, size_t n,
 			if ((lp = memchr(f.val, '(', f.vallen)) != NULL &&
 			    (rp = memchr(lp, ')', (size_t)(f.val + f.vallen - lp))) != NULL && rp - lp > 1)
 				d->status_comment = kb_trimmed(m, lp + 1, (size_t)(rp - lp - 1));
+			/*
+			 * "Status: 553 Exceeded maximum inbound message size": no
+			 * status code, a reply and its text where it should be;
+			 * the text says why, as a comment would.
+			 */
+			else if (d->status == NULL && f.vallen > 4 && memchr(f.val, ' ', f.vallen) != NULL)
+				d->status_comment = kb_trimmed(m, f.val, f.vallen);
 			break;
 		}
 		case DSN_REMOTE_MTA:

@@ -845,6 +845,33 @@ static const struct {
 	    "Status: 553 Exceeded maximum inbound message size\n"
 	    "\n"
 	    "--B--\n" },
+	{ "RFC 3464 from an X.400 gateway: its Diagnostic-Code quotes no code, the notice's line about the recipient does",
+	    "uma@example.com", "norelaying", "5.7.1", "",
+	    "From: postmaster@gw.example.net\n"
+	    "To: list-bounces@example.org\n"
+	    "Subject: Delivery Report (failure) for uma@example.com\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	    "\n"
+	    "--B\n"
+	    "\n"
+	    "Your message was not delivered to:\n"
+	    "        uma@example.com\n"
+	    "for the following reason:\n"
+	    "Diagnostic was Unable to transfer, -1\n"
+	    "Information MTA '192.0.2.9' gives error message 5.7.1 Unable to relay for uma@example.com\n"
+	    "\n"
+	    "--B\n"
+	    "Content-Type: message/delivery-status\n"
+	    "\n"
+	    "Reporting-MTA: x400; mta gw1 in /ADMD= /C=WW/\n"
+	    "\n"
+	    "Original-Recipient: rfc822; uma@example.com\n"
+	    "Final-Recipient: x400; /RFC-822=uma(a)example.com/ADMD= /C=WW/\n"
+	    "Action: failed\n"
+	    "Status: 5.0.0\n"
+	    "Diagnostic-Code: Reason 1 (Unable-To-Transfer); Diagnostic -1 (Unknown)\n"
+	    "\n"
+	    "--B--\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

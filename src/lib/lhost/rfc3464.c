@@ -308,6 +308,53 @@ mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
 	return out;
 }
 
+/* quotes_code - does text quote a 4xx or 5xx reply or status code */
+static int
+quotes_code(const char *t)
+{
+	char   st[SMTP_STATUS_MAX], rc[4];
+	size_t n = strlen(t);
+
+	return (smtp_status_find(t, n, st) && (st[0] == '4' || st[0] == '5')) ||
+	    (smtp_reply_find(t, n, rc) && (rc[0] == '4' || rc[0] == '5'));
+}
+
+/*
+ * coded_mentions - the notice's lines that name d's recipient and quote
+ *	a server's code ("MTA '192.0.2.1' gives error message 5.7.1 Unable
+ *	to relay for a@b"), for a Diagnostic-Code that quotes none (an X.400
+ *	gateway's "Reason 1 (Unable-To-Transfer); Diagnostic -1"); at most two
+ */
+static const char *
+coded_mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
+{
+	const char *cur = p, *end = p + n, *out = NULL, *hit;
+	size_t	    rl;
+	int	    k = 0;
+
+	if (d->recipient == NULL)
+		return NULL;
+	rl = strlen(d->recipient);
+	while (k < 2 && cur < end && (hit = k_memmem_ci(cur, (size_t)(end - cur), d->recipient, rl)) != NULL) {
+		const char *line = hit, *nl;
+		size_t	    len;
+
+		while (line > cur && line[-1] != '\n')
+			line--;
+		nl = memchr(hit, '\n', (size_t)(end - hit));
+		len = (size_t)((nl != NULL ? nl : end) - line);
+		cur = nl != NULL ? nl + 1 : end;
+		{
+			const char *t = kb_str(m, line, len);
+			if (t == NULL || !quotes_code(t))
+				continue;
+			out = kb_append(m, out, line, len);
+			k++;
+		}
+	}
+	return out;
+}
+
 /* text_end - the length of p[0..n) before a line "Content-Type: message/delivery-status" (any case) */
 static size_t
 text_end(const char *p, size_t n)
@@ -425,6 +472,12 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 				d->command = c;
 		} else if ((w = fuller(d, alt, nalt)) != NULL)
 			d->diagnosis = w;
+		else if (!quotes_code(d->diagnosis)) {
+			if (tn == SIZE_MAX)
+				tn = text_end(p, (size_t)(end - p));
+			if ((w = coded_mentions(m, d, p, tn)) != NULL)
+				d->diagnosis = kb_append(m, d->diagnosis, w, strlen(w));
+		}
 		if (d->command == NULL && d->diagnosis != NULL)
 			d->command = smtp_command_find(d->diagnosis, strlen(d->diagnosis));
 		if (d->command == NULL && d->recipient != NULL)

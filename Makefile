@@ -5,6 +5,8 @@
 #                   and the whole suite again under ASan and UBSan
 #   make install    install under PREFIX (default /usr/local), honouring DESTDIR
 #   make bench      benchmarks (figures, never pass/fail)
+#   make unseen     kaeru beside Sisimai on other projects' test bounces,
+#                   fetched from Debian's archive (figures, never pass/fail)
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (FUZZ_RUNS
 #                   executions at most; FUZZ_WORKERS fuzzers at once)
 #
@@ -18,7 +20,7 @@ FUZZ_SECONDS ?= 60
 CORPUS	?= $(abspath ../shared/corpus)
 MESON_OPTS ?=
 
-.PHONY: all deps fuzzdeps check check-asan install bench fuzz clean
+.PHONY: all deps fuzzdeps check check-asan install bench unseen fuzz clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -60,6 +62,9 @@ install: all
 
 bench: all
 	sh bench/run.sh
+
+unseen: all
+	python3 tools/unseen_report.py $(BUILD)/src/kaeru
 
 fuzz: fuzzdeps $(FUZZ)/build.ninja
 	ninja -C $(FUZZ)

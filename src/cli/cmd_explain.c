@@ -31,7 +31,8 @@ static const char *const labels[2][L_COUNT] = {
 static void
 explain_usage(FILE *f)
 {
-	fprintf(f, "usage: kaeru explain [--lang en|ja] [--format text|json] CODE...\n");
+	fprintf(f, "usage: kaeru explain [--lang en|ja] [--format text|json] CODE...\n"
+	    "       kaeru explain [--lang en|ja] [--format text|json] --reasons\n");
 	if (f != stdout)
 		return;
 	fprintf(f, "\n"
@@ -44,6 +45,8 @@ explain_usage(FILE *f)
 	    "  --lang en|ja        English or Japanese (default: ja when the locale\n"
 	    "                      (LC_ALL, LC_MESSAGES or LANG) starts with ja, else en)\n"
 	    "  --format text|json  (default text)\n"
+	    "  --reasons           list every reason: name, category, hard or soft and\n"
+	    "                      meaning (with --format json, every explanation whole)\n"
 	    "\n"
 	    "Exit status: 0; 1 when a CODE is no code (a line on stderr names it, the\n"
 	    "others are still explained); 2 on a usage error.\n");
@@ -109,6 +112,43 @@ print_json(const kaeru_explanation *e, int *n, kaeru_buf *out)
 	return cli_write(stdout, out->ptr, out->size);
 }
 
+/*
+ * list_reasons - every reason of the taxonomy: one line each (name,
+ *	category, hard or soft, meaning), or the whole explanations as JSON
+ */
+static int
+list_reasons(const char *lang, int json)
+{
+	kaeru_buf   out = KAERU_BUF_INIT;
+	int	    n = 0, status = 0;
+	unsigned    k;
+
+	if (json)
+		fputs("[", stdout);
+	for (k = 0; k < KAERU_REASON_COUNT; k++) {
+		kaeru_explanation e;
+		if (kaeru_explain(kaeru_reason_name((kaeru_reason)k), lang, &e) != 0) {
+			cli_warn("%s", kaeru_error_last());
+			status = EXIT_FAILURE_;
+			continue;
+		}
+		if (json) {
+			if (print_json(&e, &n, &out) != 0)
+				status = EXIT_FAILURE_;
+		} else
+			printf("%-16s %-19s %-5s %s\n", e.reason, e.category,
+			    strcmp(e.severity, "success") == 0 ? "-" : e.hard ? "hard" : "soft", e.meaning);
+	}
+	if (json)
+		fputs(n ? "\n]\n" : "]\n", stdout);
+	kaeru_buf_dispose(&out);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		return EXIT_FAILURE_;
+	}
+	return status;
+}
+
 int
 cmd_explain(int argc, char **argv)
 {
@@ -116,15 +156,19 @@ cmd_explain(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "reasons", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *lang = cli_lang();
-	int	    json = 0, c, i, status = 0, n = 0, ja;
+	int	    json = 0, c, i, status = 0, n = 0, ja, reasons = 0;
 	kaeru_buf   out = KAERU_BUF_INIT;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:f:hr", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'r':
+			reasons = 1;
+			break;
 		case 'l':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ja") != 0) {
 				cli_warn("unknown language \"%s\" (en, ja)", optarg);
@@ -147,6 +191,12 @@ cmd_explain(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (reasons && optind < argc) {
+		cli_warn("--reasons lists every reason: it takes no CODE");
+		return EXIT_USAGE;
+	}
+	if (reasons)
+		return list_reasons(lang, json);
 	if (optind >= argc) {
 		explain_usage(stderr);
 		return EXIT_USAGE;

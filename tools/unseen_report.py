@@ -19,7 +19,9 @@ repository (DIR, default bench/out/unseen, caches them):
    from the binary package python3-flufl.bounce, with the addresses its
    own tests expect to be found as failed. The report counts the mails
    where kaeru's bounce records name exactly those addresses, and the
-   same for Sisimai, and prints kaeru's misses.
+   same for Sisimai, and prints kaeru's misses; before them, the
+   recipients both find but give different reasons (no truth: read the
+   mail).
 
 Figures only, never a test.
 """
@@ -120,10 +122,18 @@ def flufl_report(kaeru, cache):
     out = subprocess.run([kaeru, 'parse', '--format', 'csv', '--only', 'bounces'] + files,
                          capture_output=True, text=True, check=False).stdout
     got = {f: set() for f in files}
+    reasons = {f: {} for f in files}
     for r in csv.DictReader(io.StringIO(out)):
         got[r['origin']].add(r['recipient'].lower())
+        reasons[r['origin']][r['recipient'].lower()] = r['reason']
     sis = sisimai_records(files)
     ok_k = ok_s = 0
+    # Where both find the same recipient, the reasons they give it.
+    for f in files:
+        for rcpt, reason in sis[f]:
+            mine = reasons[f].get(rcpt)
+            if mine is not None and mine != reason and reason not in ('vacation', 'delivered'):
+                print('%-36s %s: kaeru %s, sisimai %s' % (os.path.basename(f), rcpt, mine, reason))
     for f in files:
         w = want[os.path.basename(f)]
         ok_s += {r for r, reason in sis[f] if reason not in ('vacation', 'delivered')} == w

@@ -114,17 +114,15 @@ print_json(const kaeru_explanation *e, int *n, kaeru_buf *out)
 
 /*
  * list_reasons - every reason of the taxonomy: one line each (name,
- *	category, hard or soft, meaning), or the whole explanations as JSON
+ *	category, hard or soft, meaning), or the whole explanations as
+ *	elements of the JSON array; the exit status
  */
 static int
-list_reasons(const char *lang, int json)
+list_reasons(const char *lang, int json, int *n, kaeru_buf *out)
 {
-	kaeru_buf   out = KAERU_BUF_INIT;
-	int	    n = 0, status = 0;
-	unsigned    k;
+	int	 status = 0;
+	unsigned k;
 
-	if (json)
-		fputs("[", stdout);
 	for (k = 0; k < KAERU_REASON_COUNT; k++) {
 		kaeru_explanation e;
 		if (kaeru_explain(kaeru_reason_name((kaeru_reason)k), lang, &e) != 0) {
@@ -133,18 +131,11 @@ list_reasons(const char *lang, int json)
 			continue;
 		}
 		if (json) {
-			if (print_json(&e, &n, &out) != 0)
+			if (print_json(&e, n, out) != 0)
 				status = EXIT_FAILURE_;
 		} else
 			printf("%-16s %-19s %-5s %s\n", e.reason, e.category,
 			    strcmp(e.severity, "success") == 0 ? "-" : e.hard ? "hard" : "soft", e.meaning);
-	}
-	if (json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
-	kaeru_buf_dispose(&out);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_warn("cannot write the output");
-		return EXIT_FAILURE_;
 	}
 	return status;
 }
@@ -195,15 +186,15 @@ cmd_explain(int argc, char **argv)
 		cli_warn("--reasons lists every reason: it takes no CODE");
 		return EXIT_USAGE;
 	}
-	if (reasons)
-		return list_reasons(lang, json);
-	if (optind >= argc) {
+	if (!reasons && optind >= argc) {
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}
 	ja = strcmp(lang, "ja") == 0;
 	if (json)
 		fputs("[", stdout);
+	if (reasons)
+		status = list_reasons(lang, json, &n, &out);
 	for (i = optind; i < argc; i++) {
 		kaeru_explanation  e;
 		kaeru_explain_iter it;

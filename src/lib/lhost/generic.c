@@ -439,11 +439,9 @@ sent_by(const char *l, size_t n)
 static int
 telling(struct kmsg *m, const char *l, size_t n, int words)
 {
-	char		 st[SMTP_STATUS_MAX], rc[4];
 	struct ph_result r;
 
-	if ((smtp_status_find(l, n, st) && (st[0] == '4' || st[0] == '5')) ||
-	    (smtp_reply_find(l, n, rc) && (rc[0] == '4' || rc[0] == '5')))
+	if (lh_quotes_failure(l, n))
 		return 1;
 	if (!words)
 		return 0;

@@ -644,6 +644,16 @@ lh_has_report(const struct kmsg *m)
 	return 0;
 }
 
+/* lh_quotes_failure - does l[0..n) quote a 4xx or 5xx reply or status code */
+int
+lh_quotes_failure(const char *l, size_t n)
+{
+	char st[SMTP_STATUS_MAX], rc[4];
+
+	return (smtp_status_find(l, n, st) && (st[0] == '4' || st[0] == '5')) ||
+	    (smtp_reply_find(l, n, rc) && (rc[0] == '4' || rc[0] == '5'));
+}
+
 /* lh_received_has - case-insensitive substring test on any top-level Received */
 int
 lh_received_has(const struct kmsg *m, const char *needle)

@@ -66,6 +66,7 @@ void	 lh_fill_codes(struct kmsg *m, struct kds *d);
 const char *lh_phrase(struct kmsg *m, const char *family, const char *text);
 int	 lh_received_has(const struct kmsg *m, const char *needle);
 int	 lh_has_report(const struct kmsg *m);
+int	 lh_quotes_failure(const char *l, size_t n);
 int	 lh_failed_recipients(struct kmsg *m, struct kbounce *b);
 int	 lh_quoted_reply(struct kmsg *m, struct kds *d);
 int	 lh_dsn_anywhere(struct kmsg *m, struct kbounce *b);

@@ -267,25 +267,30 @@ reports(struct kmsg *m, const char *out, const char **cur, const char *end)
 
 /*
  * mentions - the notice's sentences that name d's recipient ("Your message
- *	wasn't delivered to a@b because the address couldn't be found."),
- *	for a record that has no Diagnostic-Code, no error line and no
- *	comment in its Status field; at most three lines, not counting a line
- *	that is the address alone or a report field. p[0..n) ends before the
- *	report's own "Content-Type: message/delivery-status" line (text_end()).
- *	The recipient is searched in the text, not line by line: a notice of
+ *	wasn't delivered to a@b because the address couldn't be found.").
+ *	Without coded: for a record that has no Diagnostic-Code, no error
+ *	line and no comment in its Status field; at most three lines, not
+ *	counting a line that is the address alone or a report field, each
+ *	with CommuniGate Pro's module report below it (reports()). With
+ *	coded: for a Diagnostic-Code that quotes no code (an X.400 gateway's
+ *	"Reason 1 (Unable-To-Transfer); Diagnostic -1"), at most two lines
+ *	that quote one ("MTA '192.0.2.1' gives error message 5.7.1 Unable
+ *	to relay for a@b"). p[0..n) ends before the report's own
+ *	"Content-Type: message/delivery-status" line (text_end()). The
+ *	recipient is searched in the text, not line by line: a notice of
  *	many records and lines was read once per record, line by line.
  */
 static const char *
-mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
+mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n, int coded)
 {
 	const char *cur = p, *end = p + n, *out = NULL, *hit;
 	size_t	    rl;
-	int	    k = 0;
+	int	    k = 0, most = coded ? 2 : 3;
 
-	if (d->recipient == NULL || d->status_comment != NULL)
+	if (d->recipient == NULL || (!coded && d->status_comment != NULL))
 		return NULL;
 	rl = strlen(d->recipient);
-	while (k < 3 && cur < end && (hit = k_memmem_ci(cur, (size_t)(end - cur), d->recipient, rl)) != NULL) {
+	while (k < most && cur < end && (hit = k_memmem_ci(cur, (size_t)(end - cur), d->recipient, rl)) != NULL) {
 		const char	*line = hit, *nl;
 		size_t		 len;
 		struct dsn_field f;
@@ -299,58 +304,13 @@ mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
 			cur = hit + 1;	/* across a line end: not a line that names it */
 			continue;
 		}
-		if (lh_line_addr(m, line, len) != NULL || dsn_field(line, len, &f) != DSN_NONE)
+		if (coded ? !lh_quotes_failure(line, len) :
+		    (lh_line_addr(m, line, len) != NULL || dsn_field(line, len, &f) != DSN_NONE))
 			continue;
 		out = kb_append(m, out, line, len);
 		k++;
-		out = reports(m, out, &cur, end);
-	}
-	return out;
-}
-
-/* quotes_code - does text quote a 4xx or 5xx reply or status code */
-static int
-quotes_code(const char *t)
-{
-	char   st[SMTP_STATUS_MAX], rc[4];
-	size_t n = strlen(t);
-
-	return (smtp_status_find(t, n, st) && (st[0] == '4' || st[0] == '5')) ||
-	    (smtp_reply_find(t, n, rc) && (rc[0] == '4' || rc[0] == '5'));
-}
-
-/*
- * coded_mentions - the notice's lines that name d's recipient and quote
- *	a server's code ("MTA '192.0.2.1' gives error message 5.7.1 Unable
- *	to relay for a@b"), for a Diagnostic-Code that quotes none (an X.400
- *	gateway's "Reason 1 (Unable-To-Transfer); Diagnostic -1"); at most two
- */
-static const char *
-coded_mentions(struct kmsg *m, const struct kds *d, const char *p, size_t n)
-{
-	const char *cur = p, *end = p + n, *out = NULL, *hit;
-	size_t	    rl;
-	int	    k = 0;
-
-	if (d->recipient == NULL)
-		return NULL;
-	rl = strlen(d->recipient);
-	while (k < 2 && cur < end && (hit = k_memmem_ci(cur, (size_t)(end - cur), d->recipient, rl)) != NULL) {
-		const char *line = hit, *nl;
-		size_t	    len;
-
-		while (line > cur && line[-1] != '\n')
-			line--;
-		nl = memchr(hit, '\n', (size_t)(end - hit));
-		len = (size_t)((nl != NULL ? nl : end) - line);
-		cur = nl != NULL ? nl + 1 : end;
-		{
-			const char *t = kb_str(m, line, len);
-			if (t == NULL || !quotes_code(t))
-				continue;
-			out = kb_append(m, out, line, len);
-			k++;
-		}
+		if (!coded)
+			out = reports(m, out, &cur, end);
 	}
 	return out;
 }
@@ -461,7 +421,7 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 			if ((d->diagnosis = alt_for(m, b, d, alt, nalt, named)) == NULL) {
 				if (tn == SIZE_MAX)
 					tn = text_end(p, (size_t)(end - p));
-				d->diagnosis = mentions(m, d, p, tn);
+				d->diagnosis = mentions(m, d, p, tn, 0);
 			}
 		} else if (exit_status(d->diagnosis)) {
 			if ((w = alt_for(m, b, d, alt, nalt, named)) != NULL)
@@ -472,10 +432,10 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 				d->command = c;
 		} else if ((w = fuller(d, alt, nalt)) != NULL)
 			d->diagnosis = w;
-		else if (!quotes_code(d->diagnosis)) {
+		else if (!lh_quotes_failure(d->diagnosis, strlen(d->diagnosis))) {
 			if (tn == SIZE_MAX)
 				tn = text_end(p, (size_t)(end - p));
-			if ((w = coded_mentions(m, d, p, tn)) != NULL)
+			if ((w = mentions(m, d, p, tn, 1)) != NULL)
 				d->diagnosis = kb_append(m, d->diagnosis, w, strlen(w));
 		}
 		if (d->command == NULL && d->diagnosis != NULL)

@@ -44,7 +44,6 @@ tells_failure(struct kmsg *m)
 	const char	*p, *cur, *end, *line;
 	size_t		 n, len;
 	int		 lines = 0;
-	char		 st[SMTP_STATUS_MAX], rc[4];
 	struct ph_result r;
 
 	lh_notice(m, &p, &n);
@@ -53,8 +52,7 @@ tells_failure(struct kmsg *m)
 	while (km_nextline(&cur, end, &line, &len) && lines++ < 40) {
 		if (len == 0)
 			continue;
-		if ((smtp_status_find(line, len, st) && (st[0] == '4' || st[0] == '5')) ||
-		    (smtp_reply_find(line, len, rc) && (rc[0] == '4' || rc[0] == '5')))
+		if (lh_quotes_failure(line, len))
 			return 1;
 		kr_phrases(line, len, &r);
 		if ((r.tags & ~((uint64_t)1 << KAERU_REASON_VACATION)) != 0)

@@ -94,45 +94,23 @@ export_row(void *arg, const kaeru_subscriber *m)
 }
 
 /*
- * export_in - lists export as CSV in another encoding: the rows are made
- *	in memory, converted whole, then written, so that an address the
- *	encoding cannot hold fails the run with nothing written
+ * write_in - the CSV of lists export, made in memory, written in another
+ *	encoding: converted whole first, so that an address the encoding
+ *	cannot hold fails the run with nothing written; the exit status
  */
 static int
-export_in(kaeru_store *s, const char *list, int64_t now, int all, const char *encoding,
-    const char *const *cols)
+write_in(const char *list, const char *encoding, const char *csv, size_t n)
 {
-	struct cli_out o;
-	kaeru_buf      conv = KAERU_BUF_INIT;
-	char	      *mem = NULL;
-	size_t	       n = 0;
-	FILE	      *f = open_memstream(&mem, &n);
-	int	       rc, status = 0;
+	kaeru_buf conv = KAERU_BUF_INIT;
+	int	  rc, status = 0;
 
-	if (f == NULL) {
-		cli_warn("out of memory");
-		return EXIT_FAILURE_;
-	}
-	cli_out_open(&o, f, FMT_CSV, cols, 4, 0);
-	rc = kaeru_store_members(s, list, now, all, export_row, &o);
-	if (rc == 0)
-		cli_out_end(&o);
-	else
-		cli_out_abort(&o);
-	if (fclose(f) != 0 && rc == 0) {
-		cli_warn("out of memory");
-		status = EXIT_FAILURE_;
-	} else if (rc != 0) {
-		cli_warn("%s", kaeru_error_last());
-		status = rc == KAERU_ENOTFOUND || rc == KAERU_EINVAL ? EXIT_INPUT : EXIT_FAILURE_;
-	} else if ((rc = kaeru_list_from_utf8(mem, n, encoding, &conv)) != 0) {
+	if ((rc = kaeru_list_from_utf8(csv, n, encoding, &conv)) != 0) {
 		cli_warn("%s: --output-encoding %s: %s", list, encoding, kaeru_error_last());
 		status = rc == KAERU_EPARSE ? EXIT_INPUT : EXIT_FAILURE_;
 	} else if (cli_write(stdout, conv.ptr, conv.size) != 0) {
 		cli_warn("cannot write the output");
 		status = EXIT_FAILURE_;
 	}
-	free(mem);
 	kaeru_buf_dispose(&conv);
 	return status;
 }
@@ -238,6 +216,9 @@ cmd_lists(int argc, char **argv)
 	int		      all = 0, c, i, rc, status = 0, nargs;
 	kaeru_store	     *s;
 	struct cli_out	      o;
+	FILE		     *mf = NULL;	/* lists export --output-encoding: the CSV in memory */
+	char		     *mem = NULL;
+	size_t		      memn = 0;
 
 	if (argc >= 2 && argv[1][0] != '-') {
 		sub = argv[1];
@@ -323,12 +304,14 @@ cmd_lists(int argc, char **argv)
 		if (strcmp(sub, "show") == 0) {
 			cli_out_start(&o, so.fmt, scols, 8);
 			rc = kaeru_store_lists(s, nargs == 1 ? argv[optind] : NULL, now, show_row, &o);
-		} else if (outenc != NULL) {
-			status = export_in(s, argv[optind], now, all, outenc, ecols);
-			kaeru_store_free(s);
-			return status;
 		} else {
-			cli_out_start(&o, so.fmt, ecols, 4);
+			/* --output-encoding: the rows go to memory first (write_in). */
+			if (outenc != NULL && (mf = open_memstream(&mem, &memn)) == NULL) {
+				cli_warn("out of memory");
+				kaeru_store_free(s);
+				return EXIT_FAILURE_;
+			}
+			cli_out_open(&o, mf != NULL ? mf : stdout, so.fmt, ecols, 4, 0);
 			rc = kaeru_store_members(s, argv[optind], now, all, export_row, &o);
 		}
 		if (rc == 0)
@@ -337,6 +320,14 @@ cmd_lists(int argc, char **argv)
 			cli_out_abort(&o);
 			cli_warn("%s", kaeru_error_last());
 			status = rc == KAERU_ENOTFOUND || rc == KAERU_EINVAL ? EXIT_INPUT : EXIT_FAILURE_;
+		}
+		if (mf != NULL) {
+			if (fclose(mf) != 0 && status == 0) {
+				cli_warn("out of memory");
+				status = EXIT_FAILURE_;
+			} else if (status == 0)
+				status = write_in(argv[optind], outenc, mem, memn);
+			free(mem);
 		}
 	} else
 		status = each_addr(s, sub, argv[optind], argv + optind + 1, nargs - 1);

@@ -237,6 +237,41 @@ removes_address(const char *key)
 }
 
 /*
+ * set_kind - the fields an answer of this kind and class has whatever
+ *	the entry: kind, language, provider (none), and what the class means
+ *	(the Cxx row of reply codes, else the C.X.X row of status codes)
+ */
+static void
+set_kind(kaeru_explanation *out, kaeru_code_kind kind, int cls, int ja)
+{
+	static const char *const kinds[] = { "reply", "status", "provider", "reason" };
+	struct row cr;
+	char	   ckey[16];
+
+	out->kind = kind;
+	out->kind_name = kinds[kind];
+	out->lang = ja ? "ja" : "en";
+	out->provider = "";
+	if (kind == KAERU_CODE_REPLY)
+		snprintf(ckey, sizeof(ckey), "%dxx", cls);
+	else
+		snprintf(ckey, sizeof(ckey), "%d.x.x", cls);
+	out->class_meaning = find(kind == KAERU_CODE_REPLY ? T_REPLY : T_STATUS, ckey, &cr) ? cr.text[ja] : "";
+	out->severity = cls == 4 ? "transient" : cls == 5 ? "permanent" : "success";
+}
+
+/* set_reason - the reason, its category and hard or soft, as a record of it gets them */
+static void
+set_reason(kaeru_explanation *out, kaeru_reason reason, int permanent)
+{
+	out->reason_id = reason;
+	out->reason = kaeru_reason_name(reason);
+	out->category_id = reason == KAERU_REASON_DELIVERED ? KAERU_CATEGORY_DELIVERED : kr_category(reason, permanent);
+	out->category = kaeru_category_name(out->category_id);
+	out->hard = permanent && kaeru_reason_is_hard(reason, "5");
+}
+
+/*
  * fill - explain a row for a code of class cls
  *	kind and registered describe the answer; entry is the row's display
  *	name; the class meaning comes from the C.X.X (or Cxx) row.
@@ -245,20 +280,14 @@ static int
 fill(kaeru_explanation *out, kaeru_code_kind kind, const struct row *r, int cls,
     int ja, int registered)
 {
-	static const char *const kinds[] = { "reply", "status", "provider" };
-	struct row cr;
-	char	   ckey[8];
 	const char *rname, *akey;
 	kaeru_reason reason;
 	int	   permanent = cls == 5, h;
 
-	out->kind = kind;
-	out->kind_name = kinds[kind];
+	set_kind(out, kind, cls, ja);
 	out->registered = registered;
-	out->lang = ja ? "ja" : "en";
 	out->source = r->source;
 	out->meaning = r->text[ja];
-	out->provider = "";
 	if (kind == KAERU_CODE_PROVIDER) {
 		const char *colon = strchr(r->key, ':');
 		static const char *const names[] = { "cox", "gmail", "microsoft", "yahoo" };
@@ -268,21 +297,10 @@ fill(kaeru_explanation *out, kaeru_code_kind kind, const struct row *r, int cls,
 			    strncmp(r->key, names[i], strlen(names[i])) == 0)
 				out->provider = names[i];
 	}
-	if (kind == KAERU_CODE_REPLY)
-		snprintf(ckey, sizeof(ckey), "%dxx", cls);
-	else
-		snprintf(ckey, sizeof(ckey), "%d.x.x", cls);
-	out->class_meaning = find(kind == KAERU_CODE_REPLY ? T_REPLY : T_STATUS, ckey, &cr) ? cr.text[ja] : "";
-	out->severity = cls == 4 ? "transient" : cls == 5 ? "permanent" : "success";
-
 	rname = cls == 2 || cls == 3 ? "delivered" : cls == 4 ? r->r4 : r->r5;
 	if (kaeru_reason_from_name(rname, &reason) != 0)
 		return kerr_set(KAERU_EPARSE, "code registry: %s: unknown reason \"%s\"", r->key, rname);
-	out->reason_id = reason;
-	out->reason = kaeru_reason_name(reason);
-	out->category_id = reason == KAERU_REASON_DELIVERED ? KAERU_CATEGORY_DELIVERED : kr_category(reason, permanent);
-	out->category = kaeru_category_name(out->category_id);
-	out->hard = permanent && kaeru_reason_is_hard(reason, "5");
+	set_reason(out, reason, permanent);
 
 	/* the action hint: the advice key when it is a hint, else the reason's */
 	akey = r->advice;
@@ -397,8 +415,6 @@ explain_reason(const char *q, int ja, kaeru_explanation *out)
 {
 	const struct ex_reasons_row *row = bsearch(q, ex_reasons, ex_reasons_COUNT, sizeof(ex_reasons[0]), cmp_key);
 	kaeru_reason reason;
-	struct row   cr;
-	char	     ckey[16];
 	int	     cls, permanent;
 
 	if (row == NULL || kaeru_reason_from_name(row->c[0], &reason) != 0)
@@ -408,21 +424,11 @@ explain_reason(const char *q, int ja, kaeru_explanation *out)
 	set_str(out->code, sizeof(out->code), row->c[0], 0);
 	set_str(out->entry, sizeof(out->entry), "reason:", 0);
 	set_str(out->entry + 7, sizeof(out->entry) - 7, row->c[0], 0);
-	out->kind = KAERU_CODE_REASON;
-	out->kind_name = "reason";
+	set_kind(out, KAERU_CODE_REASON, cls, ja);
 	out->registered = 1;
-	out->lang = ja ? "ja" : "en";
 	out->source = "kaeru";
-	out->provider = "";
 	out->meaning = row->c[2 + ja];
-	snprintf(ckey, sizeof(ckey), "%d.x.x", cls);
-	out->class_meaning = find(T_STATUS, ckey, &cr) ? cr.text[ja] : "";
-	out->severity = cls == 4 ? "transient" : cls == 5 ? "permanent" : "success";
-	out->reason_id = reason;
-	out->reason = kaeru_reason_name(reason);
-	out->category_id = kr_category(reason, permanent);
-	out->category = kaeru_category_name(out->category_id);
-	out->hard = permanent && kaeru_reason_is_hard(reason, "5");
+	set_reason(out, reason, permanent);
 	out->hint_id = kr_hint(reason, permanent);
 	out->action_hint = kaeru_action_hint_name(out->hint_id);
 	if ((out->advice = advice_text(out->action_hint, ja)) == NULL)

@@ -128,6 +128,43 @@ kb_append(struct kmsg *m, const char *old, const char *s, size_t n)
 	return r;
 }
 
+/*
+ * kb_unfold - after km_nextline() gave a field's line, join the
+ *	continuation lines that follow it (lines that begin with a blank:
+ *	folding, RFC 5322 2.2.3, as in any header block, which the fields of
+ *	delivery-status and feedback reports are) with one space each:
+ *	"Final-Recipient:" then " rfc822; a@b" on the next line is one
+ *	field. *cur moves past them; a line of blanks ends the field, as an
+ *	empty one does. Returns 1 when lines were joined (*line is then an
+ *	arena copy), 0 when the field is one line (most are: no copy).
+ */
+int
+kb_unfold(struct kmsg *m, const char **cur, const char *end, const char **line, size_t *len)
+{
+	const char *next, *c;
+	size_t	    cn;
+	char	   *all;
+
+	if (*cur >= end || !k_isblank((unsigned char)**cur))
+		return 0;
+	all = kb_append(m, NULL, *line, *len);
+	for (;;) {
+		next = *cur;
+		if (next >= end || !k_isblank((unsigned char)*next) || !km_nextline(&next, end, &c, &cn))
+			break;
+		k_trim(&c, &cn);
+		if (cn == 0)
+			break;
+		all = kb_append(m, all, c, cn);
+		*cur = next;
+	}
+	if (all == NULL)
+		return 0;
+	*line = all;
+	*len = strlen(all);
+	return 1;
+}
+
 /* kb_addr - arena copy of the first address in s[0..n), or NULL */
 char *
 kb_addr(struct kmsg *m, const char *s, size_t n)

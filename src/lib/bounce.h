@@ -69,5 +69,7 @@ char	*kb_str(struct kmsg *m, const char *s, size_t n);
 char	*kb_trimmed(struct kmsg *m, const char *s, size_t n);
 char	*kb_append(struct kmsg *m, const char *old, const char *s, size_t n);
 char	*kb_addr(struct kmsg *m, const char *s, size_t n);
+/* kb_unfold - join a field's continuation lines after km_nextline() (bounce.c) */
+int	 kb_unfold(struct kmsg *m, const char **cur, const char *end, const char **line, size_t *len);
 
 #endif

@@ -118,6 +118,8 @@ arf_decode(struct kmsg *m, struct kbounce *b)
 		cur = f + m->sect[s].off;
 		end = cur + m->sect[s].len;
 		while (km_nextline(&cur, end, &line, &len)) {
+			/* The report's fields are a header block: folded ones are read whole. */
+			(void)kb_unfold(m, &cur, end, &line, &len);
 			if (field_value(line, len, "Original-Rcpt-To", &v, &vn) ||
 			    field_value(line, len, "Removal-Recipient", &v, &vn)) {
 				struct kds *d = kb_add(m, b);

@@ -62,6 +62,7 @@ powermta_decode(struct kmsg *m, struct kbounce *b)
 
 		if (k_startswith_ci(line, len, "Status:") && s < b->n) {
 			struct kds *d = &b->ds[s++];
+			(void)kb_unfold(m, &cur, end, &line, &len);
 			if ((op = memchr(line, '(', len)) != NULL && (cp = memchr(op, ')', (size_t)(line + len - op))) != NULL &&
 			    !lh_line_has(op, (size_t)(cp - op), "undefined") && d->diagnosis != NULL)
 				d->diagnosis = kb_append(m, d->diagnosis, op, (size_t)(cp - op + 1));
@@ -69,6 +70,7 @@ powermta_decode(struct kmsg *m, struct kbounce *b)
 		}
 		if (!k_startswith_ci(line, len, "X-PowerMTA-BounceCategory:"))
 			continue;
+		(void)kb_unfold(m, &cur, end, &line, &len);
 		v = line + 26;
 		vn = len - 26;
 		k_trim(&v, &vn);

@@ -39,9 +39,21 @@ sendgrid_decode(struct kmsg *m, struct kbounce *b)
 			cmd = smtp_command_find(q, (size_t)(line + len - q));
 	}
 	{
+		/* "Action: expired", the field perhaps folded after its name */
 		size_t	    fn;
-		const char *f = lh_flat(m, &fn);
-		expired = lh_find(f, fn, "Action: expired") != NULL;
+		const char *f = lh_flat(m, &fn), *v;
+		cur = f;
+		end = f + fn;
+		expired = 0;
+		while (!expired && km_nextline(&cur, end, &line, &len)) {
+			if (!k_startswith_ci(line, len, "Action:"))
+				continue;
+			(void)kb_unfold(m, &cur, end, &line, &len);
+			v = line + 7;
+			len -= 7;
+			k_trim(&v, &len);
+			expired = len == 7 && k_strncaseeq(v, "expired", 7);
+		}
 	}
 	b->date = NULL;		/* "2012-10-31 04-46-42" has no zone: the mail's Date is better */
 	for (i = 0; i < b->n; i++) {

@@ -164,6 +164,9 @@ dsn_collect(struct kmsg *m, struct kbounce *b, const char *p, size_t n,
 			last = DSN_NONE;
 			continue;
 		}
+		/* A field folded over lines is read whole. */
+		if (kb_unfold(m, &cur, end, &line, &len) && dsn_field(line, len, &f) == DSN_NONE)
+			continue;
 		last = f.id;
 		if (f.permessage) {
 			if (f.id == DSN_REPORTING_MTA && f.vallen > 0)

@@ -20,6 +20,12 @@
 # BUILD-FUZZ/artifacts/<target>/. A finding fixed in src/ is copied to
 # fuzz/corpora/<target>/ so that "make check" replays it for ever.
 #
+# A working corpus that has grown past FUZZ_MAX_FILES inputs (20000) is
+# first minimised (libFuzzer's -merge=1: the inputs that keep every
+# feature, smallest first) into a new directory that then replaces it;
+# libFuzzer reads a whole working corpus into memory before it starts,
+# and one of 133,000 inputs (1.1 GB) ran out of memory while loading.
+#
 # After fuzzing, every input of the working corpus is replayed once and
 # the slowest is reported: the hang check at 100 ms (libFuzzer's own
 # -timeout counts whole seconds).
@@ -52,6 +58,23 @@ for t in $TARGETS; do
 	esac
 	mkdir -p "$WORK/$name" "$B/artifacts/$name" "$SRC/corpora/$name"
 	log="$B/artifacts/$name.log"
+	nwork=$(find "$WORK/$name" -type f | wc -l)
+	if [ "$nwork" -gt "${FUZZ_MAX_FILES:-20000}" ]; then
+		rm -rf "$WORK/$name.min"
+		mkdir -p "$WORK/$name.min"
+		if "$B/fuzz/$name" -merge=1 -timeout=5 -rss_limit_mb=4096 -max_len=$maxlen \
+			"$WORK/$name.min" "$WORK/$name" >"$log.merge" 2>&1; then
+			rm -rf "$WORK/$name"
+			mv "$WORK/$name.min" "$WORK/$name"
+			printf '%-14s working corpus minimised: %d -> %d inputs\n' "$name" "$nwork" \
+				"$(find "$WORK/$name" -type f | wc -l)"
+		else
+			rm -rf "$WORK/$name.min"
+			printf '%-14s minimising the working corpus failed (%s)\n' "$name" "$log.merge"
+			status=1
+			continue
+		fi
+	fi
 	workers=${FUZZ_WORKERS:-1}
 	runs=
 	if [ -n "${FUZZ_RUNS:-}" ]; then

@@ -227,9 +227,14 @@ ref_html_text(const char *s, size_t n, kstr *out)
 			if (!closing && (sk = ref_tag_in(nm, nk, ref_skipped)) != NULL)
 				skipto = sk;
 			else if (ref_tag_in(nm, nk, ref_breaks) != NULL ||
-			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6'))
+			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6')) {
+				/* A line a break starts shows no leading blanks. */
 				ks_addc(out, '\n');
-			else if (ref_tag_in(nm, nk, ref_cells) != NULL)
+				i = (size_t)(gt - s) + 1;
+				while (i < n && strchr(" \t\n\r\v\f", s[i]) != NULL && s[i] != '\0')
+					i++;
+				continue;
+			} else if (ref_tag_in(nm, nk, ref_cells) != NULL)
 				ks_addc(out, ' ');
 			i = (size_t)(gt - s) + 1;
 			continue;
@@ -420,6 +425,19 @@ main(void)
 		kstr	    out = KSTR_INIT;
 		km_html_text(in, strlen(in), &out);
 		T_EQ_STR(ks_str(&out), "a\nbc d e\nfghikl\nm", "HTML tag names");
+		ks_dispose(&out);
+	}
+
+	/*
+	 * The source's line ends and indentation after a break are not text:
+	 * "<br>\n  b" starts its line with "b", as a browser shows it (a
+	 * notice turned into HTML keeps the lines a decoder reads).
+	 */
+	{
+		const char *in = "a<br>\n  b<br>\r\n\tc<p>\n\n d e</p>\n";
+		kstr	    out = KSTR_INIT;
+		km_html_text(in, strlen(in), &out);
+		T_EQ_STR(ks_str(&out), "a\nb\nc\nd e\n", "no leading blanks after a break");
 		ks_dispose(&out);
 	}
 

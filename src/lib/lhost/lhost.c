@@ -314,7 +314,10 @@ lh_find(const char *p, size_t n, const char *needle)
 	return k_memmem(p, n, needle, strlen(needle));
 }
 
-/* lh_find_line - first line that starts with prefix; returns the line */
+/*
+ * lh_find_line - first line that starts with prefix, in any case (field
+ *	names are: "final-recipient:" is "Final-Recipient:"); returns the line
+ */
 const char *
 lh_find_line(const char *p, size_t n, const char *prefix)
 {
@@ -322,7 +325,7 @@ lh_find_line(const char *p, size_t n, const char *prefix)
 	const char *q = p, *end = p + n;
 
 	while (q < end) {
-		const char *h = k_memmem(q, (size_t)(end - q), prefix, pn);
+		const char *h = k_memmem_ci(q, (size_t)(end - q), prefix, pn);
 		if (h == NULL)
 			return NULL;
 		if (h == p || h[-1] == '\n')

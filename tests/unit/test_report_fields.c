@@ -1,14 +1,15 @@
 /*
- * test_folding - report fields folded over lines
+ * test_report_fields - report fields as MTAs and mail libraries write them
  *	The fields of a delivery-status report (RFC 3464) and of a feedback
- *	report (RFC 5965) are a header block, and may be folded as any header
- *	is: after the field's name ("Final-Recipient:" then " rfc822; a@b"),
- *	after the type ("Diagnostic-Code: smtp;" then the reply), or anywhere
- *	in the value. Mail libraries that re-fold long lines do this (Python's
- *	email package folds at 78 columns). Each case is a report with its
- *	fields folded, and every field must read as on one line; before the
- *	fields were unfolded, 284 of 290 corpus reports folded after the name
- *	lost their recipient or their diagnosis.
+ *	report (RFC 5965) are a header block: their names are in any case,
+ *	and they may be folded as any header is: after the field's name
+ *	("Final-Recipient:" then " rfc822; a@b"), after the type
+ *	("Diagnostic-Code: smtp;" then the reply), or anywhere in the value.
+ *	Mail libraries that re-fold long lines do this (Python's email
+ *	package folds at 78 columns). Each case is a report written so, and
+ *	every field must read as the usual shape does. Before the fields were
+ *	unfolded, 284 of 290 corpus reports folded after the name lost their
+ *	recipient or their diagnosis.
  */
 #include "t.h"
 
@@ -185,6 +186,21 @@ static const struct {
 	    "Subject: hello\n"
 	    "\n"
 	    "--B--\n" },
+	{ "report fields in lower case, written into the notice", "fay@example.com", "userunknown", "5.1.1", "550",
+	    "550 5.1.1 <fay@example.com>... User unknown", "RFC3464",
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+	    "To: alice@example.org\n"
+	    "Subject: Returned mail: User unknown\n"
+	    "\n"
+	    "   ----- The following addresses had delivery problems -----\n"
+	    "<fay@example.com>  (unrecoverable error)\n"
+	    "\n"
+	    "reporting-mta: dns; mx.example.org\n"
+	    "\n"
+	    "final-recipient: RFC822; fay@example.com\n"
+	    "action: failed\n"
+	    "status: 5.1.1\n"
+	    "diagnostic-code: SMTP; 550 5.1.1 <fay@example.com>... User unknown\n" },
 };
 
 int
@@ -219,5 +235,5 @@ main(void)
 		T_EQ_STR(r[0].decodedby, cases[i].decodedby, what);
 	}
 	kaeru_parser_free(p);
-	return t_done("folding");
+	return t_done("report_fields");
 }

@@ -227,14 +227,9 @@ ref_html_text(const char *s, size_t n, kstr *out)
 			if (!closing && (sk = ref_tag_in(nm, nk, ref_skipped)) != NULL)
 				skipto = sk;
 			else if (ref_tag_in(nm, nk, ref_breaks) != NULL ||
-			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6')) {
-				/* A line a break starts shows no leading blanks. */
+			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6'))
 				ks_addc(out, '\n');
-				i = (size_t)(gt - s) + 1;
-				while (i < n && strchr(" \t\n\r\v\f", s[i]) != NULL && s[i] != '\0')
-					i++;
-				continue;
-			} else if (ref_tag_in(nm, nk, ref_cells) != NULL)
+			else if (ref_tag_in(nm, nk, ref_cells) != NULL)
 				ks_addc(out, ' ');
 			i = (size_t)(gt - s) + 1;
 			continue;
@@ -247,7 +242,15 @@ ref_html_text(const char *s, size_t n, kstr *out)
 		}
 		if (c != '&') {
 			/* A run of text up to the next tag or entity, line ends made spaces. */
-			size_t j = i, k;
+			size_t j, k;
+			/* No leading blanks on a line. */
+			if (out->len == 0 || out->p[out->len - 1] == '\n') {
+				while (i < n && s[i] != '\0' && strchr(" \t\n\r\v\f", s[i]) != NULL)
+					i++;
+				if (i == n || s[i] == '<' || s[i] == '&')
+					continue;
+			}
+			j = i;
 			while (j < n && s[j] != '<' && s[j] != '&')
 				j++;
 			if (ks_reserve(out, j - i) == 0) {
@@ -434,10 +437,10 @@ main(void)
 	 * notice turned into HTML keeps the lines a decoder reads).
 	 */
 	{
-		const char *in = "a<br>\n  b<br>\r\n\tc<p>\n\n d e</p>\n";
+		const char *in = "\n  a<br>\n  b<br>\r\n\tc<p>\n\n d e</p>\n<br>&nbsp;&nbsp;f";
 		kstr	    out = KSTR_INIT;
 		km_html_text(in, strlen(in), &out);
-		T_EQ_STR(ks_str(&out), "a\nb\nc\nd e\n", "no leading blanks after a break");
+		T_EQ_STR(ks_str(&out), "a\nb\nc\nd e\n\n  f", "no leading blanks on a line; &nbsp; kept");
 		ks_dispose(&out);
 	}
 

@@ -162,16 +162,6 @@ km_html_text(const char *s, size_t n, kstr *out)
 			} else if (kind == TAG_BREAK ||
 			    (tn >= 2 && (t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6')) {
 				ks_addc(out, '\n');
-				/*
-				 * A line that a break starts has no leading blanks
-				 * when shown ("<br>\n  text" is "text" at the start
-				 * of its line): the source's own line end and
-				 * indentation after the tag are not text.
-				 */
-				i = (size_t)(gt - s) + 1;
-				while (i < n && k_isspace((unsigned char)s[i]))
-					i++;
-				continue;
 			} else if (kind == TAG_CELL) {
 				ks_addc(out, ' ');
 			}
@@ -185,6 +175,17 @@ km_html_text(const char *s, size_t n, kstr *out)
 			continue;
 		}
 		if (c != '&') {
+			/*
+			 * A line shows no leading blanks ("<br>\n  text" is
+			 * "text" at the start of its line): the source's line
+			 * ends and indentation are not text; &nbsp; is.
+			 */
+			if (out->len == 0 || out->p[out->len - 1] == '\n') {
+				while (i < n && k_isspace((unsigned char)s[i]))
+					i++;
+				if (i == n || s[i] == '<' || s[i] == '&')
+					continue;
+			}
 			i = text_run(s, i, n, out);
 			continue;
 		}

@@ -7,6 +7,8 @@
 #   make bench      benchmarks (figures, never pass/fail)
 #   make unseen     kaeru beside Sisimai on other projects' test bounces,
 #                   fetched from Debian's archive (figures, never pass/fail)
+#   make perturb    the corpus written in other shapes (folded report fields,
+#                   base64, HTML, ...): how many mails read differently
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (FUZZ_RUNS
 #                   executions at most; FUZZ_WORKERS fuzzers at once)
 #
@@ -20,7 +22,7 @@ FUZZ_SECONDS ?= 60
 CORPUS	?= $(abspath ../shared/corpus)
 MESON_OPTS ?=
 
-.PHONY: all deps fuzzdeps check check-asan install bench unseen fuzz clean
+.PHONY: all deps fuzzdeps check check-asan install bench unseen perturb fuzz clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -65,6 +67,9 @@ bench: all
 
 unseen: all
 	python3 tools/unseen_report.py $(BUILD)/src/kaeru
+
+perturb: all
+	python3 tools/perturb_report.py $(BUILD)/src/kaeru $(CORPUS)/maildir/bsd
 
 fuzz: fuzzdeps $(FUZZ)/build.ninja
 	ninja -C $(FUZZ)

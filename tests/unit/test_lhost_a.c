@@ -330,6 +330,17 @@ static const struct {
 	    "Server mx.example.org[192.0.2.4] failed with: 550 <olga@example.org> No such user here\n"
 	    "\n"
 	    "This has been a permanent failure.  No further delivery attempts will be made.\n" },
+	{ "MailFoundry, its Received folded inside the marker", "olga@example.org", "filtered", "5.0.0", "MailFoundry",
+	    "From: MAILER-DAEMON@mf.example.org\n"
+	    "To: alice@example.com\n"
+	    "Subject: Message delivery has failed\n"
+	    "Received: from localhost (127.0.0.1) by mf.example.org (MAILFOUNDRY)\n"
+	    " id 1234; Mon, 1 Feb 2010 10:00:00 +0900\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Unable to deliver message to: <olga@example.org>\n"
+	    "Delivery failed for the following reason:\n"
+	    "Server mx.example.org[192.0.2.4] failed with: 550 <olga@example.org> No such user here\n" },
 	{ "MessageLabs", "pat@example.org", "userunknown", "5.0.0", "MessageLabs",
 	    "From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>\n"
 	    "To: alice@example.com\n"

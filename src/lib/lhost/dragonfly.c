@@ -43,7 +43,7 @@ command_of(const char *s, size_t n)
 
 /* is_dma - dma's subject, and the Received trail or the opening line names dma */
 static int
-is_dma(const struct kmsg *m)
+is_dma(struct kmsg *m)
 {
 	size_t	    n;
 	const char *p;

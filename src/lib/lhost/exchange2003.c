@@ -27,7 +27,7 @@
 
 /* is_exchange2003 - header facts of the Internet Mail Service */
 static int
-is_exchange2003(const struct kmsg *m)
+is_exchange2003(struct kmsg *m)
 {
 	if (lh_has_header(m, "x-ms-embedded-report"))
 		return 1;

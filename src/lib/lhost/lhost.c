@@ -657,14 +657,34 @@ lh_quotes_failure(const char *l, size_t n)
 	    (smtp_reply_find(l, n, rc) && (rc[0] == '4' || rc[0] == '5'));
 }
 
+/*
+ * field_has - case-insensitive substring test on a top-level field's
+ *	value. A field folded where the needle has a blank ("(MAILFOUNDRY)"
+ *	at a line's end, "id" on the next) is searched again unfolded; a
+ *	needle without blanks cannot be cut by folding, and most fields
+ *	match or fail on their raw value.
+ */
+static int
+field_has(struct kmsg *m, const struct khdr *h, const char *needle)
+{
+	const char *u;
+
+	if (k_strstr_ci(h->val, h->vlen, needle) != NULL)
+		return 1;
+	if (strchr(needle, ' ') == NULL || memchr(h->val, '\n', h->vlen) == NULL)
+		return 0;
+	u = kh_field_get(m, &m->hdr, h);
+	return k_strstr_ci(u, strlen(u), needle) != NULL;
+}
+
 /* lh_received_has - case-insensitive substring test on any top-level Received */
 int
-lh_received_has(const struct kmsg *m, const char *needle)
+lh_received_has(struct kmsg *m, const char *needle)
 {
 	const struct khdr *h = NULL;
 
 	while ((h = kh_find_next(&m->hdr, h, "received")) != NULL)
-		if (k_strstr_ci(h->val, h->vlen, needle) != NULL)
+		if (field_has(m, h, needle))
 			return 1;
 	return 0;
 }
@@ -758,11 +778,11 @@ lh_dsn_anywhere(struct kmsg *m, struct kbounce *b)
 
 /* lh_header_has - does a top-level header's raw value hold needle (any case) */
 int
-lh_header_has(const struct kmsg *m, const char *name, const char *needle)
+lh_header_has(struct kmsg *m, const char *name, const char *needle)
 {
 	const struct khdr *h = kh_find(&m->hdr, name);
 
-	return h != NULL && k_strstr_ci(h->val, h->vlen, needle) != NULL;
+	return h != NULL && field_has(m, h, needle);
 }
 
 /*

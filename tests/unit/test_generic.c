@@ -872,6 +872,15 @@ static const struct {
 	    "Diagnostic-Code: Reason 1 (Unable-To-Transfer); Diagnostic -1 (Unknown)\n"
 	    "\n"
 	    "--B--\n" },
+	{ "a lead with a colon, 'Unable to deliver message to: <a@b>', nothing returned", "vera@example.org",
+	    "filtered", "5.0.0", "550",
+	    "From: MAILER-DAEMON@gw.example.net\n"
+	    "To: alice@example.com\n"
+	    "Subject: Message delivery has failed\n"
+	    "\n"
+	    "Unable to deliver message to: <vera@example.org>\n"
+	    "Delivery failed for the following reason:\n"
+	    "Server mx.example.org[192.0.2.4] failed with: 550 <vera@example.org> No such user here\n" },
 };
 
 /* Mails that are not bounces: the standard readers must find nothing. */

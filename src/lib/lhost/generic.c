@@ -88,7 +88,8 @@ static const char *const leads[] = {
 	"unable to deliver to ", "no such user:", "unknown recipient:",
 	"delivering your mail to ", "delivering your message to ", "delivery to ",
 	"deliver your message to ", "message for ", "sent to ",
-	"deliver message to ", "address: <", "attempts: ",
+	"deliver message to ", "deliver message to:", "unable to deliver to:", "failed to deliver to:",
+	"undeliverable to:", "not delivered to:", "address: <", "attempts: ",
 	"delivery failed for ", "delivery has failed for ", "delivery failure for ",
 	"local mailbox ",
 };

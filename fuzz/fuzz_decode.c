@@ -2,9 +2,10 @@
  * NAME
  *	fuzz_decode - base64, quoted-printable, RFC 2047 words, UTF-8 helpers
  * DESCRIPTION
- *	The first byte picks the decoder, the rest is its input. Checks:
- *	output sizes stay within what the encoding allows, outputs are
- *	NUL-terminated, sanitised text is valid UTF-8.
+ *	The first byte picks the decoder, the rest is its input (0xf0 and
+ *	above: format=flowed, the rest by the byte modulo 6, as before it
+ *	came). Checks: output sizes stay within what the encoding allows,
+ *	outputs are NUL-terminated, sanitised text is valid UTF-8.
  */
 #include "fuzz.h"
 
@@ -26,6 +27,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cs = kcs_new();
 	in = (const char *)data + 1;
 	n = size - 1;
+	if (data[0] >= 0xf0) {
+		/*
+		 * kc_unflow: each line gains at most its quote marks' space
+		 * and the final newline; with delsp it only loses bytes then.
+		 */
+		size_t lines = 1, i;
+		for (i = 0; i < n; i++)
+			lines += in[i] == '\n';
+		kc_unflow(&out, in, n, data[0] & 1);
+		FUZZ_CHECK(out.len <= n + lines + 1);
+		FUZZ_CHECK(out.len == 0 || out.p[out.len] == '\0');
+		ks_dispose(&out);
+		return 0;
+	}
 	switch (data[0] % 6) {
 	case 0:
 		kc_base64_decode(&out, in, n);

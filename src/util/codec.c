@@ -321,3 +321,56 @@ kc_utf8_sanitize(kstr *out, const char *s, size_t n)
 		}
 	}
 }
+
+/*
+ * kc_unflow - append s, text/plain in format=flowed (RFC 3676), as its
+ *	logical lines: a line that ends in a space is soft-broken and joins
+ *	the next line of the same quote depth (the space removed too with
+ *	delsp, 4.2); the space that stuffs a line starting with a space,
+ *	"From " or ">" is removed (4.4); "-- " (a signature's separator)
+ *	stays a line of its own. Quote marks ('>' at a line's start) are
+ *	written back followed by one space. LF line ends (CR before them
+ *	is kept with the line's text, as given).
+ */
+void
+kc_unflow(kstr *out, const char *s, size_t n, int delsp)
+{
+	const char *end = s + n, *line = s;
+	size_t	    open = SIZE_MAX;	/* quote depth of a logical line still open, SIZE_MAX none */
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *e = nl != NULL ? nl : end, *c = line;
+		size_t	    q = 0, cn;
+		int	    soft;
+
+		while (c < e && *c == '>') {
+			c++;
+			q++;
+		}
+		if (c < e && *c == ' ')
+			c++;		/* stuffing, or the blank after the quote marks */
+		cn = (size_t)(e - c);
+		soft = cn > 0 && c[cn - 1] == ' ' && !(cn == 3 && memcmp(c, "-- ", 3) == 0);
+		if (open != SIZE_MAX && open != q)
+			ks_addc(out, '\n');	/* the depth changed: the open line ends */
+		if (open != q) {
+			size_t k;
+			for (k = 0; k < q; k++)
+				ks_addc(out, '>');
+			if (q > 0 && cn > 0)
+				ks_addc(out, ' ');
+		}
+		ks_add(out, c, soft && delsp ? cn - 1 : cn);
+		if (soft) {
+			open = q;
+		} else {
+			open = SIZE_MAX;
+			if (nl != NULL)
+				ks_addc(out, '\n');
+		}
+		line = nl != NULL ? nl + 1 : end;
+	}
+	if (open != SIZE_MAX)
+		ks_addc(out, '\n');
+}

@@ -20,6 +20,8 @@ int	kc_is_ascii(const char *s, size_t n);
 int	kc_is_plain(const char *s, size_t n, char stop);
 void	kc_utf8_sanitize(kstr *out, const char *s, size_t n);
 void	kc_utf8_put(kstr *out, unsigned cp);
+/* kc_unflow - append format=flowed text (RFC 3676) as its logical lines */
+void	kc_unflow(kstr *out, const char *s, size_t n, int delsp);
 
 /* kc_utf8_at - code point cp (at most 0x10ffff) as UTF-8 at o, which has room for 4; past it */
 static inline char *

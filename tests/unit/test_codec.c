@@ -620,5 +620,32 @@ main(void)
 #undef RND
 		T_OK(bad == 0 && clean > 100, "k_squeeze_ws and k_needs_squeeze agree with their definition");
 	}
+
+	/* kc_unflow: format=flowed (RFC 3676) as its logical lines. */
+	{
+		static const struct {
+			const char *in, *out, *what;
+			int	    delsp;
+		} fl[] = {
+			{ "a b \nc\nd\n", "a b c\nd\n", "a soft break joins the next line", 0 },
+			{ "a b \nc\n", "a bc\n", "delsp=yes drops the soft break's space", 1 },
+			{ "  host mx said: \n550 5.1.1 unknown\n", " host mx said: 550 5.1.1 unknown\n",
+			    "the stuffing space of a line that starts with a space goes, its indent stays", 0 },
+			{ " From here\n >x\n", "From here\n>x\n", "stuffed 'From ' and '>' lines", 0 },
+			{ "> quoted \n> more\n>> deeper\n", "> quoted more\n>> deeper\n", "quote depth kept, joined within it", 0 },
+			{ "> open \nplain\n", "> open \nplain\n", "a soft line ends where the quote depth changes", 0 },
+			{ "-- \nsig\n", "-- \nsig\n", "the signature separator is not a soft break", 0 },
+			{ "a \n", "a \n", "a soft break at the very end", 0 },
+			{ "no newline", "no newline", "a last line without its newline", 0 },
+			{ "", "", "empty", 0 },
+		};
+		size_t i;
+		for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+			kstr out = KSTR_INIT;
+			kc_unflow(&out, fl[i].in, strlen(fl[i].in), fl[i].delsp);
+			T_EQ_STR(ks_str(&out), fl[i].out, fl[i].what);
+			ks_dispose(&out);
+		}
+	}
 	return t_done("codec");
 }

@@ -411,6 +411,25 @@ main(void)
 	ka_dispose(&a);
 	ks_dispose(&flat);
 
+	/*
+	 * format=flowed (RFC 3676): soft breaks joined, stuffing removed, so
+	 * a notice sent at any width keeps the lines its MTA wrote.
+	 */
+	parse(&m, &a, &flat, cs, "Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\n\n"
+	    "The following address failed:\n\n   bob@example.net\n     SMTP error from remote mail server \n"
+	    "after RCPT TO:<bob@example.net>:\n     550 5.1.1 User \nunknown\n");
+	T_EQ_STR(ks_str(m.flat), "The following address failed:\n\n  bob@example.net\n"
+	    "    SMTP error from remote mail serverafter RCPT TO:<bob@example.net>:\n    550 5.1.1 Userunknown\n",
+	    "format=flowed; delsp=yes");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+	parse(&m, &a, &flat, cs, "Content-Type: text/plain; format=\"Flowed\"\n\n"
+	    "   bob@example.net\n     SMTP error from remote mail server \nafter RCPT TO:<bob@example.net>:\n");
+	T_EQ_STR(ks_str(m.flat), "  bob@example.net\n    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n",
+	    "format=flowed, quoted and in capitals");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
 	/* HTML-only part becomes text. */
 	parse(&m, &a, &flat, cs, "Content-Type: text/html\n\n<html><head><style>x{}</style></head><body>a&amp;b<br>c&#x3042;</body></html>\n");
 	T_EQ_STR(ks_str(m.flat), "a&b\ncあ\n", "HTML to text");

@@ -215,6 +215,25 @@ km_cte(const struct khdrs *h)
 	return CTE_7BIT;
 }
 
+/* param_is - does the Content-Type field ct have parameter name equal to value (any case) */
+static int
+param_is(const struct khdr *ct, const char *name, const char *value)
+{
+	const char *v = NULL;
+	size_t	    vn = 0;
+
+	kh_param(ct->val, ct->vlen, name, &v, &vn, NULL);
+	return v != NULL && vn == strlen(value) && k_strncaseeq(v, value, vn);
+}
+
+/* is_flowed - a text/plain part in format=flowed (RFC 3676) */
+static int
+is_flowed(const struct khdr *ct)
+{
+	/* Most parts have no such parameter: one search before parsing them. */
+	return k_memmem_ci(ct->val, ct->vlen, "flowed", 6) != NULL && param_is(ct, "format", "flowed");
+}
+
 /* add_text - a text part: decode, convert to UTF-8, append */
 static void
 add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
@@ -238,6 +257,10 @@ add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
 	begin_sect(m, html ? KP_HTML : KP_TEXT, NULL);
 	if (html) {
 		km_html_text(u, un, txt);
+		append_clean(m, ks_str(txt), txt->len);
+	} else if (ct != NULL && is_flowed(ct)) {
+		/* Soft line breaks joined: the lines the MTA wrote, whatever the width it sent. */
+		kc_unflow(txt, u, un, param_is(ct, "delsp", "yes"));
 		append_clean(m, ks_str(txt), txt->len);
 	} else
 		append_clean(m, u, un);

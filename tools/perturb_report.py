@@ -28,8 +28,11 @@ diagnosis.
   qp          the same as quoted-printable
   html        the first text/plain part (the notice) sent as text/html,
               one <br> a line, its indentation as &nbsp;
+  flowed      the first text/plain part sent as format=flowed (RFC 3676)
+              at 40 columns: long lines soft-broken after a space, lines
+              that start with a space, ">" or "From " stuffed
 
-base64, qp and html are written by Python's email package, which also
+base64, qp, html and flowed are written by Python's email package, which also
 re-folds long header lines; their mails are compared with the same mail
 passed through the package unchanged, so that only the transformation
 differs. The other modes edit the bytes and are compared with the
@@ -53,7 +56,7 @@ DSN_FIELD = re.compile(
     rb'X-Actual-Recipient|Received-From-MTA|Arrival-Date|Last-Attempt-Date)(:[ \t]*)(.*)$', re.I)
 DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status')
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
-MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'base64', 'qp', 'html')
+MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'base64', 'qp', 'html', 'flowed')
 
 
 def edit_report_fields(data, edit):
@@ -187,6 +190,47 @@ def to_html(msg):
     return False
 
 
+def stuff(piece):
+    return ' ' + piece if piece.startswith((' ', '>', 'From ')) else piece
+
+
+def flow_line(line, width=40):
+    """One line of text as format=flowed lines: all but the last end in a space."""
+    line = line.rstrip(' ')
+    if len(line) <= width:
+        return [stuff(line)]
+    lead = len(line) - len(line.lstrip(' '))
+    pieces, cur = [], ' ' * lead
+    for word in line[lead:].split(' '):
+        if cur.strip() and len(cur) + 1 + len(word) > width:
+            pieces.append(cur + ' ')
+            cur = word
+        else:
+            cur = cur + ' ' + word if cur.strip() else cur + word
+    pieces.append(cur)
+    return [stuff(p) for p in pieces]
+
+
+def to_flowed(msg):
+    for part in text_parts(msg):
+        body = part.get_payload(decode=True)
+        charset = part.get_content_charset() or 'us-ascii'
+        try:
+            text = body.decode(charset)
+        except (LookupError, UnicodeDecodeError, AttributeError):
+            return False
+        out = []
+        for line in text.split('\n'):
+            out.extend(flow_line(line))
+        del part['Content-Transfer-Encoding']
+        part.set_payload('\n'.join(out))
+        part.set_charset('utf-8')
+        part.set_param('format', 'flowed')
+        part.del_param('delsp')         # the soft breaks here keep their space
+        return True
+    return False
+
+
 def transform(mode, data):
     """(baseline, perturbed) bytes for one mail, or None when the mode does not apply."""
     edits = {'fold-name': fold_name, 'fold-type': fold_type, 'lower': lower, 'blanks': blanks}
@@ -198,7 +242,7 @@ def transform(mode, data):
         return (data, new) if new is not None else None
     if mode in ('base64', 'qp'):
         return through_email(data, reencode(mode))
-    return through_email(data, to_html)
+    return through_email(data, to_html if mode == 'html' else to_flowed)
 
 
 def records(kaeru, folder):

@@ -335,5 +335,50 @@ main(void)
 		free(m);
 		free(ez);
 	}
+	{
+		/*
+		 * Forwarded "as attachment" by a relay whose own note names no
+		 * recipient: the attached message is what counts, whoever sent
+		 * it. A complaint stays a complaint; a list's notice from its
+		 * owner (no mailer daemon, no report) stays that bounce.
+		 */
+		static const char wrap[] =
+		    "From: Postmaster <postmaster@relay.example.net>\nTo: owner@example.com\n"
+		    "Subject: Fwd: returned mail\nMIME-Version: 1.0\n"
+		    "Content-Type: multipart/mixed; boundary=\"W\"\n\n--W\nContent-Type: text/plain\n\n"
+		    "The attached message was returned to this relay.\n\n--W\nContent-Type: message/rfc822\n\n%s\n--W--\n";
+		static const char arf[] =
+		    "From: complaints@fbl.example.org\nTo: fbl@example.com\nSubject: Abuse report\n"
+		    "MIME-Version: 1.0\n"
+		    "Content-Type: multipart/report; report-type=feedback-report; boundary=\"A\"\n\n"
+		    "--A\nContent-Type: text/plain\n\nThis is an email abuse report for a message received from IP 192.0.2.1.\n\n"
+		    "--A\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: FBL/1.0\nVersion: 1\n"
+		    "Original-Rcpt-To: <gus@example.org>\n\n"
+		    "--A\nContent-Type: text/rfc822-headers\n\nFrom: news@example.com\nTo: gus@example.org\nSubject: news\n\n--A--\n";
+		static const char list[] =
+		    "From: cats-admin@ml.example.org\nTo: alice@example.com\n"
+		    "Subject: You alice@example.com are not member (cats ML)\n"
+		    "Message-ID: <202001010000.FML12345.cats@ml.example.org>\n"
+		    "X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\nContent-Type: text/plain\n\n"
+		    "You are not a member of this mailing list <cats@ml.example.org>.\n\n"
+		    "Original mail as follows:\n\nFrom: alice@example.com\n";
+		char	      buf[4096];
+		int	      k = snprintf(buf, sizeof(buf), wrap, arf);
+		kaeru_parser *w;
+		T_OK(kaeru_parser_new(&w, NULL) == 0, "forwarded: parser");
+		T_OK(kaeru_parser_parse(w, buf, (size_t)k, "w.eml", &r, &n) == 0 && n == 1, "forwarded complaint: one record");
+		if (n == 1) {
+			T_EQ_STR(r[0].recipient, "gus@example.org", "forwarded complaint: recipient");
+			T_EQ_STR(r[0].reason, "feedback", "forwarded complaint: reason");
+			T_OK(r[0].kind == KAERU_KIND_FEEDBACK, "forwarded complaint: a complaint");
+		}
+		k = snprintf(buf, sizeof(buf), wrap, list);
+		T_OK(kaeru_parser_parse(w, buf, (size_t)k, "w.eml", &r, &n) == 0 && n == 1, "forwarded list notice: one record");
+		if (n == 1) {
+			T_EQ_STR(r[0].recipient, "cats@ml.example.org", "forwarded list notice: recipient");
+			T_EQ_STR(r[0].decodedby, "FML", "forwarded list notice: its family");
+		}
+		kaeru_parser_free(w);
+	}
 	return t_done("parse");
 }

@@ -494,16 +494,16 @@ inline_to(struct kmsg *m, const char *cur, const char *end)
 /*
  * wrapped_bounce - the records of a bounce that came back attached to a
  *	notice of its own (a gateway forwards the bounce it received to the
- *	sender as message/rfc822): when the returned message is itself a
- *	bounce (from a mailer daemon or postmaster, or a delivery-status
- *	report), it is read as a mail, family decoders and all; one level
- *	only, and within the MIME depth limit. Returns the number of
- *	records, 0, or -1 on ENOMEM.
+ *	sender as message/rfc822; a mailbox rule or a person forwards it
+ *	"as attachment"): the attached message is read as a mail, family
+ *	decoders and all, and what it is (a bounce, a complaint, an
+ *	auto-reply) is what the wrapper is; one level only, and within the
+ *	MIME depth limit. Only a notice that names no recipient itself comes
+ *	here. Returns the number of records, 0, or -1 on ENOMEM.
  */
 static int
 wrapped_bounce(struct kmsg *m, struct kbounce *b)
 {
-	const struct khdr *f = kh_find(&m->orighdr, "from"), *ct = kh_find(&m->orighdr, "content-type");
 	struct klimits	   lim = *m->lim;
 	struct kmsg	   in;
 	struct kbounce	   ib;
@@ -513,10 +513,6 @@ wrapped_bounce(struct kmsg *m, struct kbounce *b)
 	int		   r;
 
 	if (m->nested || m->orig < m->raw || m->orig >= end || lim.max_depth <= m->depth_seen + 2)
-		return 0;
-	if (!((f != NULL && (k_strstr_ci(f->val, f->vlen, "mailer-daemon") != NULL ||
-	    k_strstr_ci(f->val, f->vlen, "postmaster") != NULL)) ||
-	    (ct != NULL && k_strstr_ci(ct->val, ct->vlen, "delivery-status") != NULL)))
 		return 0;
 	lim.max_depth -= m->depth_seen + 1;
 	memset(&in, 0, sizeof(in));
@@ -544,7 +540,7 @@ wrapped_bounce(struct kmsg *m, struct kbounce *b)
 	in.from = kh_get_decoded(&in, &in.hdr, "from");
 	if (lh_prepare_tests(&in) != 0)	/* as the parser prepares a mail (parser.c) */
 		goto done;
-	if ((r = lhost_decode(&in, &ib)) <= 0 || ib.kind != KAERU_KIND_BOUNCE)
+	if ((r = lhost_decode(&in, &ib)) <= 0)
 		goto done;
 	for (i = 0; i < ib.n; i++) {
 		struct kds *d = kb_add(m, b);
@@ -554,6 +550,7 @@ wrapped_bounce(struct kmsg *m, struct kbounce *b)
 		}
 		*d = ib.ds[i];
 	}
+	b->kind = ib.kind;
 	b->lhost = ib.lhost;
 	b->date = ib.date;
 	if (ib.decodedby != NULL && strcmp(ib.decodedby, "Generic") != 0)

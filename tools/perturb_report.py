@@ -28,6 +28,8 @@ diagnosis.
   qp          the same as quoted-printable
   html        the first text/plain part (the notice) sent as text/html,
               one <br> a line, its indentation as &nbsp;
+  attached    the whole mail forwarded "as attachment" (message/rfc822)
+              by a relay whose own note names no recipient
   flowed      the first text/plain part sent as format=flowed (RFC 3676)
               at 40 columns: long lines soft-broken after a space, lines
               that start with a space, ">" or "From " stuffed
@@ -56,7 +58,7 @@ DSN_FIELD = re.compile(
     rb'X-Actual-Recipient|Received-From-MTA|Arrival-Date|Last-Attempt-Date)(:[ \t]*)(.*)$', re.I)
 DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status')
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
-MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'base64', 'qp', 'html', 'flowed')
+MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed')
 
 
 def edit_report_fields(data, edit):
@@ -231,12 +233,28 @@ def to_flowed(msg):
     return False
 
 
+WRAPPER = (b'From: Postmaster <postmaster@relay.example.net>\nTo: owner@example.com\n'
+           b'Subject: Fwd: returned mail\nMIME-Version: 1.0\n'
+           b'Content-Type: multipart/mixed; boundary="perturb-wrapper"\n\n'
+           b'--perturb-wrapper\nContent-Type: text/plain\n\n'
+           b'The attached message was returned to this relay.\n\n'
+           b'--perturb-wrapper\nContent-Type: message/rfc822\n\n')
+
+
+def attached(data):
+    if data.startswith(b'From '):               # an mbox line is no part of the mail
+        data = data[data.find(b'\n') + 1:]
+    return WRAPPER + data.replace(b'\r\n', b'\n') + b'\n--perturb-wrapper--\n'
+
+
 def transform(mode, data):
     """(baseline, perturbed) bytes for one mail, or None when the mode does not apply."""
     edits = {'fold-name': fold_name, 'fold-type': fold_type, 'lower': lower, 'blanks': blanks}
     if mode in edits:
         new = edit_report_fields(data, edits[mode])
         return (data, new) if new is not None else None
+    if mode == 'attached':
+        return data, attached(data)
     if mode == 'mime-case':
         new = mime_case(data)
         return (data, new) if new is not None else None

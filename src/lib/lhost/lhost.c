@@ -314,10 +314,7 @@ lh_find(const char *p, size_t n, const char *needle)
 	return k_memmem(p, n, needle, strlen(needle));
 }
 
-/*
- * lh_find_line - first line that starts with prefix, in any case (field
- *	names are: "final-recipient:" is "Final-Recipient:"); returns the line
- */
+/* lh_find_line - first line that starts with prefix; returns the line */
 const char *
 lh_find_line(const char *p, size_t n, const char *prefix)
 {
@@ -325,7 +322,28 @@ lh_find_line(const char *p, size_t n, const char *prefix)
 	const char *q = p, *end = p + n;
 
 	while (q < end) {
-		const char *h = k_memmem_ci(q, (size_t)(end - q), prefix, pn);
+		const char *h = k_memmem(q, (size_t)(end - q), prefix, pn);
+		if (h == NULL)
+			return NULL;
+		if (h == p || h[-1] == '\n')
+			return h;
+		q = h + 1;
+	}
+	return NULL;
+}
+
+/*
+ * lh_find_field - first line that starts with the field name, in any
+ *	case ("final-recipient:" is "Final-Recipient:"); returns the line
+ */
+const char *
+lh_find_field(const char *p, size_t n, const char *name)
+{
+	size_t	    pn = strlen(name);
+	const char *q = p, *end = p + n;
+
+	while (q < end) {
+		const char *h = k_memmem_ci(q, (size_t)(end - q), name, pn);
 		if (h == NULL)
 			return NULL;
 		if (h == p || h[-1] == '\n')
@@ -667,11 +685,22 @@ lh_quotes_failure(const char *l, size_t n)
 static int
 field_has(struct kmsg *m, const struct khdr *h, const char *needle)
 {
-	const char *u;
+	const char *u, *c, *w = NULL;
+	size_t	    wn = 0, k;
 
 	if (k_strstr_ci(h->val, h->vlen, needle) != NULL)
 		return 1;
 	if (strchr(needle, ' ') == NULL || memchr(h->val, '\n', h->vlen) == NULL)
+		return 0;
+	/* The needle's longest word must be there for folding to have cut it. */
+	for (c = needle; *c != '\0'; c += k + (c[k] != '\0')) {
+		k = strcspn(c, " ");
+		if (k > wn) {
+			w = c;
+			wn = k;
+		}
+	}
+	if (wn > 0 && k_memmem_ci(h->val, h->vlen, w, wn) == NULL)
 		return 0;
 	u = kh_field_get(m, &m->hdr, h);
 	return k_strstr_ci(u, strlen(u), needle) != NULL;

@@ -52,7 +52,8 @@ int	 lh_from_has_n(const struct kmsg *m, const char *needle, size_t k);
 void	 lh_notice(const struct kmsg *m, const char **p, size_t *n);
 const char *lh_flat(const struct kmsg *m, size_t *n);
 const char *lh_find(const char *p, size_t n, const char *needle);
-const char *lh_find_line(const char *p, size_t n, const char *prefix);	/* any case */
+const char *lh_find_line(const char *p, size_t n, const char *prefix);
+const char *lh_find_field(const char *p, size_t n, const char *name);	/* any case */
 int	 lh_orig_after(struct kmsg *m, const char *marker);
 int	 lh_orig_at(struct kmsg *m, const char *p, size_t n);
 int	 lh_merge(struct kmsg *m, struct kbounce *dsn, const struct kbounce *text);

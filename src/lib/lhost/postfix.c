@@ -186,7 +186,7 @@ postfix_decode(struct kmsg *m, struct kbounce *b)
 	if ((r = dsn_collect_sections(m, b)) < 0)
 		return -1;
 	/* Report fields written into the text part, without a MIME report. */
-	if (r == 0 && b->n == 0 && lh_find_line(p, n, "Final-Recipient:") != NULL &&
+	if (r == 0 && b->n == 0 && lh_find_field(p, n, "Final-Recipient:") != NULL &&
 	    dsn_collect(m, b, p, n, DSN_ANYWHERE) < 0)
 		return -1;
 	if (b->n == 0 && text.n == 0) {

@@ -364,8 +364,8 @@ rfc3464_decode(struct kmsg *m, struct kbounce *b)
 		/* Report fields written into a text part. */
 		size_t fn;
 		const char *f = lh_flat(m, &fn);
-		if (lh_find_line(f, fn, "Final-Recipient:") == NULL &&
-		    lh_find_line(f, fn, "Original-Recipient:") == NULL)
+		if (lh_find_field(f, fn, "Final-Recipient:") == NULL &&
+		    lh_find_field(f, fn, "Original-Recipient:") == NULL)
 			return 0;
 		lh_notice(m, &p, &n);
 		if ((r = dsn_collect(m, b, p, n, DSN_ANYWHERE)) < 0)

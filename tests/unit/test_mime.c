@@ -430,6 +430,18 @@ main(void)
 	ka_dispose(&a);
 	ks_dispose(&flat);
 
+	/* "text/html" over plain text, no tag at all: its lines stay lines. */
+	parse(&m, &a, &flat, cs, "Content-Type: text/html; charset=utf-8\n\n"
+	    "I'm afraid I wasn't able to deliver the following message.\n\nTo: bob@example.net\n");
+	T_EQ_STR(ks_str(m.flat), "I'm afraid I wasn't able to deliver the following message.\n\nTo: bob@example.net\n",
+	    "text/html without a tag is text");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+	parse(&m, &a, &flat, cs, "Content-Type: text/html\n\na &amp; b\n<b>bold</b>\n");
+	T_EQ_STR(ks_str(m.flat), "a & b bold\n", "one tag makes it HTML");
+	ka_dispose(&a);
+	ks_dispose(&flat);
+
 	/* HTML-only part becomes text. */
 	parse(&m, &a, &flat, cs, "Content-Type: text/html\n\n<html><head><style>x{}</style></head><body>a&amp;b<br>c&#x3042;</body></html>\n");
 	T_EQ_STR(ks_str(m.flat), "a&b\ncあ\n", "HTML to text");

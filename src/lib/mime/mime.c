@@ -234,6 +234,21 @@ is_flowed(const struct khdr *ct)
 	return k_memmem_ci(ct->val, ct->vlen, "flowed", 6) != NULL && param_is(ct, "format", "flowed");
 }
 
+/* has_markup - does s hold a tag ("<" then a letter, "/", "!" or "?") */
+static int
+has_markup(const char *s, size_t n)
+{
+	const char *end = s + n, *lt;
+
+	while ((lt = memchr(s, '<', (size_t)(end - s))) != NULL && lt + 1 < end) {
+		unsigned char c = (unsigned char)lt[1];
+		if (k_isalpha(c) || c == '/' || c == '!' || c == '?')
+			return 1;
+		s = lt + 1;
+	}
+	return 0;
+}
+
 /* add_text - a text part: decode, convert to UTF-8, append */
 static void
 add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
@@ -254,6 +269,12 @@ add_text(struct kmsg *m, const struct khdr *ct, enum kcte cte, int html,
 	if (ct != NULL)
 		kh_param(ct->val, ct->vlen, "charset", &cs, &csn, NULL);
 	u = kcs_utf8_view(m->cs, cs, csn, d, dn, utf, &un);
+	/*
+	 * "text/html" over text without a single tag (Yahoo's old notices):
+	 * its line ends are the MTA's lines, which HTML would run together.
+	 */
+	if (html && !has_markup(u, un))
+		html = 0;
 	begin_sect(m, html ? KP_HTML : KP_TEXT, NULL);
 	if (html) {
 		km_html_text(u, un, txt);

@@ -175,7 +175,8 @@ def indent(line):
     return '&nbsp;' * (len(line) - len(text)) + text
 
 
-def to_html(msg):
+def rewrite_notice(msg, rewrite):
+    """The first plain text part, as utf-8 text rewrite(text) returns (False when it cannot be read)."""
     for part in text_parts(msg):
         body = part.get_payload(decode=True)
         charset = part.get_content_charset() or 'us-ascii'
@@ -183,13 +184,21 @@ def to_html(msg):
             text = body.decode(charset)
         except (LookupError, UnicodeDecodeError, AttributeError):
             return False
-        lines = (indent(html.escape(line, quote=False)) for line in text.split('\n'))
         del part['Content-Transfer-Encoding']
-        part.set_type('text/html')
-        part.set_payload('<html><body>\n' + '<br>\n'.join(lines) + '</body></html>\n')
+        rewrite(part, text)
         part.set_charset('utf-8')
         return True
     return False
+
+
+def html_notice(part, text):
+    lines = (indent(html.escape(line, quote=False)) for line in text.split('\n'))
+    part.set_type('text/html')
+    part.set_payload('<html><body>\n' + '<br>\n'.join(lines) + '</body></html>\n')
+
+
+def to_html(msg):
+    return rewrite_notice(msg, html_notice)
 
 
 def stuff(piece):
@@ -213,24 +222,17 @@ def flow_line(line, width=40):
     return [stuff(p) for p in pieces]
 
 
+def flowed_notice(part, text):
+    out = []
+    for line in text.split('\n'):
+        out.extend(flow_line(line))
+    part.set_payload('\n'.join(out))
+    part.set_param('format', 'flowed')
+    part.del_param('delsp')             # the soft breaks here keep their space
+
+
 def to_flowed(msg):
-    for part in text_parts(msg):
-        body = part.get_payload(decode=True)
-        charset = part.get_content_charset() or 'us-ascii'
-        try:
-            text = body.decode(charset)
-        except (LookupError, UnicodeDecodeError, AttributeError):
-            return False
-        out = []
-        for line in text.split('\n'):
-            out.extend(flow_line(line))
-        del part['Content-Transfer-Encoding']
-        part.set_payload('\n'.join(out))
-        part.set_charset('utf-8')
-        part.set_param('format', 'flowed')
-        part.del_param('delsp')         # the soft breaks here keep their space
-        return True
-    return False
+    return rewrite_notice(msg, flowed_notice)
 
 
 WRAPPER = (b'From: Postmaster <postmaster@relay.example.net>\nTo: owner@example.com\n'

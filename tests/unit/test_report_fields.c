@@ -203,6 +203,16 @@ static const struct {
 	    "diagnostic-code: SMTP; 550 5.1.1 <fay@example.com>... User unknown\n" },
 };
 
+/* field - check one field of case i's record, named "<case>: <name>" */
+static void
+field(size_t i, const char *name, const char *got, const char *want)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "%s: %s", cases[i].what, name);
+	T_EQ_STR(got, want, what);
+}
+
 int
 main(void)
 {
@@ -221,18 +231,12 @@ main(void)
 		T_OK(rc == 0 && n == 1, what);
 		if (rc != 0 || n != 1)
 			continue;
-		snprintf(what, sizeof(what), "%s: recipient", cases[i].what);
-		T_EQ_STR(r[0].recipient, cases[i].recipient, what);
-		snprintf(what, sizeof(what), "%s: reason", cases[i].what);
-		T_EQ_STR(r[0].reason, cases[i].reason, what);
-		snprintf(what, sizeof(what), "%s: status", cases[i].what);
-		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
-		snprintf(what, sizeof(what), "%s: reply", cases[i].what);
-		T_EQ_STR(r[0].replycode, cases[i].reply, what);
-		snprintf(what, sizeof(what), "%s: diagnosis", cases[i].what);
-		T_EQ_STR(r[0].diagnosticcode, cases[i].diag, what);
-		snprintf(what, sizeof(what), "%s: decoder", cases[i].what);
-		T_EQ_STR(r[0].decodedby, cases[i].decodedby, what);
+		field(i, "recipient", r[0].recipient, cases[i].recipient);
+		field(i, "reason", r[0].reason, cases[i].reason);
+		field(i, "status", r[0].deliverystatus, cases[i].status);
+		field(i, "reply", r[0].replycode, cases[i].reply);
+		field(i, "diagnosis", r[0].diagnosticcode, cases[i].diag);
+		field(i, "decoder", r[0].decodedby, cases[i].decodedby);
 	}
 	kaeru_parser_free(p);
 	return t_done("report_fields");

@@ -314,15 +314,16 @@ lh_find(const char *p, size_t n, const char *needle)
 	return k_memmem(p, n, needle, strlen(needle));
 }
 
-/* lh_find_line - first line that starts with prefix; returns the line */
-const char *
-lh_find_line(const char *p, size_t n, const char *prefix)
+/* line_start - first place prefix starts a line of p[0..n), in any case with ci */
+static const char *
+line_start(const char *p, size_t n, const char *prefix, int ci)
 {
 	size_t	    pn = strlen(prefix);
 	const char *q = p, *end = p + n;
 
 	while (q < end) {
-		const char *h = k_memmem(q, (size_t)(end - q), prefix, pn);
+		const char *h = ci ? k_memmem_ci(q, (size_t)(end - q), prefix, pn) :
+		    k_memmem(q, (size_t)(end - q), prefix, pn);
 		if (h == NULL)
 			return NULL;
 		if (h == p || h[-1] == '\n')
@@ -332,6 +333,13 @@ lh_find_line(const char *p, size_t n, const char *prefix)
 	return NULL;
 }
 
+/* lh_find_line - first line that starts with prefix; returns the line */
+const char *
+lh_find_line(const char *p, size_t n, const char *prefix)
+{
+	return line_start(p, n, prefix, 0);
+}
+
 /*
  * lh_find_field - first line that starts with the field name, in any
  *	case ("final-recipient:" is "Final-Recipient:"); returns the line
@@ -339,18 +347,7 @@ lh_find_line(const char *p, size_t n, const char *prefix)
 const char *
 lh_find_field(const char *p, size_t n, const char *name)
 {
-	size_t	    pn = strlen(name);
-	const char *q = p, *end = p + n;
-
-	while (q < end) {
-		const char *h = k_memmem_ci(q, (size_t)(end - q), name, pn);
-		if (h == NULL)
-			return NULL;
-		if (h == p || h[-1] == '\n')
-			return h;
-		q = h + 1;
-	}
-	return NULL;
+	return line_start(p, n, name, 1);
 }
 
 /* lh_line_has - case-insensitive substring test on one line */

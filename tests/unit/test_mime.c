@@ -23,6 +23,20 @@ parse(struct kmsg *m, karena *a, kstr *flat, kcharset *cs, const char *text)
 	T_OK(km_parse(m, text, strlen(text)) == 0, "km_parse");
 }
 
+/* flat_is - the flat text km_parse makes of text is want */
+static void
+flat_is(kcharset *cs, const char *text, const char *want, const char *what)
+{
+	struct kmsg m;
+	karena	    a;
+	kstr	    flat;
+
+	parse(&m, &a, &flat, cs, text);
+	T_EQ_STR(ks_str(m.flat), want, what);
+	ka_dispose(&a);
+	ks_dispose(&flat);
+}
+
 static const struct {
 	const char *in, *out, *what;
 } words[] = {
@@ -381,10 +395,8 @@ main(void)
 	ks_dispose(&flat);
 
 	/* Bare CR newlines (the corpus's mac/ copies). */
-	parse(&m, &a, &flat, cs, "Subject: x\rContent-Type: text/plain\r\rline one\rline two\r");
-	T_EQ_STR(ks_str(m.flat), "line one\nline two\n", "bare CR");
-	ka_dispose(&a);
-	ks_dispose(&flat);
+	flat_is(cs, "Subject: x\rContent-Type: text/plain\r\rline one\rline two\r",
+	    "line one\nline two\n", "bare CR");
 
 	/* multipart/report: text, delivery-status, returned headers only. */
 	parse(&m, &a, &flat, cs,
@@ -415,38 +427,28 @@ main(void)
 	 * format=flowed (RFC 3676): soft breaks joined, stuffing removed, so
 	 * a notice sent at any width keeps the lines its MTA wrote.
 	 */
-	parse(&m, &a, &flat, cs, "Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\n\n"
+	flat_is(cs, "Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\n\n"
 	    "The following address failed:\n\n   bob@example.net\n     SMTP error from remote mail server \n"
-	    "after RCPT TO:<bob@example.net>:\n     550 5.1.1 User \nunknown\n");
-	T_EQ_STR(ks_str(m.flat), "The following address failed:\n\n  bob@example.net\n"
+	    "after RCPT TO:<bob@example.net>:\n     550 5.1.1 User \nunknown\n",
+	    "The following address failed:\n\n  bob@example.net\n"
 	    "    SMTP error from remote mail serverafter RCPT TO:<bob@example.net>:\n    550 5.1.1 Userunknown\n",
 	    "format=flowed; delsp=yes");
-	ka_dispose(&a);
-	ks_dispose(&flat);
-	parse(&m, &a, &flat, cs, "Content-Type: text/plain; format=\"Flowed\"\n\n"
-	    "   bob@example.net\n     SMTP error from remote mail server \nafter RCPT TO:<bob@example.net>:\n");
-	T_EQ_STR(ks_str(m.flat), "  bob@example.net\n    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n",
+	flat_is(cs, "Content-Type: text/plain; format=\"Flowed\"\n\n"
+	    "   bob@example.net\n     SMTP error from remote mail server \nafter RCPT TO:<bob@example.net>:\n",
+	    "  bob@example.net\n    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n",
 	    "format=flowed, quoted and in capitals");
-	ka_dispose(&a);
-	ks_dispose(&flat);
 
 	/* "text/html" over plain text, no tag at all: its lines stay lines. */
-	parse(&m, &a, &flat, cs, "Content-Type: text/html; charset=utf-8\n\n"
-	    "I'm afraid I wasn't able to deliver the following message.\n\nTo: bob@example.net\n");
-	T_EQ_STR(ks_str(m.flat), "I'm afraid I wasn't able to deliver the following message.\n\nTo: bob@example.net\n",
+	flat_is(cs, "Content-Type: text/html; charset=utf-8\n\n"
+	    "I'm afraid I wasn't able to deliver the following message.\n\nTo: bob@example.net\n",
+	    "I'm afraid I wasn't able to deliver the following message.\n\nTo: bob@example.net\n",
 	    "text/html without a tag is text");
-	ka_dispose(&a);
-	ks_dispose(&flat);
-	parse(&m, &a, &flat, cs, "Content-Type: text/html\n\na &amp; b\n<b>bold</b>\n");
-	T_EQ_STR(ks_str(m.flat), "a & b bold\n", "one tag makes it HTML");
-	ka_dispose(&a);
-	ks_dispose(&flat);
+	flat_is(cs, "Content-Type: text/html\n\na &amp; b\n<b>bold</b>\n",
+	    "a & b bold\n", "one tag makes it HTML");
 
 	/* HTML-only part becomes text. */
-	parse(&m, &a, &flat, cs, "Content-Type: text/html\n\n<html><head><style>x{}</style></head><body>a&amp;b<br>c&#x3042;</body></html>\n");
-	T_EQ_STR(ks_str(m.flat), "a&b\ncあ\n", "HTML to text");
-	ka_dispose(&a);
-	ks_dispose(&flat);
+	flat_is(cs, "Content-Type: text/html\n\n<html><head><style>x{}</style></head><body>a&amp;b<br>c&#x3042;</body></html>\n",
+	    "a&b\ncあ\n", "HTML to text");
 
 	/*
 	 * A tag counts by its whole name in any case: <tablex>, <titles>,

@@ -155,7 +155,10 @@ dsn_collect(struct kmsg *m, struct kbounce *b, const char *p, size_t n,
 			continue;
 		}
 		if (k_isblank((unsigned char)line[0])) {
-			/* Continuation of the previous field. */
+			/*
+			 * A continuation that kb_unfold() below left: after a
+			 * line of blanks, Diagnostic-Code's text still goes on.
+			 */
 			if (d != NULL && last == DSN_DIAGNOSTIC_CODE)
 				d->diagnosis = kb_append(m, d->diagnosis, line, len);
 			continue;

@@ -33,13 +33,36 @@ diagnosis.
   flowed      the first text/plain part sent as format=flowed (RFC 3676)
               at 40 columns: long lines soft-broken after a space, lines
               that start with a space, ">" or "From " stuffed
+  headers-only  each returned message (message/rfc822) as its header block
+              alone, text/rfc822-headers (not a returned bounce, whose
+              body is what counts)
+  subject-enc the top-level Subject as UTF-8 encoded words, From's display
+              name as a Q word
+  charset     text parts in a Japanese charset written in UTF-8, UTF-8
+              ones that ISO-2022-JP can hold written in it
+  preamble    "This is a multi-part message in MIME format." before the
+              first part of a multipart mail that had no preamble
+  boundary    every boundary renamed, quoted, with the characters RFC 2046
+              allows ("=_perturb ('0'+/,-.:=?)_")
+  inbound     the fields the sender's own MX adds on top: Received by
+              Postfix, Delivered-To, Authentication-Results, X-Spam-Status
+  trailing    two blanks after every line that has text, below the top
+              header block (transport padding after boundaries, blanks a
+              quoted-printable decoder drops)
+  blank-lines the empty lines of bodies as one blank (those that end a
+              header block stay empty: there a blank line continues a field)
+  report-b64  each delivery-status part sent as base64
+              (LF files only; not where the part's header block is broken)
+
+trailing and blank-lines leave format=flowed mails alone: there a blank at
+a line's end joins it to the next.
 
 base64, qp, html and flowed are written by Python's email package, which also
 re-folds long header lines; their mails are compared with the same mail
 passed through the package unchanged, so that only the transformation
 differs. The other modes edit the bytes and are compared with the
 original file. Figures only, never a test; -v lists each mail that
-differs.
+differs; -m MODE[,MODE...] runs only those modes.
 """
 import email
 import email.policy
@@ -58,7 +81,8 @@ DSN_FIELD = re.compile(
     rb'X-Actual-Recipient|Received-From-MTA|Arrival-Date|Last-Attempt-Date)(:[ \t]*)(.*)$', re.I)
 DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status')
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
-MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed')
+MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed',
+         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64')
 
 
 def edit_report_fields(data, edit):
@@ -235,6 +259,277 @@ def to_flowed(msg):
     return rewrite_notice(msg, flowed_notice)
 
 
+def split_head(data):
+    """(mbox line, header block, rest) of a mail; the block ends with its empty line."""
+    lead = b''
+    if data.startswith(b'From '):
+        cut = data.find(b'\n') + 1
+        lead, data = data[:cut], data[cut:]
+    crlf = b'\r\n\r\n' in data[:data.find(b'\n\n') if b'\n\n' in data else len(data)]
+    sep = b'\r\n\r\n' if crlf else b'\n\n'
+    cut = data.find(sep)
+    if cut < 0:
+        return None
+    return lead, data[:cut + len(sep)], data[cut + len(sep):]
+
+
+def headers_only(msg):
+    """Each returned message (message/rfc822) as its header block alone, text/rfc822-headers
+    (RFC 6522 lets a report return only the headers)."""
+    done = False
+    for part in msg.walk():
+        if part.get_content_type() != 'message/rfc822' or not part.is_multipart():
+            continue
+        if part.get_payload()[0].get_content_type() == 'multipart/report':
+            return False                # a bounce returned inside: its body is what counts
+        inner = part.get_payload()[0].as_bytes()
+        cut = inner.find(b'\n\n')
+        head = inner if cut < 0 else inner[:cut + 1]
+        part.set_type('text/rfc822-headers')
+        part.set_payload(head.decode('latin-1'), 'latin-1')
+        del part['Content-Transfer-Encoding']
+        part['Content-Transfer-Encoding'] = '8bit'
+        done = True
+    return done
+
+
+ENCODED = re.compile(rb'=\?[^?\s]+\?[bBqQ]\?')
+
+
+def encoded_word(text, q=False):
+    """text as RFC 2047 encoded words of UTF-8, folded between words."""
+    if q:
+        body = ''.join(c if c.isalnum() else ('_' if c == ' ' else ''.join('=%02X' % b for b in c.encode()))
+                       for c in text)
+        return b'=?UTF-8?Q?' + body.encode('ascii') + b'?='
+    raw = text.encode('utf-8')
+    words = [b'=?UTF-8?B?' + base64.b64encode(raw[i:i + 30]) + b'?=' for i in range(0, len(raw), 30)]
+    return b'\n '.join(words)
+
+
+def subject_enc(data):
+    """The top-level Subject as encoded words, From's display name as one Q word: what a
+    gateway that encodes every header writes."""
+    parts = split_head(data)
+    if parts is None:
+        return None
+    lead, head, rest = parts
+    crlf = head.endswith(b'\r\n\r\n')
+    lines = head.replace(b'\r\n', b'\n').split(b'\n')
+    fields, out, changed = [], [], False
+    for line in lines:                      # unfolded fields
+        if line[:1] in (b' ', b'\t') and fields:
+            fields[-1] += b' ' + line.strip()
+        else:
+            fields.append(line)
+    for f in fields:
+        name, colon, value = f.partition(b':')
+        low = name.strip().lower()
+        value = value.strip()
+        if colon and low == b'subject' and value and not ENCODED.search(value) and max(value) < 128:
+            f = b'Subject: ' + encoded_word(value.decode('ascii'))
+            changed = True
+        elif colon and low == b'from' and not ENCODED.search(value) and max(value or b'x') < 128:
+            m = re.match(rb'^"?([^"<]*?)"?\s*(<[^>]*>)\s*$', value)
+            if m and m.group(1).strip():
+                f = b'From: ' + encoded_word(m.group(1).strip().decode('ascii'), q=True) + b' ' + m.group(2)
+                changed = True
+        out.append(f)
+    if not changed:
+        return None
+    head = b'\n'.join(out)
+    if crlf:
+        head = head.replace(b'\n', b'\r\n')
+    return lead + head + rest
+
+
+JAPANESE = ('iso-2022-jp', 'shift_jis', 'euc-jp', 'cp932', 'sjis', 'x-sjis', 'shift-jis')
+
+
+def other_charset(msg):
+    """Text parts in a Japanese charset written again in UTF-8, and UTF-8 parts that
+    ISO-2022-JP can hold written in it: the same words, another encoding."""
+    done = False
+    for part in leaves(msg):
+        if part.get_content_maintype() != 'text':
+            continue
+        charset = (part.get_content_charset() or '').lower()
+        body = part.get_payload(decode=True)
+        if not isinstance(body, bytes) or max(body or b'\0') < 128 and b'\x1b' not in body:
+            continue
+        try:
+            text = body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        if charset in JAPANESE:
+            target = 'utf-8'
+        elif charset == 'utf-8':
+            target = 'iso-2022-jp'
+        else:
+            continue
+        try:
+            out = text.encode(target)
+        except UnicodeEncodeError:
+            continue
+        del part['Content-Transfer-Encoding']
+        part.set_param('charset', target)
+        if target == 'utf-8':
+            part['Content-Transfer-Encoding'] = 'base64'
+            part.set_payload(base64.encodebytes(out).decode('ascii'))
+        else:
+            part['Content-Transfer-Encoding'] = '7bit'
+            part.set_payload(out.decode('ascii'))
+        done = True
+    return done
+
+
+def preamble(msg):
+    """A preamble before the first part where there was none, as many MTAs write."""
+    if not msg.is_multipart() or (msg.preamble or '').strip():
+        return False
+    msg.preamble = 'This is a multi-part message in MIME format.\n'
+    return True
+
+
+BOUNDARY = re.compile(rb'(?i)\bboundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))')
+
+
+def boundary(data):
+    """Every boundary renamed (quoted, with characters RFC 2046 allows): nothing may read
+    a boundary's text."""
+    names = []
+    for m in BOUNDARY.finditer(data):
+        b = m.group(1) or m.group(2)
+        if len(b) >= 6 and b not in names:
+            names.append(b)
+    if not names:
+        return None
+    for i, b in enumerate(names):
+        new = b"=_perturb ('%d'+/,-.:=?)_" % i
+        data = re.sub(rb'(?i)(\bboundary\s*=\s*)(?:"' + re.escape(b) + rb'"|' + re.escape(b) + rb'(?=[\s;]|$))',
+                      lambda m: m.group(1) + b'"' + new + b'"', data)
+        data = re.sub(rb'(?m)^--' + re.escape(b), b'--' + new.replace(b'\\', b'\\\\'), data)
+    return data
+
+
+INBOUND = (b'Delivered-To: owner@example.com\n'
+           b'Received: from mx.example.net (mx.example.net [192.0.2.25])\n'
+           b'\tby inbound.example.com (Postfix) with ESMTPS id 4QZ1x23abcz9sTd\n'
+           b'\tfor <owner@example.com>; Mon, 01 Jan 2024 09:00:00 +0900 (JST)\n'
+           b'Authentication-Results: inbound.example.com; spf=none smtp.mailfrom=<>;\n'
+           b'\tdkim=none; dmarc=none\n'
+           b'X-Spam-Status: No, score=1.2 required=5.0 tests=MISSING_MID,NO_RELAYS,\n'
+           b'\tSPF_HELO_NONE autolearn=no autolearn_force=no version=3.4.6\n'
+           b'X-Spam-Flag: NO\n'
+           b'X-Virus-Scanned: clamav-milter 0.103.10 at inbound.example.com\n'
+           b'X-Original-To: owner@example.com\n')
+
+
+def inbound(data):
+    """The fields the sender's own inbound MX adds on top (Received by Postfix, SPF and
+    spam-filter verdicts, Delivered-To): every bounce a sender reads has passed one."""
+    parts = split_head(data)
+    if parts is None:
+        return None
+    lead, head, rest = parts
+    add = INBOUND.replace(b'\n', b'\r\n') if head.endswith(b'\r\n\r\n') else INBOUND
+    return lead + add + head + rest
+
+
+def trailing(data):
+    """Blanks at the end of every line that has text, after the top-level header block
+    (an empty line stays empty: a line of blanks continues a header field): transport padding
+    after boundaries (RFC 2046), blanks a quoted-printable decoder must drop (RFC 2045),
+    and what some relays add to text. Not done to format=flowed mails, where it would
+    join lines."""
+    parts = split_head(data)
+    if parts is None:
+        return None
+    lead, head, rest = parts
+    if not rest.strip() or re.search(rb'(?i)format\s*=\s*"?flowed', data):
+        return None             # in format=flowed, a blank at a line's end joins it to the next
+    rest = re.sub(rb'(?m)(?<=[^\r\n])(\r?)$', lambda m: b'  ' + m.group(1), rest)
+    return lead + head + rest
+
+
+
+HEAD_BODY = re.compile(rb'(?i)^content-type:\s*(message/(rfc822|global)|text/rfc822-headers)\b')
+
+
+def blank_lines(data):
+    """Each empty line inside a body (a notice's paragraphs, between a report's recipient
+    groups) written as one blank: the empty lines that end a header block stay empty, as
+    a line of blanks there would continue the last field. Not done to format=flowed."""
+    if re.search(rb'(?i)format\s*=\s*"?flowed', data):
+        return None
+    names = [m.group(1) or m.group(2) for m in BOUNDARY.finditer(data)]
+    delims = tuple(b'--' + b for b in names if b)
+    out, head, nested, changed = [], True, False, False
+    for line in data.split(b'\n'):
+        core = line.rstrip(b'\r')
+        if delims and core.startswith(delims):
+            head, nested = True, False          # a part's header block follows
+        elif head:
+            if HEAD_BODY.match(core):
+                nested = True
+            if core == b'':
+                head, nested = nested, False    # a returned message: its own header block
+        elif core == b'':
+            line = b' ' + line
+            changed = True
+        out.append(line)
+    return b'\n'.join(out) if changed else None
+
+
+
+CTE = re.compile(rb'(?i)^content-transfer-encoding:')
+
+
+def report_base64(data):
+    """Each delivery-status part sent as base64, as some gateways re-encode every part
+    (RFC 3464 asks for 7bit, but a reader meets both)."""
+    if b'\r\n' in data:
+        return None                     # the LF files are enough to show it
+    names = [m.group(1) or m.group(2) for m in BOUNDARY.finditer(data)]
+    delims = tuple(b'--' + b for b in names if b)
+    if not delims:
+        return None
+    out, state, body, changed, part_head = [], 0, [], False, False
+    for line in data.split(b'\n') + [None]:
+        if line is not None and state == 0:
+            if line.startswith(delims):
+                part_head = True        # only a part's own header block can name its type
+            elif line == b'':
+                part_head = False
+        if state == 2 and (line is None or line.startswith(delims)):
+            text = b'\n'.join(body)
+            out.append(base64.encodebytes(text).rstrip(b'\n'))
+            out.append(b'')
+            body, state, changed = [], 0, True
+        if line is None:
+            break
+        if state == 0 and part_head and DSN_TYPE.match(line):
+            state, skip = 1, False
+            i = len(out)                # a CTE field above it in the same block goes too
+            while i > 0 and out[i - 1] != b'' and not out[i - 1].startswith(delims):
+                i -= 1
+            out[i:] = [f for f in out[i:] if not CTE.match(f)]
+        elif state == 1:
+            if line == b'':
+                out.append(b'Content-Transfer-Encoding: base64')
+                state = 2
+            elif CTE.match(line) or (skip and line[:1] in (b' ', b'\t')):
+                skip = True             # its own, replaced at the block's end
+                continue
+            else:
+                skip = False
+        elif state == 2:
+            body.append(line)
+            continue
+        out.append(line)
+    return b'\n'.join(out) if changed else None
+
+
 WRAPPER = (b'From: Postmaster <postmaster@relay.example.net>\nTo: owner@example.com\n'
            b'Subject: Fwd: returned mail\nMIME-Version: 1.0\n'
            b'Content-Type: multipart/mixed; boundary="perturb-wrapper"\n\n'
@@ -260,9 +555,16 @@ def transform(mode, data):
     if mode == 'mime-case':
         new = mime_case(data)
         return (data, new) if new is not None else None
+    raw = {'subject-enc': subject_enc, 'boundary': boundary, 'inbound': inbound, 'trailing': trailing,
+           'blank-lines': blank_lines, 'report-b64': report_base64}
+    if mode in raw:
+        new = raw[mode](data)
+        return (data, new) if new is not None else None
     if mode in ('base64', 'qp'):
         return through_email(data, reencode(mode))
-    return through_email(data, to_html if mode == 'html' else to_flowed)
+    package = {'html': to_html, 'flowed': to_flowed, 'headers-only': headers_only,
+               'charset': other_charset, 'preamble': preamble}
+    return through_email(data, package[mode])
 
 
 def records(kaeru, folder):
@@ -285,7 +587,15 @@ def first_difference(a, b):
 
 def main():
     args = sys.argv[1:]
+    if '-h' in args or '--help' in args:
+        print(__doc__)
+        return
     verbose = '-v' in args
+    modes = MODES
+    if '-m' in args:
+        i = args.index('-m')
+        modes = tuple(args[i + 1].split(','))
+        del args[i:i + 2]
     args = [a for a in args if a != '-v']
     kaeru = args[0] if len(args) > 0 else 'build/src/kaeru'
     corpus = args[1] if len(args) > 1 else '../shared/corpus/maildir/bsd'
@@ -293,8 +603,8 @@ def main():
     mails = sorted(glob.glob(os.path.join(corpus, '*.eml')))
     names = {'recipient': 'recipient', 'reason': 'reason', 'deliverystatus': 'status',
              'diagnosticcode': 'diagnosis'}
-    print('%-10s %6s %9s %6s %6s %9s' % ('mode', 'mails', 'recipient', 'reason', 'status', 'diagnosis'))
-    for mode in MODES:
+    print('%-12s %6s %9s %6s %6s %9s' % ('mode', 'mails', 'recipient', 'reason', 'status', 'diagnosis'))
+    for mode in modes:
         base_dir = os.path.join(outdir, mode, 'baseline')
         pert_dir = os.path.join(outdir, mode, 'perturbed')
         for d in (base_dir, pert_dir):
@@ -320,7 +630,7 @@ def main():
             if field is not None:
                 count[field] += 1
                 diffs.append((name, field))
-        print('%-10s %6d %9d %6d %6d %9d' % (mode, n, count['recipient'], count['reason'],
+        print('%-12s %6d %9d %6d %6d %9d' % (mode, n, count['recipient'], count['reason'],
                                              count['deliverystatus'], count['diagnosticcode']))
         if verbose:
             for name, field in diffs:

@@ -3,6 +3,7 @@
 #include "lib/mime/message.h"
 #include "util/codec.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 static struct klimits lim = { 1 << 20, 8, 64, 4096, 1 << 20, 10000 };
@@ -201,6 +202,21 @@ static const char *const ref_skipped[] = { "style", "script", "head", "title", N
 static const char *const ref_breaks[] = { "br", "p", "div", "tr", "li", "table", NULL };
 static const char *const ref_cells[] = { "td", "th", NULL };
 
+/* ref_is_address - "<a@b>" left unescaped: one '@' inside, no blank, '=', quote or '<' */
+static int
+ref_is_address(const char *t, size_t tn)
+{
+	size_t k, at = 0, ats = 0;
+
+	for (k = 0; k < tn; k++) {
+		if (strchr(" \t\n\r\v\f=\"'<", t[k]) != NULL && t[k] != '\0')
+			return 0;
+		if (t[k] == '@' && ats++ == 0)
+			at = k;
+	}
+	return tn > 2 && ats > 0 && at > 0 && at < tn - 1;
+}
+
 /* ref_html_text - km_html_text() as it was, a byte at a time */
 static void
 ref_html_text(const char *s, size_t n, kstr *out)
@@ -213,6 +229,13 @@ ref_html_text(const char *s, size_t n, kstr *out)
 	while (i < n) {
 		char c = s[i];
 
+		if (c == '<' && (i + 1 == n || !(isalpha((unsigned char)s[i + 1]) ||
+		    s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?'))) {
+			if (skipto == NULL)
+				ks_addc(out, '<');
+			i++;
+			continue;
+		}
 		if (c == '<') {
 			const char *gt = memchr(s + i, '>', n - i);
 			const char *t = s + i + 1;
@@ -221,6 +244,11 @@ ref_html_text(const char *s, size_t n, kstr *out)
 
 			if (gt == NULL)
 				break;
+			if (skipto == NULL && ref_is_address(t, (size_t)(gt - t))) {
+				ks_add(out, s + i, (size_t)(gt - s) + 1 - i);
+				i = (size_t)(gt - s) + 1;
+				continue;
+			}
 			if (t < gt && *t == '/') {
 				closing = 1;
 				t++;
@@ -476,6 +504,30 @@ main(void)
 		T_EQ_STR(ks_str(&out), "a\nb\nc\nd e\n\n  f", "no leading blanks on a line; &nbsp; kept");
 		ks_dispose(&out);
 	}
+
+	/*
+	 * A '<' that opens no tag is text (HTML5: a letter, '/', '!' or '?'
+	 * must follow): "1 < 2" lost everything up to the next '>', and a
+	 * '<' with no '>' after it the rest of the document. An address
+	 * written unescaped, "<bob@example.net>", is text too: no tag's
+	 * name holds an '@', and one with attributes has a blank ("<x@>"
+	 * starts like a tag and is one).
+	 */
+	{
+		const char *in = "size 1 < 2<b>x</b> a<=b<br>"
+		    "<bob@example.net>: 550 unknown<br>"
+		    "<a href=\"mailto:c@example.org\">c@example.org</a> <@x> <x@>"
+		    "<script>if (a < b) x();</script>end < ";
+		kstr	    out = KSTR_INIT;
+		km_html_text(in, strlen(in), &out);
+		T_EQ_STR(ks_str(&out), "size 1 < 2x a<=b\n<bob@example.net>: 550 unknown\n"
+		    "c@example.org <@x> end < ", "a '<' that opens no tag; an address in brackets");
+		ks_dispose(&out);
+	}
+	flat_is(cs, "Content-Type: text/html\n\n<p>Delivery to <kim@example.org> failed:</p>\n"
+	    "<p>550 5.1.1 user unknown</p>\n",
+	    "\nDelivery to <kim@example.org> failed:\n\n550 5.1.1 user unknown\n",
+	    "an HTML notice with an address left unescaped");
 
 	/*
 	 * km_html_text against the reference: random documents of tag names

@@ -118,6 +118,36 @@ done:
 	return i;
 }
 
+/* tag_start - whether the '<' at s[i] opens markup: a letter, '/', '!' or '?' follows */
+static int
+tag_start(const char *s, size_t i, size_t n)
+{
+	unsigned char c = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+
+	return k_isalpha(c) || c == '/' || c == '!' || c == '?';
+}
+
+/*
+ * is_address - whether a "tag" t (tn bytes, between '<' and '>') is a mail
+ * address a careless writer left unescaped: an '@' inside one word, no
+ * blank, '=' or quote (no tag name holds an '@'; attributes need '=').
+ */
+static int
+is_address(const char *t, size_t tn)
+{
+	const char *at = tn > 2 ? memchr(t, '@', tn) : NULL;
+	size_t	    k;
+
+	if (at == NULL || at == t || at == t + tn - 1)
+		return 0;
+	for (k = 0; k < tn; k++) {
+		unsigned char c = (unsigned char)t[k];
+		if (k_isspace(c) || c == '=' || c == '"' || c == '\'' || c == '<')
+			return 0;
+	}
+	return 1;
+}
+
 /* km_html_text - append the text of an HTML document */
 void
 km_html_text(const char *s, size_t n, kstr *out)
@@ -130,6 +160,13 @@ km_html_text(const char *s, size_t n, kstr *out)
 	while (i < n) {
 		char c = s[i];
 
+		if (c == '<' && !tag_start(s, i, n)) {
+			/* "1 < 2", "<=": a '<' that opens no tag is text (HTML5). */
+			if (skipn == 0)
+				ks_addc(out, '<');
+			i++;
+			continue;
+		}
 		if (c == '<') {
 			const char *gt = k_find3(s + i, n - i, '>', '>', '>');
 			const char *t = s + i + 1;
@@ -138,6 +175,12 @@ km_html_text(const char *s, size_t n, kstr *out)
 
 			if (gt == NULL)
 				break;
+			if (skipn == 0 && is_address(t, (size_t)(gt - t))) {
+				/* "<user@example.com>" written unescaped: the address, not a tag. */
+				ks_add(out, s + i, (size_t)(gt - s) + 1 - i);
+				i = (size_t)(gt - s) + 1;
+				continue;
+			}
 			if (t < gt && *t == '/') {
 				closing = 1;
 				t++;

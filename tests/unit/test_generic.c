@@ -17,6 +17,20 @@ void kaeru_parser_only_standard(kaeru_parser *p, int on);
 static const struct {
 	const char *what, *recipient, *reason, *status, *reply, *mail;
 } cases[] = {
+	{ "no cause, no address in the notice: the returned message summed up before the marker",
+	    "dana@example.net", "undefined", "5.0.0", "",
+	    "From: MAILER-DAEMON@mail.example.com\n"
+	    "To: news-bounces@lists.example.org\n"
+	    "Content-Type: text/plain\n"
+	    "\n"
+	    "Hi. We were unable to deliver the following message.\n"
+	    "This is a permanent error; we have given up.\n"
+	    "\n"
+	    "Subject: March newsletter\n"
+	    "To: Dana <dana@example.net>\n"
+	    "\n"
+	    "--- Below this line is a copy of the message.\n"
+	    "\n" },
 	{ "a security code in the greeting: the sending host is blocked", "bob@example.net", "blocked", "5.7.1", "554",
 	    "From: Mail Delivery System <MAILER-DAEMON@relay.example.com>\n"
 	    "To: alice@example.com\n"
@@ -936,6 +950,31 @@ main(void)
 		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
 		snprintf(what, sizeof(what), "%s: reply code", cases[i].what);
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
+	}
+	{
+		/*
+		 * The summary counts only beside a Subject: line, only in a notice
+		 * that says the mail was not delivered, and never names the
+		 * bounce's own addressee: a "To:" line alone, a notice that
+		 * only thanks, or the list's own address give no record.
+		 */
+		static const char *const mails[] = {
+		    "From: MAILER-DAEMON@mail.example.com\nTo: news-bounces@lists.example.org\n\n"
+		    "We were unable to deliver the following message.\n\nTo: dana@example.net\n\n"
+		    "--- Below this line is a copy of the message.\n",
+		    "From: MAILER-DAEMON@mail.example.com\nTo: news-bounces@lists.example.org\n\n"
+		    "Thank you for your message.\n\nSubject: March newsletter\nTo: dana@example.net\n\n"
+		    "--- Below this line is a copy of the message.\n",
+		    "From: MAILER-DAEMON@mail.example.com\nTo: news-bounces@lists.example.org\n\n"
+		    "We were unable to deliver the following message.\n\n"
+		    "Subject: March newsletter\nTo: news-bounces@lists.example.org\n\n"
+		    "--- Below this line is a copy of the message.\n",
+		};
+		for (i = 0; i < sizeof(mails) / sizeof(mails[0]); i++) {
+			char what[80];
+			snprintf(what, sizeof(what), "no summary To: to take, case %zu: no record", i + 1);
+			T_OK(kaeru_parser_parse(p, mails[i], strlen(mails[i]), "t.eml", &r, &n) == 0 && n == 0, what);
+		}
 	}
 	{
 		/*

@@ -452,6 +452,31 @@ telling(struct kmsg *m, const char *l, size_t n, int words)
 	return m != NULL && lh_phrase(m, "known", kb_str(m, l, n)) != NULL;
 }
 
+/*
+ * Words in which a notice says that the mail was not delivered, without
+ * a cause ("I'm afraid I wasn't able to deliver the following message.
+ * This is a permanent error; I've given up."), lower case.
+ */
+static const char *const undelivered[] = {
+	"wasn't able to deliver", "was not able to deliver", "unable to deliver",
+	"could not be delivered", "couldn't be delivered", "could not deliver",
+	"was not delivered", "wasn't delivered", "permanent error", "permanent fatal error",
+};
+
+/* says_undelivered - does a line of the notice, before the marker, say the mail was not delivered */
+static int
+says_undelivered(const char *p, size_t n)
+{
+	const char *cur = p, *end = p + n, *line;
+	size_t	    len, i;
+
+	while (km_nextline(&cur, end, &line, &len) && !is_stop(line, len))
+		for (i = 0; i < sizeof(undelivered) / sizeof(undelivered[0]); i++)
+			if (k_strstr_ci(line, len, undelivered[i]) != NULL)
+				return 1;
+	return 0;
+}
+
 /* notice_tells - does a line of the notice quote a code (or, with words, a reason phrase) */
 static int
 notice_tells(const char *p, size_t n, int words)
@@ -489,6 +514,46 @@ inline_to(struct kmsg *m, const char *cur, const char *end)
 			return kb_str(m, a, an);
 	}
 	return NULL;
+}
+
+/*
+ * summary_to - the To: of the returned message summed up in the notice
+ *	itself, before the marker: a "To: a@b" line next to a "Subject:"
+ *	line (Yahoo's notice in qmail's words: "Subject: ..." and "To: a@b",
+ *	then "--- Below this line is a copy of the message." with nothing
+ *	below it). Not the bounce's own addressee nor the returned
+ *	message's sender, which some notices also sum up.
+ */
+static const char *
+summary_to(struct kmsg *m, const char *cur, const char *end)
+{
+	const char *line, *a, *to = NULL, *prev_to = NULL;
+	size_t	    len, an;
+	int	    prev_subject = 0;
+
+	while (km_nextline(&cur, end, &line, &len) && !is_stop(line, len)) {
+		const char *this_to = NULL;
+		int	    is_subject;
+
+		k_trim(&line, &len);
+		is_subject = k_startswith_ci(line, len, "subject:");
+		if (len > 3 && k_startswith_ci(line, len, "to:") &&
+		    addr_find(line + 3, len - 3, &a, &an) && !addr_is_daemon(a, an))
+			this_to = kb_str(m, a, an);
+		if (this_to != NULL && prev_subject) {
+			to = this_to;
+			break;
+		}
+		if (is_subject && prev_to != NULL) {
+			to = prev_to;
+			break;
+		}
+		prev_to = this_to;
+		prev_subject = is_subject;
+	}
+	if (to == NULL || is_sender(m, to))
+		return NULL;
+	return to;
 }
 
 /*
@@ -751,13 +816,18 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 		 * that names a cause, or a delivery-status part (that names no
 		 * recipient: "--- Delivery report unavailable ---") is taken for
 		 * a bounce; free-form notices are too easily something else.
-		 * A notice that says a cause in words only counts when it ends
-		 * with the returned message quoted after a marker, whose To:
-		 * then names the recipient.
+		 * A notice that says a cause in words, or only that the mail
+		 * was not delivered, counts when it ends with the returned
+		 * message quoted after a marker, whose To: then names the
+		 * recipient, or sums that message up before the marker
+		 * ("Subject:" and "To:" lines, summary_to()).
 		 */
 		const char *r;
-		if (tail == NULL || m->orig != NULL || !notice_tells(p, n, 1) ||
-		    (r = inline_to(m, tail, end)) == NULL)
+		if (tail == NULL || m->orig != NULL)
+			return 0;
+		if (!notice_tells(p, n, 1) && !says_undelivered(p, n))
+			return 0;
+		if ((r = inline_to(m, tail, end)) == NULL && (r = summary_to(m, p, end)) == NULL)
 			return 0;
 		if ((d = kb_add(m, b)) == NULL)
 			return -1;
@@ -787,6 +857,8 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	}
 	if (b->n == 0 && m->orig == NULL && tail != NULL) {
 		const char *r = inline_to(m, tail, end);
+		if (r == NULL)
+			r = summary_to(m, p, end);
 		if (r != NULL) {
 			if ((d = kb_add(m, b)) == NULL)
 				return -1;

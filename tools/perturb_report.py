@@ -51,6 +51,9 @@ diagnosis.
               quoted-printable decoder drops)
   blank-lines the empty lines of bodies as one blank (those that end a
               header block stay empty: there a blank line continues a field)
+  mislabel    text parts beyond ASCII under a charset label they are not
+              in: UTF-8 as ISO-2022-JP, ISO-2022-JP as Shift_JIS, Shift_JIS
+              as UTF-8, EUC-JP as ISO-2022-JP, others as UTF-8
   report-b64  each delivery-status part sent as base64
               (LF files only; not where the part's header block is broken)
 
@@ -82,7 +85,7 @@ DSN_FIELD = re.compile(
 DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status')
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
 MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed',
-         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64')
+         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64', 'mislabel')
 
 
 def edit_report_fields(data, edit):
@@ -383,6 +386,28 @@ def other_charset(msg):
     return done
 
 
+WRONG_LABEL = {'utf-8': 'iso-2022-jp', 'iso-2022-jp': 'shift_jis', 'shift_jis': 'utf-8',
+               'cp932': 'utf-8', 'sjis': 'utf-8', 'euc-jp': 'iso-2022-jp'}
+
+
+def mislabel(msg):
+    """Text parts that hold more than ASCII declared in a charset they are not in:
+    UTF-8 as ISO-2022-JP, ISO-2022-JP as Shift_JIS, Shift_JIS as UTF-8, EUC-JP as
+    ISO-2022-JP, anything else as UTF-8 (us-ascii when it was UTF-8 already). The
+    bytes stay; only the label lies, as careless writers' labels do."""
+    done = False
+    for part in leaves(msg):
+        if part.get_content_maintype() != 'text':
+            continue
+        body = part.get_payload(decode=True)
+        if not isinstance(body, bytes) or (max(body or b'\0') < 128 and b'\x1b' not in body):
+            continue
+        label = (part.get_content_charset() or 'us-ascii').lower()
+        part.set_param('charset', WRONG_LABEL.get(label, 'utf-8' if label != 'utf-8' else 'us-ascii'))
+        done = True
+    return done
+
+
 def preamble(msg):
     """A preamble before the first part where there was none, as many MTAs write."""
     if not msg.is_multipart() or (msg.preamble or '').strip():
@@ -563,7 +588,7 @@ def transform(mode, data):
     if mode in ('base64', 'qp'):
         return through_email(data, reencode(mode))
     package = {'html': to_html, 'flowed': to_flowed, 'headers-only': headers_only,
-               'charset': other_charset, 'preamble': preamble}
+               'charset': other_charset, 'preamble': preamble, 'mislabel': mislabel}
     return through_email(data, package[mode])
 
 

@@ -404,6 +404,18 @@ convert(iconv_t cd, const char *in, size_t n, kstr *out)
 }
 
 /*
+ * seven_bit_label_lies - whether a label other than an ISO-2022 one, UTF-7
+ *	UTF-16 or UTF-32 is given to text of 7-bit bytes only (such text with JIS
+ *	escapes in it is ISO-2022-JP whatever its label says)
+ */
+static int
+seven_bit_label_lies(const char *canon, const char *in, size_t n)
+{
+	return strncmp(canon, "ISO-2022", 8) != 0 && strncmp(canon, "UTF-16", 6) != 0 &&
+	    strncmp(canon, "UTF-32", 6) != 0 && strcmp(canon, "UTF-7") != 0 && kc_is_ascii(in, n);
+}
+
+/*
  * kcs_utf8_view - the UTF-8 form of in[0..n) declared as charset: in
  *	itself when it already is (*len = n, out untouched), else out's
  *	bytes after what out held (*len of them, appended there)
@@ -426,8 +438,12 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 	if (kc_is_plain(in, n, 0x1b) && (canon == NULL ||
 	    (strncmp(canon, "UTF-16", 6) != 0 && strcmp(canon, "UTF-7") != 0)))
 		return in;
-	/* ISO-2022-JP escapes win over any label: "us-ascii" often lies. */
-	if ((canon == NULL || strcmp(canon, "UTF-8") == 0) &&
+	/*
+	 * ISO-2022-JP escapes win over any label: "us-ascii" often lies, and
+	 * so does "Shift_JIS" or "EUC-JP" on 7-bit text that designates JIS
+	 * X 0208 (ESC $ B, ESC $ @), which those charsets never hold.
+	 */
+	if ((canon == NULL || strcmp(canon, "UTF-8") == 0 || seven_bit_label_lies(canon, in, n)) &&
 	    memchr(in, 0x1b, n) != NULL &&
 	    (k_memmem(in, n, "\x1b$B", 3) || k_memmem(in, n, "\x1b$@", 3)))
 		canon = "ISO-2022-JP-3";

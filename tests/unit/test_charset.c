@@ -14,6 +14,9 @@ static const struct {
 } conv[] = {
 	{ "iso-2022-jp", "\x1b$B$3$s$K$A$O\x1b(B", "こんにちは", "ISO-2022-JP" },
 	{ "us-ascii", "\x1b$B$3$s\x1b(B", "こん", "ISO-2022-JP labelled us-ascii" },
+	{ "shift_jis", "a \x1b$B$3$s\x1b(B b", "a こん b", "ISO-2022-JP labelled Shift_JIS" },
+	{ "euc-jp", "\x1b$@$3$s\x1b(J", "こん", "ISO-2022-JP (ESC $ @) labelled EUC-JP" },
+	{ "iso-8859-1", "\x1b$B$3$s\x1b(B", "こん", "ISO-2022-JP labelled Latin-1" },
 	{ "shift_jis", "\x82\xb1\x82\xf1", "こん", "Shift_JIS" },
 	{ "SJIS", "\x87\x40", "①", "CP932 extension under SJIS" },
 	{ "euc-jp", "\xa4\xb3\xa4\xf3", "こん", "EUC-JP" },

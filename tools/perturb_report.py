@@ -51,6 +51,8 @@ diagnosis.
               quoted-printable decoder drops)
   blank-lines the empty lines of bodies as one blank (those that end a
               header block stay empty: there a blank line continues a field)
+  subject-cs  a Subject of encoded words in another charset: Japanese ones
+              as UTF-8, UTF-8 as ISO-2022-JP (or as Q-encoded UTF-8)
   mislabel    text parts beyond ASCII under a charset label they are not
               in: UTF-8 as ISO-2022-JP, ISO-2022-JP as Shift_JIS, Shift_JIS
               as UTF-8, EUC-JP as ISO-2022-JP, others as UTF-8
@@ -85,7 +87,7 @@ DSN_FIELD = re.compile(
 DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status')
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
 MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed',
-         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64', 'mislabel')
+         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64', 'mislabel', 'subject-cs')
 
 
 def edit_report_fields(data, edit):
@@ -346,6 +348,54 @@ def subject_enc(data):
     return lead + head + rest
 
 
+def subject_charset(data):
+    """A Subject of encoded words written again in another charset: Japanese
+    charsets as UTF-8 (base64), UTF-8 as ISO-2022-JP when it can hold it, else
+    as quoted-printable UTF-8. The words it decodes to are the same."""
+    import email.header
+    parts = split_head(data)
+    if parts is None:
+        return None
+    lead, head, rest = parts
+    crlf = head.endswith(b'\r\n\r\n')
+    lines = head.replace(b'\r\n', b'\n').split(b'\n')
+    fields = []
+    for line in lines:
+        if line[:1] in (b' ', b'\t') and fields:
+            fields[-1] += b'\n' + line
+        else:
+            fields.append(line)
+    changed = False
+    for i, f in enumerate(fields):
+        name, colon, value = f.partition(b':')
+        if not colon or name.strip().lower() != b'subject' or not ENCODED.search(value):
+            continue
+        try:
+            pieces = email.header.decode_header(value.decode('ascii'))
+            text = ''.join(p.decode(c or 'ascii') if isinstance(p, bytes) else p for p, c in pieces)
+            first = (pieces[0][1] or 'ascii').lower()
+        except (UnicodeError, LookupError, ValueError):
+            return None
+        if first in JAPANESE:
+            new = email.header.Header(text, 'utf-8').encode()
+        else:
+            try:
+                text.encode('iso-2022-jp')
+                new = email.header.Header(text, 'iso-2022-jp').encode()
+            except UnicodeEncodeError:
+                new = '=?UTF-8?Q?' + ''.join(c if c.isalnum() and ord(c) < 128 else
+                                             ''.join('=%02X' % b for b in c.encode())
+                                             for c in text) + '?='
+        fields[i] = b'Subject: ' + new.encode('ascii')
+        changed = True
+    if not changed:
+        return None
+    head = b'\n'.join(fields)
+    if crlf:
+        head = head.replace(b'\n', b'\r\n')
+    return lead + head + rest
+
+
 JAPANESE = ('iso-2022-jp', 'shift_jis', 'euc-jp', 'cp932', 'sjis', 'x-sjis', 'shift-jis')
 
 
@@ -581,7 +631,7 @@ def transform(mode, data):
         new = mime_case(data)
         return (data, new) if new is not None else None
     raw = {'subject-enc': subject_enc, 'boundary': boundary, 'inbound': inbound, 'trailing': trailing,
-           'blank-lines': blank_lines, 'report-b64': report_base64}
+           'blank-lines': blank_lines, 'report-b64': report_base64, 'subject-cs': subject_charset}
     if mode in raw:
         new = raw[mode](data)
         return (data, new) if new is not None else None

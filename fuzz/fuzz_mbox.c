@@ -10,7 +10,11 @@
  *	(cut where the second and third bytes say) must hand out the same
  *	mails, in the same order; and so must readers that read 1 to 64
  *	bytes at a time (the fourth byte says how many), whole and over
- *	the same ranges: where reads begin and end must not matter.
+ *	the same ranges: where reads begin and end must not matter. With
+ *	skip_attachments and such reads, a mail longer than four reads is
+ *	streamed through the elider: each mail must then be the one read
+ *	without it, whole or exactly what the elider keeps of it (its From_
+ *	line, then kel_stream() over the rest from memory).
  *
  *	An input that begins with gzip's magic is decompressed as the reader
  *	reads it (mail/gzip.c). Most such inputs are corrupt, which must be
@@ -24,6 +28,7 @@
 
 #include <kaeru/kaeru.h>
 
+#include "lib/mail/elide.h"
 #include "lib/mail/gzip.h"
 
 #include <string.h>
@@ -92,6 +97,81 @@ same_as(const struct seen *whole, kaeru_reader_opts o, uint64_t a, uint64_t b, s
 	mails(o, b, 0, size, &parts);
 	FUZZ_CHECK(parts.n == whole->n && parts.total == whole->total);
 	FUZZ_CHECK(memcmp(parts.h, whole->h, (whole->n < 512 ? whole->n : 512) * sizeof(whole->h[0])) == 0);
+}
+
+/* The mails read whole, end to end in one buffer, for elided_like(). */
+static struct {
+	char   *buf;
+	size_t	cap, len;
+	size_t	off[257], n;
+	int	cut[256];
+} held;
+
+/* hold - the mails of the file read with o, without skip_attachments, into held */
+static void
+hold(kaeru_reader_opts o)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+
+	held.len = held.n = 0;
+	o.skip_attachments = 0;
+	FUZZ_CHECK(kaeru_reader_open(&r, path, &o) == 0);
+	while (held.n < 256 && kaeru_reader_next(r, &m) == 1) {
+		if (held.len + m.len + 1 > held.cap) {
+			held.cap = (held.len + m.len + 1) * 2;
+			held.buf = realloc(held.buf, held.cap);
+			FUZZ_CHECK(held.buf != NULL);
+		}
+		memcpy(held.buf + held.len, m.data, m.len);
+		held.off[held.n] = held.len;
+		held.cut[held.n] = m.truncated;
+		held.len += m.len;
+		held.n++;
+	}
+	held.off[held.n] = held.len;
+	kaeru_reader_free(r);
+}
+
+/* elided_like - the mails read with o and skip_attachments are those of hold(), whole or elided */
+static void
+elided_like(kaeru_reader_opts o)
+{
+	static char    win[1 << 16];
+	kaeru_reader  *r;
+	kaeru_mail     m;
+	kstr	       ref = KSTR_INIT;
+	size_t	       i = 0;
+
+	o.skip_attachments = 1;
+	FUZZ_CHECK(kaeru_reader_open(&r, path, &o) == 0);
+	while (i < held.n && kaeru_reader_next(r, &m) == 1) {
+		const char *w = held.buf + held.off[i], *nl;
+		size_t	    wn = held.off[i + 1] - held.off[i];
+
+		FUZZ_CHECK(m.truncated == held.cut[i]);
+		FUZZ_CHECK(m.len == 0 || m.data[m.len] == '\0');
+		if (!(m.len == wn && memcmp(m.data, w, wn) == 0)) {
+			struct kelide  e;
+			struct kel_mem mem;
+
+			FUZZ_CHECK((nl = memchr(w, '\n', wn)) != NULL);
+			ks_clear(&ref);
+			ks_add(&ref, w, (size_t)(nl - w) + 1);
+			kel_init(&e, 0);
+			mem.p = nl + 1;
+			mem.left = wn - (size_t)(nl - w) - 1;
+			kel_stream(&e, &ref, win, sizeof(win), kel_mem_fill, &mem);
+			kel_dispose(&e);
+			FUZZ_CHECK(m.len == ref.len && memcmp(m.data, ref.p, ref.len) == 0);
+		}
+		i++;
+	}
+	FUZZ_CHECK(i == held.n);
+	if (held.n < 256)
+		FUZZ_CHECK(kaeru_reader_next(r, &m) == 0);	/* no mail more */
+	ks_dispose(&ref);
+	kaeru_reader_free(r);
 }
 
 /*
@@ -175,6 +255,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.read_size = 1 + (size > 3 ? data[3] % 64 : 0);
 		same_as(&whole, o, 0, 0, size);
 		same_as(&whole, o, a, b, size);
+		hold(o);
+		elided_like(o);
 	}
 	return 0;
 }

@@ -42,8 +42,9 @@
  *	so the bytes may also be read as a C string (a mail holding NUL
  *	bytes then ends early that way; len is the truth).
  *
- *	With skip_attachments set, a mail file of 256 KiB or more and a mail
- *	on standard input are streamed in 256 KiB pieces and handed out
+ *	With skip_attachments set, a mail file of 256 KiB or more, a mail
+ *	on standard input and a mail of an mbox past its first MiB are
+ *	streamed in pieces and handed out
  *	without the bodies of their base64 attachments (images, archives:
  *	the parts that kaeru_parser_parse() never reads); headers, boundary
  *	lines and every other byte are kept, so the parser's records are

@@ -1,5 +1,6 @@
 /* test_reader - files, directories, Maildir, mbox, errors (mail/reader.c) */
 #include "t.h"
+#include "lib/mail/elide.h"
 
 #include <kaeru/kaeru.h>
 #include <signal.h>
@@ -465,6 +466,243 @@ read_sizes(void)
 	}
 	T_OK(same, "read sizes of 1 to 65537 bytes: the mails of the default reads");
 	T_OK(tiled, "read sizes of 1 to 65537 bytes: ranges read as the whole");
+}
+
+/*
+ * elided_ref - what the elider keeps of a mail handed out whole: its
+ *	From_ line as it is, then the message through kel_stream() from
+ *	memory (the reader streams it through kel_feed() in reads of any
+ *	size, and must keep the same bytes)
+ */
+static void
+elided_ref(const char *p, size_t n, kstr *out)
+{
+	const char    *nl = memchr(p, '\n', n);
+	struct kelide  e;
+	struct kel_mem mem;
+	static char    win[256 << 10];
+
+	ks_clear(out);
+	if (nl == NULL) {
+		ks_add(out, p, n);
+		return;
+	}
+	ks_add(out, p, (size_t)(nl - p) + 1);
+	kel_init(&e, 0);
+	mem.p = nl + 1;
+	mem.left = n - (size_t)(nl - p) - 1;
+	kel_stream(&e, out, win, sizeof(win), kel_mem_fill, &mem);
+	kel_dispose(&e);
+}
+
+/* A mail of read_all(): its bytes, kept. */
+struct held {
+	char   *p;
+	size_t	len;
+	int	truncated;
+};
+
+/* read_all - up to cap mails of path read with o (ranges from, to), copied into v; their number */
+static size_t
+read_all(const char *path, kaeru_reader_opts o, uint64_t from, uint64_t to, struct held *v, size_t cap)
+{
+	kaeru_reader *r;
+	kaeru_mail    m;
+	size_t	      n = 0;
+
+	o.range_from = from;
+	o.range_to = to;
+	if (kaeru_reader_open(&r, path, &o) != 0)
+		return 0;
+	while (kaeru_reader_next(r, &m) == 1) {
+		if (n < cap) {
+			v[n].p = malloc(m.len + 1);
+			memcpy(v[n].p, m.data, m.len + 1);
+			v[n].len = m.len;
+			v[n].truncated = m.truncated;
+		}
+		n++;
+	}
+	kaeru_reader_free(r);
+	return n;
+}
+
+static void
+free_all(struct held *v, size_t n)
+{
+	while (n-- > 0)
+		free(v[n].p);
+}
+
+/*
+ * like_whole - got[0..m) are the mails of want[0..n), each whole or as the
+ *	elider keeps it (elided_ref()), cut or not as it was; *elided counts
+ *	those that the elider shortened
+ */
+static int
+like_whole(const struct held *want, size_t n, const struct held *got, size_t m, size_t *elided)
+{
+	kstr   ref = KSTR_INIT;
+	size_t i;
+	int    ok = n == m && n > 0;
+
+	for (i = 0; ok && i < n; i++) {
+		if (got[i].truncated != want[i].truncated)
+			ok = 0;
+		else if (got[i].len == want[i].len && memcmp(got[i].p, want[i].p, want[i].len) == 0)
+			continue;
+		elided_ref(want[i].p, want[i].len, &ref);
+		if (got[i].len != ref.len || memcmp(got[i].p, ref.p, ref.len) != 0 || got[i].p[got[i].len] != '\0')
+			ok = 0;
+		else if (ref.len < want[i].len)
+			(*elided)++;
+	}
+	ks_dispose(&ref);
+	return ok;
+}
+
+/*
+ * elided_mbox - with skip_attachments, a long mail of an mbox is streamed
+ *	through the elider instead of held whole: its base64 photos are left
+ *	out as in a file of its own, so memory stays bounded over an mbox
+ *	that holds a 60 MB bounce. The mails must split where they do
+ *	without it, each whole or exactly what the elider keeps of it
+ *	(">From " unquoted, cut at the size limit as it was), for reads of
+ *	any size, in ranges too, LF and CRLF; and the bounce must give the
+ *	same records.
+ */
+static void
+elided_mbox(void)
+{
+	static const char *const sizes_name[] = { "default reads", "reads of 1 byte", "reads of 7 bytes",
+		"reads of 4093 bytes" };
+	static const size_t read_size[] = { 0, 1, 7, 4093 };
+	static struct held want[16], got[16];
+	char		   path[4096];
+	int		   crlf, lim;
+
+	snprintf(path, sizeof(path), "%s/photos.mbox", dir);
+	for (crlf = 0; crlf < 2; crlf++) {
+		const char *nl = crlf ? "\r\n" : "\n";
+		FILE	   *f = fopen(path, "wb");
+		size_t	    i;
+
+#define L(s) fprintf(f, "%s%s", s, nl)
+		L("From a@b Mon Jan  1 00:00:00 2001");
+		L("Subject: first");
+		L("");
+		L("one");
+		L("");
+		L("From MAILER-DAEMON Mon Jan  1 00:00:01 2001");
+		L("From: Mail Delivery System <MAILER-DAEMON@mx.example.net>");
+		L("To: alice@example.com");
+		L("Subject: Undelivered Mail Returned to Sender");
+		L("MIME-Version: 1.0");
+		L("Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"");
+		L("");
+		L("--R");
+		L("Content-Type: text/plain");
+		L("");
+		L("<bob@example.org>: host mx.example.org said: 550 5.1.1 unknown user");
+		L(">From here the quoting is mboxrd's");
+		L("--R");
+		L("Content-Type: message/delivery-status");
+		L("");
+		L("Final-Recipient: rfc822; bob@example.org");
+		L("Action: failed");
+		L("Status: 5.1.1");
+		L("");
+		L("--R");
+		L("Content-Type: message/rfc822");
+		L("");
+		L("From: alice@example.com");
+		L("To: bob@example.org");
+		L("Subject: photos");
+		L("Content-Type: multipart/mixed; boundary=\"P\"");
+		L("");
+		L("--P");
+		L("Content-Type: text/plain");
+		L("");
+		L("see the photos");
+		for (i = 0; i < 2; i++) {
+			size_t k;
+			L("--P");
+			L("Content-Type: image/jpeg");
+			L("Content-Transfer-Encoding: base64");
+			L("");
+			for (k = 0; k < 20000; k++)
+				fprintf(f, "%.*s%s", 76, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw==", nl);
+		}
+		L("--P--");
+		L("");
+		L("--R--");
+		L("");
+		L("From c@d Mon Jan  1 00:00:02 2001");
+		L("Subject: third");
+		L("");
+		L("three");
+#undef L
+		fclose(f);
+		for (lim = 0; lim < 2; lim++) {
+			kaeru_reader_opts o = KAERU_READER_OPTS_INIT;
+			size_t		  n, m, j, elided;
+			char		  what[160];
+
+			o.max_mail_size = lim ? 1500000 : 0;	/* a limit inside the photos */
+			n = read_all(path, o, 0, 0, want, 16);
+			T_OK(n == 3 && (lim ? want[1].len <= 1500000 && want[1].len > 1400000 : want[1].len > 3000000) &&
+			    (want[1].truncated != 0) == lim,
+			    "photos mbox, attachments kept: three mails, the bounce whole or cut");
+			o.skip_attachments = 1;
+			for (j = 0; j < sizeof(read_size) / sizeof(read_size[0]); j++) {
+				o.read_size = read_size[j];
+				elided = 0;
+				m = read_all(path, o, 0, 0, got, 16);
+				snprintf(what, sizeof(what), "photos mbox (%s%s), %s: the mails whole or as the elider keeps them",
+				    crlf ? "CRLF" : "LF", lim ? ", limit 1.5 MB" : "", sizes_name[j]);
+				T_OK(like_whole(want, n, got, m, &elided), what);
+				snprintf(what, sizeof(what), "photos mbox (%s%s), %s: the bounce without its photos",
+				    crlf ? "CRLF" : "LF", lim ? ", limit 1.5 MB" : "", sizes_name[j]);
+				T_OK(m == 3 && got[1].len < 4000 && elided >= 1, what);
+				if (j == 0 && lim == 0) {
+					kaeru_parser	   *pp;
+					const kaeru_record *ra, *rb;
+					size_t		    na, nb;
+					char		   *a = NULL;
+					int		    same;
+					kaeru_parser_new(&pp, NULL);
+					kaeru_parser_parse(pp, want[1].p, want[1].len, "w", &ra, &na);
+					if (na == 1)
+						a = strdup(ra[0].deliverystatus);
+					kaeru_parser_parse(pp, got[1].p, got[1].len, "g", &rb, &nb);
+					same = na == 1 && nb == 1 && strcmp(rb[0].recipient, "bob@example.org") == 0 &&
+					    strcmp(rb[0].deliverystatus, a) == 0 && strcmp(rb[0].reason, "userunknown") == 0;
+					T_OK(same, "photos mbox: the bounce elided gives the record it gives whole");
+					free(a);
+					kaeru_parser_free(pp);
+				}
+				free_all(got, m < 16 ? m : 16);
+			}
+			/* Ranges, as kaeru parse --jobs reads a large mbox. */
+			{
+				uint64_t cuts[] = { 0, 200, 1000000, 2500000, 0 };
+				size_t	 c, total = 0, e2 = 0, at = 0;
+				int	 ok = 1;
+				o.read_size = 0;
+				for (c = 0; c + 1 < sizeof(cuts) / sizeof(cuts[0]); c++) {
+					m = read_all(path, o, cuts[c], cuts[c + 1], got, 16);
+					ok &= at + m <= n && (m == 0 || like_whole(want + at, m, got, m, &e2));
+					free_all(got, m < 16 ? m : 16);
+					at += m;
+					total += m;
+				}
+				snprintf(what, sizeof(what), "photos mbox (%s%s), ranges: the same three mails",
+				    crlf ? "CRLF" : "LF", lim ? ", limit 1.5 MB" : "");
+				T_OK(ok && total == n, what);
+			}
+			free_all(want, n < 16 ? n : 16);
+		}
+	}
 }
 
 /* joined - the mails of path, read with o, joined by '|' into got; their number, -1 after an error (*err: its text) */
@@ -1082,6 +1320,7 @@ main(void)
 	}
 	glued_edge();
 	read_sizes();
+	elided_mbox();
 	{
 		/* Ranges over small files, every step; and what a range cannot be. */
 		static const char *const names[] = { "box.mbox", "glued.mbox", "mac.mbox", "one.eml" };

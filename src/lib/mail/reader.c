@@ -21,7 +21,8 @@
  *	With skip_attachments,
  *	a file of 256 KiB or more and standard input are streamed through the
  *	elider instead (elide.h): the bodies of base64 attachments are never
- *	kept.
+ *	kept; so is a mail of an mbox from the point where it has filled
+ *	EL_MBOX_MIN bytes of the buffer without its end found.
  *	Anything past max_mail_size is skipped and the mail flagged truncated.
  *
  *	A path that cannot be read makes kaeru_reader_next() return
@@ -85,6 +86,7 @@ struct kaeru_reader {
 	char	       *origin;	/* the current mail's origin */
 
 	int		skip;	/* skip_attachments: large mails go through el */
+	kstr		eml;	/* a large mail of an mbox as the elider kept it (mbox_elide()) */
 	size_t		maxhdr;
 	struct kelide  *el;	/* made at the first such mail */
 	char	       *win;	/* its read window, EL_WIN bytes */
@@ -180,6 +182,7 @@ kaeru_reader_open(kaeru_reader **out, const char *path, const kaeru_reader_opts 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return kerr_set(KAERU_ENOMEM, "out of memory");
 	ks_init(&r->mail);
+	ks_init(&r->eml);
 	ks_init(&r->blk);
 	if ((rc = set_opts(r, path, opts)) != 0) {
 		free(r);
@@ -256,6 +259,7 @@ kaeru_reader_free(kaeru_reader *r)
 	ks_dispose(&r->blk);
 	free(r->origin);
 	ks_dispose(&r->mail);
+	ks_dispose(&r->eml);
 	if (r->el != NULL) {
 		kel_dispose(r->el);
 		free(r->el);
@@ -645,6 +649,85 @@ unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 }
 
 /*
+ * A mail of an mbox that has grown past this many bytes in the buffer
+ * without its end in sight is streamed through the elider (with
+ * skip_attachments), so that memory stays bounded over a mbox that holds
+ * a 60 MB bounce. Four reads' worth: small read sizes (the tests') make
+ * every mail longer than a few bytes go this way.
+ */
+#define EL_MBOX_MIN(r) ((r)->rsize ? 4 * (r)->rsize : (size_t)1 << 20)
+
+/* el_ready - the elider and its buffers, made at the first large mail; -1 on ENOMEM */
+static int
+el_ready(kaeru_reader *r)
+{
+	if (r->el == NULL) {
+		if ((r->el = malloc(sizeof(*r->el))) == NULL)
+			return -1;
+		kel_init(r->el, r->maxhdr);
+	}
+	return 0;
+}
+
+/*
+ * elide_begin - start streaming the mail at r->boff through the elider
+ *	into r->eml: its From_ line is copied as it is (the elider reads
+ *	the message after it), and r->boff moves past it. Returns 1 when
+ *	started, 0 when the mail cannot be (its From_ line is not all in
+ *	the buffer or is longer than the size limit; an old Mac mbox, whose
+ *	CR lines the elider does not follow), -1 on ENOMEM.
+ */
+static int
+elide_begin(kaeru_reader *r, size_t *consumed)
+{
+	const char *p = r->blk.p + r->boff, *nl;
+	size_t	    n;
+
+	if (r->nl != '\n' || (nl = memchr(p, '\n', r->blk.len - r->boff)) == NULL)
+		return 0;
+	n = (size_t)(nl - p) + 1;
+	if (n > r->maxsize || el_ready(r) != 0)
+		return n > r->maxsize ? 0 : -1;
+	ks_clear(&r->eml);
+	ks_add(&r->eml, p, n);
+	kel_begin(r->el, &r->eml);
+	r->boff += n;
+	*consumed = n;
+	return ks_ok(&r->eml) ? 1 : -1;
+}
+
+/*
+ * elide_feed - give the elider the whole lines of r->blk from r->boff to
+ *	upto (eof: everything up to it), within the size limit (consumed:
+ *	the mail's bytes given so far); r->boff moves past what it took.
+ *	Returns 1 when the limit was reached (the rest of the mail is to be
+ *	skipped), else 0.
+ */
+static int
+elide_feed(kaeru_reader *r, size_t upto, int eof, size_t *consumed)
+{
+	size_t give, used;
+	int    limit = 0;
+
+	if (upto <= r->boff)
+		return 0;
+	give = upto - r->boff;
+	if (give >= r->maxsize - *consumed) {
+		give = r->maxsize - *consumed;
+		limit = eof = 1;
+	}
+	used = kel_feed(r->el, &r->eml, r->blk.p + r->boff, give, eof);
+	if (used == 0 && give >= EL_WIN) {
+		/* One line longer than the window: the rest is kept as it is (kel_stream() does so). */
+		kel_off(r->el);
+		used = kel_feed(r->el, &r->eml, r->blk.p + r->boff, give, eof);
+	}
+	r->boff += used;
+	*consumed += used;
+	return limit;
+}
+
+/*
  * mbox_next - the next mail of the open mbox
  *	The mbox is read in large chunks; a mail is handed out where it
  *	lies in the buffer, copied only to undo ">From " quoting or to cut
@@ -654,8 +737,9 @@ unquote(kaeru_reader *r, const char *p, size_t n, char nl)
 static int
 mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 {
-	size_t start, end, scan, pend;
-	int    cut = 0, quoted = 0;
+	size_t	 start, end, scan, pend, consumed = 0;
+	uint64_t mstart;
+	int	 cut = 0, quoted = 0, elide = 0, limit = 0;
 
 	*truncated = 0;
 	if (r->held != NULL) {
@@ -668,13 +752,35 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		return -1;
 	if (r->blk.len == r->boff)
 		return 0;
+	mstart = r->base + r->boff;
 	scan = r->boff + 1;	/* the mail's own From_ line is not its end */
 	for (;;) {
 		end = next_from(r->blk.p, r->blk.len, scan, r->nl, !r->mbox_eof, &quoted, &pend);
 		if (end < r->blk.len || r->mbox_eof)
 			break;
-		/* Not in the buffer yet: past the limit, keep the head and skip the rest. */
-		if (r->blk.len - r->boff > r->maxsize + 8) {
+		/*
+		 * Not in the buffer yet. A long mail goes through the elider
+		 * from here on (its whole lines below the search's edge: the
+		 * bytes just before a From_ line still to be judged stay, as
+		 * next_from() looks back at them), or, without
+		 * skip_attachments, past the limit: keep the head and skip
+		 * the rest.
+		 */
+		if (r->skip && !cut && !elide && r->blk.len - r->boff > EL_MBOX_MIN(r) &&
+		    (elide = elide_begin(r, &consumed)) < 0)
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		if (elide) {
+			size_t edge = pend < r->blk.len ? pend : r->blk.len > 8 ? r->blk.len - 8 : 0;
+			size_t upto = edge > r->boff + 4 ? edge - 4 : r->boff;
+			if (limit) {
+				if (upto > r->boff)
+					r->boff = upto;		/* past the limit: skipped */
+			} else {
+				limit = elide_feed(r, upto, 0, &consumed);
+				if (!ks_ok(&r->eml))
+					return kerr_set(KAERU_ENOMEM, "out of memory");
+			}
+		} else if (r->blk.len - r->boff > r->maxsize + 8) {
 			if (!cut) {
 				unquote(r, r->blk.p + r->boff, r->maxsize, r->nl);
 				if (!ks_ok(&r->mail))
@@ -706,6 +812,27 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		scan -= start - r->boff;	/* the buffer moved down */
 		if (scan < r->boff + 1)
 			scan = r->boff + 1;
+	}
+	if (elide) {
+		/* The rest of a streamed mail, then ">From " unquoted from what was kept. */
+		if (!limit)
+			elide_feed(r, end, 1, &consumed);
+		r->boff = end;
+		if ((r->pending[0] != '\0' && end == r->blk.len) || r->base + end - mstart > r->maxsize)
+			*truncated = 1;
+		if (!ks_ok(&r->eml))
+			return kerr_set(KAERU_ENOMEM, "out of memory");
+		if (quoted) {
+			unquote(r, r->eml.p, r->eml.len, r->nl);
+			if (!ks_ok(&r->mail))
+				return kerr_set(KAERU_ENOMEM, "out of memory");
+			*data = ks_str(&r->mail);
+			*len = r->mail.len;
+		} else {
+			*data = ks_str(&r->eml);
+			*len = r->eml.len;
+		}
+		return 1;
 	}
 	start = r->boff;
 	r->boff = end;

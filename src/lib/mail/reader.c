@@ -673,17 +673,18 @@ el_ready(kaeru_reader *r)
  * elide_begin - start streaming the mail at r->boff through the elider
  *	into r->eml: its From_ line is copied as it is (the elider reads
  *	the message after it), and r->boff moves past it. Returns 1 when
- *	started, 0 when the mail cannot be (its From_ line is not all in
- *	the buffer or is longer than the size limit; an old Mac mbox, whose
- *	CR lines the elider does not follow), -1 on ENOMEM.
+ *	started, 0 when the mail cannot be yet (its From_ line does not end
+ *	before upto, where bytes must stay for the From_ search, or is longer
+ *	than the size limit; an old Mac mbox, whose CR lines the elider does
+ *	not follow), -1 on ENOMEM.
  */
 static int
-elide_begin(kaeru_reader *r, size_t *consumed)
+elide_begin(kaeru_reader *r, size_t upto, size_t *consumed)
 {
 	const char *p = r->blk.p + r->boff, *nl;
 	size_t	    n;
 
-	if (r->nl != '\n' || (nl = memchr(p, '\n', r->blk.len - r->boff)) == NULL)
+	if (r->nl != '\n' || upto <= r->boff || (nl = memchr(p, '\n', upto - r->boff)) == NULL)
 		return 0;
 	n = (size_t)(nl - p) + 1;
 	if (n > r->maxsize || el_ready(r) != 0)
@@ -737,7 +738,7 @@ elide_feed(kaeru_reader *r, size_t upto, int eof, size_t *consumed)
 static int
 mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 {
-	size_t	 start, end, scan, pend, consumed = 0;
+	size_t	 start, end, scan, pend, edge, upto, consumed = 0;
 	uint64_t mstart;
 	int	 cut = 0, quoted = 0, elide = 0, limit = 0;
 
@@ -766,12 +767,12 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		 * skip_attachments, past the limit: keep the head and skip
 		 * the rest.
 		 */
+		edge = pend < r->blk.len ? pend : r->blk.len > 8 ? r->blk.len - 8 : 0;
+		upto = edge > r->boff + 4 ? edge - 4 : r->boff;
 		if (r->skip && !cut && !elide && r->blk.len - r->boff > EL_MBOX_MIN(r) &&
-		    (elide = elide_begin(r, &consumed)) < 0)
+		    (elide = elide_begin(r, upto, &consumed)) < 0)
 			return kerr_set(KAERU_ENOMEM, "out of memory");
 		if (elide) {
-			size_t edge = pend < r->blk.len ? pend : r->blk.len > 8 ? r->blk.len - 8 : 0;
-			size_t upto = edge > r->boff + 4 ? edge - 4 : r->boff;
 			if (limit) {
 				if (upto > r->boff)
 					r->boff = upto;		/* past the limit: skipped */

@@ -6,7 +6,8 @@
 #   large one (parsed in place, outside the batches). Then a 3 MB bounce
 #   returning photos, LF and CRLF: its records are the same whether its
 #   attachments are left out as it is read (the default, file or stdin)
-#   or it is read whole (--keep-attachments). Last, files large enough to
+#   or it is read whole (--keep-attachments), alone or inside an mbox.
+#   Last, files large enough to
 #   be split into ranges among the threads, and an mbox read through a
 #   named pipe and gzip'd.
 set -u
@@ -80,6 +81,16 @@ for m in photos photos-crlf; do
 	"$kaeru" parse --max-header 40 "$tmp/$m.eml" >"$tmp/$m-h40" 2>&1
 	"$kaeru" parse --max-header 40 --keep-attachments "$tmp/$m.eml" >"$tmp/$m-h40-keep" 2>&1
 	check "$m with --max-header 40: attachments left out or kept" "$tmp/$m-h40" "$tmp/$m-h40-keep"
+	# The same bounce inside an mbox, between corpus mails: past its first
+	# MiB it is streamed through the elider, in one reader or in ranges.
+	{ head -c 2000000 "$tmp/all.mbox"; printf '\n\nFrom MAILER-DAEMON Mon Jan  1 00:00:00 2001\n'
+	  cat "$tmp/$m.eml"; printf '\n'; cat "$tmp/all.mbox"; } >"$tmp/$m.mbox"
+	for j in 1 2; do
+		"$kaeru" parse --jobs $j "$tmp/$m.mbox" >"$tmp/$m-mbox-skip-$j" 2>&1
+		"$kaeru" parse --jobs $j --keep-attachments "$tmp/$m.mbox" >"$tmp/$m-mbox-keep-$j" 2>&1
+	done
+	check "a large bounce with photos in an mbox ($m): attachments left out or kept, 1 or 2 threads" \
+	    "$tmp/$m-mbox-skip-1" "$tmp/$m-mbox-keep-1" "$tmp/$m-mbox-skip-2" "$tmp/$m-mbox-keep-2"
 done
 
 # Files of 4 MiB and more are split into ranges that the threads read

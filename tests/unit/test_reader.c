@@ -469,28 +469,22 @@ read_sizes(void)
 }
 
 /*
- * elided_ref - what the elider keeps of a mail handed out whole: its
- *	From_ line as it is, then the message through kel_stream() from
- *	memory (the reader streams it through kel_feed() in reads of any
- *	size, and must keep the same bytes)
+ * elided_ref - what the elider keeps of a mail handed out whole, From_
+ *	line and all, through kel_stream() from memory (the reader streams
+ *	it through kel_feed() in reads of any size, and must keep the same
+ *	bytes for a mail without a CR alone)
  */
 static void
 elided_ref(const char *p, size_t n, kstr *out)
 {
-	const char    *nl = memchr(p, '\n', n);
 	struct kelide  e;
 	struct kel_mem mem;
 	static char    win[256 << 10];
 
 	ks_clear(out);
-	if (nl == NULL) {
-		ks_add(out, p, n);
-		return;
-	}
-	ks_add(out, p, (size_t)(nl - p) + 1);
 	kel_init(&e, 0);
-	mem.p = nl + 1;
-	mem.left = n - (size_t)(nl - p) - 1;
+	mem.p = p;
+	mem.left = n;
 	kel_stream(&e, out, win, sizeof(win), kel_mem_fill, &mem);
 	kel_dispose(&e);
 }

@@ -671,30 +671,20 @@ el_ready(kaeru_reader *r)
 
 /*
  * elide_begin - start streaming the mail at r->boff through the elider
- *	into r->eml: its From_ line is copied as it is (the elider reads
- *	the message after it), and r->boff moves past it. Returns 1 when
- *	started, 0 when the mail cannot be yet (its From_ line does not end
- *	before upto, where bytes must stay for the From_ search, or is longer
- *	than the size limit; an old Mac mbox, whose CR lines the elider does
- *	not follow), -1 on ENOMEM.
+ *	into r->eml (its From_ line too: the elider passes over one as
+ *	km_parse() does). Returns 1 when started, 0 for an old Mac mbox,
+ *	whose CR lines the elider does not follow, -1 on ENOMEM.
  */
 static int
-elide_begin(kaeru_reader *r, size_t upto, size_t *consumed)
+elide_begin(kaeru_reader *r)
 {
-	const char *p = r->blk.p + r->boff, *nl;
-	size_t	    n;
-
-	if (r->nl != '\n' || upto <= r->boff || (nl = memchr(p, '\n', upto - r->boff)) == NULL)
+	if (r->nl != '\n')
 		return 0;
-	n = (size_t)(nl - p) + 1;
-	if (n > r->maxsize || el_ready(r) != 0)
-		return n > r->maxsize ? 0 : -1;
+	if (el_ready(r) != 0)
+		return -1;
 	ks_clear(&r->eml);
-	ks_add(&r->eml, p, n);
 	kel_begin(r->el, &r->eml);
-	r->boff += n;
-	*consumed = n;
-	return ks_ok(&r->eml) ? 1 : -1;
+	return 1;
 }
 
 /*
@@ -770,7 +760,7 @@ mbox_next(kaeru_reader *r, const char **data, size_t *len, int *truncated)
 		edge = pend < r->blk.len ? pend : r->blk.len > 8 ? r->blk.len - 8 : 0;
 		upto = edge > r->boff + 4 ? edge - 4 : r->boff;
 		if (r->skip && !cut && !elide && r->blk.len - r->boff > EL_MBOX_MIN(r) &&
-		    (elide = elide_begin(r, upto, &consumed)) < 0)
+		    (elide = elide_begin(r)) < 0)
 			return kerr_set(KAERU_ENOMEM, "out of memory");
 		if (elide) {
 			if (limit) {

@@ -443,8 +443,8 @@ kcs_utf8_view(kcharset *c, const char *charset, size_t clen, const char *in,
 	 * so does "Shift_JIS" or "EUC-JP" on 7-bit text that designates JIS
 	 * X 0208 (ESC $ B, ESC $ @), which those charsets never hold.
 	 */
-	if ((canon == NULL || strcmp(canon, "UTF-8") == 0 || seven_bit_label_lies(canon, in, n)) &&
-	    memchr(in, 0x1b, n) != NULL &&
+	if (memchr(in, 0x1b, n) != NULL &&
+	    (canon == NULL || strcmp(canon, "UTF-8") == 0 || seven_bit_label_lies(canon, in, n)) &&
 	    (k_memmem(in, n, "\x1b$B", 3) || k_memmem(in, n, "\x1b$@", 3)))
 		canon = "ISO-2022-JP-3";
 	/* ISO-2022-JP is 7-bit: 8-bit bytes under that label are another charset. */

@@ -135,10 +135,15 @@ tag_start(const char *s, size_t i, size_t n)
 static int
 is_address(const char *t, size_t tn)
 {
-	const char *at = tn > 2 ? memchr(t, '@', tn) : NULL;
-	size_t	    k;
+	const char *at;
+	size_t	    k = 0;
 
-	if (at == NULL || at == t || at == t + tn - 1)
+	/* A tag's name ends at a blank, '/' or its end: most tags are out here. */
+	while (k < tn && k_isalnum((unsigned char)t[k]))
+		k++;
+	if (k == tn || k_isspace((unsigned char)t[k]) || t[k] == '/')
+		return 0;
+	if ((at = tn > 2 ? memchr(t, '@', tn) : NULL) == NULL || at == t || at == t + tn - 1)
 		return 0;
 	for (k = 0; k < tn; k++) {
 		unsigned char c = (unsigned char)t[k];

@@ -53,6 +53,12 @@ diagnosis.
               header block stay empty: there a blank line continues a field)
   subject-cs  a Subject of encoded words in another charset: Japanese ones
               as UTF-8, UTF-8 as ISO-2022-JP (or as Q-encoded UTF-8)
+  fwd-inline  the notice forwarded inline by a person, as Gmail writes it:
+              a mail of theirs, "Fwd:" and the subject, a "Forwarded
+              message" line, the bounce's From, Date, Subject and To, then
+              the text of its first plain part; the report parts are lost,
+              so only mails whose forwarded text still names every
+              recipient count, and only by their recipients
   mislabel    text parts beyond ASCII under a charset label they are not
               in: UTF-8 as ISO-2022-JP, ISO-2022-JP as Shift_JIS, Shift_JIS
               as UTF-8, EUC-JP as ISO-2022-JP, others as UTF-8
@@ -87,7 +93,7 @@ DSN_FIELD = re.compile(
 DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status')
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
 MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed',
-         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64', 'mislabel', 'subject-cs')
+         'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64', 'mislabel', 'subject-cs', 'fwd-inline')
 
 
 def edit_report_fields(data, edit):
@@ -605,6 +611,34 @@ def report_base64(data):
     return b'\n'.join(out) if changed else None
 
 
+
+def forward_inline(data):
+    """The notice forwarded inline by a person, as Gmail writes it: a new mail from
+    them, "Fwd:" and the subject, the forwarded message's From, Date, Subject and To
+    after a "Forwarded message" line, then the text of its first plain part. The
+    report parts are gone, so only the recipients are comparable."""
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+        text = None
+        for part in text_parts(msg):
+            body = part.get_payload(decode=True)
+            text = body.decode(part.get_content_charset() or 'us-ascii', 'replace')
+            break
+        if text is None or not text.strip():
+            return None
+        fields = ['%s: %s' % (k, str(msg.get(k, '')).replace('\n', ' ')) for k in ('From', 'Date', 'Subject', 'To')]
+        out = email.message.Message()
+        out['From'] = 'Alice Sender <alice@sender.example>'
+        out['To'] = 'support@esp.example'
+        out['Subject'] = 'Fwd: ' + str(msg.get('Subject', '')).replace('\n', ' ')
+        out['MIME-Version'] = '1.0'
+        out.set_payload('Why did this bounce?\n\n---------- Forwarded message ---------\n' +
+                        '\n'.join(fields) + '\n\n' + text, 'utf-8')
+        return out.as_bytes()
+    except Exception:
+        return None
+
+
 WRAPPER = (b'From: Postmaster <postmaster@relay.example.net>\nTo: owner@example.com\n'
            b'Subject: Fwd: returned mail\nMIME-Version: 1.0\n'
            b'Content-Type: multipart/mixed; boundary="perturb-wrapper"\n\n'
@@ -631,7 +665,8 @@ def transform(mode, data):
         new = mime_case(data)
         return (data, new) if new is not None else None
     raw = {'subject-enc': subject_enc, 'boundary': boundary, 'inbound': inbound, 'trailing': trailing,
-           'blank-lines': blank_lines, 'report-b64': report_base64, 'subject-cs': subject_charset}
+           'blank-lines': blank_lines, 'report-b64': report_base64, 'subject-cs': subject_charset,
+           'fwd-inline': forward_inline}
     if mode in raw:
         new = raw[mode](data)
         return (data, new) if new is not None else None
@@ -651,6 +686,14 @@ def records(kaeru, folder):
         r = json.loads(line)
         got.setdefault(os.path.basename(r['origin']), []).append(r)
     return got
+
+
+def forwarded_names(recs, folder, name):
+    """Whether the text of a mail forwarded inline still holds every recipient of recs."""
+    with open(os.path.join(folder, name), 'rb') as f:
+        msg = email.message_from_bytes(f.read(), policy=email.policy.compat32)
+    text = (msg.get_payload(decode=True) or b'').decode('utf-8', 'replace').lower()
+    return bool(recs) and all(r['recipient'].lower() in text for r in recs)
 
 
 def first_difference(a, b):
@@ -702,6 +745,11 @@ def main():
         diffs = []
         for name in sorted(set(a) | set(b)):
             field = first_difference(a.get(name, []), b.get(name, []))
+            if field is not None and mode == 'fwd-inline' and not forwarded_names(a.get(name, []), pert_dir, name):
+                field = None        # the forwarded text does not hold the recipients any more
+            elif field is not None and mode == 'fwd-inline':
+                field = 'recipient' if ({r['recipient'] for r in a.get(name, [])} !=
+                                        {r['recipient'] for r in b.get(name, [])}) else None
             if field is not None:
                 count[field] += 1
                 diffs.append((name, field))

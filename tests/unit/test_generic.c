@@ -17,6 +17,41 @@ void kaeru_parser_only_standard(kaeru_parser *p, int on);
 static const struct {
 	const char *what, *recipient, *reason, *status, *reply, *mail;
 } cases[] = {
+	{ "a bounce forwarded inline by a person (Gmail's shape): read as the mail its fields begin",
+	    "bob@example.org", "userunknown", "5.1.1", "550",
+	    "From: Alice <alice@example.com>\n"
+	    "To: support@esp.example\n"
+	    "Subject: Fwd: Postmaster notify: see transcript for details\n"
+	    "\n"
+	    "Why did this bounce?\n"
+	    "\n"
+	    "---------- Forwarded message ---------\n"
+	    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+	    "Date: Mon, 2 Mar 2026 09:00:00 +0900\n"
+	    "Subject: Postmaster notify: see transcript for details\n"
+	    "To: <alice@example.com>\n"
+	    "\n"
+	    "   ----- The following addresses had permanent fatal errors -----\n"
+	    "<bob@example.org>\n"
+	    "    (reason: 550 5.1.1 <bob@example.org>... User unknown)\n" },
+	{ "a bounce forwarded inline by Outlook: \"Sent:\", and no empty line before the text",
+	    "carol@example.net", "userunknown", "5.1.1", "550",
+	    "From: Alice <alice@example.com>\n"
+	    "To: support@esp.example\n"
+	    "Subject: FW: why?\n"
+	    "\n"
+	    "Can you look at this?\n"
+	    "-----Original Message-----\n"
+	    "From: Mail Delivery System <MAILER-DAEMON@relay.example.com>\n"
+	    "Sent: Monday, March 2, 2026 9:00 AM\n"
+	    "To: alice@example.com\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "A message that you sent could not be delivered to one or more of its\n"
+	    "recipients. This is a permanent error. The following address(es) failed:\n"
+	    "\n"
+	    "  carol@example.net\n"
+	    "    SMTP error from remote mail server after RCPT TO:<carol@example.net>:\n"
+	    "    550 5.1.1 No such user here\n" },
 	{ "no cause, no address in the notice: the returned message summed up before the marker",
 	    "dana@example.net", "undefined", "5.0.0", "",
 	    "From: MAILER-DAEMON@mail.example.com\n"
@@ -950,6 +985,16 @@ main(void)
 		T_EQ_STR(r[0].deliverystatus, cases[i].status, what);
 		snprintf(what, sizeof(what), "%s: reply code", cases[i].what);
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
+	}
+	{
+		/* A person's mail forwarded inline is no bounce. */
+		static const char mail[] =
+		    "From: Alice <alice@example.com>\nTo: carol@example.net\nSubject: Fwd: lunch\n\n"
+		    "---------- Forwarded message ---------\nFrom: Bob <bob@example.org>\n"
+		    "Date: Mon, 2 Mar 2026 09:00:00 +0900\nSubject: lunch\nTo: alice@example.com\n\n"
+		    "See you at noon.\n";
+		T_OK(kaeru_parser_parse(p, mail, strlen(mail), "t.eml", &r, &n) == 0 && n == 0,
+		    "a person's mail forwarded inline: no record");
 	}
 	{
 		/*

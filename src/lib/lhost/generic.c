@@ -26,7 +26,11 @@
  *	  remote server's, a notice that is only a warning makes its records
  *	  delayed, and words of known MTAs (data/lhost/known.txt) give the
  *	  verdict their decoders would;
- *	- a bounce forwarded inside a notice of its own is read as a mail.
+ *	- a bounce forwarded inside a notice of its own is read as a mail,
+ *	  and so is one a person forwarded inline (after a "Forwarded
+ *	  message" or "Original Message" line, its From, Date, Subject, To).
+ *	  A mail that does not look like a bounce is looked at for the latter
+ *	  alone.
  *	The notice stops at the usual "copy of the message" markers. Without
  *	an address in the notice, only a notice that quotes a code, names a
  *	cause in its subject, has a delivery-status part, or names a cause in
@@ -557,27 +561,23 @@ summary_to(struct kmsg *m, const char *cur, const char *end)
 }
 
 /*
- * wrapped_bounce - the records of a bounce that came back attached to a
- *	notice of its own (a gateway forwards the bounce it received to the
- *	sender as message/rfc822; a mailbox rule or a person forwards it
- *	"as attachment"): the attached message is read as a mail, family
- *	decoders and all, and what it is (a bounce, a complaint, an
- *	auto-reply) is what the wrapper is; one level only, and within the
- *	MIME depth limit. Only a notice that names no recipient itself comes
- *	here. Returns the number of records, 0, or -1 on ENOMEM.
+ * read_nested - the records of a mail found inside this one, mail[0..len):
+ *	it is read as a mail, family decoders and all, and what it is (a
+ *	bounce, a complaint, an auto-reply) is what the wrapper is; one level
+ *	only, and within the MIME depth limit. Returns the number of
+ *	records, 0, or -1 on ENOMEM.
  */
 static int
-wrapped_bounce(struct kmsg *m, struct kbounce *b)
+read_nested(struct kmsg *m, struct kbounce *b, const char *mail, size_t len)
 {
 	struct klimits	   lim = *m->lim;
 	struct kmsg	   in;
 	struct kbounce	   ib;
 	kstr		   flat = KSTR_INIT, held = KSTR_INIT;
-	const char	  *end = m->raw + m->rawlen;
 	size_t		   i;
 	int		   r;
 
-	if (m->nested || m->orig < m->raw || m->orig >= end || lim.max_depth <= m->depth_seen + 2)
+	if (m->nested || lim.max_depth <= m->depth_seen + 2)
 		return 0;
 	lim.max_depth -= m->depth_seen + 1;
 	memset(&in, 0, sizeof(in));
@@ -589,7 +589,7 @@ wrapped_bounce(struct kmsg *m, struct kbounce *b)
 	in.only_standard = m->only_standard;
 	in.nested = 1;
 	r = -1;
-	if (km_parse(&in, m->orig, (size_t)(end - m->orig)) != 0)
+	if (km_parse(&in, mail, len) != 0)
 		goto done;
 	/*
 	 * Decoders may keep pointers into the flat text: it moves to the
@@ -625,6 +625,97 @@ done:
 	ks_dispose(&flat);
 	m->truncated |= in.truncated;
 	return r < 0 ? -1 : r;
+}
+
+/*
+ * wrapped_bounce - a bounce that came back attached to a notice of its own
+ *	(a gateway forwards the bounce it received to the sender as
+ *	message/rfc822; a mailbox rule or a person forwards it "as
+ *	attachment"): read_nested() from the attached message's header block
+ *	to the mail's end. Only a notice that names no recipient itself
+ *	comes here.
+ */
+static int
+wrapped_bounce(struct kmsg *m, struct kbounce *b)
+{
+	const char *end = m->raw + m->rawlen;
+
+	if (m->orig < m->raw || m->orig >= end)
+		return 0;
+	return read_nested(m, b, m->orig, (size_t)(end - m->orig));
+}
+
+/*
+ * Lines that open a message forwarded inline, as mail programs write
+ * them: "---------- Forwarded message ---------" (Gmail), "-------- Forwarded
+ * Message --------" (Thunderbird), "Begin forwarded message:" (Apple Mail),
+ * "-----Original Message-----" (Outlook), lower case.
+ */
+static const char *const fwd_marks[] = {
+	"forwarded message", "original message", "forwarded by",
+};
+
+/*
+ * forwarded_inline - the records of a bounce that a person forwarded
+ *	inline: after a line that says so, the forwarded message's fields
+ *	("From:", "Date:" or "Sent:", "Subject:", "To:"), then its text. That
+ *	is a mail's shape: the fields and what follows them are read as one
+ *	mail (read_nested()), so the bounce's own From and Subject, lost to
+ *	the forwarder's, count again. Only the first such message, and only
+ *	one whose fields hold a From.
+ */
+static int
+forwarded_inline(struct kmsg *m, struct kbounce *b)
+{
+	const char *p = ks_str(m->flat), *end = p + m->flat->len, *cur = p, *line;
+	size_t	    len, i;
+
+	if (m->nested || m->flat->len == 0)
+		return 0;
+	while (km_nextline(&cur, end, &line, &len)) {
+		const char *start, *fields_end, *c2;
+		size_t	    nf = 0, n2;
+		int	    from = 0;
+		char	   *mail;
+
+		if (len > 80)
+			continue;
+		for (i = 0; i < sizeof(fwd_marks) / sizeof(fwd_marks[0]); i++)
+			if (k_strstr_ci(line, len, fwd_marks[i]) != NULL)
+				break;
+		if (i == sizeof(fwd_marks) / sizeof(fwd_marks[0]))
+			continue;
+		/* Blank lines, then the fields, each maybe folded. */
+		while (cur < end && *cur == '\n')
+			cur++;
+		start = fields_end = c2 = cur;
+		while (km_nextline(&c2, end, &line, &n2) && n2 > 0) {
+			if (k_isblank((unsigned char)line[0]) && nf > 0) {
+				fields_end = c2;
+				continue;
+			}
+			if (kh_field_name_len(line, n2) == 0)
+				break;
+			from |= k_startswith_ci(line, n2, "from:");
+			nf++;
+			fields_end = c2;
+		}
+		if (nf < 2 || !from)
+			return 0;
+		/* The fields, an empty line if none follows them, the rest. */
+		n2 = (size_t)(end - start) + 1;
+		if ((mail = ka_alloc(m->a, n2 + 1)) == NULL)
+			return -1;
+		len = (size_t)(fields_end - start);
+		memcpy(mail, start, len);
+		if (fields_end < end && *fields_end != '\n')
+			mail[len++] = '\n';
+		memcpy(mail + len, fields_end, (size_t)(end - fields_end));
+		len += (size_t)(end - fields_end);
+		mail[len] = '\0';
+		return read_nested(m, b, mail, len);
+	}
+	return 0;
 }
 
 /*
@@ -710,7 +801,7 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	int	    session = 0, d_session = 0;	/* inside a "While talking to"; d began in it */
 
 	if (!looks_like_bounce(m))
-		return 0;
+		return forwarded_inline(m, b);
 	lh_notice(m, &p, &n);
 	cur = p;
 	end = p + n;
@@ -808,6 +899,8 @@ generic_decode(struct kmsg *m, struct kbounce *b)
 	 * message"), is read before the notice is judged.
 	 */
 	if (b->n == 0 && m->orig != NULL && (r = wrapped_bounce(m, b)) != 0)
+		return r;
+	if (b->n == 0 && (r = forwarded_inline(m, b)) != 0)
 		return r;
 	if (b->n == 0 && !notice_tells(p, n, 0) && !subject_has_reason(m) && !lh_has_report(m)) {
 		/*

@@ -987,6 +987,24 @@ main(void)
 		T_EQ_STR(r[0].replycode, cases[i].reply, what);
 	}
 	{
+		/*
+		 * An attached message is read up to its part's end: the
+		 * notice's epilogue after the closing delimiter is not the
+		 * attached message's text (it was read as such, and its
+		 * "<x@y>: 550 ..." line made a record).
+		 */
+		static const char mail[] =
+		    "From: Relay <postmaster@relay.example.net>\nTo: alice@example.com\nSubject: notice\n"
+		    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"W\"\n\n"
+		    "--W\nContent-Type: text/plain\n\nSee the attached message.\n"
+		    "--W\nContent-Type: message/rfc822\n\n"
+		    "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: alice@example.com\n"
+		    "Subject: Mail delivery report\n\nNothing to say.\n"
+		    "--W--\n<dave@example.org>: 550 5.1.1 user unknown\n";
+		T_OK(kaeru_parser_parse(p, mail, strlen(mail), "t.eml", &r, &n) == 0 && n == 0,
+		    "an attached message ends at its part: the epilogue after it gives no record");
+	}
+	{
 		/* A person's mail forwarded inline is no bounce. */
 		static const char mail[] =
 		    "From: Alice <alice@example.com>\nTo: carol@example.net\nSubject: Fwd: lunch\n\n"

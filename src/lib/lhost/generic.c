@@ -631,16 +631,17 @@ done:
  * wrapped_bounce - a bounce that came back attached to a notice of its own
  *	(a gateway forwards the bounce it received to the sender as
  *	message/rfc822; a mailbox rule or a person forwards it "as
- *	attachment"): read_nested() from the attached message's header block
- *	to the mail's end. Only a notice that names no recipient itself
- *	comes here.
+ *	attachment"): read_nested() of the attached message, from its header
+ *	block to its part's end (not past it: what follows is the notice's,
+ *	and the elider of the reader follows the message only so far). Only
+ *	a notice that names no recipient itself comes here.
  */
 static int
 wrapped_bounce(struct kmsg *m, struct kbounce *b)
 {
-	const char *end = m->raw + m->rawlen;
+	const char *end = m->origend;
 
-	if (m->orig < m->raw || m->orig >= end)
+	if (end == NULL || m->orig < m->raw || m->orig >= end || end > m->raw + m->rawlen)
 		return 0;
 	return read_nested(m, b, m->orig, (size_t)(end - m->orig));
 }

@@ -114,6 +114,7 @@ struct kmsg {
 
 	const char	*orig;		/* header block of the returned message (raw slice), or NULL */
 	size_t		 origlen;
+	const char	*origend;	/* the end of its MIME part when that lies in raw, or NULL */
 	struct khdrs	 orighdr;
 
 	const char	*ctype;		/* top-level media type, lower case, "" if none */

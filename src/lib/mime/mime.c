@@ -338,6 +338,9 @@ add_message(struct kmsg *m, enum kpart_type t, enum kcte cte, const char *b, siz
 	append_clean(m, d, hend);
 	end_sect(m);
 	set_orig(m, d, hend);
+	/* Where the part ends: a message read whole stops there (lhost/generic.c). */
+	if (m->origend == NULL && m->orig >= b && m->orig <= b + n)
+		m->origend = b + n;
 	ks_dispose(&tmp);
 }
 
@@ -696,6 +699,7 @@ km_parse(struct kmsg *m, const char *buf, size_t len)
 
 	m->orig = NULL;
 	m->origlen = 0;
+	m->origend = NULL;
 	m->orighdr.n = 0;
 	m->orighdr.v = NULL;
 	memset(m->orighdr.slot, 0, sizeof(m->orighdr.slot));

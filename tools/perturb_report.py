@@ -284,6 +284,28 @@ def split_head(data):
     return lead, data[:cut + len(sep)], data[cut + len(sep):]
 
 
+def head_fields(data, unfold):
+    """(mbox line, fields, crlf, rest) of a mail's top header block: each field one
+    item, its folded lines joined by a blank (unfold) or kept on their lines."""
+    parts = split_head(data)
+    if parts is None:
+        return None
+    lead, head, rest = parts
+    fields = []
+    for line in head.replace(b'\r\n', b'\n').split(b'\n'):
+        if line[:1] in (b' ', b'\t') and fields:
+            fields[-1] += b' ' + line.strip() if unfold else b'\n' + line
+        else:
+            fields.append(line)
+    return lead, fields, head.endswith(b'\r\n\r\n'), rest
+
+
+def join_head(lead, fields, crlf, rest):
+    """The mail again from head_fields()'s parts."""
+    head = b'\n'.join(fields)
+    return lead + (head.replace(b'\n', b'\r\n') if crlf else head) + rest
+
+
 def headers_only(msg):
     """Each returned message (message/rfc822) as its header block alone, text/rfc822-headers
     (RFC 6522 lets a report return only the headers)."""
@@ -321,18 +343,11 @@ def encoded_word(text, q=False):
 def subject_enc(data):
     """The top-level Subject as encoded words, From's display name as one Q word: what a
     gateway that encodes every header writes."""
-    parts = split_head(data)
+    parts = head_fields(data, unfold=True)
     if parts is None:
         return None
-    lead, head, rest = parts
-    crlf = head.endswith(b'\r\n\r\n')
-    lines = head.replace(b'\r\n', b'\n').split(b'\n')
-    fields, out, changed = [], [], False
-    for line in lines:                      # unfolded fields
-        if line[:1] in (b' ', b'\t') and fields:
-            fields[-1] += b' ' + line.strip()
-        else:
-            fields.append(line)
+    lead, fields, crlf, rest = parts
+    out, changed = [], False
     for f in fields:
         name, colon, value = f.partition(b':')
         low = name.strip().lower()
@@ -346,12 +361,7 @@ def subject_enc(data):
                 f = b'From: ' + encoded_word(m.group(1).strip().decode('ascii'), q=True) + b' ' + m.group(2)
                 changed = True
         out.append(f)
-    if not changed:
-        return None
-    head = b'\n'.join(out)
-    if crlf:
-        head = head.replace(b'\n', b'\r\n')
-    return lead + head + rest
+    return join_head(lead, out, crlf, rest) if changed else None
 
 
 def subject_charset(data):
@@ -359,18 +369,10 @@ def subject_charset(data):
     charsets as UTF-8 (base64), UTF-8 as ISO-2022-JP when it can hold it, else
     as quoted-printable UTF-8. The words it decodes to are the same."""
     import email.header
-    parts = split_head(data)
+    parts = head_fields(data, unfold=False)
     if parts is None:
         return None
-    lead, head, rest = parts
-    crlf = head.endswith(b'\r\n\r\n')
-    lines = head.replace(b'\r\n', b'\n').split(b'\n')
-    fields = []
-    for line in lines:
-        if line[:1] in (b' ', b'\t') and fields:
-            fields[-1] += b'\n' + line
-        else:
-            fields.append(line)
+    lead, fields, crlf, rest = parts
     changed = False
     for i, f in enumerate(fields):
         name, colon, value = f.partition(b':')
@@ -394,12 +396,7 @@ def subject_charset(data):
                                              for c in text) + '?='
         fields[i] = b'Subject: ' + new.encode('ascii')
         changed = True
-    if not changed:
-        return None
-    head = b'\n'.join(fields)
-    if crlf:
-        head = head.replace(b'\n', b'\r\n')
-    return lead + head + rest
+    return join_head(lead, fields, crlf, rest) if changed else None
 
 
 JAPANESE = ('iso-2022-jp', 'shift_jis', 'euc-jp', 'cp932', 'sjis', 'x-sjis', 'shift-jis')

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """perturb_report.py - does kaeru read a bounce the same when it is written differently?
 
-    python3 tools/perturb_report.py [-v] [KAERU] [CORPUS_DIR] [OUT_DIR]
+    python3 tools/perturb_report.py [-v] [--check] [-m MODES] [KAERU] [CORPUS_DIR] [OUT_DIR]
 
 The corpus shows each bounce in the one shape its MTA wrote it. The same
 report reaches a sender in other shapes: relayed through a gateway that
@@ -68,12 +68,16 @@ diagnosis.
 trailing and blank-lines leave format=flowed mails alone: there a blank at
 a line's end joins it to the next.
 
-base64, qp, html and flowed are written by Python's email package, which also
+base64, qp, html, flowed, headers-only, charset, mislabel and preamble are
+written by Python's email package, which also
 re-folds long header lines; their mails are compared with the same mail
 passed through the package unchanged, so that only the transformation
 differs. The other modes edit the bytes and are compared with the
-original file. Figures only, never a test; -v lists each mail that
-differs; -m MODE[,MODE...] runs only those modes.
+original file. -v lists each mail that differs; -m MODE[,MODE...] runs
+only those modes. With --check it is a
+test (meson's "perturb", in make check): a mode fails when more mails
+differ than CEILINGS allows it, and the last line reads "perturb: N
+passed, N failed".
 """
 import email
 import email.policy
@@ -94,6 +98,23 @@ DSN_TYPE = re.compile(rb'(?i)^content-type:\s*message/(global-)?delivery-status'
 MIME_FIELD = re.compile(rb'(?i)^(content-(type|transfer-encoding|disposition|description|id)):')
 MODES = ('fold-name', 'fold-type', 'lower', 'blanks', 'mime-case', 'attached', 'base64', 'qp', 'html', 'flowed',
          'headers-only', 'subject-enc', 'charset', 'preamble', 'boundary', 'inbound', 'trailing', 'blank-lines', 'report-b64', 'mislabel', 'subject-cs', 'fwd-inline')
+
+
+# --check: the most mails each mode may read differently, by the first field
+# that differs (0 where not named). Each is a known artefact of the shape,
+# not of the parser: rhost-cox-01.eml holds two mails, which forwarded are
+# one; lhost-sendmail-14.eml is a bounce forwarded inline with "> "
+# quoting, which only the top level takes off; html's two are Gmail
+# notices whose text/plain twin, made HTML too, is read beside the real
+# HTML; report-b64's is office365-08, whose delivery-status part has a
+# broken header block; fwd-inline's 36 name their recipients only in the
+# report parts that inline forwarding drops (Google Groups, SES, SendGrid).
+CEILINGS = {
+    'attached': {'recipient': 1, 'diagnosticcode': 1},
+    'html': {'diagnosticcode': 2},
+    'report-b64': {'diagnosticcode': 1},
+    'fwd-inline': {'recipient': 36},
+}
 
 
 def edit_report_fields(data, edit):
@@ -706,6 +727,8 @@ def main():
         print(__doc__)
         return
     verbose = '-v' in args
+    check = '--check' in args
+    args = [a for a in args if a != '--check']
     modes = MODES
     if '-m' in args:
         i = args.index('-m')
@@ -719,6 +742,7 @@ def main():
     names = {'recipient': 'recipient', 'reason': 'reason', 'deliverystatus': 'status',
              'diagnosticcode': 'diagnosis'}
     print('%-12s %6s %9s %6s %6s %9s' % ('mode', 'mails', 'recipient', 'reason', 'status', 'diagnosis'))
+    passed = failed = 0
     for mode in modes:
         base_dir = os.path.join(outdir, mode, 'baseline')
         pert_dir = os.path.join(outdir, mode, 'perturbed')
@@ -755,7 +779,19 @@ def main():
         if verbose:
             for name, field in diffs:
                 print('    %s: %s' % (name, names[field]))
+        for field in names:
+            ceiling = CEILINGS.get(mode, {}).get(field, 0)
+            if count[field] <= ceiling and n > 0:     # a mode that changes no mail tests nothing
+                passed += 1
+            else:
+                failed += 1
+                if check:
+                    print('FAIL: %s: %d mails differ first in their %s (at most %d)' %
+                          (mode, count[field], names[field], ceiling))
     print('(mails whose records differ from the baseline, by the first field that differs)')
+    if check:
+        print('perturb: %d passed, %d failed' % (passed, failed))
+        sys.exit(1 if failed else 0)
 
 
 if __name__ == '__main__':

@@ -289,6 +289,18 @@ own_daemon(struct kmsg *m, const char *r)
 	return (rn == fn || fa[fn - rn - 1] == '.') && k_strncaseeq(fa + fn - rn, ra, rn);
 }
 
+/* holds_any - does l[0..n) hold one of the k lower-case phrases of list, in any case */
+static int
+holds_any(const char *l, size_t n, const char *const *list, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (k_strstr_ci(l, n, list[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* address_alone - is the line a bulleted address and nothing else: it tells no cause */
 static int
 address_alone(struct kmsg *m, const char *l, size_t n)
@@ -302,18 +314,15 @@ address_alone(struct kmsg *m, const char *l, size_t n)
 static int
 is_stop(const char *l, size_t n)
 {
-	size_t i;
-
 	/*
 	 * Each phrase of stops[] holds "copy", "message" or "original": a
 	 * line with none of them (most lines) needs three searches, not one
 	 * per phrase.
 	 */
-	if (k_memmem_ci(l, n, "copy", 4) != NULL || k_memmem_ci(l, n, "message", 7) != NULL ||
-	    k_memmem_ci(l, n, "original", 8) != NULL)
-		for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-			if (k_strstr_ci(l, n, stops[i]) != NULL)
-				return 1;
+	if ((k_memmem_ci(l, n, "copy", 4) != NULL || k_memmem_ci(l, n, "message", 7) != NULL ||
+	    k_memmem_ci(l, n, "original", 8) != NULL) &&
+	    holds_any(l, n, stops, sizeof(stops) / sizeof(stops[0])))
+		return 1;
 	while (n > 0 && (*l == ' ' || *l == '-')) {
 		l++;
 		n--;
@@ -472,12 +481,11 @@ static int
 says_undelivered(const char *p, size_t n)
 {
 	const char *cur = p, *end = p + n, *line;
-	size_t	    len, i;
+	size_t	    len;
 
 	while (km_nextline(&cur, end, &line, &len) && !is_stop(line, len))
-		for (i = 0; i < sizeof(undelivered) / sizeof(undelivered[0]); i++)
-			if (k_strstr_ci(line, len, undelivered[i]) != NULL)
-				return 1;
+		if (holds_any(line, len, undelivered, sizeof(undelivered) / sizeof(undelivered[0])))
+			return 1;
 	return 0;
 }
 
@@ -669,7 +677,7 @@ static int
 forwarded_inline(struct kmsg *m, struct kbounce *b)
 {
 	const char *p = ks_str(m->flat), *end = p + m->flat->len, *cur = p, *line;
-	size_t	    len, i;
+	size_t	    len;
 
 	if (m->nested || m->flat->len == 0)
 		return 0;
@@ -679,12 +687,7 @@ forwarded_inline(struct kmsg *m, struct kbounce *b)
 		int	    from = 0;
 		char	   *mail;
 
-		if (len > 80)
-			continue;
-		for (i = 0; i < sizeof(fwd_marks) / sizeof(fwd_marks[0]); i++)
-			if (k_strstr_ci(line, len, fwd_marks[i]) != NULL)
-				break;
-		if (i == sizeof(fwd_marks) / sizeof(fwd_marks[0]))
+		if (len > 80 || !holds_any(line, len, fwd_marks, sizeof(fwd_marks) / sizeof(fwd_marks[0])))
 			continue;
 		/* Blank lines, then the fields, each maybe folded. */
 		while (cur < end && *cur == '\n')

@@ -86,7 +86,7 @@ struct kaeru_reader {
 	char	       *origin;	/* the current mail's origin */
 
 	int		skip;	/* skip_attachments: large mails go through el */
-	kstr		eml;	/* a large mail of an mbox as the elider kept it (mbox_elide()) */
+	kstr		eml;	/* a large mail of an mbox as the elider kept it (mbox_next()) */
 	size_t		maxhdr;
 	struct kelide  *el;	/* made at the first such mail */
 	char	       *win;	/* its read window, EL_WIN bytes */
@@ -657,7 +657,7 @@ unquote(kaeru_reader *r, const char *p, size_t n, char nl)
  */
 #define EL_MBOX_MIN(r) ((r)->rsize ? 4 * (r)->rsize : (size_t)1 << 20)
 
-/* el_ready - the elider and its buffers, made at the first large mail; -1 on ENOMEM */
+/* el_ready - the elider, made at the first mail that needs it; -1 on ENOMEM */
 static int
 el_ready(kaeru_reader *r)
 {
@@ -1077,11 +1077,8 @@ read_elided(kaeru_reader *r, FILE *f, const char *prefix, size_t pn, int *trunca
 {
 	struct elsrc src = { f, prefix, pn, r->maxsize, 0, drains(f) };
 
-	if (r->el == NULL) {
-		if ((r->el = malloc(sizeof(*r->el))) == NULL)
-			return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
-		kel_init(r->el, r->maxhdr);
-	}
+	if (el_ready(r) != 0)
+		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
 	if (r->win == NULL && (r->win = malloc(EL_WIN)) == NULL)
 		return kerr_set(KAERU_ENOMEM, "%s: out of memory", path);
 	ks_clear(&r->mail);
